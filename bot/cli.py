@@ -1,0 +1,85 @@
+"""The `interview-bot` command."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bot.domain import Kind
+from bot.questions import QUESTIONS_DIR, PackError, load_packs, load_sources
+
+app = typer.Typer(help="interview-bot: quizzes, mock interviews and daily questions in chat.",
+                  no_args_is_help=True, add_completion=False)
+questions_app = typer.Typer(help="Check and browse the question bank.", no_args_is_help=True)
+app.add_typer(questions_app, name="questions")
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def _packs(paths: list[Path] | None):  # type: ignore[no-untyped-def]
+    seeds = set(load_sources()) or None
+    return load_packs(paths or [QUESTIONS_DIR], seeds)
+
+
+@questions_app.command("validate")
+def questions_validate(paths: list[Path] = typer.Argument(None, help="Pack files or folders "
+                                                         "(default: the shipped bank).")) -> None:
+    """Validate packs; exit 1 listing every error (file:line: field: message)."""
+    try:
+        packs = _packs(paths)
+    except PackError as e:
+        for line in e.errors:
+            err.print(line, markup=False, highlight=False)
+        err.print(f"{len(e.errors)} error(s); nothing was loaded.", style="red")
+        raise typer.Exit(1) from None
+    n = sum(len(p.questions) for p in packs)
+    out.print(f"OK: {len(packs)} pack(s), {n} question(s).")
+
+
+@questions_app.command("list")
+def questions_list(
+    topic: str = typer.Option(None, "--topic", "-t"),
+    kind: Kind = typer.Option(None, "--kind", "-k"),
+    paths: list[Path] = typer.Argument(None),
+) -> None:
+    """List questions, optionally by topic and kind."""
+    table = Table("id", "kind", "topic", "diff", "prompt")
+    for p in _packs(paths):
+        for q in p.questions:
+            if (topic and q.topic != topic) or (kind and q.kind != kind):
+                continue
+            table.add_row(q.id, q.kind.value, q.topic, str(q.difficulty), q.prompt[:70])
+    out.print(table)
+
+
+@questions_app.command("stats")
+def questions_stats(paths: list[Path] = typer.Argument(None)) -> None:
+    """Counts by topic, kind and difficulty, and seed coverage."""
+    packs = _packs(paths)
+    qs = [q for p in packs for q in p.questions]
+    sources = load_sources()
+    for title, counter in (
+        ("topic", Counter(q.topic for q in qs)),
+        ("kind", Counter(q.kind.value for q in qs)),
+        ("difficulty", Counter(str(q.difficulty) for q in qs)),
+    ):
+        table = Table(title, "questions")
+        for k, v in sorted(counter.items()):
+            table.add_row(k, str(v))
+        out.print(table)
+    covered = {s for q in qs for s in q.seeds} & set(sources)
+    out.print(f"questions: {len(qs)}")
+    out.print(f"seed coverage: {len(covered)}/{len(sources)}")
+    missing = sorted(set(sources) - covered)
+    if missing:
+        out.print("not covered: " + ", ".join(missing))
+
+
+def main() -> None:  # pragma: no cover - entry point
+    app()
+
