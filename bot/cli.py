@@ -9,7 +9,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bot.config import ConfigError, load_settings
 from bot.domain import Kind
+from bot.logs import configure as configure_logging
 from bot.questions import QUESTIONS_DIR, PackError, load_packs, load_sources
 
 app = typer.Typer(help="interview-bot: quizzes, mock interviews and daily questions in chat.",
@@ -19,6 +21,51 @@ app.add_typer(questions_app, name="questions")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    try:
+        settings = load_settings()
+    except ConfigError as e:
+        err.print(str(e), markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    configure_logging(settings.log_level, settings.log_format)
+    return settings
+
+
+@app.command()
+def run() -> None:
+    """Start every platform whose token is set, or the console when none is."""
+    import asyncio
+
+    from bot.app import PlatformUnavailable
+    from bot.app import run as run_app
+
+    settings = _settings()
+    try:
+        asyncio.run(run_app(settings))
+    except PlatformUnavailable as e:
+        err.print(str(e), markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        pass
+
+
+@app.command()
+def console(user: str = typer.Option(None, "--user", "-u", help="Your name in the game "
+                                     "(default: $USER).")) -> None:
+    """Play in the terminal: type /help. Also reads commands piped on stdin."""
+    import asyncio
+    import getpass
+
+    from bot.app import run_console
+
+    settings = _settings()
+    name = user or getpass.getuser() or "you"
+    try:
+        asyncio.run(run_console(settings, user=name))
+    except KeyboardInterrupt:
+        pass
 
 
 def _packs(paths: list[Path] | None):  # type: ignore[no-untyped-def]

@@ -13,9 +13,17 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from bot.domain import Choice, CodeSpec, KeyPoint, Kind, Question, UserError
+from bot.text import clip
 
 QUESTIONS_DIR = Path(__file__).resolve().parent.parent / "questions"
 SOURCES_FILE = "sources.yaml"
@@ -364,7 +372,7 @@ class QuestionBank:
         starts = [x for x in self._topics if x.startswith(t)]
         if len(starts) == 1:
             return starts[0]
-        raise UserError(f"Unknown topic '{_clip(topic)}'. Topics: {', '.join(self._topics)}.")
+        raise UserError(f"Unknown topic '{clip(topic, 40)}'. Topics: {', '.join(self._topics)}.")
 
     def select(
         self,
@@ -428,9 +436,4 @@ class QuestionBank:
         rng.shuffle(fresh)
         rng.shuffle(stale)
         return (fresh + stale)[:n]
-
-
-def _clip(text: str, n: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
 

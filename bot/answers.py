@@ -1,0 +1,42 @@
+"""Turning a graded answer into the row the store keeps."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.clock import to_ms
+from bot.domain import Grade, Question, UserError, Where
+from bot.grading.core import MAX_ANSWER_CHARS
+from bot.periods import local_keys
+from bot.store.base import AnswerRow
+
+POINTS_RIGHT = 10
+SPEED_BONUS = 5
+
+
+def check_length(text: str, limit: int = MAX_ANSWER_CHARS) -> str:
+    if len(text) > limit:
+        raise UserError(f"That answer is {len(text):,} characters; the limit is {limit:,}.")
+    return text
+
+
+def quiz_points(grade: Grade, elapsed_ms: int, limit_ms: int) -> int:
+    """10 for a right answer (partial credit scales), plus up to 5 for speed when right."""
+    base = round(POINTS_RIGHT * grade.score)
+    if not grade.correct or limit_ms <= 0:
+        return base
+    share = max(0.0, 1.0 - elapsed_ms / limit_ms)
+    return base + round(SPEED_BONUS * share)
+
+
+def build_row(where: Where, question: Question, text: str, grade: Grade, *, context: str,
+              source: str, ranked: bool, points: int, elapsed_ms: int, now: datetime,
+              tz: str, verdict: str | None = None) -> AnswerRow:
+    day, week, month = local_keys(now, tz)
+    return AnswerRow(
+        platform=where.platform, team=where.team, user_id=where.user, context=context,
+        question_id=question.id, source=source, channel=where.channel, topic=question.topic,
+        display_name=where.name, answer=text, score=grade.score,
+        verdict=verdict or grade.verdict, correct=grade.correct, points=points, ranked=ranked,
+        elapsed_ms=max(0, elapsed_ms), answered_ms=to_ms(now), day=day, week=week, month=month,
+        feedback=grade.feedback, right_points=grade.right, missing_points=grade.missing)

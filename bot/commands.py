@@ -1,0 +1,199 @@
+"""Typed commands (`/quiz python 2`), parsed forgivingly and routed to the services.
+
+The console and Slack both speak this; Discord has typed options and calls the services itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.core import Core
+from bot.domain import Card, Reply, UserError, Visibility, Where
+from bot.periods import PERIODS, resolve_period
+from bot.questions import DIFFICULTY_NAMES
+from bot.text import clip
+
+MAX_COMMAND_CHARS = 8000
+
+HELP = """\
+/quiz [topic] [difficulty]     a quiz round here (difficulty 1-3 or easy/medium/hard)
+/quiz stop                     close the round now and reveal (its starter or an admin)
+/answer TEXT                   answer the open quiz round, or your interview question
+/interview start [topic] [difficulty] [questions]   a one-to-one mock interview
+/interview skip | end          skip the current question, or finish with a report
+/leaderboard [today|week|month|all] [team|channel|topic] [topic]
+/stats [user]                  answers, accuracy per topic, streaks
+/questions                     topics and how many questions each has
+/questions import FILE         (admins) add a team question pack
+/questions remove PACK         (admins) remove a team pack
+/settings [name value]         show settings, or (admins) change one
+/help                          this text"""
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    args: tuple[str, ...]
+    rest: str  # everything after the command name, as typed
+
+
+_ALIASES = {"q": "quiz", "a": "answer", "lb": "leaderboard", "top": "leaderboard",
+            "board": "leaderboard", "i": "interview", "qstats": "stats", "h": "help",
+            "?": "help", "settings": "settings", "question": "questions"}
+
+
+def parse(text: str) -> Command:
+    """`/name args...`; text without a leading slash is an answer."""
+    if len(text) > MAX_COMMAND_CHARS:
+        raise UserError(f"That is {len(text):,} characters; the limit is {MAX_COMMAND_CHARS:,}.")
+    t = text.strip()
+    if not t.startswith("/"):
+        return Command("answer", tuple(t.split()), t)
+    head, _, rest = t[1:].partition(" ")
+    name = head.strip().lower()
+    name = _ALIASES.get(name, name)
+    rest = rest.strip()
+    return Command(name, tuple(rest.split()), rest)
+
+
+def split_options(args: tuple[str, ...]) -> tuple[str | None, str | None, int | None, bool]:
+    """Forgiving [topic] [difficulty] [count] [dm]: words, easy/medium/hard, numbers, k=v.
+
+    Numbers fill difficulty then count, except that a lone number above 3 is a count.
+    """
+    topic: str | None = None
+    diff: str | None = None
+    count: int | None = None
+    direct = False
+    numbers: list[int] = []
+    for raw in args:
+        a = raw.strip().lower()
+        if not a:
+            continue
+        key, eq, val = a.partition("=")
+        if eq:
+            if key in ("difficulty", "diff", "d", "level"):
+                diff = val
+            elif key in ("questions", "count", "n", "q"):
+                count = _int(val, "questions")
+            elif key in ("topic", "t"):
+                topic = val
+            else:
+                raise UserError(f"Unknown option '{clip(key, 20)}'.")
+        elif a in ("dm", "direct", "private"):
+            direct = True
+        elif a in DIFFICULTY_NAMES and not a.isdigit():
+            diff = a
+        elif re.fullmatch(r"\d{1,3}", a):
+            numbers.append(int(a))
+        elif topic is None:
+            topic = a
+        else:
+            raise UserError(f"I did not understand '{clip(raw, 30)}'. Try /help.")
+    if len(numbers) == 1 and diff is None and count is None and numbers[0] > 3:
+        count = numbers[0]
+    else:
+        for n in numbers:
+            if diff is None:
+                diff = str(n)
+            elif count is None:
+                count = n
+            else:
+                raise UserError("Too many numbers: give [difficulty] [questions].")
+    return topic, diff, count, direct
+
+
+def _int(val: str, what: str) -> int:
+    if not val.isdigit():
+        raise UserError(f"{what} is a whole number.")
+    return int(val)
+
+
+async def dispatch(core: Core, where: Where, text: str) -> Reply:
+    """Run one typed command. UserError carries the message to show."""
+    cmd = parse(text)
+    match cmd.name:
+        case "help" | "start":
+            return _cards(Card(title="interview-bot commands", text=HELP,
+                               visibility=Visibility.EPHEMERAL))
+        case "quiz":
+            sub = cmd.args[0].lower() if cmd.args else ""
+            if sub in ("stop", "end", "reveal"):
+                return await core.quizzes.stop(where)
+            if sub == "help":
+                return await dispatch(core, where, "/help")
+            topic, diff, _, _ = split_options(cmd.args)
+            return await core.quizzes.start(where, topic, diff)
+        case "answer":
+            return await answer(core, where, cmd.rest)
+        case "interview":
+            sub = cmd.args[0].lower() if cmd.args else "start"
+            args = cmd.args[1:] if cmd.args else ()
+            if sub in ("skip", "pass"):
+                return await core.interviews.skip(where)
+            if sub in ("end", "stop", "finish"):
+                return await core.interviews.end(where)
+            if sub in ("answer",):
+                return await core.interviews.answer(where, " ".join(args))
+            if sub != "start":
+                args = cmd.args  # `/interview django 3`
+            topic, diff, count, direct = split_options(args)
+            return await core.interviews.start(where, topic, diff, count, direct)
+        case "skip":
+            return await core.interviews.skip(where)
+        case "end":
+            return await core.interviews.end(where)
+        case "leaderboard":
+            period, scope, topic = leaderboard_options(cmd.args)
+            return _cards(await core.leaderboards.board(where, period, scope, topic))
+        case "stats":
+            user = cmd.args[0] if cmd.args else None
+            return _cards(await core.leaderboards.stats(where, user))
+        case "questions":
+            sub = cmd.args[0].lower() if cmd.args else "list"
+            if sub in ("list", "topics"):
+                return _cards(await core.banks.list_topics(where))
+            if sub == "remove" and len(cmd.args) == 2:
+                return _cards(await core.banks.remove_pack(where, cmd.args[1]))
+            raise UserError("Use /questions, /questions import FILE or /questions remove PACK.")
+        case "settings":
+            if not cmd.args:
+                return _cards(await core.settings.show(where))
+            if len(cmd.args) != 2:
+                raise UserError("Use /settings NAME VALUE, e.g. /settings quiz_seconds 30.")
+            return _cards(await core.settings.set(where, cmd.args[0], cmd.args[1]))
+    raise UserError(f"Unknown command '/{clip(cmd.name, 20)}'. Try /help.")
+
+
+async def answer(core: Core, where: Where, text: str) -> Reply:
+    """A typed answer goes to your interview if one is running, else to the channel's quiz."""
+    if not text.strip():
+        raise UserError("Write your answer after /answer, e.g. /answer B.")
+    if await core.interviews.current(where) is not None:
+        return await core.interviews.answer(where, text)
+    return await core.quizzes.answer_open_round(where, text)
+
+
+def leaderboard_options(args: tuple[str, ...]) -> tuple[str | None, str | None, str | None]:
+    period = scope = topic = None
+    for raw in args:
+        a = raw.strip().lower()
+        if a in ("team", "channel", "topic"):
+            scope = a
+            continue
+        try:
+            p = resolve_period(a)
+        except UserError:
+            p = None
+        if p in PERIODS and period is None:
+            period = p
+        elif topic is None:
+            topic = a
+        else:
+            raise UserError(f"I did not understand '{clip(raw, 30)}'. Try /help.")
+    return period, scope, topic
+
+
+def _cards(*cards: Card) -> Reply:
+    return Reply(cards=cards)

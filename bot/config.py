@@ -1,0 +1,78 @@
+"""Settings from the environment and `.env`. Secrets are SecretStr: never printed or logged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.questions import QUESTIONS_DIR
+
+
+class ConfigError(Exception):
+    """A setting is wrong; the message names the environment variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8",
+                                      extra="ignore", case_sensitive=False)
+
+    database_url: str = "sqlite:///data/interview-bot.db"
+    questions_dir: Path = QUESTIONS_DIR
+    default_timezone: str = "UTC"
+    quiz_seconds: int = Field(60, ge=5, le=3600)
+    interview_question_seconds: int = Field(600, ge=30, le=86_400)
+    interview_default_questions: int = Field(5, ge=1, le=30)
+    log_level: str = "INFO"
+    log_format: str = Field("text", pattern="^(text|json)$")
+
+    discord_token: SecretStr | None = None
+    discord_guild_id: int | None = None
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_port: int = 3000
+
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str | None = None
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{v}' is not an IANA timezone name (e.g. Europe/Berlin)") from None
+        return v
+
+    @field_validator("database_url")
+    @classmethod
+    def _db(cls, v: str) -> str:
+        if not v.startswith(("sqlite:///", "postgresql://", "postgres://")):
+            raise ValueError("use sqlite:///path/to/file.db or postgresql://user@host/db")
+        return v
+
+    @property
+    def platforms(self) -> list[str]:
+        out = []
+        if self.discord_token:
+            out.append("discord")
+        if self.slack_bot_token:
+            out.append("slack")
+        return out
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings, or a ConfigError naming each bad variable and why."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as e:
+        lines = []
+        for err in e.errors():
+            name = "_".join(str(p) for p in err["loc"]).upper() or "settings"
+            msg = err["msg"].removeprefix("Value error, ")
+            lines.append(f"{name}: {msg}")
+        raise ConfigError("Bad configuration:\n  " + "\n  ".join(lines)) from None

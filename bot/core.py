@@ -1,0 +1,49 @@
+"""The core services, built once from Settings and shared by every adapter."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.interviews import Interviews
+from bot.leaderboard import Leaderboards
+from bot.packs import Banks
+from bot.questions import QuestionBank
+from bot.quizzes import Quizzes
+from bot.store import Store, open_store
+from bot.team_settings import TeamSettings
+
+
+@dataclass
+class Core:
+    settings_env: Settings
+    store: Store
+    clock: Clock
+    banks: Banks
+    settings: TeamSettings
+    quizzes: Quizzes
+    interviews: Interviews
+    leaderboards: Leaderboards
+
+    async def close(self) -> None:
+        await self.store.close()
+
+
+async def build_core(settings: Settings, *, clock: Clock | None = None,
+                     store: Store | None = None, bank: QuestionBank | None = None,
+                     rng: random.Random | None = None) -> Core:
+    """Connect the store (applying migrations) and wire the services."""
+    clock = clock or SystemClock()
+    store = store or open_store(settings.database_url)
+    await store.connect()
+    bank = bank or QuestionBank.from_dir(settings.questions_dir)
+    banks = Banks(bank, store, clock)
+    team = TeamSettings(store, settings)
+    return Core(
+        settings_env=settings, store=store, clock=clock, banks=banks, settings=team,
+        quizzes=Quizzes(store, banks, team, clock, rng),
+        interviews=Interviews(store, banks, team, clock, rng),
+        leaderboards=Leaderboards(store, banks, team, clock),
+    )

@@ -1,0 +1,183 @@
+"""The Store protocol and the rows it deals in. Every call is scoped by platform and team."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    id: str
+    platform: str
+    team: str
+    channel: str
+    kind: str  # quiz | daily
+    question_id: str
+    topic: str
+    started_by: str
+    opened_ms: int
+    closes_ms: int
+    closed_ms: int | None = None
+    message_ref: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    id: str
+    platform: str
+    team: str
+    channel: str
+    user_id: str
+    display_name: str
+    topic: str | None
+    difficulty: int | None
+    question_ids: tuple[str, ...]
+    position: int
+    status: str  # active | finished | ended
+    visibility: str
+    started_ms: int
+    question_started_ms: int
+    finished_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRow:
+    platform: str
+    team: str
+    user_id: str
+    context: str
+    question_id: str
+    source: str
+    channel: str
+    topic: str
+    display_name: str
+    answer: str
+    score: float
+    verdict: str
+    correct: bool
+    points: int
+    ranked: bool
+    elapsed_ms: int
+    answered_ms: int
+    day: str
+    week: str
+    month: str
+    feedback: str = ""
+    right_points: tuple[str, ...] = ()
+    missing_points: tuple[str, ...] = ()
+    first_correct: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Advance:
+    """Move a session on in the same transaction as its answer."""
+
+    session_id: str
+    from_position: int
+    started_ms: int
+    finish: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    inserted: bool  # False: this user already answered this question here
+    first_correct: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TotalRow:
+    user_id: str
+    display_name: str
+    points: int
+    answers: int
+    correct: int
+    rank: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Streak:
+    user_id: str
+    display_name: str
+    current: int
+    best: int
+    last_day: str
+
+
+@dataclass(frozen=True, slots=True)
+class TopicStats:
+    topic: str
+    answers: int
+    correct: int
+    score_sum: float
+
+
+@dataclass(frozen=True, slots=True)
+class TeamPack:
+    pack_id: str
+    source: str
+    added_by: str
+    added_ms: int
+
+
+class RoundOpen(Exception):
+    """A round of that kind is already open in the channel."""
+
+
+class Store(Protocol):
+    async def connect(self) -> None: ...
+    async def close(self) -> None: ...
+    async def schema_version(self) -> int: ...
+
+    # settings
+    async def get_settings(self, platform: str, team: str, channel: str) -> dict[str, str]: ...
+    async def set_setting(self, platform: str, team: str, channel: str, key: str,
+                          value: str | None) -> None: ...
+
+    # rounds
+    async def open_round(self, rnd: Round) -> None: ...
+    async def get_round(self, platform: str, team: str, round_id: str) -> Round | None: ...
+    async def open_round_in(self, platform: str, team: str, channel: str,
+                            kind: str) -> Round | None: ...
+    async def close_round(self, platform: str, team: str, round_id: str,
+                          closed_ms: int) -> bool: ...
+    async def set_round_message(self, platform: str, team: str, round_id: str,
+                                ref: str) -> None: ...
+    async def due_rounds(self, now_ms: int) -> list[Round]: ...
+    async def next_round_deadline(self) -> int | None: ...
+
+    # answers
+    async def record_answer(self, row: AnswerRow, advance: Advance | None = None) -> Recorded: ...
+    async def context_answers(self, platform: str, team: str, context: str) -> list[AnswerRow]: ...
+    async def get_answer(self, platform: str, team: str, user_id: str, context: str,
+                         question_id: str) -> AnswerRow | None: ...
+
+    # question rotation
+    async def seen(self, platform: str, team: str, scope: str) -> dict[str, int]: ...
+    async def mark_seen(self, platform: str, team: str, scope: str, question_ids: list[str],
+                        ms: int) -> None: ...
+
+    # interview sessions
+    async def create_session(self, s: Session) -> None: ...
+    async def get_session(self, platform: str, team: str, session_id: str) -> Session | None: ...
+    async def active_session(self, platform: str, team: str, user_id: str) -> Session | None: ...
+    async def update_session(self, platform: str, team: str, session_id: str, *,
+                             position: int | None = None, status: str | None = None,
+                             question_started_ms: int | None = None,
+                             finished_ms: int | None = None) -> None: ...
+
+    # leaderboards
+    async def top(self, platform: str, team: str, scope: str, period: str,
+                  limit: int) -> list[TotalRow]: ...
+    async def rank_of(self, platform: str, team: str, scope: str, period: str,
+                      user_id: str) -> TotalRow | None: ...
+    async def board_size(self, platform: str, team: str, scope: str, period: str) -> int: ...
+    async def streak(self, platform: str, team: str, user_id: str) -> Streak | None: ...
+    async def top_streaks(self, platform: str, team: str, since_day: str,
+                          limit: int) -> list[Streak]: ...
+    async def topic_stats(self, platform: str, team: str, user_id: str) -> list[TopicStats]: ...
+
+    # team packs
+    async def add_team_pack(self, platform: str, team: str, pack: TeamPack) -> None: ...
+    async def team_packs(self, platform: str, team: str) -> list[TeamPack]: ...
+    async def remove_team_pack(self, platform: str, team: str, pack_id: str) -> bool: ...

@@ -1,0 +1,398 @@
+"""SQLite store on aiosqlite: one file, WAL, numbered migrations, running totals by trigger."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.store.base import (
+    Advance,
+    AnswerRow,
+    Recorded,
+    Round,
+    RoundOpen,
+    Session,
+    Streak,
+    TeamPack,
+    TopicStats,
+    TotalRow,
+)
+from bot.store.migrations import load_migrations
+
+_ANSWER_COLS = [f.name for f in fields(AnswerRow)]
+_ROUND_COLS = [f.name for f in fields(Round)]
+_SESSION_COLS = [f.name for f in fields(Session)]
+
+# Tie-break, everywhere: more points, then whoever reached them first, then user id.
+_RANK_ORDER = "points DESC, reached_ms ASC, user_id ASC"
+
+
+class SQLiteStore:
+    """The default store. Writes go through one connection, serialised by a lock."""
+
+    def __init__(self, path: str | Path, *, busy_timeout_ms: int = 5000) -> None:
+        self.path = str(path)
+        self._busy_timeout_ms = busy_timeout_ms
+        self._db: aiosqlite.Connection | None = None
+        self._write = asyncio.Lock()
+
+    @classmethod
+    def from_url(cls, url: str) -> SQLiteStore:
+        path = url.removeprefix("sqlite:///")
+        return cls(path)
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise RuntimeError("store is not connected")
+        return self._db
+
+    async def connect(self) -> None:
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = await aiosqlite.connect(self.path, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        await self._db.execute("PRAGMA journal_mode=WAL")
+        await self._db.execute("PRAGMA synchronous=NORMAL")
+        await self._db.execute("PRAGMA foreign_keys=ON")
+        await self._db.execute(f"PRAGMA busy_timeout={int(self._busy_timeout_ms)}")
+        await self._migrate()
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    @asynccontextmanager
+    async def _tx(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction at a time on this connection; rolled back on any error."""
+        async with self._write:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                await self.db.execute("ROLLBACK")
+                raise
+            await self.db.execute("COMMIT")
+
+    async def _migrate(self) -> None:
+        await self.db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version "
+            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+        current = await self.schema_version()
+        for version, name, sql in load_migrations("sqlite"):
+            if version <= current:
+                continue
+            async with self._write:
+                # executescript commits first; the whole migration then runs as one transaction.
+                await self.db.executescript(
+                    f"BEGIN IMMEDIATE;\n{sql}\n"
+                    f"INSERT INTO schema_version (version, name) VALUES ({version}, '{name}');\n"
+                    "COMMIT;")
+
+    async def schema_version(self) -> int:
+        async with self.db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def _one(self, sql: str, args: Iterable[Any] = ()) -> sqlite3.Row | None:
+        async with self.db.execute(sql, tuple(args)) as cur:
+            return await cur.fetchone()
+
+    async def _all(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        async with self.db.execute(sql, tuple(args)) as cur:
+            return list(await cur.fetchall())
+
+    # --- settings -----------------------------------------------------------------------
+
+    async def get_settings(self, platform: str, team: str, channel: str) -> dict[str, str]:
+        """Team-wide settings overlaid with the channel's own."""
+        rows = await self._all(
+            "SELECT channel, key, value FROM settings WHERE platform=? AND team=? "
+            "AND channel IN ('', ?) ORDER BY channel", (platform, team, channel))
+        return {r["key"]: r["value"] for r in rows}
+
+    async def set_setting(self, platform: str, team: str, channel: str, key: str,
+                          value: str | None) -> None:
+        async with self._write:
+            if value is None:
+                await self.db.execute(
+                    "DELETE FROM settings WHERE platform=? AND team=? AND channel=? AND key=?",
+                    (platform, team, channel, key))
+            else:
+                await self.db.execute(
+                    "INSERT INTO settings (platform, team, channel, key, value) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, team, channel, key) "
+                    "DO UPDATE SET value = excluded.value",
+                    (platform, team, channel, key, value))
+
+    # --- rounds -------------------------------------------------------------------------
+
+    async def open_round(self, rnd: Round) -> None:
+        cols = ", ".join(_ROUND_COLS)
+        marks = ", ".join("?" for _ in _ROUND_COLS)
+        try:
+            async with self._write:
+                await self.db.execute(f"INSERT INTO rounds ({cols}) VALUES ({marks})",
+                                      tuple(getattr(rnd, c) for c in _ROUND_COLS))
+        except sqlite3.IntegrityError:
+            raise RoundOpen(rnd.channel) from None
+
+    async def get_round(self, platform: str, team: str, round_id: str) -> Round | None:
+        r = await self._one("SELECT * FROM rounds WHERE platform=? AND team=? AND id=?",
+                            (platform, team, round_id))
+        return _round(r) if r else None
+
+    async def open_round_in(self, platform: str, team: str, channel: str,
+                            kind: str) -> Round | None:
+        r = await self._one(
+            "SELECT * FROM rounds WHERE platform=? AND team=? AND channel=? AND kind=? "
+            "AND closed_ms IS NULL", (platform, team, channel, kind))
+        return _round(r) if r else None
+
+    async def close_round(self, platform: str, team: str, round_id: str, closed_ms: int) -> bool:
+        """Close once: True only for the caller that closed it (so it reveals once)."""
+        async with self._write:
+            cur = await self.db.execute(
+                "UPDATE rounds SET closed_ms=? WHERE platform=? AND team=? AND id=? "
+                "AND closed_ms IS NULL", (closed_ms, platform, team, round_id))
+            return cur.rowcount == 1
+
+    async def set_round_message(self, platform: str, team: str, round_id: str, ref: str) -> None:
+        async with self._write:
+            await self.db.execute(
+                "UPDATE rounds SET message_ref=? WHERE platform=? AND team=? AND id=?",
+                (ref, platform, team, round_id))
+
+    async def due_rounds(self, now_ms: int) -> list[Round]:
+        rows = await self._all(
+            "SELECT * FROM rounds WHERE closed_ms IS NULL AND closes_ms <= ? ORDER BY closes_ms",
+            (now_ms,))
+        return [_round(r) for r in rows]
+
+    async def next_round_deadline(self) -> int | None:
+        r = await self._one("SELECT MIN(closes_ms) FROM rounds WHERE closed_ms IS NULL")
+        return int(r[0]) if r and r[0] is not None else None
+
+    # --- answers ------------------------------------------------------------------------
+
+    async def record_answer(self, row: AnswerRow, advance: Advance | None = None) -> Recorded:
+        """Insert once per (user, context, question); totals and streaks follow by trigger.
+
+        `first_correct` is decided inside the INSERT, so of many concurrent right answers
+        exactly one is first.
+        """
+        vals = _answer_values(row)
+        cols = ", ".join(_ANSWER_COLS)
+        marks = ", ".join("?" for c in _ANSWER_COLS if c != "first_correct")
+        sql = (
+            f"INSERT INTO answers ({cols}) SELECT {marks}, "
+            "CASE WHEN ? THEN NOT EXISTS (SELECT 1 FROM answers WHERE platform=? AND team=? "
+            "AND context=? AND question_id=? AND correct=1) ELSE 0 END "
+            "WHERE true ON CONFLICT DO NOTHING RETURNING first_correct")
+        args = (*vals, int(row.correct), row.platform, row.team, row.context, row.question_id)
+        if advance is None:
+            async with self._write:
+                async with self.db.execute(sql, args) as cur:
+                    got = await cur.fetchone()
+            return Recorded(got is not None, bool(got[0]) if got else False)
+        async with self._tx() as db:
+            async with db.execute(sql, args) as cur:
+                got = await cur.fetchone()
+            if got is not None:
+                await db.execute(
+                    "UPDATE sessions SET position = position + 1, question_started_ms = ?, "
+                    "status = CASE WHEN ? THEN 'finished' ELSE status END, "
+                    "finished_ms = CASE WHEN ? THEN ? ELSE finished_ms END "
+                    "WHERE platform=? AND team=? AND id=? AND position=?",
+                    (advance.started_ms, int(advance.finish), int(advance.finish),
+                     advance.started_ms, row.platform, row.team, advance.session_id,
+                     advance.from_position))
+        return Recorded(got is not None, bool(got[0]) if got else False)
+
+    async def context_answers(self, platform: str, team: str, context: str) -> list[AnswerRow]:
+        rows = await self._all(
+            "SELECT * FROM answers WHERE platform=? AND team=? AND context=? "
+            "ORDER BY answered_ms, user_id", (platform, team, context))
+        return [_answer(r) for r in rows]
+
+    async def get_answer(self, platform: str, team: str, user_id: str, context: str,
+                         question_id: str) -> AnswerRow | None:
+        r = await self._one(
+            "SELECT * FROM answers WHERE platform=? AND team=? AND user_id=? AND context=? "
+            "AND question_id=?", (platform, team, user_id, context, question_id))
+        return _answer(r) if r else None
+
+    # --- rotation -----------------------------------------------------------------------
+
+    async def seen(self, platform: str, team: str, scope: str) -> dict[str, int]:
+        rows = await self._all(
+            "SELECT question_id, seen_ms FROM seen WHERE platform=? AND team=? AND scope=?",
+            (platform, team, scope))
+        return {r[0]: int(r[1]) for r in rows}
+
+    async def mark_seen(self, platform: str, team: str, scope: str, question_ids: list[str],
+                        ms: int) -> None:
+        async with self._write:
+            await self.db.executemany(
+                "INSERT INTO seen (platform, team, scope, question_id, seen_ms) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, team, scope, question_id) "
+                "DO UPDATE SET seen_ms = excluded.seen_ms",
+                [(platform, team, scope, q, ms) for q in question_ids])
+
+    # --- sessions -----------------------------------------------------------------------
+
+    async def create_session(self, s: Session) -> None:
+        cols = ", ".join(_SESSION_COLS)
+        marks = ", ".join("?" for _ in _SESSION_COLS)
+        vals = [json.dumps(list(v)) if c == "question_ids" else v
+                for c in _SESSION_COLS for v in [getattr(s, c)]]
+        async with self._write:
+            await self.db.execute(f"INSERT INTO sessions ({cols}) VALUES ({marks})", vals)
+
+    async def get_session(self, platform: str, team: str, session_id: str) -> Session | None:
+        r = await self._one("SELECT * FROM sessions WHERE platform=? AND team=? AND id=?",
+                            (platform, team, session_id))
+        return _session(r) if r else None
+
+    async def active_session(self, platform: str, team: str, user_id: str) -> Session | None:
+        r = await self._one(
+            "SELECT * FROM sessions WHERE platform=? AND team=? AND user_id=? "
+            "AND status='active'", (platform, team, user_id))
+        return _session(r) if r else None
+
+    async def update_session(self, platform: str, team: str, session_id: str, *,
+                             position: int | None = None, status: str | None = None,
+                             question_started_ms: int | None = None,
+                             finished_ms: int | None = None) -> None:
+        sets, args = [], []
+        for col, val in (("position", position), ("status", status),
+                         ("question_started_ms", question_started_ms),
+                         ("finished_ms", finished_ms)):
+            if val is not None:
+                sets.append(f"{col} = ?")
+                args.append(val)
+        if not sets:
+            return
+        async with self._write:
+            await self.db.execute(
+                f"UPDATE sessions SET {', '.join(sets)} WHERE platform=? AND team=? AND id=?",
+                (*args, platform, team, session_id))
+
+    # --- leaderboards -------------------------------------------------------------------
+
+    async def top(self, platform: str, team: str, scope: str, period: str,
+                  limit: int) -> list[TotalRow]:
+        rows = await self._all(
+            "SELECT user_id, display_name, points, answers, correct FROM totals "
+            f"WHERE platform=? AND team=? AND scope=? AND period=? ORDER BY {_RANK_ORDER} "
+            "LIMIT ?", (platform, team, scope, period, limit))
+        return [TotalRow(r[0], r[1], r[2], r[3], r[4], rank=i + 1) for i, r in enumerate(rows)]
+
+    async def rank_of(self, platform: str, team: str, scope: str, period: str,
+                      user_id: str) -> TotalRow | None:
+        me = await self._one(
+            "SELECT user_id, display_name, points, answers, correct, reached_ms FROM totals "
+            "WHERE platform=? AND team=? AND scope=? AND period=? AND user_id=?",
+            (platform, team, scope, period, user_id))
+        if me is None:
+            return None
+        ahead = await self._one(
+            "SELECT COUNT(*) FROM totals WHERE platform=? AND team=? AND scope=? AND period=? "
+            "AND (points > ? OR (points = ? AND (reached_ms < ? OR "
+            "(reached_ms = ? AND user_id < ?))))",
+            (platform, team, scope, period, me[2], me[2], me[5], me[5], user_id))
+        return TotalRow(me[0], me[1], me[2], me[3], me[4], rank=int(ahead[0]) + 1 if ahead else 1)
+
+    async def board_size(self, platform: str, team: str, scope: str, period: str) -> int:
+        r = await self._one(
+            "SELECT COUNT(*) FROM totals WHERE platform=? AND team=? AND scope=? AND period=?",
+            (platform, team, scope, period))
+        return int(r[0]) if r else 0
+
+    async def streak(self, platform: str, team: str, user_id: str) -> Streak | None:
+        r = await self._one(
+            "SELECT user_id, display_name, current, best, last_day FROM streaks "
+            "WHERE platform=? AND team=? AND user_id=?", (platform, team, user_id))
+        return Streak(*r) if r else None
+
+    async def top_streaks(self, platform: str, team: str, since_day: str,
+                          limit: int) -> list[Streak]:
+        """Streaks still alive (last right answer on or after `since_day`), longest first."""
+        rows = await self._all(
+            "SELECT user_id, display_name, current, best, last_day FROM streaks "
+            "WHERE platform=? AND team=? AND last_day >= ? "
+            "ORDER BY current DESC, best DESC, user_id LIMIT ?", (platform, team, since_day, limit))
+        return [Streak(*r) for r in rows]
+
+    async def topic_stats(self, platform: str, team: str, user_id: str) -> list[TopicStats]:
+        rows = await self._all(
+            "SELECT topic, COUNT(*), SUM(correct), SUM(score) FROM answers "
+            "WHERE platform=? AND team=? AND user_id=? GROUP BY topic ORDER BY topic",
+            (platform, team, user_id))
+        return [TopicStats(r[0], int(r[1]), int(r[2]), float(r[3])) for r in rows]
+
+    # --- team packs ---------------------------------------------------------------------
+
+    async def add_team_pack(self, platform: str, team: str, pack: TeamPack) -> None:
+        async with self._write:
+            await self.db.execute(
+                "INSERT INTO team_packs (platform, team, pack_id, source, added_by, added_ms) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, team, pack_id) DO UPDATE SET "
+                "source = excluded.source, added_by = excluded.added_by, "
+                "added_ms = excluded.added_ms",
+                (platform, team, pack.pack_id, pack.source, pack.added_by, pack.added_ms))
+
+    async def team_packs(self, platform: str, team: str) -> list[TeamPack]:
+        rows = await self._all(
+            "SELECT pack_id, source, added_by, added_ms FROM team_packs "
+            "WHERE platform=? AND team=? ORDER BY pack_id", (platform, team))
+        return [TeamPack(*r) for r in rows]
+
+    async def remove_team_pack(self, platform: str, team: str, pack_id: str) -> bool:
+        async with self._write:
+            cur = await self.db.execute(
+                "DELETE FROM team_packs WHERE platform=? AND team=? AND pack_id=?",
+                (platform, team, pack_id))
+            return cur.rowcount == 1
+
+
+def _answer_values(row: AnswerRow) -> list[Any]:
+    out: list[Any] = []
+    for c in _ANSWER_COLS:
+        if c == "first_correct":
+            continue
+        v = getattr(row, c)
+        if c in ("right_points", "missing_points"):
+            v = json.dumps(list(v))
+        elif isinstance(v, bool):
+            v = int(v)
+        out.append(v)
+    return out
+
+
+def _answer(r: sqlite3.Row) -> AnswerRow:
+    d = {c: r[c] for c in _ANSWER_COLS}
+    d["right_points"] = tuple(json.loads(d["right_points"]))
+    d["missing_points"] = tuple(json.loads(d["missing_points"]))
+    for b in ("correct", "ranked", "first_correct"):
+        d[b] = bool(d[b])
+    return AnswerRow(**d)
+
+
+def _round(r: sqlite3.Row) -> Round:
+    return Round(**{c: r[c] for c in _ROUND_COLS})
+
+
+def _session(r: sqlite3.Row) -> Session:
+    d = {c: r[c] for c in _SESSION_COLS}
+    d["question_ids"] = tuple(json.loads(d["question_ids"]))
+    return Session(**d)
