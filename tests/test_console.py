@@ -1,0 +1,52 @@
+"""The whole stack through `interview-bot console`, as a user would type it, on a real file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import TEST_PACKS
+
+
+def run_console(db: Path, script: str, user: str = "alice") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DISCORD_", "SLACK_", "LLM_", "DATABASE_URL"))}
+    env.update(DATABASE_URL=f"sqlite:///{db}", QUESTIONS_DIR=str(TEST_PACKS), COLUMNS="160",
+               NO_COLOR="1")
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--user", user], input=script,
+        capture_output=True, text=True, env=env, timeout=60, check=False)
+
+
+def test_console_from_a_question_to_the_leaderboard(tmp_path: Path) -> None:
+    db = tmp_path / "console.db"
+    script = "\n".join([
+        "/quiz web",
+        "/answer A",
+        "/answer A",
+        "/user bob",
+        "/answer C",
+        "/quiz stop",
+        "/answer A",
+        "/leaderboard all",
+        "/dance",
+    ]) + "\n"
+    res = run_console(db, script)
+    out = res.stdout
+    assert res.returncode == 0, res.stderr
+    assert "Which status code means Not Found?" in out
+    assert "Right!" in out and "+15 points" in out
+    assert "You already answered this round" in out
+    assert "Not this time" in out
+    assert "Round over" in out and "A) 404" in out
+    assert "No quiz round is open in this channel" in out
+    assert "🥇 alice — 15 pts (1/1 right)" in out
+    assert "🥈 bob — 0 pts (0/1 right)" in out
+    assert "Unknown command '/dance'" in out
+
+    # the file keeps it all: a new process sees the same leaderboard
+    again = run_console(db, "/leaderboard all\n/stats\n", user="alice")
+    assert "🥇 alice — 15 pts" in again.stdout
+    assert "1 answers, 1 right (100%)" in again.stdout

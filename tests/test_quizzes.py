@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.core import Core
+from bot.domain import UserError, Visibility
+from tests.conftest import where
+
+
+def round_id(reply) -> str:  # type: ignore[no-untyped-def]
+    [card] = reply.cards
+    kind, rid = card.action.split(":")
+    assert kind == "quiz"
+    return rid
+
+
+async def test_start_posts_a_public_question_with_buttons(core: Core) -> None:
+    reply = await core.quizzes.start(where("alice"), "web")
+    [card] = reply.cards
+    assert card.visibility is Visibility.PUBLIC
+    assert "Not Found" in card.text
+    assert [b.label for b in card.buttons] == ["A", "B", "C"]
+    assert "60 s" in card.footer
+
+
+async def test_one_open_round_per_channel(core: Core) -> None:
+    await core.quizzes.start(where("alice"), "web")
+    with pytest.raises(UserError, match="already open"):
+        await core.quizzes.start(where("bob"), "web")
+    other = await core.quizzes.start(where("bob", channel="c2"), "web")
+    assert other.cards
+
+
+async def test_right_answer_scores_points_with_speed_bonus(core: Core, clock: FakeClock) -> None:
+    rid = round_id(await core.quizzes.start(where("alice"), "web"))
+    fast = await core.quizzes.answer(where("bob"), rid, "A")
+    assert fast.cards[0].title == "Right!"
+    assert "+15 points" in fast.cards[0].text
+    clock.advance(45)
+    slow = await core.quizzes.answer(where("carol"), rid, "404")
+    assert "+11 points" in slow.cards[0].text  # 10 + round(5 * 15/60)
+    wrong = await core.quizzes.answer(where("dave"), rid, "B")
+    assert wrong.cards[0].title == "Not this time"
+    board = await core.leaderboards.board(where("dave"), "all")
+    assert board.text.splitlines()[0].startswith("🥇 BOB — 15 pts")
+    assert "CAROL — 11 pts" in board.text
+    assert "DAVE — 0 pts (0/1 right)" in board.text
+
+
+async def test_each_person_answers_once(core: Core) -> None:
+    rid = round_id(await core.quizzes.start(where("alice"), "web"))
+    await core.quizzes.answer(where("bob"), rid, "B")
+    with pytest.raises(UserError, match="already answered"):
+        await core.quizzes.answer(where("bob"), rid, "A")
+    board = await core.leaderboards.board(where("bob"), "all")
+    assert "BOB — 0 pts (0/1 right)" in board.text
+
+
+async def test_closed_and_unknown_rounds_say_so(core: Core, clock: FakeClock) -> None:
+    rid = round_id(await core.quizzes.start(where("alice"), "web"))
+    with pytest.raises(UserError, match="does not exist"):
+        await core.quizzes.answer(where("bob"), "nope", "A")
+    with pytest.raises(UserError, match="does not exist"):
+        await core.quizzes.answer(where("bob", team="other-team"), rid, "A")
+    clock.advance(60)
+    with pytest.raises(UserError, match="closed"):
+        await core.quizzes.answer(where("bob"), rid, "A")
+
+
+async def test_round_closes_on_time_and_reveals_once(core: Core, clock: FakeClock) -> None:
+    rid = round_id(await core.quizzes.start(where("alice"), "web"))
+    await core.quizzes.message_sent(where("alice"), rid, "msg-1")
+    await core.quizzes.answer(where("bob"), rid, "A")
+    clock.advance(3)
+    await core.quizzes.answer(where("carol"), rid, "A")
+    await core.quizzes.answer(where("dave"), rid, "C")
+    clock.advance(30)
+    assert await core.quizzes.close_due() == []  # not yet
+    clock.advance(30)
+    out = await core.quizzes.close_due()
+    edit, reveal = out
+    assert edit.edit_ref == "msg-1" and edit.card.buttons == ()
+    fields = dict(reveal.card.fields)
+    assert fields["Answer"] == "A) 404"
+    assert "BOB (+15), CAROL" in fields["Got it (2/3)"]
+    assert fields["Fastest"].startswith("BOB in 0.0 s")
+    assert "404 Not Found" in reveal.card.text
+    assert await core.quizzes.close_due() == []
+    # a new round may start once the old one is closed
+    assert (await core.quizzes.start(where("alice"), "web")).cards
+
+
+async def test_per_channel_time_limit(core: Core, clock: FakeClock) -> None:
+    admin = where("alice", admin=True)
+    await core.settings.set(admin, "quiz_seconds", "20")
+    rid = round_id(await core.quizzes.start(where("bob"), "web"))
+    clock.advance(21)
+    with pytest.raises(UserError, match="closed"):
+        await core.quizzes.answer(where("carol"), rid, "A")
+    other = await core.quizzes.start(where("bob", channel="c2"), "web")
+    assert "60 s" in other.cards[0].footer
+
+
+async def test_settings_need_an_admin(core: Core) -> None:
+    with pytest.raises(UserError, match="admin"):
+        await core.settings.set(where("bob"), "quiz_seconds", "20")
+    with pytest.raises(UserError, match="5 to 3600"):
+        await core.settings.set(where("bob", admin=True), "quiz_seconds", "2")
+
+
+async def test_stop_by_starter_or_admin_only(core: Core) -> None:
+    await core.quizzes.start(where("alice"), "web")
+    with pytest.raises(UserError, match="Only whoever started"):
+        await core.quizzes.stop(where("bob"))
+    reply = await core.quizzes.stop(where("alice"))
+    assert reply.outgoing[-1].card.title.startswith("Round over")
+
+
+async def test_unknown_topic_lists_topics(core: Core) -> None:
+    with pytest.raises(UserError) as e:
+        await core.quizzes.start(where("alice"), "cobol")
+    assert "Unknown topic 'cobol'" in str(e.value)
+    assert "python, web" in str(e.value)
+
+
+async def test_filter_matching_nothing_says_what_exists(core: Core) -> None:
+    with pytest.raises(UserError, match="No question matches topic web and difficulty 3"):
+        await core.quizzes.start(where("alice"), "web", 3)
+
+
+async def test_questions_do_not_repeat_in_a_channel_until_used_up(
+        core: Core, clock: FakeClock) -> None:
+    seen = []
+    for _ in range(4):
+        reply = await core.quizzes.start(where("alice"), "python")
+        seen.append(reply.cards[0].text.split("\n")[0])
+        await core.quizzes.stop(where("alice"))
+        clock.advance(1)
+    assert len(set(seen[:2])) == 2  # both python quiz questions before any repeat
+    assert set(seen[2:]) == set(seen[:2])
+
+
+async def test_concurrent_answers_all_stored_once_one_first(core: Core) -> None:
+    rid = round_id(await core.quizzes.start(where("alice"), "web"))
+    users = [f"user{i}" for i in range(40)]
+
+    async def attempt(u: str) -> str:
+        try:
+            r = await core.quizzes.answer(where(u), rid, "A")
+            return r.cards[0].text
+        except UserError as e:
+            return str(e)
+
+    # every user clicks twice at the same moment (a repeated delivery)
+    results = await asyncio.gather(*(attempt(u) for u in users + users))
+    assert sum("already answered" in r for r in results) == 40
+    assert sum("first to get it" in r for r in results) == 1
+    answers = await core.store.context_answers("test", "t1", f"quiz:{rid}")
+    assert len(answers) == 40
+    assert sum(a.first_correct for a in answers) == 1
+    top = await core.store.top("test", "t1", "team", "all", 100)
+    assert len(top) == 40 and all(r.answers == 1 for r in top)
