@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -39,11 +40,25 @@ class Effective:
 
 
 class TeamSettings:
-    def __init__(self, store: Store, defaults: Settings) -> None:
+    def __init__(self, store: Store, defaults: Settings, cache_seconds: float = 5.0) -> None:
         self.store = store
         self.defaults = defaults
+        self.cache_seconds = cache_seconds
+        self._cache: dict[tuple[str, str, str], tuple[float, Effective]] = {}
 
     async def get(self, platform: str, team: str, channel: str = "") -> Effective:
+        """The settings in force; cached for a few seconds (another process may change them)."""
+        key = (platform, team, channel)
+        hit = self._cache.get(key)
+        if hit and time.monotonic() - hit[0] < self.cache_seconds:
+            return hit[1]
+        eff = await self._load(platform, team, channel)
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[key] = (time.monotonic(), eff)
+        return eff
+
+    async def _load(self, platform: str, team: str, channel: str) -> Effective:
         raw = await self.store.get_settings(platform, team, channel)
         d = self.defaults
         return Effective(
@@ -73,6 +88,8 @@ class TeamSettings:
             value = str(int(value))
         channel = where.channel if knob.channel_level else ""
         await self.store.set_setting(where.platform, where.team, channel, knob.key, value)
+        self._cache = {k: v for k, v in self._cache.items() if k[:2] != (where.platform,
+                                                                            where.team)}
         scope = "this channel" if knob.channel_level else "the team"
         return Card(title="Setting saved", text=f"{knob.key} = {value} for {scope}.",
                     visibility=Visibility.EPHEMERAL, color="good")

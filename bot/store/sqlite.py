@@ -33,6 +33,13 @@ _SESSION_COLS = [f.name for f in fields(Session)]
 
 # Tie-break, everywhere: more points, then whoever reached them first, then user id.
 _RANK_ORDER = "points DESC, reached_ms ASC, user_id ASC"
+_BATCH = 200
+_INSERT_ANSWER = (
+    f"INSERT INTO answers ({', '.join(_ANSWER_COLS)}) "
+    f"SELECT {', '.join('?' for c in _ANSWER_COLS if c != 'first_correct')}, "
+    "CASE WHEN ? THEN NOT EXISTS (SELECT 1 FROM answers WHERE platform=? AND team=? "
+    "AND context=? AND question_id=? AND correct=1) ELSE 0 END "
+    "WHERE true ON CONFLICT DO NOTHING RETURNING first_correct")
 
 
 class SQLiteStore:
@@ -43,6 +50,8 @@ class SQLiteStore:
         self._busy_timeout_ms = busy_timeout_ms
         self._db: aiosqlite.Connection | None = None
         self._write = asyncio.Lock()
+        self._pending: list[tuple[tuple[Any, ...], asyncio.Future[Recorded]]] = []
+        self._flusher: asyncio.Future[None] | None = None
 
     @classmethod
     def from_url(cls, url: str) -> SQLiteStore:
@@ -67,6 +76,8 @@ class SQLiteStore:
         await self._migrate()
 
     async def close(self) -> None:
+        if self._flusher is not None and not self._flusher.done():
+            await self._flusher
         if self._db is not None:
             await self._db.close()
             self._db = None
@@ -104,12 +115,11 @@ class SQLiteStore:
         return int(row[0]) if row else 0
 
     async def _one(self, sql: str, args: Iterable[Any] = ()) -> sqlite3.Row | None:
-        async with self.db.execute(sql, tuple(args)) as cur:
-            return await cur.fetchone()
+        rows = await self.db.execute_fetchall(sql, tuple(args))
+        return next(iter(rows), None)
 
     async def _all(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        async with self.db.execute(sql, tuple(args)) as cur:
-            return list(await cur.fetchall())
+        return list(await self.db.execute_fetchall(sql, tuple(args)))
 
     # --- settings -----------------------------------------------------------------------
 
@@ -188,26 +198,20 @@ class SQLiteStore:
         """Insert once per (user, context, question); totals and streaks follow by trigger.
 
         `first_correct` is decided inside the INSERT, so of many concurrent right answers
-        exactly one is first.
+        exactly one is first. Answers arriving together share one transaction (group
+        commit); each caller returns only after that transaction is committed.
         """
-        vals = _answer_values(row)
-        cols = ", ".join(_ANSWER_COLS)
-        marks = ", ".join("?" for c in _ANSWER_COLS if c != "first_correct")
-        sql = (
-            f"INSERT INTO answers ({cols}) SELECT {marks}, "
-            "CASE WHEN ? THEN NOT EXISTS (SELECT 1 FROM answers WHERE platform=? AND team=? "
-            "AND context=? AND question_id=? AND correct=1) ELSE 0 END "
-            "WHERE true ON CONFLICT DO NOTHING RETURNING first_correct")
-        args = (*vals, int(row.correct), row.platform, row.team, row.context, row.question_id)
+        args = (*_answer_values(row), int(row.correct), row.platform, row.team, row.context,
+                row.question_id)
         if advance is None:
-            async with self._write:
-                async with self.db.execute(sql, args) as cur:
-                    got = await cur.fetchone()
-            return Recorded(got is not None, bool(got[0]) if got else False)
+            fut: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
+            self._pending.append((args, fut))
+            if self._flusher is None or self._flusher.done():
+                self._flusher = asyncio.ensure_future(self._flush())
+            return await fut
         async with self._tx() as db:
-            async with db.execute(sql, args) as cur:
-                got = await cur.fetchone()
-            if got is not None:
+            got = await self._insert_answer(db, args)
+            if got.inserted:
                 await db.execute(
                     "UPDATE sessions SET position = position + 1, question_started_ms = ?, "
                     "status = CASE WHEN ? THEN 'finished' ELSE status END, "
@@ -216,7 +220,46 @@ class SQLiteStore:
                     (advance.started_ms, int(advance.finish), int(advance.finish),
                      advance.started_ms, row.platform, row.team, advance.session_id,
                      advance.from_position))
+        return got
+
+    async def _insert_answer(self, db: aiosqlite.Connection, args: tuple[Any, ...]) -> Recorded:
+        got = next(iter(await db.execute_fetchall(_INSERT_ANSWER, args)), None)
         return Recorded(got is not None, bool(got[0]) if got else False)
+
+    async def _flush(self) -> None:
+        """Write the waiting answers in batches, one transaction and one thread hop each."""
+        while self._pending:
+            batch, self._pending = self._pending[:_BATCH], self._pending[_BATCH:]
+            rows = [args for args, _ in batch]
+            try:
+                async with self._write:
+                    results = await self._in_thread(_insert_batch, rows)
+            except Exception:
+                # one bad answer must not sink the others: write them one by one
+                for args, fut in batch:
+                    try:
+                        async with self._tx() as db:
+                            got = await self._insert_answer(db, args)
+                        fut.set_result(got)
+                    except Exception as e:
+                        fut.set_exception(e)
+                continue
+            for (_, fut), got in zip(batch, results, strict=True):
+                if not fut.done():
+                    fut.set_result(got)
+
+    async def _in_thread(self, fn: Any, *args: Any) -> Any:
+        """Run `fn(sqlite3_connection, *args)` on the connection's own thread.
+
+        aiosqlite does every call on one worker thread; a batch of statements in one hop
+        saves a round trip through the event loop per statement (see bench/core.py).
+        """
+        db = self.db
+        runner = getattr(db, "_execute", None)
+        raw = getattr(db, "_conn", None)
+        if runner is None or raw is None:  # pragma: no cover - a future aiosqlite
+            raise RuntimeError("aiosqlite without _execute")
+        return await runner(fn, raw, *args)
 
     async def context_answers(self, platform: str, team: str, context: str) -> list[AnswerRow]:
         rows = await self._all(
@@ -363,6 +406,21 @@ class SQLiteStore:
                 "DELETE FROM team_packs WHERE platform=? AND team=? AND pack_id=?",
                 (platform, team, pack_id))
             return cur.rowcount == 1
+
+
+def _insert_batch(con: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> list[Recorded]:
+    """On the connection's thread: every row in one transaction, each once."""
+    out = []
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        for args in rows:
+            got = con.execute(_INSERT_ANSWER, args).fetchone()
+            out.append(Recorded(got is not None, bool(got[0]) if got else False))
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+    return out
 
 
 def _answer_values(row: AnswerRow) -> list[Any]:

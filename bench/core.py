@@ -1,0 +1,100 @@
+"""Answers per second through the core services on SQLite, against raw aiosqlite inserts.
+
+Both run here, now, with the same SQLite settings (WAL, synchronous=NORMAL), so the ratio
+means something on any machine. Usage: python bench/core.py [--users N] [--channels N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiosqlite
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.clock import FakeClock  # noqa: E402
+from bot.config import Settings  # noqa: E402
+from bot.core import build_core  # noqa: E402
+from bot.domain import Kind, Where  # noqa: E402
+
+
+async def service_rate(folder: Path, users: int, channels: int, concurrency: int) -> float:
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{folder / 'svc.db'}",  # type: ignore[call-arg]
+                        quiz_seconds=3600)
+    clock = FakeClock()
+    core = await build_core(settings, clock=clock, rng=random.Random(1))
+    try:
+        rounds = []
+        for c in range(channels):
+            reply = await core.quizzes.start(Where("bench", "team", f"c{c}", "host"))
+            rounds.append(reply.cards[0].action.split(":")[1])
+        bank = await core.banks.for_team("bench", "team")
+        choices = {}
+        for rid in rounds:
+            rnd = await core.store.get_round("bench", "team", rid)
+            assert rnd is not None
+            q = bank.get(rnd.question_id)
+            assert q is not None
+            choices[rid] = "A" if q.kind is Kind.CHOICE else (q.accepted[0] if q.accepted else "x")
+        jobs = [(rid, u) for rid in rounds for u in range(users)]
+        random.Random(2).shuffle(jobs)
+        sem = asyncio.Semaphore(concurrency)
+
+        async def one(rid: str, u: int) -> None:
+            async with sem:
+                await core.quizzes.answer(Where("bench", "team", "c", f"u{u}", f"user {u}"),
+                                          rid, choices[rid])
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(one(rid, u) for rid, u in jobs))
+        elapsed = time.perf_counter() - t0
+        top = await core.store.top("bench", "team", "team", "all", 1)
+        assert top and top[0].answers == channels, "every answer counted once"
+        return len(jobs) / elapsed
+    finally:
+        await core.close()
+
+
+async def raw_rate(folder: Path, n: int) -> float:
+    db = await aiosqlite.connect(folder / "raw.db")
+    await db.execute("PRAGMA journal_mode=WAL")
+    await db.execute("PRAGMA synchronous=NORMAL")
+    await db.execute("CREATE TABLE t (user_id TEXT, context TEXT, answer TEXT, points INTEGER, "
+                     "answered_ms INTEGER, PRIMARY KEY (user_id, context))")
+    await db.commit()
+    t0 = time.perf_counter()
+    for i in range(n):
+        await db.execute("INSERT INTO t VALUES (?, ?, ?, ?, ?)", (f"u{i}", "ctx", "A", 10, i))
+        await db.commit()
+    elapsed = time.perf_counter() - t0
+    await db.close()
+    return n / elapsed
+
+
+async def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--users", type=int, default=1000)
+    ap.add_argument("--channels", type=int, default=10)
+    ap.add_argument("--concurrency", type=int, default=100)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        raw = await raw_rate(folder, args.users * args.channels)
+        svc = await service_rate(folder, args.users, args.channels, args.concurrency)
+    print(f"answers through the services: {svc:,.0f}/s "
+          f"({args.users} users x {args.channels} rounds, {args.concurrency} at once)")
+    print(f"raw aiosqlite insert+commit:  {raw:,.0f}/s")
+    print(f"ratio: {svc / raw:.2f} (target >= 0.5; and >= 3,000 answers/s)")
+    print(json.dumps({"answers_per_s": round(svc, 1), "raw_inserts_per_s": round(raw, 1),
+                      "ratio": round(svc / raw, 3)}))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
