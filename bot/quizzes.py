@@ -38,6 +38,17 @@ class Quizzes:
         self.settings = settings
         self.clock = clock
         self.rng = rng or random.Random()
+        self._open: dict[str, Round] = {}  # open rounds this process knows; the store decides
+
+    async def _round(self, where: Where, round_id: str) -> Round | None:
+        rnd = self._open.get(round_id)
+        if rnd is None or (rnd.platform, rnd.team) != (where.platform, where.team):
+            rnd = await self.store.get_round(where.platform, where.team, round_id)
+            if rnd is not None and rnd.closed_ms is None:
+                if len(self._open) > 10_000:
+                    self._open.clear()
+                self._open[round_id] = rnd
+        return rnd
 
     async def start(self, where: Where, topic: str | None = None,
                     difficulty: str | int | None = None) -> Reply:
@@ -59,6 +70,7 @@ class Quizzes:
                     closes_ms=now_ms + eff.quiz_seconds * 1000)
         try:
             await self.store.open_round(rnd)
+            self._open[rnd.id] = rnd
         except RoundOpen:
             raise UserError("A quiz round is already open in this channel: answer it first.") \
                 from None
@@ -70,7 +82,7 @@ class Quizzes:
     async def answer(self, where: Where, round_id: str, text: str) -> Reply:
         """Take one person's answer to a round; the reply is private to them."""
         check_length(text)
-        rnd = await self.store.get_round(where.platform, where.team, round_id)
+        rnd = await self._round(where, round_id)
         if rnd is None:
             raise UserError("That quiz round does not exist here.")
         now = self.clock.now()
@@ -93,6 +105,10 @@ class Quizzes:
                         tz=eff.timezone)
         rec = await self.store.record_answer(row)
         if not rec.inserted:
+            now_round = await self.store.get_round(where.platform, where.team, round_id)
+            if now_round is not None and now_round.closed_ms is not None:
+                self._open.pop(round_id, None)
+                raise UserError("That round is closed: answers are no longer taken.")
             raise UserError("You already answered this round: one answer each.")
         if g.correct:
             extra = " You were the first to get it!" if rec.first_correct else ""
@@ -137,6 +153,7 @@ class Quizzes:
 
     async def _close(self, rnd: Round) -> list[Outgoing]:
         now_ms = to_ms(self.clock.now())
+        self._open.pop(rnd.id, None)
         if not await self.store.close_round(rnd.platform, rnd.team, rnd.id, now_ms):
             return []  # somebody else closed it and revealed
         bank = await self.banks.for_team(rnd.platform, rnd.team)

@@ -39,7 +39,8 @@ _INSERT_ANSWER = (
     f"SELECT {', '.join('?' for c in _ANSWER_COLS if c != 'first_correct')}, "
     "CASE WHEN ? THEN NOT EXISTS (SELECT 1 FROM answers WHERE platform=? AND team=? "
     "AND context=? AND question_id=? AND correct=1) ELSE 0 END "
-    "WHERE true ON CONFLICT DO NOTHING RETURNING first_correct")
+    "WHERE NOT EXISTS (SELECT 1 FROM rounds WHERE id=? AND closed_ms IS NOT NULL) "
+    "ON CONFLICT DO NOTHING RETURNING first_correct")
 
 
 class SQLiteStore:
@@ -72,6 +73,7 @@ class SQLiteStore:
         await self._db.execute("PRAGMA journal_mode=WAL")
         await self._db.execute("PRAGMA synchronous=NORMAL")
         await self._db.execute("PRAGMA foreign_keys=ON")
+        await self._db.execute("PRAGMA cache_size=-65536")  # 64 MiB of page cache
         await self._db.execute(f"PRAGMA busy_timeout={int(self._busy_timeout_ms)}")
         await self._migrate()
 
@@ -202,7 +204,7 @@ class SQLiteStore:
         commit); each caller returns only after that transaction is committed.
         """
         args = (*_answer_values(row), int(row.correct), row.platform, row.team, row.context,
-                row.question_id)
+                row.question_id, round_of(row.context))
         if advance is None:
             fut: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
             self._pending.append((args, fut))
@@ -406,6 +408,12 @@ class SQLiteStore:
                 "DELETE FROM team_packs WHERE platform=? AND team=? AND pack_id=?",
                 (platform, team, pack_id))
             return cur.rowcount == 1
+
+
+def round_of(context: str) -> str:
+    """The round id in a `quiz:<id>` or `daily:<id>` context ('' for an interview)."""
+    kind, _, rid = context.partition(":")
+    return rid if kind in ("quiz", "daily") else ""
 
 
 def _insert_batch(con: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> list[Recorded]:

@@ -74,6 +74,7 @@ CREATE TABLE answers (
     PRIMARY KEY (platform, team, user_id, context, question_id)
 );
 CREATE INDEX answers_context ON answers (platform, team, context, answered_ms);
+CREATE INDEX answers_right ON answers (platform, team, context, question_id) WHERE correct = 1;
 
 -- Running totals per scope and period, kept by the trigger below in the answer's transaction.
 CREATE TABLE totals (
