@@ -127,6 +127,36 @@ def questions_stats(paths: list[Path] = typer.Argument(None)) -> None:
         out.print("not covered: " + ", ".join(missing))
 
 
-def main() -> None:  # pragma: no cover - entry point
-    app()
+@questions_app.command("import")
+def questions_import(
+    path: Path = typer.Argument(..., help="The pack's YAML file."),
+    platform: str = typer.Option(..., "--platform", help="console, discord or slack"),
+    team: str = typer.Option(..., "--team", help="The Discord server id or Slack team id."),
+) -> None:
+    """Add a team's own pack (validated; used only by that team)."""
+    import asyncio
+
+    from bot.core import build_core
+    from bot.domain import UserError, Where
+
+    settings = _settings()
+
+    async def go() -> str:
+        core = await build_core(settings)
+        try:
+            who = Where(platform, team, "", "cli", "cli", is_admin=True)
+            card = await core.banks.import_pack(who, path.read_text("utf-8"), str(path))
+            return f"{card.title}: {card.text}"
+        finally:
+            await core.close()
+
+    try:
+        out.print(asyncio.run(go()), markup=False, highlight=False)
+    except UserError as e:
+        err.print(str(e), markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    except OSError as e:
+        err.print(f"Cannot read {path}: {e}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+
 

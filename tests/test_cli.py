@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from bot.cli import app
+from tests.test_questions import GOOD
+
+runner = CliRunner()
+
+
+def test_validate_the_shipped_bank() -> None:
+    res = runner.invoke(app, ["questions", "validate"])
+    assert res.exit_code == 0, res.output
+    assert "OK: 10 pack(s)" in res.output
+
+
+def test_validate_a_broken_pack_exits_1_with_the_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(GOOD.replace("difficulty: 1", "difficulty: 4"))
+    res = runner.invoke(app, ["questions", "validate", str(bad)])
+    assert res.exit_code == 1
+    assert f"{bad}:8: questions[0].difficulty: Input should be less than or equal to 3" \
+        in res.output
+    assert "nothing was loaded" in res.output
+
+
+def test_stats_shows_seed_coverage() -> None:
+    res = runner.invoke(app, ["questions", "stats"])
+    assert res.exit_code == 0
+    assert "seed coverage: 80/80" in res.output
+
+
+def test_list_filters_by_topic_and_kind() -> None:
+    res = runner.invoke(app, ["questions", "list", "--topic", "coding", "--kind", "code"])
+    assert res.exit_code == 0
+    assert "code-" in res.output and "py-" not in res.output
+
+
+def test_import_a_team_pack(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bot.db'}")
+    pack = tmp_path / "team.yaml"
+    pack.write_text(GOOD)
+    res = runner.invoke(app, ["questions", "import", str(pack), "--platform", "slack",
+                              "--team", "T1"])
+    assert res.exit_code == 0, res.output
+    assert "Pack 'team' imported" in res.output
+    pack.write_text(GOOD.replace("difficulty: 1", "difficulty: 0"))
+    res = runner.invoke(app, ["questions", "import", str(pack), "--platform", "slack",
+                              "--team", "T1"])
+    assert res.exit_code == 1 and "greater than or equal to 1" in res.output
+
+
+def test_bad_setting_is_named(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("QUIZ_SECONDS", "-3")
+    res = runner.invoke(app, ["questions", "import", "x.yaml", "--platform", "p", "--team", "t"])
+    assert res.exit_code == 2
+    assert "QUIZ_SECONDS" in res.output
