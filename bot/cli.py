@@ -141,17 +141,17 @@ def questions_import(
 
     settings = _settings()
 
-    async def go() -> str:
+    async def go(source: str) -> str:
         core = await build_core(settings)
         try:
             who = Where(platform, team, "", "cli", "cli", is_admin=True)
-            card = await core.banks.import_pack(who, path.read_text("utf-8"), str(path))
+            card = await core.banks.import_pack(who, source, str(path))
             return f"{card.title}: {card.text}"
         finally:
             await core.close()
 
     try:
-        out.print(asyncio.run(go()), markup=False, highlight=False)
+        out.print(asyncio.run(go(path.read_text("utf-8"))), markup=False, highlight=False)
     except UserError as e:
         err.print(str(e), markup=False, highlight=False)
         raise typer.Exit(1) from None
