@@ -2,28 +2,80 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import logging
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from bot.config import Settings
-from bot.core import build_core
+from bot.core import Core, build_core
+from bot.runtime import Outbox, Poster, tick_forever
 
 log = logging.getLogger(__name__)
 
+# A plain map from platform name to the class that runs it ("module:Class", imported only
+# when that platform is configured, so a Slack-only bot never imports discord.py).
+PLATFORMS: dict[str, str] = {
+    "discord": "adapters.discord.platform:DiscordPlatform",
+    "slack": "adapters.slack.platform:SlackPlatform",
+}
+
+
+class Platform(Protocol):
+    """What an adapter gives the app: a poster for timed work, and a life cycle."""
+
+    poster: Poster
+
+    async def run(self) -> None:
+        """Connect and serve until cancelled; raise PlatformUnavailable on a bad token."""
+        ...
+
+    async def close(self) -> None: ...
+
 
 class PlatformUnavailable(Exception):
-    """A platform's token is set but its adapter cannot start."""
+    """A platform's token is set but its adapter cannot start; the message says why."""
+
+
+def load_platform(name: str, core: Core, settings: Settings) -> Platform:
+    target = PLATFORMS.get(name)
+    if target is None:
+        raise PlatformUnavailable(f"unknown platform {name!r}")
+    module_name, _, cls_name = target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as e:
+        if e.name and (e.name == module_name or module_name.startswith(e.name + ".")):
+            raise PlatformUnavailable(f"{name}: this build has no adapter for it yet. Unset "
+                                      "its token to play in the console.") from None
+        raise
+    cls = getattr(module, cls_name)
+    return cls(core, settings)  # type: ignore[no-any-return]
 
 
 async def run(settings: Settings) -> None:
     """Every platform whose token is set; the console when none is."""
-    platforms = settings.platforms
-    if not platforms:
+    names = settings.platforms
+    if not names:
         await run_console(settings)
         return
-    raise PlatformUnavailable(
-        f"{', '.join(platforms)}: this build has no adapter for it yet. Unset the token to play "
-        "in the console.")
+    core = await build_core(settings)
+    outbox = Outbox()
+    platforms: list[Platform] = []
+    try:
+        for name in names:
+            p = load_platform(name, core, settings)
+            outbox.register(name, p.poster)
+            platforms.append(p)
+        log.info("starting %s", ", ".join(names))
+        await asyncio.gather(tick_forever(core, outbox), *(p.run() for p in platforms))
+    finally:
+        for p in platforms:
+            try:
+                await p.close()
+            except Exception:
+                log.exception("closing a platform failed")
+        await core.close()
 
 
 async def run_console(settings: Settings, *, user: str = "you",

@@ -15,7 +15,9 @@ from rich.text import Text
 
 from bot import commands
 from bot.core import Core
-from bot.domain import Card, Outgoing, Reply, Target, UserError, Visibility, Where
+from bot.domain import Card, Reply, Target, UserError, Visibility, Where
+from bot.runtime import Outbox
+from bot.runtime import tick as tick_once
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +55,8 @@ class ConsoleAdapter:
         self.console = console or Console(soft_wrap=False, highlight=False)
         self.tick_seconds = tick_seconds
         self.poster = ConsolePoster(self.render)
-        self._names: dict[str, str] = {}
+        self.outbox = Outbox()
+        self.outbox.register(PLATFORM, self.poster)
 
     def where(self) -> Where:
         return Where(PLATFORM, TEAM, CHANNEL, self.user, self.user, is_admin=True)
@@ -83,14 +86,7 @@ class ConsoleAdapter:
     async def show(self, reply: Reply) -> None:
         for card in reply.cards:
             self.render(card)
-        await self.deliver(reply.outgoing)
-
-    async def deliver(self, outgoing: tuple[Outgoing, ...] | list[Outgoing]) -> None:
-        for o in outgoing:
-            if o.edit_ref:
-                await self.poster.edit(o.target, o.edit_ref, o.card)
-            else:
-                await self.poster.post(o.target, o.card)
+        await self.outbox.deliver(reply.outgoing)
 
     # --- the loop -----------------------------------------------------------------------
 
@@ -132,10 +128,7 @@ class ConsoleAdapter:
 
     async def tick(self) -> None:
         """Close quiz rounds whose time is up and show their reveals."""
-        try:
-            await self.deliver(await self.core.quizzes.close_due())
-        except Exception:
-            log.exception("closing due rounds failed")
+        await tick_once(self.core, self.outbox)
 
     async def run(self) -> None:
         interactive = self.stdin.isatty()

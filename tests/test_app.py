@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.app import PLATFORMS, PlatformUnavailable, load_platform
+from bot.config import Settings
+from bot.core import Core
+
+
+def test_platforms_map_names_to_adapter_classes() -> None:
+    assert set(PLATFORMS) == {"discord", "slack"}
+
+
+async def test_unknown_platform_is_refused(core: Core, settings: Settings) -> None:
+    with pytest.raises(PlatformUnavailable, match="unknown platform"):
+        load_platform("irc", core, settings)
