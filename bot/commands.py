@@ -175,6 +175,22 @@ async def answer(core: Core, where: Where, text: str) -> Reply:
     return await core.quizzes.answer_open_round(where, text)
 
 
+async def answer_action(core: Core, where: Where, action: str, text: str) -> Reply:
+    """An answer from a button or form: `action` is the card's (`quiz:<id>`, `daily:<id>`,
+    `interview:<id>:<position>`), so it reaches the right round after a restart."""
+    kind, _, rest = action.partition(":")
+    if kind == "quiz" and rest:
+        return await core.quizzes.answer(where, rest, text)
+    if kind == "daily" and rest:
+        daily = getattr(core, "daily", None)
+        if daily is None:
+            raise UserError("Daily questions are not available in this build.")
+        return await daily.answer(where, rest, text)  # type: ignore[no-any-return]
+    if kind == "interview" and rest:
+        return await core.interviews.answer(where, text, action)
+    raise UserError("That button is no longer in use.")
+
+
 def leaderboard_options(args: tuple[str, ...]) -> tuple[str | None, str | None, str | None]:
     period = scope = topic = None
     for raw in args:
