@@ -9,7 +9,9 @@ from typing import Protocol, TextIO
 
 from bot.config import Settings
 from bot.core import Core, build_core
-from bot.runtime import Outbox, Poster, tick_forever
+from bot.outbox import Poster
+from bot.runtime import tick_forever
+from bot.scheduler import DailyScheduler
 
 log = logging.getLogger(__name__)
 
@@ -60,16 +62,18 @@ async def run(settings: Settings) -> None:
         await run_console(settings)
         return
     core = await build_core(settings)
-    outbox = Outbox()
+    scheduler = DailyScheduler(core.daily, core.clock)
     platforms: list[Platform] = []
     try:
         for name in names:
             p = load_platform(name, core, settings)
-            outbox.register(name, p.poster)
+            core.outbox.register(name, p.poster)
             platforms.append(p)
         log.info("starting %s", ", ".join(names))
-        await asyncio.gather(tick_forever(core, outbox), *(p.run() for p in platforms))
+        await scheduler.start()
+        await asyncio.gather(tick_forever(core), *(p.run() for p in platforms))
     finally:
+        await scheduler.stop()
         for p in platforms:
             try:
                 await p.close()
@@ -83,7 +87,11 @@ async def run_console(settings: Settings, *, user: str = "you",
     from adapters.console.adapter import ConsoleAdapter
 
     core = await build_core(settings)
+    scheduler = DailyScheduler(core.daily, core.clock)
     try:
-        await ConsoleAdapter(core, user=user, stdin=stdin).run()
+        adapter = ConsoleAdapter(core, user=user, stdin=stdin)
+        await scheduler.start()
+        await adapter.run()
     finally:
+        await scheduler.stop()
         await core.close()

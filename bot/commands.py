@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.clock import to_ms
 from bot.core import Core
+from bot.daily import parse_set_args
 from bot.domain import Card, Reply, UserError, Visibility, Where
 from bot.periods import PERIODS, resolve_period
 from bot.questions import DIFFICULTY_NAMES
@@ -27,6 +29,9 @@ HELP = """\
 /questions                     topics and how many questions each has
 /questions import FILE         (admins) add a team question pack
 /questions remove PACK         (admins) remove a team pack
+/daily status                  when this channel's daily question comes next
+/daily set 09:00 [Europe/Berlin] [mon-fri] [topic=…] [difficulty=…] [open=8h] [recap=fri@17:00]
+/daily off | now               (admins) stop it, or post today's question now
 /settings [name value]         show settings, or (admins) change one
 /help                          this text"""
 
@@ -157,6 +162,17 @@ async def dispatch(core: Core, where: Where, text: str) -> Reply:
             if sub == "remove" and len(cmd.args) == 2:
                 return _cards(await core.banks.remove_pack(where, cmd.args[1]))
             raise UserError("Use /questions, /questions import FILE or /questions remove PACK.")
+        case "daily":
+            sub = cmd.args[0].lower() if cmd.args else "status"
+            if sub == "set":
+                return _cards(await core.daily.configure(where, parse_set_args(cmd.args[1:])))
+            if sub in ("off", "stop"):
+                return _cards(await core.daily.off(where))
+            if sub in ("now", "post"):
+                return await core.daily.post_now(where)
+            if sub == "status":
+                return _cards(await core.daily.status(where))
+            raise UserError("Use /daily status, /daily set …, /daily off or /daily now.")
         case "settings":
             if not cmd.args:
                 return _cards(await core.settings.show(where))
@@ -167,12 +183,18 @@ async def dispatch(core: Core, where: Where, text: str) -> Reply:
 
 
 async def answer(core: Core, where: Where, text: str) -> Reply:
-    """A typed answer goes to your interview if one is running, else to the channel's quiz."""
+    """A typed answer goes to your interview if one runs, else the channel's quiz round,
+    else the channel's daily question."""
     if not text.strip():
         raise UserError("Write your answer after /answer, e.g. /answer B.")
     if await core.interviews.current(where) is not None:
         return await core.interviews.answer(where, text)
-    return await core.quizzes.answer_open_round(where, text)
+    for kind in ("quiz", "daily"):
+        rnd = await core.store.open_round_in(where.platform, where.team, where.channel, kind)
+        if rnd is not None and rnd.closes_ms > to_ms(core.clock.now()):
+            return await answer_action(core, where, f"{kind}:{rnd.id}", text)
+    raise UserError("Nothing to answer here: start a quiz with /quiz or an interview with "
+                    "/interview start.")
 
 
 async def answer_action(core: Core, where: Where, action: str, text: str) -> Reply:
@@ -182,10 +204,7 @@ async def answer_action(core: Core, where: Where, action: str, text: str) -> Rep
     if kind == "quiz" and rest:
         return await core.quizzes.answer(where, rest, text)
     if kind == "daily" and rest:
-        daily = getattr(core, "daily", None)
-        if daily is None:
-            raise UserError("Daily questions are not available in this build.")
-        return await daily.answer(where, rest, text)  # type: ignore[no-any-return]
+        return await core.daily.answer(where, rest, text)
     if kind == "interview" and rest:
         return await core.interviews.answer(where, text, action)
     raise UserError("That button is no longer in use.")

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.daily import Daily
 from bot.interviews import Interviews
 from bot.leaderboard import Leaderboards
+from bot.outbox import Outbox
 from bot.packs import Banks
 from bot.questions import QuestionBank
 from bot.quizzes import Quizzes
@@ -26,6 +28,8 @@ class Core:
     quizzes: Quizzes
     interviews: Interviews
     leaderboards: Leaderboards
+    daily: Daily
+    outbox: Outbox
 
     async def close(self) -> None:
         await self.store.close()
@@ -41,9 +45,13 @@ async def build_core(settings: Settings, *, clock: Clock | None = None,
     bank = bank or QuestionBank.from_dir(settings.questions_dir)
     banks = Banks(bank, store, clock)
     team = TeamSettings(store, settings)
+    outbox = Outbox()
+    quizzes = Quizzes(store, banks, team, clock, rng)
     return Core(
         settings_env=settings, store=store, clock=clock, banks=banks, settings=team,
-        quizzes=Quizzes(store, banks, team, clock, rng),
+        quizzes=quizzes,
         interviews=Interviews(store, banks, team, clock, rng),
         leaderboards=Leaderboards(store, banks, team, clock),
+        daily=Daily(store, banks, team, clock, quizzes, outbox, rng),
+        outbox=outbox,
     )

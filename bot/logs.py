@@ -30,3 +30,6 @@ def configure(level: str = "INFO", fmt: str = "text") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # APScheduler logs every job it adds and runs; that is noise unless debugging
+    logging.getLogger("apscheduler").setLevel(
+        logging.DEBUG if level.upper() == "DEBUG" else logging.WARNING)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from dataclasses import replace
 
 from bot import rotation
 from bot.answers import build_row, check_length, quiz_points
@@ -109,6 +110,9 @@ class Quizzes:
             if now_round is not None and now_round.closed_ms is not None:
                 self._open.pop(round_id, None)
                 raise UserError("That round is closed: answers are no longer taken.")
+            if rnd.kind == "daily":
+                raise UserError("You already answered today's question; answers can't be "
+                                "changed.")
             raise UserError("You already answered this round: one answer each.")
         if g.correct:
             extra = " You were the first to get it!" if rec.first_correct else ""
@@ -140,16 +144,18 @@ class Quizzes:
         return Reply(outgoing=tuple(out))
 
     async def close_due(self, channel: tuple[str, str, str] | None = None) -> list[Outgoing]:
-        """Close every round past its time (each exactly once) and return the reveals."""
+        """Close every round past its time, quiz or daily, each exactly once; the reveals."""
         now_ms = to_ms(self.clock.now())
         out: list[Outgoing] = []
         for rnd in await self.store.due_rounds(now_ms):
-            if rnd.kind != "quiz":
-                continue
             if channel and (rnd.platform, rnd.team, rnd.channel) != channel:
                 continue
             out.extend(await self._close(rnd))
         return out
+
+    async def close_round_now(self, rnd: Round) -> list[Outgoing]:
+        """Close one round before its time (a new daily post replaces it); its reveal."""
+        return await self._close(rnd)
 
     async def _close(self, rnd: Round) -> list[Outgoing]:
         now_ms = to_ms(self.clock.now())
@@ -158,15 +164,20 @@ class Quizzes:
             return []  # somebody else closed it and revealed
         bank = await self.banks.for_team(rnd.platform, rnd.team)
         question = bank.get(rnd.question_id)
-        answers = await self.store.context_answers(rnd.platform, rnd.team, f"quiz:{rnd.id}")
+        answers = await self.store.context_answers(rnd.platform, rnd.team,
+                                                   f"{rnd.kind}:{rnd.id}")
         target = Target(rnd.platform, rnd.team, rnd.channel)
         out = []
         if question is not None:
+            name = "Daily question" if rnd.kind == "daily" else "Quiz"
             if rnd.message_ref:
-                closed = question_card(question, "", title=f"Quiz · {question.topic} (closed)",
-                                       footer="This round is closed.")
+                closed = question_card(question, "", title=f"{name} · {question.topic} (closed)",
+                                       footer=f"Closed · {len(answers)} answered")
                 out.append(Outgoing(target, closed, edit_ref=rnd.message_ref))
-            out.append(Outgoing(target, reveal_card(question, answers)))
+            reveal = reveal_card(question, answers)
+            if rnd.kind == "daily":
+                reveal = replace(reveal, title=f"Daily question answer · {question.topic}")
+            out.append(Outgoing(target, reveal))
         return out
 
     async def message_sent(self, where: Where, round_id: str, ref: str) -> None:

@@ -41,7 +41,7 @@ def test_console_from_a_question_to_the_leaderboard(tmp_path: Path) -> None:
     assert "You already answered this round" in out
     assert "Not this time" in out
     assert "Round over" in out and "A) 404" in out
-    assert "No quiz round is open in this channel" in out
+    assert "Nothing to answer here" in out
     assert "🥇 alice — 15 pts (1/1 right)" in out
     assert "🥈 bob — 0 pts (0/1 right)" in out
     assert "Unknown command '/dance'" in out

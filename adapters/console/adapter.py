@@ -16,7 +16,6 @@ from rich.text import Text
 from bot import commands
 from bot.core import Core
 from bot.domain import Card, Reply, Target, UserError, Visibility, Where
-from bot.runtime import Outbox
 from bot.runtime import tick as tick_once
 
 log = logging.getLogger(__name__)
@@ -55,7 +54,7 @@ class ConsoleAdapter:
         self.console = console or Console(soft_wrap=False, highlight=False)
         self.tick_seconds = tick_seconds
         self.poster = ConsolePoster(self.render)
-        self.outbox = Outbox()
+        self.outbox = core.outbox
         self.outbox.register(PLATFORM, self.poster)
 
     def where(self) -> Where:

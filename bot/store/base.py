@@ -120,6 +120,24 @@ class TeamPack:
     added_ms: int
 
 
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    platform: str
+    team: str
+    channel: str
+    post_time: str  # HH:MM
+    timezone: str
+    weekdays: str  # mon,tue,...
+    topic: str | None
+    difficulty: int | None
+    open_minutes: int | None
+    recap_day: str | None
+    recap_time: str | None
+    status: str  # active | paused | off
+    reason: str
+    updated_ms: int
+
+
 class RoundOpen(Exception):
     """A round of that kind is already open in the channel."""
 
@@ -176,6 +194,19 @@ class Store(Protocol):
     async def top_streaks(self, platform: str, team: str, since_day: str,
                           limit: int) -> list[Streak]: ...
     async def topic_stats(self, platform: str, team: str, user_id: str) -> list[TopicStats]: ...
+
+    # daily questions
+    async def upsert_schedule(self, s: Schedule) -> None: ...
+    async def get_schedule(self, platform: str, team: str, channel: str) -> Schedule | None: ...
+    async def set_schedule_status(self, platform: str, team: str, channel: str, status: str,
+                                  reason: str, ms: int) -> None: ...
+    async def active_schedules(self) -> list[Schedule]: ...
+    async def claim_daily(self, platform: str, team: str, channel: str, kind: str, day: str,
+                          now_ms: int, lease_ms: int) -> bool: ...
+    async def mark_daily_posted(self, platform: str, team: str, channel: str, kind: str,
+                                day: str, round_id: str) -> None: ...
+    async def rounds_between(self, platform: str, team: str, channel: str, kind: str,
+                             from_ms: int, to_ms: int) -> list[Round]: ...
 
     # team packs
     async def add_team_pack(self, platform: str, team: str, pack: TeamPack) -> None: ...

@@ -19,6 +19,7 @@ from bot.store.base import (
     Recorded,
     Round,
     RoundOpen,
+    Schedule,
     Session,
     Streak,
     TeamPack,
@@ -30,6 +31,7 @@ from bot.store.migrations import load_migrations
 _ANSWER_COLS = [f.name for f in fields(AnswerRow)]
 _ROUND_COLS = [f.name for f in fields(Round)]
 _SESSION_COLS = [f.name for f in fields(Session)]
+_SCHEDULE_COLS = [f.name for f in fields(Schedule)]
 
 # Tie-break, everywhere: more points, then whoever reached them first, then user id.
 _RANK_ORDER = "points DESC, reached_ms ASC, user_id ASC"
@@ -384,6 +386,66 @@ class SQLiteStore:
             "WHERE platform=? AND team=? AND user_id=? GROUP BY topic ORDER BY topic",
             (platform, team, user_id))
         return [TopicStats(r[0], int(r[1]), int(r[2]), float(r[3])) for r in rows]
+
+    # --- daily questions -------------------------------------------------------------------
+
+    async def upsert_schedule(self, s: Schedule) -> None:
+        cols = ", ".join(_SCHEDULE_COLS)
+        marks = ", ".join("?" for _ in _SCHEDULE_COLS)
+        sets = ", ".join(f"{c} = excluded.{c}" for c in _SCHEDULE_COLS[3:])
+        async with self._write:
+            await self.db.execute(
+                f"INSERT INTO daily_schedules ({cols}) VALUES ({marks}) "
+                f"ON CONFLICT (platform, team, channel) DO UPDATE SET {sets}",
+                tuple(getattr(s, c) for c in _SCHEDULE_COLS))
+
+    async def get_schedule(self, platform: str, team: str, channel: str) -> Schedule | None:
+        r = await self._one(
+            "SELECT * FROM daily_schedules WHERE platform=? AND team=? AND channel=?",
+            (platform, team, channel))
+        return Schedule(**{c: r[c] for c in _SCHEDULE_COLS}) if r else None
+
+    async def set_schedule_status(self, platform: str, team: str, channel: str, status: str,
+                                  reason: str, ms: int) -> None:
+        async with self._write:
+            await self.db.execute(
+                "UPDATE daily_schedules SET status=?, reason=?, updated_ms=? "
+                "WHERE platform=? AND team=? AND channel=?",
+                (status, reason, ms, platform, team, channel))
+
+    async def active_schedules(self) -> list[Schedule]:
+        """Every active schedule of every team: what the scheduler rebuilds its jobs from."""
+        rows = await self._all("SELECT * FROM daily_schedules WHERE status='active' "
+                               "ORDER BY platform, team, channel")
+        return [Schedule(**{c: r[c] for c in _SCHEDULE_COLS}) for r in rows]
+
+    async def claim_daily(self, platform: str, team: str, channel: str, kind: str, day: str,
+                          now_ms: int, lease_ms: int) -> bool:
+        """One atomic step: True for exactly one caller per (channel, kind, day)."""
+        async with self._write:
+            cur = await self.db.execute(
+                "INSERT INTO daily_claims (platform, team, channel, kind, day, claimed_ms) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, team, channel, kind, day) "
+                "DO UPDATE SET claimed_ms = excluded.claimed_ms "
+                "WHERE daily_claims.posted = 0 AND daily_claims.claimed_ms < ?",
+                (platform, team, channel, kind, day, now_ms, now_ms - lease_ms))
+            return cur.rowcount == 1
+
+    async def mark_daily_posted(self, platform: str, team: str, channel: str, kind: str,
+                                day: str, round_id: str) -> None:
+        async with self._write:
+            await self.db.execute(
+                "UPDATE daily_claims SET posted=1, round_id=? WHERE platform=? AND team=? "
+                "AND channel=? AND kind=? AND day=?",
+                (round_id, platform, team, channel, kind, day))
+
+    async def rounds_between(self, platform: str, team: str, channel: str, kind: str,
+                             from_ms: int, to_ms: int) -> list[Round]:
+        rows = await self._all(
+            "SELECT * FROM rounds WHERE platform=? AND team=? AND channel=? AND kind=? "
+            "AND opened_ms >= ? AND opened_ms < ? ORDER BY opened_ms",
+            (platform, team, channel, kind, from_ms, to_ms))
+        return [_round(r) for r in rows]
 
     # --- team packs ---------------------------------------------------------------------
 
