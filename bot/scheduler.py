@@ -102,17 +102,22 @@ class DailyScheduler:
             return await self.daily.run_post(s, when)
         return await self.daily.run_recap(s, when)
 
-    async def catch_up(self) -> int:
+    async def catch_up(self, concurrency: int = 100) -> int:
         """Posts (and recaps) whose time passed while the bot was down, within the grace."""
-        made = 0
-        for s in await self.daily.store.active_schedules():
-            for kind in ("post", "recap"):
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(kind: str, s: Schedule) -> bool:
+            async with gate:
                 try:
-                    made += await self._run(kind, s)
+                    return await self._run(kind, s)
                 except Exception:
                     log.exception("catching up the daily %s of %s/%s/%s failed", kind,
                                   s.platform, s.team, s.channel)
-        return made
+                    return False
+
+        schedules = await self.daily.store.active_schedules()
+        done = await asyncio.gather(*(one(k, s) for s in schedules for k in ("post", "recap")))
+        return sum(done)
 
 
 def _job_id(kind: str, platform: str, team: str, channel: str) -> str:
