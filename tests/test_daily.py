@@ -95,7 +95,8 @@ async def test_daylight_saving_posts_at_the_same_local_time(  # type: ignore[no-
         posted = len(bot.poster.titled("Daily question ·"))
         clock.set(day.replace(hour=hour, minute=0, second=5))
         await run_due(bot.scheduler)
-        assert len(bot.poster.titled("Daily question ·")) == posted + 1, f"no post at {hour}:00 UTC on {day.date()}"
+        assert len(bot.poster.titled("Daily question ·")) == posted + 1, \
+            f"no post at {hour}:00 UTC on {day.date()}"
     assert bot.poster.titled("Daily question ·")[0].footer.endswith("(Europe/Berlin)")
 
 
