@@ -19,10 +19,10 @@ import aiosqlite
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.clock import FakeClock  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.core import build_core  # noqa: E402
-from bot.domain import Kind, Where  # noqa: E402
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.core import build_core
+from bot.domain import Kind, Where
 
 
 async def service_rate(folder: Path, users: int, channels: int, concurrency: int) -> float:
