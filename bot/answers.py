@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
+from bot import metrics
 from bot.clock import to_ms
 from bot.domain import Grade, Question, UserError, Where
+from bot.grading import grade
 from bot.grading.core import MAX_ANSWER_CHARS
 from bot.periods import local_keys
 from bot.store.base import AnswerRow
@@ -40,3 +43,16 @@ def build_row(where: Where, question: Question, text: str, grade: Grade, *, cont
         verdict=verdict or grade.verdict, correct=grade.correct, points=points, ranked=ranked,
         elapsed_ms=max(0, elapsed_ms), answered_ms=to_ms(now), day=day, week=week, month=month,
         feedback=grade.feedback, right_points=grade.right, missing_points=grade.missing)
+
+
+async def timed_grade(question: Question, text: str) -> Grade:
+    """Grade, and record how long it took (the grading latency metric)."""
+    start = time.perf_counter()
+    try:
+        return await grade(question, text)
+    finally:
+        metrics.GRADING.labels(question.kind.value).observe(time.perf_counter() - start)
+
+
+def count_answer(row: AnswerRow) -> None:
+    metrics.ANSWERS.labels(row.platform, row.source, row.verdict).inc()

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import logging
+import signal
+from collections.abc import Awaitable
 from typing import Protocol, TextIO
 
 from bot.config import Settings
 from bot.core import Core, build_core
+from bot.ops import OpsServer
 from bot.outbox import Poster
 from bot.runtime import tick_forever
 from bot.scheduler import DailyScheduler
@@ -55,6 +59,36 @@ def load_platform(name: str, core: Core, settings: Settings) -> Platform:
     return cls(core, settings)  # type: ignore[no-any-return]
 
 
+def _connected(p: Platform) -> bool:
+    check = getattr(p, "is_connected", None)
+    return bool(check()) if callable(check) else True
+
+
+async def _until_stopped(main: Awaitable[object], grace: float) -> None:
+    """Run `main` until it ends or SIGTERM/SIGINT arrives; then give it `grace` s to finish."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    task = asyncio.ensure_future(main)
+    waiter = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        if task.done():
+            task.result()
+            return
+        log.info("stopping: finishing work in flight (up to %.0f s)", grace)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, asyncio.TimeoutError):
+            await asyncio.wait_for(task, grace)
+    finally:
+        waiter.cancel()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
+
+
 async def run(settings: Settings) -> None:
     """Every platform whose token is set; the console when none is."""
     names = settings.platforms
@@ -63,23 +97,34 @@ async def run(settings: Settings) -> None:
         return
     core = await build_core(settings)
     scheduler = DailyScheduler(core.daily, core.clock)
-    platforms: list[Platform] = []
+    platforms: dict[str, Platform] = {}
+    ops: OpsServer | None = None
     try:
         for name in names:
             p = load_platform(name, core, settings)
             core.outbox.register(name, p.poster)
-            platforms.append(p)
+            platforms[name] = p
+        if settings.health_port:
+            ops = OpsServer(core.store, {n: (lambda p=p: _connected(p))
+                                         for n, p in platforms.items()},
+                            settings.health_host, settings.health_port)
+            await ops.start()
         log.info("starting %s", ", ".join(names))
         await scheduler.start()
-        await asyncio.gather(tick_forever(core), *(p.run() for p in platforms))
+        await _until_stopped(
+            asyncio.gather(tick_forever(core), *(p.run() for p in platforms.values())),
+            settings.shutdown_seconds)
     finally:
         await scheduler.stop()
-        for p in platforms:
+        for p in platforms.values():
             try:
                 await p.close()
             except Exception:
                 log.exception("closing a platform failed")
-        await core.close()
+        if ops is not None:
+            await ops.stop()
+        await core.close()  # waits for answers being written
+        log.info("stopped")
 
 
 async def run_console(settings: Settings, *, user: str = "you",
@@ -91,7 +136,7 @@ async def run_console(settings: Settings, *, user: str = "you",
     try:
         adapter = ConsoleAdapter(core, user=user, stdin=stdin)
         await scheduler.start()
-        await adapter.run()
+        await _until_stopped(adapter.run(), settings.shutdown_seconds)
     finally:
         await scheduler.stop()
         await core.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot import metrics
 from bot.clock import to_ms
 from bot.core import Core
 from bot.daily import parse_set_args
@@ -118,6 +119,7 @@ def _int(val: str, what: str) -> int:
 async def dispatch(core: Core, where: Where, text: str) -> Reply:
     """Run one typed command. UserError carries the message to show."""
     cmd = parse(text)
+    metrics.COMMANDS.labels(where.platform, cmd.name).inc()
     match cmd.name:
         case "help" | "start":
             return _cards(Card(title="interview-bot commands", text=HELP,

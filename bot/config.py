@@ -25,15 +25,21 @@ class Settings(BaseSettings):
     quiz_seconds: int = Field(60, ge=5, le=3600)
     interview_question_seconds: int = Field(600, ge=30, le=86_400)
     interview_default_questions: int = Field(5, ge=1, le=30)
+    health_port: int = Field(8080, ge=0, le=65535)  # 0: no /healthz and /metrics
+    health_host: str = "127.0.0.1"
+    shutdown_seconds: float = Field(8.0, gt=0, le=60)
     log_level: str = "INFO"
     log_format: str = Field("text", pattern="^(text|json)$")
 
     discord_token: SecretStr | None = None
     discord_guild_id: int | None = None
+    discord_shard_count: int | None = Field(None, ge=1)
+    discord_shard_ids: str | None = Field(None, pattern=r"^\d+(,\d+)*$")  # e.g. 0,1
     slack_bot_token: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_port: int = 3000
+    slack_admin_users: str = ""  # comma-separated user ids who may change settings
 
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None
@@ -54,6 +60,12 @@ class Settings(BaseSettings):
         if not v.startswith(("sqlite:///", "postgresql://", "postgres://")):
             raise ValueError("use sqlite:///path/to/file.db or postgresql://user@host/db")
         return v
+
+    @property
+    def shard_ids(self) -> list[int] | None:
+        if not self.discord_shard_ids:
+            return None
+        return [int(x) for x in self.discord_shard_ids.split(",")]
 
     @property
     def platforms(self) -> list[str]:

@@ -7,10 +7,9 @@ import uuid
 from collections import defaultdict
 
 from bot import rotation
-from bot.answers import build_row, check_length
+from bot.answers import build_row, check_length, count_answer, timed_grade
 from bot.clock import Clock, to_ms
 from bot.domain import Card, Grade, Kind, Question, Reply, UserError, Visibility, Where
-from bot.grading import grade
 from bot.packs import Banks
 from bot.questions import QuestionBank, parse_difficulty
 from bot.quizzes import question_card
@@ -115,13 +114,14 @@ class Interviews:
                       " min per question, so this answer was not graded.",
                       (), tuple(k.point for k in q.key_points))
         else:
-            g = await grade(q, text)
+            g = await timed_grade(q, text)
         last = s.position + 1 >= len(s.question_ids)
         row = build_row(where, q, text, g, context=f"interview:{s.id}", source="interview",
                         ranked=False, points=0, elapsed_ms=elapsed, now=now, tz=eff.timezone)
         rec = await self.store.record_answer(row, Advance(s.id, s.position, now_ms, finish=last))
         if not rec.inserted:
             raise UserError("That question was already answered.")
+        count_answer(row)
         vis = Visibility(s.visibility)
         cards = [feedback_card(q, g, vis)]
         if last:

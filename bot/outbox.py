@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterable
 from typing import Protocol
 
+from bot import metrics
 from bot.domain import Card, Outgoing, Target
 
 log = logging.getLogger(__name__)
@@ -46,10 +47,21 @@ class Outbox:
 
     async def post(self, target: Target, card: Card) -> str | None:
         """Post one card; errors propagate (ChannelUnavailable for permanent ones)."""
-        return await self._poster(target).post(target, card)
+        try:
+            ref = await self._poster(target).post(target, card)
+        except Exception:
+            metrics.POST_ERRORS.labels(target.platform).inc()
+            raise
+        metrics.POSTS.labels(target.platform).inc()
+        return ref
 
     async def edit(self, target: Target, ref: str, card: Card) -> None:
-        await self._poster(target).edit(target, ref, card)
+        try:
+            await self._poster(target).edit(target, ref, card)
+        except Exception:
+            metrics.POST_ERRORS.labels(target.platform).inc()
+            raise
+        metrics.POSTS.labels(target.platform).inc()
 
     async def deliver(self, outgoing: Iterable[Outgoing]) -> list[str | None]:
         """Post or edit each card; a failure is logged and does not stop the others."""

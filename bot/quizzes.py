@@ -7,7 +7,7 @@ import uuid
 from dataclasses import replace
 
 from bot import rotation
-from bot.answers import build_row, check_length, quiz_points
+from bot.answers import build_row, check_length, count_answer, quiz_points, timed_grade
 from bot.clock import Clock, to_ms
 from bot.domain import (
     Button,
@@ -22,7 +22,6 @@ from bot.domain import (
     Where,
     choice_letter,
 )
-from bot.grading import grade
 from bot.packs import Banks
 from bot.questions import parse_difficulty
 from bot.store.base import AnswerRow, Round, RoundOpen, Store
@@ -97,7 +96,7 @@ class Quizzes:
         if not text.strip():
             raise UserError("The answer is empty.")
         context = f"{rnd.kind}:{rnd.id}"
-        g = await grade(question, text)
+        g = await timed_grade(question, text)
         eff = await self.settings.get(where.platform, where.team, where.channel)
         elapsed = now_ms - rnd.opened_ms
         points = quiz_points(g, elapsed, rnd.closes_ms - rnd.opened_ms)
@@ -114,6 +113,7 @@ class Quizzes:
                 raise UserError("You already answered today's question; answers can't be "
                                 "changed.")
             raise UserError("You already answered this round: one answer each.")
+        count_answer(row)
         if g.correct:
             extra = " You were the first to get it!" if rec.first_correct else ""
             card = Card(title="Right!", text=f"+{points} points ({elapsed / 1000:.1f} s).{extra}",

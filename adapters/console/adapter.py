@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
@@ -134,7 +136,7 @@ class ConsoleAdapter:
         if interactive:
             self.console.print(Text(f"interview-bot console · you are {self.user} · "
                                     "type /help", style="bold"))
-        loop = asyncio.get_running_loop()
+        lines = _lines_of(self.stdin)
 
         async def ticker() -> None:
             while True:
@@ -146,14 +148,33 @@ class ConsoleAdapter:
             while True:
                 if interactive:
                     self.console.print(Text(f"{self.user}> ", style="bold"), end="")
-                line = await loop.run_in_executor(None, self.stdin.readline)
-                if not line:
+                line = await lines.get()
+                if line is None:
                     break
                 if not await self.handle(line):
                     break
         finally:
             ticking.cancel()
             await self.tick()
+
+
+def _lines_of(stream: TextIO) -> asyncio.Queue[str | None]:
+    """Lines of a blocking stream, read on a daemon thread (it never holds up exit)."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def pump() -> None:
+        try:
+            for line in iter(stream.readline, ""):
+                loop.call_soon_threadsafe(queue.put_nowait, line)
+        except (OSError, ValueError):
+            pass
+        finally:
+            with contextlib.suppress(RuntimeError):  # the loop may be closed already
+                loop.call_soon_threadsafe(queue.put_nowait, None)
+
+    threading.Thread(target=pump, name="console-stdin", daemon=True).start()
+    return queue
 
 
 def _read_text(path: Path) -> str:
