@@ -352,11 +352,13 @@ class SQLiteStore:
             (platform, team, scope, period, user_id))
         if me is None:
             return None
+        # two index range counts (an OR of the tie-breaks would scan the whole board)
         ahead = await self._one(
-            "SELECT COUNT(*) FROM totals WHERE platform=? AND team=? AND scope=? AND period=? "
-            "AND (points > ? OR (points = ? AND (reached_ms < ? OR "
-            "(reached_ms = ? AND user_id < ?))))",
-            (platform, team, scope, period, me[2], me[2], me[5], me[5], user_id))
+            "SELECT (SELECT COUNT(*) FROM totals WHERE platform=?1 AND team=?2 AND scope=?3 "
+            "AND period=?4 AND points > ?5) + (SELECT COUNT(*) FROM totals WHERE platform=?1 "
+            "AND team=?2 AND scope=?3 AND period=?4 AND points = ?5 AND (reached_ms < ?6 OR "
+            "(reached_ms = ?6 AND user_id < ?7)))",
+            (platform, team, scope, period, me[2], me[5], user_id))
         return TotalRow(me[0], me[1], me[2], me[3], me[4], rank=int(ahead[0]) + 1 if ahead else 1)
 
     async def board_size(self, platform: str, team: str, scope: str, period: str) -> int:

@@ -1,0 +1,172 @@
+"""Leaderboard reads at scale: top 10 plus the caller's rank, against a naive GROUP BY.
+
+Fills a store with USERS users and ANSWERS answers (bulk-loaded, then the running totals
+built exactly as the answer trigger would), then times, for every period and scope, the
+store's read (top 10 + the caller's rank) and the naive query over the answers table.
+SQLite always; PostgreSQL too when BENCH_DATABASE_URL (or TEST_DATABASE_URL) is set.
+Usage: python bench/leaderboard.py [--users 100000] [--answers 1000000] [--queries 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.periods import local_keys, period_key  # noqa: E402
+from bot.store import open_store  # noqa: E402
+
+P, T = "bench", "team"
+CHANNELS = [f"c{i}" for i in range(20)]
+TOPICS = ["python", "web", "api", "databases", "django", "git", "practices", "testing",
+          "performance", "coding"]
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+SCOPES = [("team", "team"), ("channel", "channel:c3"), ("topic", "topic:django")]
+PERIODS = ["today", "week", "month", "all"]
+
+
+def rows(users: int, answers: int, rng: random.Random):  # type: ignore[no-untyped-def]
+    for i in range(answers):
+        u = int(rng.paretovariate(1.2)) % users  # a few very active people, a long tail
+        when = NOW - timedelta(minutes=rng.randrange(60 * 24 * 90))
+        day, week, month = local_keys(when, "UTC")
+        correct = rng.random() < 0.6
+        yield (P, T, f"u{u:06d}", f"quiz:r{i // 50}", f"q{i % 300}", "quiz",
+               rng.choice(CHANNELS), rng.choice(TOPICS), f"user {u}", "A",
+               1.0 if correct else 0.0, "correct" if correct else "wrong", int(correct),
+               0, 10 + rng.randrange(6) if correct else 0, 1, 1000,
+               int(when.timestamp() * 1000), day, week, month, "", "[]", "[]")
+
+
+COLS = ("platform, team, user_id, context, question_id, source, channel, topic, display_name, "
+        "answer, score, verdict, correct, first_correct, points, ranked, elapsed_ms, "
+        "answered_ms, day, week, month, feedback, right_points, missing_points")
+
+
+async def fill_sqlite(path: str, users: int, answers: int) -> object:
+    import sqlite3
+
+    store = open_store(f"sqlite:///{path}")
+    await store.connect()  # migrations
+    await store.close()
+    con = sqlite3.connect(path)
+    triggers = con.execute("SELECT name, sql FROM sqlite_master WHERE type='trigger'").fetchall()
+    for name, _ in triggers:
+        con.execute(f"DROP TRIGGER {name}")
+    marks = ", ".join("?" * 24)
+    con.executemany(f"INSERT INTO answers ({COLS}) VALUES ({marks})",
+                    rows(users, answers, random.Random(1)))
+    for scope_sql in ("'team'", "'channel:' || channel", "'topic:' || topic"):
+        for period_sql in ("'all'", "'day:' || day", "'week:' || week", "'month:' || month"):
+            con.execute(
+                "INSERT INTO totals (platform, team, scope, period, user_id, display_name, "
+                "points, answers, correct, reached_ms) "
+                f"SELECT platform, team, {scope_sql}, {period_sql}, user_id, MAX(display_name),"
+                " SUM(points), COUNT(*), SUM(correct), MAX(answered_ms) FROM answers "
+                f"GROUP BY platform, team, {scope_sql}, {period_sql}, user_id")
+    for _, sql in triggers:
+        con.execute(sql)
+    con.commit()
+    con.execute("ANALYZE")
+    con.close()
+    store = open_store(f"sqlite:///{path}")
+    await store.connect()
+    return store
+
+
+def naive_sql(scope: str, period: str, pkey: str) -> tuple[str, list[object]]:
+    where, args = ["platform = ?", "team = ?", "ranked = 1"], [P, T]
+    if scope.startswith("channel:"):
+        where.append("channel = ?")
+        args.append(scope.split(":", 1)[1])
+    elif scope.startswith("topic:"):
+        where.append("topic = ?")
+        args.append(scope.split(":", 1)[1])
+    if period != "all":
+        col, val = pkey.split(":", 1)
+        where.append(f"{col} = ?")
+        args.append(val)
+    return (f"SELECT user_id, SUM(points) AS pts FROM answers WHERE {' AND '.join(where)} "
+            "GROUP BY user_id ORDER BY pts DESC, user_id LIMIT 10", args)
+
+
+async def naive(store: object, sql: str, args: list[object]) -> None:
+    db = store.db  # type: ignore[attr-defined]
+    await db.execute_fetchall(sql, args)
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(p * len(xs)))]
+
+
+async def measure(store: object, users: int, queries: int, naive_queries: int) -> dict:
+    rng = random.Random(2)
+    worst = {"p50_ms": 0.0, "p99_ms": 0.0, "naive_p50_ms": 0.0, "naive_p99_ms": 0.0}
+    for _, scope in SCOPES:
+        for period in PERIODS:
+            pkey = period_key(period, NOW, "UTC")
+            fast: list[float] = []
+            for _ in range(queries):
+                me = f"u{rng.randrange(users):06d}"
+                t = time.perf_counter()
+                await store.top(P, T, scope, pkey, 10)  # type: ignore[attr-defined]
+                await store.rank_of(P, T, scope, pkey, me)  # type: ignore[attr-defined]
+                fast.append((time.perf_counter() - t) * 1000)
+            sql, args = naive_sql(scope, period, pkey)
+            slow: list[float] = []
+            for _ in range(naive_queries):
+                t = time.perf_counter()
+                await naive(store, sql, args)
+                slow.append((time.perf_counter() - t) * 1000)
+            line = (f"  {scope:<14} {period:<6} top10+rank p50 {statistics.median(fast):6.2f} ms"
+                    f"  p99 {pct(fast, 0.99):6.2f} ms | naive p50 "
+                    f"{statistics.median(slow):8.1f} ms")
+            print(line, flush=True)
+            worst["p50_ms"] = max(worst["p50_ms"], statistics.median(fast))
+            worst["p99_ms"] = max(worst["p99_ms"], pct(fast, 0.99))
+            worst["naive_p50_ms"] = max(worst["naive_p50_ms"], statistics.median(slow))
+            worst["naive_p99_ms"] = max(worst["naive_p99_ms"], pct(slow, 0.99))
+    return worst
+
+
+async def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--users", type=int, default=100_000)
+    ap.add_argument("--answers", type=int, default=1_000_000)
+    ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--naive-queries", type=int, default=5)
+    args = ap.parse_args()
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        store = await fill_sqlite(str(Path(tmp) / "lb.db"), args.users, args.answers)
+        print(f"sqlite: loaded {args.answers:,} answers of {args.users:,} users in "
+              f"{time.perf_counter() - t:.1f} s")
+        results["sqlite"] = await measure(store, args.users, args.queries, args.naive_queries)
+        await store.close()  # type: ignore[attr-defined]
+    pg_url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
+    if pg_url:
+        print("postgresql: set up by bench/leaderboard_pg (not run here)")
+    worst = max(results.values(), key=lambda r: r["p99_ms"])
+    speedup = worst["naive_p99_ms"] / worst["p99_ms"] if worst["p99_ms"] else 0.0
+    print(f"worst case over periods and scopes: p99 {worst['p99_ms']:.2f} ms (target <= 10), "
+          f"naive p99 {worst['naive_p99_ms']:.1f} ms, {speedup:.0f}x faster (target >= 50x)")
+    print(json.dumps({"p99_ms": round(worst["p99_ms"], 3),
+                      "naive_p99_ms": round(worst["naive_p99_ms"], 3),
+                      "speedup": round(speedup, 1),
+                      "backends": sorted(results)}))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
