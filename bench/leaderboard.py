@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.periods import local_keys, period_key  # noqa: E402
-from bot.store import open_store  # noqa: E402
+from bot.periods import local_keys, period_key
+from bot.store import open_store
 
 P, T = "bench", "team"
 CHANNELS = [f"c{i}" for i in range(20)]
