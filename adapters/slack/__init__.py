@@ -1,0 +1,1 @@
+"""Slack: slash commands, Block Kit buttons, modals and App Home on slack-bolt (AsyncApp)."""

@@ -1,0 +1,60 @@
+"""Who someone is: their display name, and whether they may change settings.
+
+Admins are the workspace's admins and owners (users.info), plus anyone listed in
+SLACK_ADMIN_USERS (comma-separated user ids, `Settings.slack_admin_users`). Answers are
+cached for a minute, so a promotion shows within one.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+log = logging.getLogger(__name__)
+
+ADMIN_USERS_VAR = "SLACK_ADMIN_USERS"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str
+    is_admin: bool
+
+
+def parse_admin_ids(raw: str) -> frozenset[str]:
+    return frozenset(p.strip() for p in raw.replace(" ", ",").split(",") if p.strip())
+
+
+class People:
+    def __init__(self, admin_ids: frozenset[str] = frozenset(), ttl: float = 60.0) -> None:
+        self.admin_ids = admin_ids
+        self.ttl = ttl
+        self._cache: dict[tuple[str, str], tuple[float, Person]] = {}
+
+    async def get(self, client: AsyncWebClient, team: str, user: str, fallback: str) -> Person:
+        key = (team, user)
+        hit = self._cache.get(key)
+        if hit and time.monotonic() - hit[0] < self.ttl:
+            return hit[1]
+        listed = user in self.admin_ids
+        try:
+            resp = await client.users_info(user=user)
+            info = resp.get("user") or {}
+            profile = info.get("profile") or {}
+            name = (profile.get("display_name") or profile.get("real_name")
+                    or info.get("real_name") or info.get("name") or fallback or user)
+            admin = listed or any(bool(info.get(k)) for k in
+                                  ("is_admin", "is_owner", "is_primary_owner"))
+            person = Person(str(name), admin)
+        except SlackApiError as e:
+            log.warning("users.info failed for %s/%s: %s (admins from %s only)", team, user,
+                        e.response.get("error"), ADMIN_USERS_VAR)
+            person = Person(fallback or user, listed)
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[key] = (time.monotonic(), person)
+        return person

@@ -1,0 +1,302 @@
+"""Slash commands, button clicks, modal submissions and App Home, turned into core calls.
+
+Every listener acknowledges first (Slack's 3-second deadline), then does the work and
+answers through the response_url, chat.postMessage or a DM. Each turn catches its own
+errors: a UserError is shown as it is, anything else is logged with context and the person
+gets a short apology.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.kwargs_injection.async_args import AsyncArgs
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+
+from adapters.slack import home, ids, imports
+from adapters.slack.admins import People
+from adapters.slack.render import answer_modal, import_modal
+from adapters.slack.replies import Replies, Turn
+from bot.commands import answer_action, dispatch
+from bot.core import Core
+from bot.domain import Card, Reply, UserError, Visibility, Where
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+# Slack command -> the typed command the core parses (`/stats` is taken by many apps).
+COMMANDS = {"quiz": "quiz", "interview": "interview", "leaderboard": "leaderboard",
+            "qstats": "stats", "questions": "questions", "settings": "settings",
+            "daily": "daily"}
+
+HELP = """\
+`/quiz [topic] [difficulty]`  a quiz round here (difficulty 1-3 or easy/medium/hard); \
+answer with the buttons
+`/quiz stop`  close the round now and reveal (whoever started it, or an admin)
+`/interview start [topic] [difficulty] [questions] [dm]`  a one-to-one mock interview, \
+private here or in a DM
+`/interview skip` · `/interview end`  skip the current question, or finish with a report
+`/leaderboard [today|week|month|all] [team|channel|topic] [topic]`
+`/qstats`  your answers, accuracy per topic and streak
+`/questions`  topics and how many questions each has
+`/questions import [file.yaml]`  (admins) add a team pack: upload or paste it, or name a \
+YAML file shared in this channel
+`/questions remove PACK`  (admins) remove a team pack
+`/settings [name value]`  show the settings, or (admins) change one
+`/daily status`  when this channel's daily question comes next
+`/daily set 09:00 [Europe/Berlin] [mon-fri] [topic=…] [difficulty=…] [open=8h] \
+[recap=fri@17:00]`  (admins) a daily question in this channel
+`/daily off` · `/daily now`  (admins) stop it, or post today's question now
+The bot's Home tab shows the leaderboard and your stats."""
+
+SORRY = "Something went wrong; it has been logged."
+# /qstats @someone: Slack sends the mention escaped (`<@U123|name>`); the core wants the id.
+_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
+Work = Callable[[Turn], Awaitable[Reply | None]]
+
+
+class Handlers:
+    def __init__(self, core: Core, people: People, replies: Replies) -> None:
+        self.core = core
+        self.people = people
+        self.replies = replies
+        self._busy = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def drain(self, seconds: float = 10.0) -> None:
+        """Wait for turns still at work after their ack (grading, posting) before closing."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), seconds)
+        except TimeoutError:
+            log.warning("slack: %d turn(s) still running at shutdown", self._busy)
+
+    def register(self, app: AsyncApp) -> None:
+        app.middleware(skip_timeout_retries)
+        for name in COMMANDS:
+            app.command(f"/{name}")(self.on_command)
+        app.action(re.compile("^" + re.escape(ids.CHOICE)))(self.on_choice)
+        app.action(re.compile(f"^({re.escape(ids.FORM)}|{re.escape(ids.CODE_FORM)})"))(
+            self.on_form)
+        app.action(re.compile("^" + re.escape(ids.SKIP)))(self.on_skip)
+        app.action(re.compile("^" + re.escape(ids.END)))(self.on_end)
+        app.action(re.compile("^" + re.escape(ids.HOME)))(self.on_home_period)
+        app.view(re.compile("^" + re.escape(ids.MODAL)))(self.on_answer)
+        app.view(ids.IMPORT)(self.on_import)
+        app.event("app_home_opened")(self.on_home)
+
+    # --- one turn -------------------------------------------------------------------------
+
+    async def _handle(self, what: str, args: AsyncArgs, *, channel: str, user: str,
+                      name: str, response_url: str | None, work: Work,
+                      lookup: bool = True) -> None:
+        """Run one turn: who is acting (name, admin), the work, the answer; errors answered."""
+        team = str(args.context.team_id or args.context.enterprise_id or "")
+        turn = Turn(Where(PLATFORM, team, channel, user, name), args.client, response_url)
+        self._busy += 1
+        self._idle.clear()
+        try:
+            if lookup:
+                person = await self.people.get(args.client, team, user, name)
+                turn = replace(turn, where=replace(turn.where, display_name=person.name,
+                                                   is_admin=person.is_admin))
+            reply = await work(turn)
+            if reply is not None:
+                await self.replies.send(turn, reply)
+        except UserError as e:
+            await self.replies.notice(turn, str(e))
+        except Exception:
+            log.exception("slack %s failed (team %s, channel %s, user %s)", what, team,
+                          channel, user)
+            await self.replies.notice(turn, SORRY)
+        finally:
+            self._busy -= 1
+            if not self._busy:
+                self._idle.set()
+
+    # --- slash commands -------------------------------------------------------------------
+
+    async def on_command(self, args: AsyncArgs) -> None:
+        await args.ack()
+        body = args.body
+        name = str(body.get("command", "")).lstrip("/").lower()
+        text = str(body.get("text") or "").strip()
+        first, _, rest = text.partition(" ")
+
+        async def work(turn: Turn) -> Reply | None:
+            if first.lower() in ("help", "?"):
+                return Reply(cards=(Card(title="interview-bot commands", text=HELP,
+                                         visibility=Visibility.EPHEMERAL),))
+            if name == "questions" and first.lower() == "import":
+                return await self._import_command(turn, rest.strip(),
+                                                  str(body.get("trigger_id", "")))
+            typed = _MENTION.sub(r"\1", text) if name == "qstats" else text
+            return await dispatch(self.core, turn.where, f"/{COMMANDS[name]} {typed}")
+
+        await self._handle(f"/{name} {text[:100]!r}", args, channel=str(body.get("channel_id", "")),
+                           user=str(body.get("user_id", "")), name=str(body.get("user_name", "")),
+                           response_url=body.get("response_url"), work=work)
+
+    async def _import_command(self, turn: Turn, file_name: str, trigger_id: str) -> Reply | None:
+        if not turn.where.is_admin:
+            raise UserError("Only an admin of this team can change its question packs.")
+        if file_name:
+            found = await imports.find_shared(turn.client, turn.where.channel, file_name)
+            return await self._import_file(turn, found)
+        meta = {"c": turn.where.channel, "r": turn.response_url or ""}
+        await turn.client.views_open(trigger_id=trigger_id, view=import_modal(meta))
+        return None
+
+    async def _import_file(self, turn: Turn, file: dict[str, Any]) -> Reply:
+        info = await imports.file_info(turn.client, file)
+        text = await imports.download(turn.client, info)
+        card = await self.core.banks.import_pack(turn.where, text, str(info.get("name")))
+        return Reply(cards=(card,))
+
+    # --- buttons --------------------------------------------------------------------------
+
+    async def on_choice(self, args: AsyncArgs) -> None:
+        await args.ack()
+        act = args.body["actions"][0]
+        action, value = ids.parse_choice(str(act["action_id"]), act.get("value"))
+        await self._handle("button", args, **_actor(args.body),
+                           work=lambda t: answer_action(self.core, t.where, action, value))
+
+    async def on_form(self, args: AsyncArgs) -> None:
+        """Open the answer modal at once: the trigger id expires 3 s after the click."""
+        await args.ack()
+        body = args.body
+        action_id = str(body["actions"][0]["action_id"])
+        code = action_id.startswith(ids.CODE_FORM)
+        action = action_id.split(":", 1)[1]
+
+        async def work(turn: Turn) -> None:
+            meta = {"c": turn.where.channel, "r": turn.response_url or ""}
+            view = answer_modal(action, code=code, multiline=not action.startswith("quiz:"),
+                                prompt=_question_text(body), meta=meta)
+            await turn.client.views_open(trigger_id=str(body["trigger_id"]), view=view)
+
+        await self._handle("answer form", args, **_actor(body), work=work, lookup=False)
+
+    async def on_skip(self, args: AsyncArgs) -> None:
+        await args.ack()
+        action = ids.after(ids.SKIP, str(args.body["actions"][0]["action_id"]))
+        await self._handle("interview skip", args, **_actor(args.body),
+                           work=lambda t: self.core.interviews.skip(t.where, action))
+
+    async def on_end(self, args: AsyncArgs) -> None:
+        await args.ack()
+        await self._handle("interview end", args, **_actor(args.body),
+                           work=lambda t: self.core.interviews.end(t.where))
+
+    # --- modals ---------------------------------------------------------------------------
+
+    async def on_answer(self, args: AsyncArgs) -> None:
+        """Close the modal at once, then grade (open and code answers may take seconds)."""
+        await args.ack()
+        view = args.body["view"]
+        action = ids.after(ids.MODAL, str(view["callback_id"]))
+        text = _input(view, "answer", "text").get("value") or ""
+        await self._handle("modal answer", args, **_modal_actor(args.body),
+                           work=lambda t: answer_action(self.core, t.where, action, text))
+
+    async def on_import(self, args: AsyncArgs) -> None:
+        view = args.body["view"]
+        files = _input(view, "file", "file").get("files") or []
+        pasted = _input(view, "paste", "text").get("value") or ""
+        if not files and not pasted.strip():
+            await args.ack(response_action="errors",
+                           errors={"paste": "Upload a YAML file, or paste a pack here."})
+            return
+        await args.ack()
+
+        async def work(turn: Turn) -> Reply:
+            if files:
+                return await self._import_file(turn, dict(files[0]))
+            card = await self.core.banks.import_pack(turn.where, pasted, "pasted.yaml")
+            return Reply(cards=(card,))
+
+        await self._handle("pack import", args, **_modal_actor(args.body), work=work)
+
+    # --- App Home -------------------------------------------------------------------------
+
+    async def on_home(self, args: AsyncArgs) -> None:
+        event = args.event or {}
+        if event.get("tab") != "home":
+            return
+        await self._show_home(args, str(event.get("user", "")), str(event.get("channel", "")),
+                              None)
+
+    async def on_home_period(self, args: AsyncArgs) -> None:
+        await args.ack()
+        period = ids.after(ids.HOME, str(args.body["actions"][0]["action_id"]))
+        actor = _actor(args.body)
+        await self._show_home(args, actor["user"], actor["channel"] or "", period)
+
+    async def _show_home(self, args: AsyncArgs, user: str, channel: str,
+                         period: str | None) -> None:
+        async def work(turn: Turn) -> None:
+            await home.publish(self.core, turn.client, turn.where, period)
+
+        await self._handle("app home", args, channel=channel, user=user, name="",
+                           response_url=None, work=work)
+
+
+async def skip_timeout_retries(req: AsyncBoltRequest, resp: BoltResponse,
+                               next_: Callable[[], Awaitable[None]]) -> BoltResponse:
+    """Slack re-sends an event it thinks timed out; the first delivery is being handled.
+
+    Other retries go through: answers are stored once per person and round, so a repeated
+    delivery never counts twice.
+    """
+    retry = req.headers.get("x-slack-retry-num")
+    reason = (req.headers.get("x-slack-retry-reason") or [""])[0]
+    if retry and reason == "http_timeout":
+        log.info("ignoring Slack's retry %s of a delivery that timed out", retry[0])
+        return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
+    await next_()
+    return resp
+
+
+def _actor(body: dict[str, Any]) -> dict[str, Any]:
+    """Who clicked, in which channel, and where to answer them."""
+    user = body.get("user") or {}
+    channel = (body.get("channel") or {}).get("id") or \
+        (body.get("container") or {}).get("channel_id") or ""
+    return {"channel": str(channel), "user": str(user.get("id", "")),
+            "name": str(user.get("name") or user.get("username") or ""),
+            "response_url": body.get("response_url")}
+
+
+def _modal_actor(body: dict[str, Any]) -> dict[str, Any]:
+    """A modal carries no channel: we put it (and the response_url) in private_metadata."""
+    try:
+        meta = json.loads(body["view"].get("private_metadata") or "{}")
+    except ValueError:
+        meta = {}
+    user = body.get("user") or {}
+    return {"channel": str(meta.get("c") or ""), "user": str(user.get("id", "")),
+            "name": str(user.get("name") or user.get("username") or ""),
+            "response_url": meta.get("r") or None}
+
+
+def _input(view: dict[str, Any], block: str, action: str) -> dict[str, Any]:
+    values = (view.get("state") or {}).get("values") or {}
+    return dict((values.get(block) or {}).get(action) or {})
+
+
+def _question_text(body: dict[str, Any]) -> str:
+    """The question as we rendered it on the clicked message (ephemeral ones are not sent)."""
+    for att in (body.get("message") or {}).get("attachments") or []:
+        for block in att.get("blocks") or []:
+            if block.get("type") == "section" and (block.get("text") or {}).get("text"):
+                return str(block["text"]["text"])
+    return ""

@@ -1,0 +1,38 @@
+"""Action and callback ids. They carry the card's `action`, so a click still lands after a restart.
+
+    ib:<action>:<value>   a choice button          (ib:quiz:<round id>:B)
+    ibf:<action>          open the answer modal    (ibc: for code, a larger editor)
+    ibs:<action>          skip this interview question
+    ibe:<action>          end the interview
+    ibm:<action>          the answer modal's callback id
+    ibh:<period>          App Home: show another period
+"""
+
+from __future__ import annotations
+
+CHOICE = "ib:"
+FORM = "ibf:"
+CODE_FORM = "ibc:"
+SKIP = "ibs:"
+END = "ibe:"
+MODAL = "ibm:"
+HOME = "ibh:"
+IMPORT = "ib-import"
+MAX_ID = 255  # Slack's limit for action_id and callback_id
+
+
+def choice(action: str, value: str) -> str:
+    return f"{CHOICE}{action}:{value}"
+
+
+def parse_choice(action_id: str, value: str | None) -> tuple[str, str]:
+    """(card action, button value) from a choice button; the value field wins when present."""
+    body = action_id.removeprefix(CHOICE)
+    if value and body.endswith(":" + value):
+        return body[: -len(value) - 1], value
+    action, _, tail = body.rpartition(":")
+    return action, value or tail
+
+
+def after(prefix: str, some_id: str) -> str:
+    return some_id.removeprefix(prefix)

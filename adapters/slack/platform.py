@@ -1,0 +1,127 @@
+"""The Slack platform: a bolt AsyncApp on one bot token, served over Socket Mode when
+SLACK_APP_TOKEN is set (no public URL needed), else over HTTP at /slack/events."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.admins import People, parse_admin_ids
+from adapters.slack.handlers import PLATFORM, Handlers
+from adapters.slack.poster import SlackPoster
+from adapters.slack.replies import Replies
+from bot.app import PlatformUnavailable
+from bot.config import Settings
+from bot.core import Core
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+
+
+def make_client(token: str, base_url: str = AsyncWebClient.BASE_URL) -> AsyncWebClient:
+    """A Web API client that waits out 429s (Retry-After) instead of failing."""
+    client = AsyncWebClient(token=token, base_url=base_url)
+    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+    return client
+
+
+class SlackPlatform:
+    name = PLATFORM
+
+    def __init__(self, core: Core, settings: Settings, *, client: AsyncWebClient | None = None,
+                 host: str = "0.0.0.0", admin_ids: frozenset[str] | None = None) -> None:
+        token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+        if not token:
+            raise PlatformUnavailable("slack: SLACK_BOT_TOKEN is not set.")
+        secret = settings.slack_signing_secret
+        self.core = core
+        self.settings = settings
+        self.host = host
+        self.client = client or make_client(token)
+        self.app = AsyncApp(client=self.client, name="interview-bot",
+                            signing_secret=secret.get_secret_value() if secret else "")
+        self.poster = SlackPoster(self.client)
+        core.outbox.register(PLATFORM, self.poster)  # reveals of rounds closed by a command
+        people = People(admin_ids if admin_ids is not None else
+                        parse_admin_ids(settings.slack_admin_users))
+        self.handlers = Handlers(core, people, Replies(core))
+        self.handlers.register(self.app)
+        self.port: int | None = None  # the HTTP port once listening (useful with port 0)
+        self.started = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+
+    async def run(self) -> None:
+        """Check the token, then serve until cancelled."""
+        await self._check_bot_token()
+        app_token = self.settings.slack_app_token
+        if app_token and app_token.get_secret_value():
+            await self._serve_socket_mode(app_token.get_secret_value())
+        else:
+            await self._serve_http()
+
+    async def _check_bot_token(self) -> None:
+        try:
+            auth = await self.client.auth_test()
+        except SlackApiError as e:
+            raise PlatformUnavailable(
+                f"slack: Slack refused SLACK_BOT_TOKEN ({e.response.get('error')}). Use the "
+                "Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page.") from None
+        except (aiohttp.ClientError, TimeoutError) as e:
+            raise PlatformUnavailable(f"slack: cannot reach Slack ({type(e).__name__}).") from None
+        log.info("slack: connected to workspace %s as %s", auth.get("team"), auth.get("user"))
+
+    async def _serve_http(self) -> None:
+        secret = self.settings.slack_signing_secret
+        if not secret or not secret.get_secret_value():
+            raise PlatformUnavailable(
+                "slack: HTTP mode needs SLACK_SIGNING_SECRET (your app's Basic Information page);"
+                " or set SLACK_APP_TOKEN to use Socket Mode, which needs no public URL.")
+        port = self.settings.slack_port
+        runner = web.AppRunner(self.app.web_app(path=EVENTS_PATH, port=port))
+        await runner.setup()
+        self._runner = runner
+        try:
+            await web.TCPSite(runner, self.host, port).start()
+        except OSError as e:
+            raise PlatformUnavailable(f"slack: cannot listen on {self.host}:{port} "
+                                      f"({e.strerror}); set SLACK_PORT to a free port.") from None
+        self.port = int(runner.addresses[0][1])
+        log.info("slack: HTTP mode, listening on %s:%s%s", self.host, self.port, EVENTS_PATH)
+        self.started.set()
+        await asyncio.Event().wait()
+
+    async def _serve_socket_mode(self, app_token: str) -> None:
+        handler = AsyncSocketModeHandler(self.app, app_token)
+        self._socket = handler
+        # The client would retry a bad app token forever; ask once ourselves to fail clearly.
+        try:
+            opened = await self.client.apps_connections_open(app_token=app_token)
+        except SlackApiError as e:
+            raise PlatformUnavailable(
+                f"slack: Slack refused SLACK_APP_TOKEN ({e.response.get('error')}). Use an "
+                "app-level token (xapp-…) with the connections:write scope.") from None
+        handler.client.wss_uri = str(opened["url"])
+        await handler.connect_async()
+        log.info("slack: Socket Mode connected")
+        self.started.set()
+        await asyncio.Event().wait()
+
+    async def close(self) -> None:
+        """Stop taking requests, then let turns already acknowledged finish."""
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        await self.handlers.drain()

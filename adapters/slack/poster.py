@@ -1,0 +1,57 @@
+"""The posting port on Slack's Web API: chat.postMessage, and chat.update for edits."""
+
+from __future__ import annotations
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.render import card_message
+from bot.domain import Card, Target
+from bot.outbox import ChannelUnavailable
+
+# Errors that will not go away by trying again: the daily schedule is paused instead.
+PERMANENT = frozenset({"channel_not_found", "not_in_channel", "is_archived",
+                       "restricted_action", "restricted_action_read_only_channel",
+                       "team_access_not_granted", "ekm_access_denied"})
+
+
+def message_ref(channel: str, ts: str) -> str:
+    """A message's reference: chat.update needs both the channel and the timestamp."""
+    return f"{channel}:{ts}"
+
+
+def split_ref(ref: str, default_channel: str) -> tuple[str, str]:
+    channel, sep, ts = ref.partition(":")
+    return (channel, ts) if sep else (default_channel, ref)
+
+
+class SlackPoster:
+    """Posts cards nobody asked for (reveals, daily questions) to a channel.
+
+    One bot token serves one workspace, so `target.team` needs no lookup here.
+    """
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+
+    async def post(self, target: Target, card: Card) -> str | None:
+        try:
+            resp = await self.client.chat_postMessage(channel=target.channel,
+                                                      **card_message(card))
+        except SlackApiError as e:
+            raise _unavailable(e) from None
+        return message_ref(str(resp.get("channel") or target.channel), str(resp["ts"]))
+
+    async def edit(self, target: Target, ref: str, card: Card) -> None:
+        channel, ts = split_ref(ref, target.channel)
+        try:
+            await self.client.chat_update(channel=channel, ts=ts, **card_message(card))
+        except SlackApiError as e:
+            raise _unavailable(e) from None
+
+
+def _unavailable(e: SlackApiError) -> Exception:
+    error = str(e.response.get("error") or "")
+    if error in PERMANENT:
+        return ChannelUnavailable(f"Slack says {error}; invite the bot to the channel")
+    return e

@@ -1,0 +1,98 @@
+"""Delivering a Reply for one interaction: public cards to the channel, ephemeral ones to
+the person (the interaction's response_url, else chat.postEphemeral), direct ones in a DM."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from adapters.slack.poster import PERMANENT, message_ref
+from adapters.slack.render import card_message, notice
+from bot.core import Core
+from bot.domain import Card, Reply, UserError, Visibility, Where
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One interaction: who acted and where, the client to answer with, its response_url."""
+
+    where: Where
+    client: AsyncWebClient
+    response_url: str | None = None
+
+
+class Replies:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self._dms: dict[tuple[str, str], str] = {}
+
+    async def send(self, turn: Turn, reply: Reply) -> None:
+        for card in reply.cards:
+            await self.card(turn, card)
+        if reply.outgoing:
+            await self.core.outbox.deliver(reply.outgoing)
+
+    async def card(self, turn: Turn, card: Card) -> None:
+        if card.visibility is Visibility.PUBLIC:
+            ref = await self.public(turn, card)
+            kind, _, round_id = card.action.partition(":")
+            if kind == "quiz" and round_id:
+                await self.core.quizzes.message_sent(turn.where, round_id, ref)
+        elif card.visibility is Visibility.DIRECT:
+            await self.direct(turn, card_message(card))
+        else:
+            await self.ephemeral(turn, card_message(card))
+
+    async def public(self, turn: Turn, card: Card) -> str:
+        try:
+            resp = await turn.client.chat_postMessage(channel=turn.where.channel,
+                                                      **card_message(card))
+        except SlackApiError as e:
+            if e.response.get("error") in PERMANENT:
+                raise UserError("I cannot post in this channel. Invite me first "
+                                "(/invite @interview-bot), or use a channel I am in.") from None
+            raise
+        return message_ref(str(resp.get("channel") or turn.where.channel), str(resp["ts"]))
+
+    async def ephemeral(self, turn: Turn, message: dict[str, Any]) -> None:
+        if turn.response_url:
+            hook = AsyncWebhookClient(turn.response_url, retry_handlers=[
+                AsyncConnectionErrorRetryHandler(),
+                AsyncRateLimitErrorRetryHandler(max_retry_count=2)])
+            sent = await hook.send_dict(
+                {"response_type": "ephemeral", "replace_original": False, **message})
+            if sent.status_code == 200:
+                return
+            log.warning("response_url answered %s; trying chat.postEphemeral", sent.status_code)
+        w = turn.where
+        if w.channel:
+            await turn.client.chat_postEphemeral(channel=w.channel, user=w.user, **message)
+        else:
+            await self.direct(turn, message)
+
+    async def direct(self, turn: Turn, message: dict[str, Any]) -> None:
+        key = (turn.where.team, turn.where.user)
+        channel = self._dms.get(key)
+        if channel is None:
+            resp = await turn.client.conversations_open(users=turn.where.user)
+            channel = str(resp["channel"]["id"])
+            self._dms[key] = channel
+        await turn.client.chat_postMessage(channel=channel, **message)
+
+    async def notice(self, turn: Turn, text: str) -> None:
+        """A short private message (an error, a hint); a failure here is only logged."""
+        try:
+            await self.ephemeral(turn, notice(text))
+        except Exception:
+            log.exception("could not tell %s/%s: %r", turn.where.team, turn.where.user, text[:100])

@@ -1,0 +1,176 @@
+"""A local Slack on 127.0.0.1: the Web API methods the bot calls, response_urls, private file
+downloads and a Socket Mode WebSocket. It records every call so tests can wait on them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import WSMsgType, web
+
+TEAM = "T1"
+BOT_USER = "UBOT"
+
+
+@dataclass
+class Call:
+    method: str  # a Web API method, "response" for a response_url, "socket" for a WS frame
+    args: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.users: dict[str, dict[str, Any]] = {}
+        self.files: dict[str, bytes] = {}  # name -> content, listed in files.list
+        self.queued: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
+        self._changed = asyncio.Condition()
+        self._ts = 0
+        self._ws: web.WebSocketResponse | None = None
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # --- life cycle -----------------------------------------------------------------------
+
+    async def start(self) -> FakeSlack:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/respond/{key}", self._respond)
+        app.router.add_get("/files/{name}", self._file)
+        app.router.add_get("/link", self._link)
+        self._runner = web.AppRunner(app, shutdown_timeout=0.1)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        self.port = int(self._runner.addresses[0][1])
+        return self
+
+    async def stop(self) -> None:
+        if self._ws is not None:
+            await self._ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self, key: str) -> str:
+        return f"http://127.0.0.1:{self.port}/respond/{key}"
+
+    # --- test controls --------------------------------------------------------------------
+
+    def queue(self, method: str, body: dict[str, Any], status: int = 200,
+              headers: dict[str, str] | None = None) -> None:
+        """Answer the next call of `method` with this instead of the usual."""
+        self.queued.setdefault(method, []).append((status, body, headers or {}))
+
+    def of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    async def wait_for(self, method: str, count: int = 1,
+                       where: Callable[[Call], bool] | None = None,
+                       seconds: float = 5.0) -> list[Call]:
+        """Wait until `count` calls of `method` (matching `where`) have arrived."""
+        def found() -> list[Call]:
+            return [c for c in self.of(method) if where is None or where(c)]
+
+        try:
+            async with self._changed:
+                await asyncio.wait_for(self._changed.wait_for(lambda: len(found()) >= count),
+                                       seconds)
+        except TimeoutError:
+            seen = "\n".join(f"  {c.method} {json.dumps(c.args)[:300]}" for c in self.calls)
+            raise AssertionError(f"waited for {count} {method} call(s); got:\n{seen}") from None
+        return found()
+
+    async def send_envelope(self, envelope: dict[str, Any]) -> None:
+        """Push a Socket Mode envelope to the connected client."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: self._ws is not None), 5.0)
+        assert self._ws is not None
+        await self._ws.send_str(json.dumps(envelope))
+
+    async def _record(self, call: Call) -> None:
+        async with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+
+    # --- handlers -------------------------------------------------------------------------
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args: dict[str, Any] = dict(request.query)
+        if request.body_exists:
+            raw = await request.text()
+            if request.content_type == "application/json":
+                args.update(json.loads(raw or "{}"))
+            else:
+                args.update(parse_qsl(raw))
+        await self._record(Call(method, args, dict(request.headers)))
+        if self.queued.get(method):
+            status, body, headers = self.queued[method].pop(0)
+            return web.json_response(body, status=status, headers=headers)
+        return web.json_response(self._answer(method, args))
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        ok: dict[str, Any] = {"ok": True}
+        if method == "auth.test":
+            return {**ok, "url": "https://test.slack.com/", "team": "Test", "user": "bot",
+                    "team_id": TEAM, "user_id": BOT_USER, "bot_id": "B1"}
+        if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+            self._ts += 1
+            ts = args.get("ts") or f"1700000000.{self._ts:06d}"
+            return {**ok, "channel": args.get("channel"), "ts": ts, "message_ts": ts}
+        if method == "conversations.open":
+            return {**ok, "channel": {"id": "D" + str(args.get("users", "")).lstrip("U")}}
+        if method == "users.info":
+            uid = str(args.get("user"))
+            user = {"id": uid, "name": uid.lower(), "is_admin": False, "is_owner": False,
+                    "profile": {"display_name": f"name-{uid}", "real_name": uid}}
+            user.update(self.users.get(uid, {}))
+            return {**ok, "user": user}
+        if method == "files.list":
+            files = [{"id": f"F{i}", "name": name, "size": len(data),
+                      "url_private_download": f"http://127.0.0.1:{self.port}/files/{name}"}
+                     for i, (name, data) in enumerate(reversed(self.files.items()))]
+            return {**ok, "files": files}
+        if method == "files.info":
+            name = next(iter(self.files))
+            return {**ok, "file": {"id": args.get("file"), "name": name,
+                                   "size": len(self.files[name]),
+                                   "url_private_download":
+                                       f"http://127.0.0.1:{self.port}/files/{name}"}}
+        if method == "apps.connections.open":
+            return {**ok, "url": f"ws://127.0.0.1:{self.port}/link"}
+        return ok
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        await self._record(Call("response", {"key": request.match_info["key"], **body}))
+        return web.Response(text="ok")
+
+    async def _file(self, request: web.Request) -> web.Response:
+        await self._record(Call("file", {"name": request.match_info["name"]},
+                                dict(request.headers)))
+        data = self.files.get(request.match_info["name"])
+        if data is None or request.headers.get("Authorization") != "Bearer xoxb-test":
+            return web.Response(status=404)
+        return web.Response(body=data)
+
+    async def _link(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_str(json.dumps({"type": "hello", "num_connections": 1,
+                                      "connection_info": {"app_id": "A1"}}))
+        async with self._changed:
+            self._ws = ws
+            self._changed.notify_all()
+        async for msg in ws:
+            if msg.type == WSMsgType.TEXT:
+                await self._record(Call("socket", json.loads(msg.data)))
+        return ws
