@@ -66,7 +66,8 @@ class Interviews:
         intro = Card(title=f"Mock interview · {s.topic or 'all topics'}",
                      text=f"{len(qs)} question(s){note}, about {minutes} min each. Answer in "
                           "your own words as you would to an interviewer; you will hear what "
-                          "was right and what was missing. /skip to pass, /end to stop.",
+                          "was right and what was missing. /interview skip passes, /interview end "
+                          "stops.",
                      visibility=vis)
         return Reply(cards=(intro, self._question(s, qs[0], eff.interview_question_seconds)))
 
@@ -76,7 +77,7 @@ class Interviews:
         eff = await self.settings.get(where.platform, where.team, where.channel)
         note = Card(title="Interview in progress",
                     text=f"You are on question {s.position + 1} of {len(s.question_ids)}. "
-                         "Answer it, /skip it, or /end the interview to start another.",
+                         "Answer it, /interview skip it, or /interview end it to start another.",
                     visibility=Visibility(s.visibility))
         return Reply(cards=(note, self._question(s, q, eff.interview_question_seconds)))
 
@@ -93,7 +94,8 @@ class Interviews:
         """Answer the current question; `action` (`interview:<id>:<pos>`) pins which one."""
         check_length(text)
         if not text.strip():
-            raise UserError("The answer is empty. Write your answer, or /skip the question.")
+            raise UserError("The answer is empty. Write your answer, or /interview skip the "
+                            "question.")
         return await self._advance(where, text, action, skip=False)
 
     async def skip(self, where: Where, action: str | None = None) -> Reply:
@@ -148,10 +150,13 @@ class Interviews:
             raise UserError("You have no interview in progress. Start one with /interview start.")
         return s
 
-    async def end(self, where: Where) -> Reply:
+    async def end(self, where: Where, action: str | None = None) -> Reply:
+        """Finish with a report; `action` (from an End button) pins which interview."""
         s = await self.store.active_session(where.platform, where.team, where.user)
         if s is None:
             raise UserError("You have no interview in progress.")
+        if action and action.split(":")[1:2] != [s.id]:
+            raise UserError("That interview is over. Start a new one with /interview start.")
         now_ms = to_ms(self.clock.now())
         await self.store.update_session(s.platform, s.team, s.id, status="ended",
                                         finished_ms=now_ms)
@@ -188,7 +193,7 @@ class Interviews:
 def _question_at(bank: QuestionBank, s: Session) -> Question:
     q = bank.get(s.question_ids[s.position]) if s.position < len(s.question_ids) else None
     if q is None:
-        raise UserError("This interview's question is no longer in the bank; /end it.")
+        raise UserError("This interview's question is no longer in the bank; /interview end it.")
     return q
 
 

@@ -300,7 +300,7 @@ async def test_a_channel_the_bot_is_not_in_is_explained(slack: Slack, fake: Fake
 async def test_interview_in_private_with_a_modal_answer(slack: Slack, fake: FakeSlack) -> None:
     key = await slack.command("interview", "start web")
     intro, question = await slack.replies(key, 2)
-    assert "Mock interview" in flat(intro) and "/interview skip to pass" in flat(intro)
+    assert "Mock interview" in flat(intro) and "/interview skip passes" in flat(intro)
     assert question["response_type"] == "ephemeral"
     assert "TCP or UDP" in flat(question)
     form, skip, end = action_ids(question)
