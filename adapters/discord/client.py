@@ -1,0 +1,69 @@
+"""The discord.py client: no privileged intents, mentions off, commands synced at start."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from adapters.discord.answers import Answers
+from adapters.discord.commands import InterviewCommands
+from adapters.discord.invite import invite_url
+from adapters.discord.poster import DiscordPoster
+from adapters.discord.turns import NO_MENTIONS, PLATFORM, Services, report_error
+from adapters.discord.views import AnswerButton, FormButton
+from bot.app import PlatformUnavailable
+from bot.core import Core
+from bot.outbox import Outbox
+
+log = logging.getLogger(__name__)
+
+
+class InterviewBot(commands.Bot):
+    def __init__(self, core: Core, *, sync_guild_id: int | None = None,
+                 guild_ready_timeout: float = 2.0) -> None:
+        # Slash commands, buttons and modals need no intent; `guilds` keeps the guild cache.
+        super().__init__(command_prefix=commands.when_mentioned,
+                         intents=discord.Intents(guilds=True), allowed_mentions=NO_MENTIONS,
+                         help_command=None, guild_ready_timeout=guild_ready_timeout)
+        self.sync_guild_id = sync_guild_id
+        self.logged_in = asyncio.Event()
+        self.poster = DiscordPoster(self, self.logged_in)
+        self.outbox = Outbox()
+        self.outbox.register(PLATFORM, self.poster)
+        self.services = Services(core, self.outbox)
+        self.answers = Answers(self.services)
+        self.tree.error(self._on_tree_error)
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(AnswerButton, FormButton)
+        self.add_listener(self.answers.on_interaction, "on_interaction")
+        await self.add_cog(InterviewCommands(self.services))
+        await self._sync()
+        self.logged_in.set()
+        if self.application_id:
+            log.info("discord: logged in; invite link: %s", invite_url(self.application_id))
+
+    async def _sync(self) -> None:
+        """DISCORD_GUILD_ID: one server, at once (for testing); otherwise every server."""
+        guild = discord.Object(self.sync_guild_id) if self.sync_guild_id else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        try:
+            synced = await self.tree.sync(guild=guild)
+        except discord.Forbidden as e:
+            where = f"server {self.sync_guild_id}" if guild else "Discord"
+            raise PlatformUnavailable(
+                f"discord: {where} refused the slash commands ({e.status} {e.text}). Check "
+                "DISCORD_GUILD_ID and that the bot was invited with the applications.commands "
+                "scope (interview-bot discord invite-url).") from None
+        log.info("discord: %d commands synced to %s", len(synced),
+                 f"server {self.sync_guild_id}" if guild else "all servers")
+
+    async def _on_tree_error(self, interaction: discord.Interaction,
+                             error: app_commands.AppCommandError) -> None:
+        name = interaction.command.qualified_name if interaction.command else "command"
+        await report_error(interaction, error, f"/{name}")

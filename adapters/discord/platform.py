@@ -1,0 +1,40 @@
+"""DiscordPlatform: what bot.app runs when DISCORD_TOKEN is set."""
+
+from __future__ import annotations
+
+import aiohttp
+import discord
+
+from adapters.discord.client import InterviewBot
+from adapters.discord.poster import DiscordPoster
+from bot.app import PlatformUnavailable
+from bot.config import Settings
+from bot.core import Core
+
+
+class DiscordPlatform:
+    def __init__(self, core: Core, settings: Settings, *,
+                 guild_ready_timeout: float = 2.0) -> None:
+        self.settings = settings
+        self.bot = InterviewBot(core, sync_guild_id=settings.discord_guild_id,
+                                guild_ready_timeout=guild_ready_timeout)
+        self.poster: DiscordPoster = self.bot.poster
+
+    async def run(self) -> None:
+        """Log in, sync the commands and serve until cancelled or closed."""
+        secret = self.settings.discord_token
+        token = secret.get_secret_value().strip() if secret else ""
+        if not token:
+            raise PlatformUnavailable("discord: DISCORD_TOKEN is not set.")
+        try:
+            await self.bot.start(token)
+        except discord.LoginFailure:
+            raise PlatformUnavailable(
+                "discord: Discord refused DISCORD_TOKEN (401 Unauthorized). Copy the bot "
+                "token again from the Developer Portal: your application → Bot → Reset "
+                "Token.") from None
+        except aiohttp.ClientConnectorError as e:
+            raise PlatformUnavailable(f"discord: cannot reach Discord ({e.os_error}).") from None
+
+    async def close(self) -> None:
+        await self.bot.close()
