@@ -278,9 +278,11 @@ class Daily:
                          (await self.settings.get(where.platform, where.team)).timezone,
                          ",".join(WEEKDAYS), None, None, None, None, None, "off", "",
                          to_ms(self.clock.now()))
-        posted = await self._post(s, self.clock.now())
-        if not posted:
+        outcome = await self._post(s, self.clock.now())
+        if outcome == "taken":
             raise UserError("Today's daily question was already posted in this channel.")
+        if outcome != "posted":
+            raise UserError(f"The daily question could not be posted: {outcome}.")
         return Reply(cards=(Card(title="Posted", text="Today's question is up.",
                                  visibility=Visibility.EPHEMERAL, color="good"),))
 
@@ -292,15 +294,16 @@ class Daily:
 
     async def run_post(self, s: Schedule, fire_time: datetime) -> bool:
         """The scheduled post for `fire_time`'s local day; False when another took it."""
-        return await self._post(s, fire_time)
+        return await self._post(s, fire_time) == "posted"
 
-    async def _post(self, s: Schedule, fire_time: datetime) -> bool:
+    async def _post(self, s: Schedule, fire_time: datetime) -> str:
+        """'posted', 'taken' (another post has the day) or why nothing was posted."""
         day = local_keys(fire_time, s.timezone)[0]
         now = self.clock.now()
         now_ms = to_ms(now)
         if not await self.store.claim_daily(s.platform, s.team, s.channel, "post", day, now_ms,
                                             CLAIM_LEASE_MS):
-            return False
+            return "taken"
         target = Target(s.platform, s.team, s.channel)
         previous = await self.store.open_round_in(s.platform, s.team, s.channel, "daily")
         if previous is not None:
@@ -310,7 +313,7 @@ class Daily:
             pool = bank.select(s.topic, s.difficulty, kinds=QUIZ_KINDS)
         except UserError as e:
             await self._pause(s, f"no question matches its filters ({e})")
-            return False
+            return "no question matches the channel's filters"
         [q] = await rotation.pick(self.store, s.platform, s.team, f"channel:{s.channel}", pool,
                                   1, now_ms, self.rng)
         closes = now + (timedelta(minutes=s.open_minutes) if s.open_minutes else MAX_OPEN)
@@ -325,26 +328,26 @@ class Daily:
             await self.store.open_round(rnd)
         except RoundOpen:
             log.warning("daily round already open in %s/%s/%s", s.platform, s.team, s.channel)
-            return False
+            return "a daily question is still open here"
         card = await self.card(rnd, 0, s.timezone)
         if card is None:
-            return False
+            return "the question is gone from the bank"
         try:
             ref = await self.outbox.post(target, card)
         except ChannelUnavailable as e:
             await self.store.close_round(s.platform, s.team, rnd.id, now_ms)
             await self._pause(s, f"cannot post there ({e})")
-            return False
+            return "the bot cannot post in this channel"
         except Exception:
             # left unposted: the claim's lease lets a later attempt (a restart's catch-up) retry
             log.exception("daily post to %s/%s/%s failed", s.platform, s.team, s.channel)
             await self.store.close_round(s.platform, s.team, rnd.id, now_ms)
-            return False
+            return "the platform did not take the post; try again in a few minutes"
         if ref:
             await self.store.set_round_message(s.platform, s.team, rnd.id, ref)
         await self.store.mark_daily_posted(s.platform, s.team, s.channel, "post", day, rnd.id)
         log.info("daily question %s posted to %s/%s/%s", q.id, s.platform, s.team, s.channel)
-        return True
+        return "posted"
 
     async def card(self, rnd: Round, answered: int, tz: str) -> Card | None:
         """The posted question, with how many answered so far."""

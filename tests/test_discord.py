@@ -88,6 +88,7 @@ async def connect(fake: FakeDiscord, settings: Settings, core: Core) -> AsyncIte
     async def start(core: Core, guild: int | None = GUILD_ID) -> DiscordPlatform:
         platform = DiscordPlatform(core, discord_settings(settings, guild=guild),
                                    guild_ready_timeout=0.01)
+        core.outbox.register("discord", platform.poster)  # as bot.app.run does
         task = asyncio.create_task(platform.run())
         running.append((platform, task))
         ready = asyncio.create_task(platform.bot.wait_until_ready())
@@ -129,10 +130,12 @@ async def test_command_sync_sends_the_whole_tree_to_the_guild(fake: FakeDiscord,
                                                               bot: DiscordPlatform) -> None:
     [put] = fake.find("PUT", rf"/applications/\d+/guilds/{GUILD_ID}/commands")
     tree = {c["name"]: c for c in put.body}
-    assert set(tree) == {"quiz", "interview", "leaderboard", "stats", "questions", "settings"}
+    assert set(tree) == {"quiz", "interview", "leaderboard", "stats", "questions", "settings",
+                         "daily"}
     subs = {c["name"]: {o["name"]: o for o in c.get("options", [])} for c in put.body}
     assert set(subs["interview"]) == {"start", "skip", "end"}
     assert set(subs["questions"]) == {"list", "import", "remove"}
+    assert set(subs["daily"]) == {"set", "off", "status", "now"}
     # typed options: topic autocompletes, difficulty and period are choices
     assert subs["quiz"]["topic"]["autocomplete"] is True
     assert [c["value"] for c in subs["quiz"]["difficulty"]["choices"]] == ["easy", "medium",
@@ -527,6 +530,36 @@ async def test_an_admin_changes_a_setting(fake: FakeDiscord, bot: DiscordPlatfor
     bad = await fake.slash("settings", {"name": "quiz_seconds", "value": "2"}, user=ADMIN)
     assert (await bad.callback())["data"]["content"] == (
         "quiz_seconds is a whole number from 5 to 3600.")
+
+
+async def test_daily_set_status_now_off(fake: FakeDiscord, bot: DiscordPlatform,
+                                       core: Core) -> None:
+    refused = await fake.slash("daily", {"time": "09:00"}, sub="set", user=ALICE)
+    assert (await refused.callback())["data"]["content"] == (
+        "Only members with the Manage Server permission can do that.")
+    ex = await fake.slash("daily", {"time": "09:30", "timezone": "Europe/Berlin",
+                                    "weekdays": "mon-fri", "recap": "fri@17:00"},
+                          sub="set", user=ADMIN)
+    cb = await ex.callback()
+    assert is_ephemeral(cb["data"])
+    card = embed(cb["data"])
+    assert card["title"] == "Daily question scheduled"
+    assert card["description"].startswith("Next post: ")
+    assert card["description"].endswith(", 09:30 (Europe/Berlin)")
+    status = await (await fake.slash("daily", sub="status", user=ALICE)).callback()
+    assert embed(status["data"])["description"] == card["description"]
+    now = await fake.slash("daily", sub="now", user=ADMIN)
+    [confirm] = await now.messages(1)
+    assert embed(confirm)["title"] == "Posted" and confirm["flags"] & EPHEMERAL
+    daily = [m for m in fake.messages.values()
+             if m.get("embeds") and embed(m)["title"].startswith("Daily question ·")]
+    assert len(daily) == 1 and custom_ids(daily[0])  # posted in the channel, with buttons
+    assert daily[0]["channel_id"] == str(CHANNEL_ID)
+    again = await fake.slash("daily", sub="now", user=ADMIN)
+    [refused] = await again.messages(1)
+    assert refused["content"] == "Today's daily question was already posted in this channel."
+    off = await (await fake.slash("daily", sub="off", user=ADMIN)).callback()
+    assert embed(off["data"])["title"] == "Daily question off"
 
 
 # --- the posting port ---------------------------------------------------------------------------

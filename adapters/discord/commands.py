@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from adapters.discord.turns import PLATFORM, Services, defer, send_reply, services, where_for
+from bot.daily import parse_set_args
 from bot.domain import Reply, UserError
 from bot.interviews import MAX_QUESTIONS
 from bot.questions import MAX_PACK_BYTES
@@ -53,7 +54,7 @@ async def _reply(interaction: discord.Interaction, reply: Reply) -> None:
 
 
 class InterviewCommands(commands.Cog):
-    """/quiz, /interview, /leaderboard, /stats, /questions, /settings."""
+    """/quiz, /interview, /leaderboard, /stats, /questions, /settings, /daily."""
 
     interview = app_commands.Group(name="interview", description="A one-to-one mock interview",
                                    allowed_contexts=_IN_SERVERS)
@@ -178,11 +179,49 @@ class InterviewCommands(commands.Cog):
             card = await self.core.settings.set(where, name.value, value)
         await send_reply(interaction, Reply(cards=(card,)), where)
 
-    # --- /daily set|off|status|now ---------------------------------------------------------
-    # NOT BUILT HERE: the core's daily service (core.daily) is being written by the lead,
-    # who wires this group. Shape it like /settings: an app_commands.Group "daily" with
-    # default_permissions(manage_guild=True) + checks.has_permissions(manage_guild=True),
-    # each subcommand calling core.daily.configure / off / status / post_now with
-    # where_for(interaction) and delivering with send_reply. Posting goes through the
-    # DiscordPoster, and answers to daily cards (action "daily:<round id>") already work:
-    # the buttons and forms route any action through bot.commands.answer_action.
+    # --- daily questions ------------------------------------------------------------------
+    # The group stays visible (everyone may ask for /daily status); set, off and now are
+    # checked here (Manage Server) and again in the core.
+
+    daily = app_commands.Group(name="daily", description="This channel's daily question",
+                               allowed_contexts=_IN_SERVERS)
+
+    @daily.command(name="status", description="When this channel's daily question comes next")
+    async def daily_status(self, interaction: discord.Interaction) -> None:
+        where = where_for(interaction)
+        await send_reply(interaction, Reply(cards=(await self.core.daily.status(where),)), where)
+
+    @daily.command(name="set", description="(Manage Server) Post a daily question here")
+    @app_commands.describe(
+        time="Local time of day, HH:MM", timezone="IANA name, e.g. Europe/Berlin",
+        weekdays="e.g. mon-fri, daily, mon,wed,fri", topic="Only this topic",
+        difficulty="Only this difficulty", open_for="How long answers stay open, e.g. 8h "
+        "(default: until the next post, at most 24 h)", recap="Weekly recap, e.g. fri@17:00 "
+        "or off")
+    @app_commands.autocomplete(topic=topic_choices)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def daily_set(self, interaction: discord.Interaction, time: str,
+                        timezone: str | None = None, weekdays: str | None = None,
+                        topic: str | None = None, difficulty: Difficulty | None = None,
+                        open_for: str | None = None, recap: str | None = None) -> None:
+        where = where_for(interaction)
+        args = [time]
+        for key, value in (("tz", timezone), ("days", weekdays), ("topic", topic),
+                           ("difficulty", difficulty), ("open", open_for), ("recap", recap)):
+            if value:
+                args.append(f"{key}={value}")
+        card = await self.core.daily.configure(where, parse_set_args(tuple(args)))
+        await send_reply(interaction, Reply(cards=(card,)), where)
+
+    @daily.command(name="off", description="(Manage Server) Stop the daily question here")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def daily_off(self, interaction: discord.Interaction) -> None:
+        where = where_for(interaction)
+        await send_reply(interaction, Reply(cards=(await self.core.daily.off(where),)), where)
+
+    @daily.command(name="now", description="(Manage Server) Post today's question now")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def daily_now(self, interaction: discord.Interaction) -> None:
+        where = where_for(interaction)
+        await defer(interaction)
+        await send_reply(interaction, await self.core.daily.post_now(where), where)
