@@ -18,6 +18,8 @@ app = typer.Typer(help="interview-bot: quizzes, mock interviews and daily questi
                   no_args_is_help=True, add_completion=False)
 questions_app = typer.Typer(help="Check and browse the question bank.", no_args_is_help=True)
 app.add_typer(questions_app, name="questions")
+discord_app = typer.Typer(help="Discord helpers.", no_args_is_help=True)
+app.add_typer(discord_app, name="discord")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -160,3 +162,15 @@ def questions_import(
         raise typer.Exit(1) from None
 
 
+
+
+@discord_app.command("invite-url")
+def discord_invite_url(application_id: str = typer.Argument(
+        ..., help="The Application ID (developer portal, General Information).")) -> None:
+    """Print the link that adds the bot to a server, with exactly the access it needs."""
+    if not application_id.isdigit():
+        err.print("The Application ID is a number, e.g. 123456789012345678.")
+        raise typer.Exit(2)
+    from adapters.discord.invite import invite_url  # imports discord.py only here
+
+    out.print(invite_url(application_id), markup=False, highlight=False)

@@ -57,3 +57,14 @@ def test_bad_setting_is_named(monkeypatch) -> None:  # type: ignore[no-untyped-d
     res = runner.invoke(app, ["questions", "import", "x.yaml", "--platform", "p", "--team", "t"])
     assert res.exit_code == 2
     assert "QUIZ_SECONDS" in res.output
+
+
+def test_discord_invite_url_has_exactly_the_scopes_and_permissions() -> None:
+    res = runner.invoke(app, ["discord", "invite-url", "123456789012345678"])
+    assert res.exit_code == 0
+    url = res.output.strip()
+    assert "client_id=123456789012345678" in url
+    assert "scope=bot+applications.commands" in url
+    assert "permissions=19456" in url  # view channels, send messages, embed links
+    bad = runner.invoke(app, ["discord", "invite-url", "not-a-number"])
+    assert bad.exit_code == 2
