@@ -595,3 +595,23 @@ async def test_buttons_on_posted_cards_route_by_their_action(fake: FakeDiscord,
     ex = await fake.click(int(ref), button, user=ALICE)
     cb = await ex.callback()  # whatever the core says, privately
     assert cb["type"] == CALLBACK_MESSAGE and is_ephemeral(cb["data"])
+
+
+async def test_one_shard_per_process(fake: FakeDiscord, settings: Settings, core: Core) -> None:
+    sharded = discord_settings(settings).model_copy(
+        update={"discord_shard_count": 4, "discord_shard_ids": "2"})
+    platform = DiscordPlatform(core, sharded)
+    assert (platform.bot.shard_id, platform.bot.shard_count) == (2, 4)
+    with pytest.raises(PlatformUnavailable, match="one shard per process"):
+        DiscordPlatform(core, discord_settings(settings).model_copy(
+            update={"discord_shard_count": 4, "discord_shard_ids": "0,1"}))
+    with pytest.raises(PlatformUnavailable, match="DISCORD_SHARD_COUNT"):
+        DiscordPlatform(core, discord_settings(settings).model_copy(
+            update={"discord_shard_ids": "1"}))
+    await platform.close()
+
+
+async def test_health_follows_the_gateway(bot: DiscordPlatform) -> None:
+    assert bot.is_connected()
+    await bot.close()
+    assert not bot.is_connected()

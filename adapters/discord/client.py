@@ -24,11 +24,14 @@ log = logging.getLogger(__name__)
 
 class InterviewBot(commands.Bot):
     def __init__(self, core: Core, *, sync_guild_id: int | None = None,
-                 guild_ready_timeout: float = 2.0) -> None:
+                 guild_ready_timeout: float = 2.0, shard_id: int | None = None,
+                 shard_count: int | None = None) -> None:
         # Slash commands, buttons and modals need no intent; `guilds` keeps the guild cache.
+        # A sharded bot runs one shard per process (DISCORD_SHARD_IDS / DISCORD_SHARD_COUNT).
         super().__init__(command_prefix=commands.when_mentioned,
                          intents=discord.Intents(guilds=True), allowed_mentions=NO_MENTIONS,
-                         help_command=None, guild_ready_timeout=guild_ready_timeout)
+                         help_command=None, guild_ready_timeout=guild_ready_timeout,
+                         shard_id=shard_id, shard_count=shard_count)
         self.sync_guild_id = sync_guild_id
         self.logged_in = asyncio.Event()
         self.poster = DiscordPoster(self, self.logged_in)
@@ -42,7 +45,8 @@ class InterviewBot(commands.Bot):
         self.add_dynamic_items(AnswerButton, FormButton)
         self.add_listener(self.answers.on_interaction, "on_interaction")
         await self.add_cog(InterviewCommands(self.services))
-        await self._sync()
+        if not self.shard_id:  # one process syncs the commands: shard 0, or an unsharded bot
+            await self._sync()
         self.logged_in.set()
         if self.application_id:
             log.info("discord: logged in; invite link: %s", invite_url(self.application_id))
