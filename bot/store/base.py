@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.domain import UserError
+
 
 @dataclass(frozen=True, slots=True)
 class Round:
@@ -136,6 +138,15 @@ class Schedule:
     status: str  # active | paused | off
     reason: str
     updated_ms: int
+
+
+class StoreBusy(UserError):
+    """The database stayed locked or unreachable after retrying; nothing was written."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__("The database is busy right now, so nothing was saved. Please try "
+                         "again in a moment.")
+        self.detail = detail
 
 
 class RoundOpen(Exception):

@@ -21,6 +21,7 @@ from bot.store.base import (
     RoundOpen,
     Schedule,
     Session,
+    StoreBusy,
     Streak,
     TeamPack,
     TopicStats,
@@ -87,14 +88,28 @@ class SQLiteStore:
             self._db = None
 
     @asynccontextmanager
-    async def _tx(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction at a time on this connection; rolled back on any error."""
+    async def _writing(self) -> AsyncIterator[None]:
+        """One writer at a time on this connection. SQLite itself waits (busy_timeout) for
+        another process's lock; when that runs out the caller gets StoreBusy, a clear
+        message, and nothing was written (each write is one statement or transaction)."""
         async with self._write:
+            try:
+                yield
+            except sqlite3.OperationalError as e:
+                if _busy(e):
+                    raise StoreBusy(str(e)) from e
+                raise
+
+    @asynccontextmanager
+    async def _tx(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction; rolled back on any error."""
+        async with self._writing():
             await self.db.execute("BEGIN IMMEDIATE")
             try:
                 yield self.db
             except BaseException:
-                await self.db.execute("ROLLBACK")
+                if self.db.in_transaction:
+                    await self.db.execute("ROLLBACK")
                 raise
             await self.db.execute("COMMIT")
 
@@ -106,7 +121,7 @@ class SQLiteStore:
         for version, name, sql in load_migrations("sqlite"):
             if version <= current:
                 continue
-            async with self._write:
+            async with self._writing():
                 # executescript commits first; the whole migration then runs as one transaction.
                 await self.db.executescript(
                     f"BEGIN IMMEDIATE;\n{sql}\n"
@@ -136,7 +151,7 @@ class SQLiteStore:
 
     async def set_setting(self, platform: str, team: str, channel: str, key: str,
                           value: str | None) -> None:
-        async with self._write:
+        async with self._writing():
             if value is None:
                 await self.db.execute(
                     "DELETE FROM settings WHERE platform=? AND team=? AND channel=? AND key=?",
@@ -154,7 +169,7 @@ class SQLiteStore:
         cols = ", ".join(_ROUND_COLS)
         marks = ", ".join("?" for _ in _ROUND_COLS)
         try:
-            async with self._write:
+            async with self._writing():
                 await self.db.execute(f"INSERT INTO rounds ({cols}) VALUES ({marks})",
                                       tuple(getattr(rnd, c) for c in _ROUND_COLS))
         except sqlite3.IntegrityError:
@@ -174,14 +189,14 @@ class SQLiteStore:
 
     async def close_round(self, platform: str, team: str, round_id: str, closed_ms: int) -> bool:
         """Close once: True only for the caller that closed it (so it reveals once)."""
-        async with self._write:
+        async with self._writing():
             cur = await self.db.execute(
                 "UPDATE rounds SET closed_ms=? WHERE platform=? AND team=? AND id=? "
                 "AND closed_ms IS NULL", (closed_ms, platform, team, round_id))
             return cur.rowcount == 1
 
     async def set_round_message(self, platform: str, team: str, round_id: str, ref: str) -> None:
-        async with self._write:
+        async with self._writing():
             await self.db.execute(
                 "UPDATE rounds SET message_ref=? WHERE platform=? AND team=? AND id=?",
                 (ref, platform, team, round_id))
@@ -236,7 +251,7 @@ class SQLiteStore:
             batch, self._pending = self._pending[:_BATCH], self._pending[_BATCH:]
             rows = [args for args, _ in batch]
             try:
-                async with self._write:
+                async with self._writing():
                     results = await self._in_thread(_insert_batch, rows)
             except Exception:
                 # one bad answer must not sink the others: write them one by one
@@ -288,7 +303,7 @@ class SQLiteStore:
 
     async def mark_seen(self, platform: str, team: str, scope: str, question_ids: list[str],
                         ms: int) -> None:
-        async with self._write:
+        async with self._writing():
             await self.db.executemany(
                 "INSERT INTO seen (platform, team, scope, question_id, seen_ms) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, team, scope, question_id) "
@@ -302,7 +317,7 @@ class SQLiteStore:
         marks = ", ".join("?" for _ in _SESSION_COLS)
         vals = [json.dumps(list(v)) if c == "question_ids" else v
                 for c in _SESSION_COLS for v in [getattr(s, c)]]
-        async with self._write:
+        async with self._writing():
             await self.db.execute(f"INSERT INTO sessions ({cols}) VALUES ({marks})", vals)
 
     async def get_session(self, platform: str, team: str, session_id: str) -> Session | None:
@@ -329,7 +344,7 @@ class SQLiteStore:
                 args.append(val)
         if not sets:
             return
-        async with self._write:
+        async with self._writing():
             await self.db.execute(
                 f"UPDATE sessions SET {', '.join(sets)} WHERE platform=? AND team=? AND id=?",
                 (*args, platform, team, session_id))
@@ -395,7 +410,7 @@ class SQLiteStore:
         cols = ", ".join(_SCHEDULE_COLS)
         marks = ", ".join("?" for _ in _SCHEDULE_COLS)
         sets = ", ".join(f"{c} = excluded.{c}" for c in _SCHEDULE_COLS[3:])
-        async with self._write:
+        async with self._writing():
             await self.db.execute(
                 f"INSERT INTO daily_schedules ({cols}) VALUES ({marks}) "
                 f"ON CONFLICT (platform, team, channel) DO UPDATE SET {sets}",
@@ -409,7 +424,7 @@ class SQLiteStore:
 
     async def set_schedule_status(self, platform: str, team: str, channel: str, status: str,
                                   reason: str, ms: int) -> None:
-        async with self._write:
+        async with self._writing():
             await self.db.execute(
                 "UPDATE daily_schedules SET status=?, reason=?, updated_ms=? "
                 "WHERE platform=? AND team=? AND channel=?",
@@ -424,7 +439,7 @@ class SQLiteStore:
     async def claim_daily(self, platform: str, team: str, channel: str, kind: str, day: str,
                           now_ms: int, lease_ms: int) -> bool:
         """One atomic step: True for exactly one caller per (channel, kind, day)."""
-        async with self._write:
+        async with self._writing():
             cur = await self.db.execute(
                 "INSERT INTO daily_claims (platform, team, channel, kind, day, claimed_ms) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, team, channel, kind, day) "
@@ -435,7 +450,7 @@ class SQLiteStore:
 
     async def mark_daily_posted(self, platform: str, team: str, channel: str, kind: str,
                                 day: str, round_id: str) -> None:
-        async with self._write:
+        async with self._writing():
             await self.db.execute(
                 "UPDATE daily_claims SET posted=1, round_id=? WHERE platform=? AND team=? "
                 "AND channel=? AND kind=? AND day=?",
@@ -452,7 +467,7 @@ class SQLiteStore:
     # --- team packs ---------------------------------------------------------------------
 
     async def add_team_pack(self, platform: str, team: str, pack: TeamPack) -> None:
-        async with self._write:
+        async with self._writing():
             await self.db.execute(
                 "INSERT INTO team_packs (platform, team, pack_id, source, added_by, added_ms) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, team, pack_id) DO UPDATE SET "
@@ -467,11 +482,16 @@ class SQLiteStore:
         return [TeamPack(*r) for r in rows]
 
     async def remove_team_pack(self, platform: str, team: str, pack_id: str) -> bool:
-        async with self._write:
+        async with self._writing():
             cur = await self.db.execute(
                 "DELETE FROM team_packs WHERE platform=? AND team=? AND pack_id=?",
                 (platform, team, pack_id))
             return cur.rowcount == 1
+
+
+def _busy(e: sqlite3.OperationalError) -> bool:
+    msg = str(e).lower()
+    return "locked" in msg or "busy" in msg
 
 
 def round_of(context: str) -> str:
@@ -489,7 +509,8 @@ def _insert_batch(con: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> list[
             got = con.execute(_INSERT_ANSWER, args).fetchone()
             out.append(Recorded(got is not None, bool(got[0]) if got else False))
     except BaseException:
-        con.execute("ROLLBACK")
+        if con.in_transaction:
+            con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
     return out
