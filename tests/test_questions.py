@@ -245,3 +245,10 @@ async def test_team_pack_import_needs_admin_and_a_valid_pack(core) -> None:  # t
     clash = GOOD.replace("team-deploy", "t-is")  # an id the shipped bank uses
     with pytest.raises(UserError, match="already used"):
         await core.banks.import_pack(where("boss", admin=True), clash, "team.yaml")
+
+
+def test_right_choices_are_spread_over_positions() -> None:
+    """Nobody should learn that the answer is usually A."""
+    positions = Counter(q.right_choice for q in ALL if q.kind is Kind.CHOICE)
+    total = sum(positions.values())
+    assert len(positions) >= 3 and max(positions.values()) <= 0.4 * total
