@@ -58,3 +58,76 @@ async def core(settings: Settings, clock: FakeClock, bank: QuestionBank) -> Asyn
 def where(user: str = "u1", *, channel: str = "c1", team: str = "t1", admin: bool = False,
           platform: str = "test", name: str | None = None) -> Where:
     return Where(platform, team, channel, user, name or user.upper(), is_admin=admin)
+
+
+# --- both backends (issue 8): the same tests on SQLite and, when a server is given, PostgreSQL
+
+PG_SKIP_REASON = "set TEST_DATABASE_URL to run the PostgreSQL tests"
+
+
+def pg_test_url() -> str | None:
+    """The test server's URL (`.ci/postgres.sh start` prints it), or None."""
+    return os.environ.get("TEST_DATABASE_URL") or None
+
+
+async def create_pg_schema(base_url: str) -> tuple[str, str]:
+    """A new, uniquely named, empty schema; returns (schema, URL whose connections use it).
+
+    asyncpg passes unknown URL query parameters as server settings, so `?search_path=` makes
+    every connection of any pool opened from that URL (in any process) work in the schema.
+    """
+    import uuid
+
+    import asyncpg
+
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    con = await asyncpg.connect(base_url)
+    try:
+        await con.execute(f'CREATE SCHEMA "{schema}"')
+    finally:
+        await con.close()
+    sep = "&" if "?" in base_url else "?"
+    return schema, f"{base_url}{sep}search_path={schema}"
+
+
+async def drop_pg_schema(base_url: str, schema: str) -> None:
+    import asyncpg
+
+    con = await asyncpg.connect(base_url)
+    try:
+        await con.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    finally:
+        await con.close()
+
+
+@pytest.fixture
+async def pg_url() -> AsyncIterator[str]:
+    """A URL to a fresh empty schema on the test PostgreSQL (skipped without one)."""
+    base = pg_test_url()
+    if base is None:
+        pytest.skip(PG_SKIP_REASON)
+    schema, url = await create_pg_schema(base)
+    try:
+        yield url
+    finally:
+        await drop_pg_schema(base, schema)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A DATABASE_URL to an empty database, once per backend.
+
+    A service test runs on both backends by building its Settings from this instead of
+    `db_path`: `Settings(_env_file=None, database_url=store_url, questions_dir=TEST_PACKS)`.
+    """
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    base = pg_test_url()
+    if base is None:
+        pytest.skip(PG_SKIP_REASON)
+    schema, url = await create_pg_schema(base)
+    try:
+        yield url
+    finally:
+        await drop_pg_schema(base, schema)

@@ -41,3 +41,14 @@ async def test_settings_overlay_channel_on_team(tmp_path: Path) -> None:
     await store.set_setting("p", "t", "c1", "quiz_seconds", None)
     assert (await store.get_settings("p", "t", "c1"))["quiz_seconds"] == "30"
     await store.close()
+
+
+async def test_processes_starting_together_on_a_new_file_migrate_once(tmp_path: Path) -> None:
+    import asyncio
+
+    stores = [SQLiteStore(tmp_path / "new.db") for _ in range(6)]
+    await asyncio.gather(*(s.connect() for s in stores))
+    latest = max(v for v, _, _ in load_migrations("sqlite"))
+    assert [await s.schema_version() for s in stores] == [latest] * 6
+    for s in stores:
+        await s.close()

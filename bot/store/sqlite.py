@@ -114,19 +114,20 @@ class SQLiteStore:
             await self.db.execute("COMMIT")
 
     async def _migrate(self) -> None:
-        await self.db.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version "
-            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL)")
-        current = await self.schema_version()
-        for version, name, sql in load_migrations("sqlite"):
-            if version <= current:
-                continue
-            async with self._writing():
-                # executescript commits first; the whole migration then runs as one transaction.
-                await self.db.executescript(
-                    f"BEGIN IMMEDIATE;\n{sql}\n"
-                    f"INSERT INTO schema_version (version, name) VALUES ({version}, '{name}');\n"
-                    "COMMIT;")
+        """Apply pending migrations in one transaction that first takes the write lock, so
+        processes starting together on a new file apply each migration once."""
+        pending = load_migrations("sqlite")
+        async with self._tx() as db:
+            await db.execute("CREATE TABLE IF NOT EXISTS schema_version "
+                             "(version INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+            current = await self.schema_version()
+            for version, name, sql in pending:
+                if version <= current:
+                    continue
+                for statement in _statements(sql):
+                    await db.execute(statement)
+                await db.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)",
+                                 (version, name))
 
     async def schema_version(self) -> int:
         async with self.db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version") as cur:
@@ -487,6 +488,22 @@ class SQLiteStore:
                 "DELETE FROM team_packs WHERE platform=? AND team=? AND pack_id=?",
                 (platform, team, pack_id))
             return cur.rowcount == 1
+
+
+def _statements(script: str) -> list[str]:
+    """Split a SQL script into complete statements (triggers keep their inner `;`)."""
+    out: list[str] = []
+    current = ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            if current.strip():
+                out.append(current.strip())
+            current = ""
+    if current.strip() and not all(ln.strip().startswith("--") or not ln.strip()
+                                   for ln in current.splitlines()):
+        raise ValueError(f"incomplete SQL statement at the end of a migration: {current[:80]}")
+    return out
 
 
 def _busy(e: sqlite3.OperationalError) -> bool:

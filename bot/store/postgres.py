@@ -1,0 +1,530 @@
+"""PostgreSQL store on asyncpg: a pool, numbered migrations, totals kept with each answer.
+
+Same behaviour as the SQLite store, made safe for several processes on one database:
+
+- Running totals and streaks are written by the answer's own INSERT statement (data-modifying
+  CTEs), not by triggers: one round trip per answer, the rule sits next to the rank queries,
+  and `db copy` can load answers and their totals verbatim without a trigger counting twice.
+- `first_correct`: a partial unique index allows one first right answer per (context,
+  question). The INSERT claims it when no committed one is visible; of two racing connections
+  the loser waits for the winner's commit, fails on the index and is retried as not first.
+- Round-closed guard: the answer locks its round row FOR SHARE, so `close_round` (an UPDATE)
+  waits for answers in flight and answers after it see the round closed; the reveal that
+  follows a close sees every accepted answer.
+- `claim_daily` is one INSERT .. ON CONFLICT DO UPDATE .. WHERE lease expired and not posted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import fields
+from typing import Any
+
+import asyncpg
+
+from bot.store.base import (
+    Advance,
+    AnswerRow,
+    Recorded,
+    Round,
+    RoundOpen,
+    Schedule,
+    Session,
+    Streak,
+    TeamPack,
+    TopicStats,
+    TotalRow,
+)
+from bot.store.migrations import load_migrations
+
+_ANSWER_COLS = [f.name for f in fields(AnswerRow)]
+_ROUND_COLS = [f.name for f in fields(Round)]
+_SESSION_COLS = [f.name for f in fields(Session)]
+_SCHEDULE_COLS = [f.name for f in fields(Schedule)]
+
+# Tie-break, everywhere: more points, then whoever reached them first, then user id (bytewise:
+# the text columns are COLLATE "C", as SQLite compares).
+_RANK_ORDER = "points DESC, reached_ms ASC, user_id ASC"
+_RETRIES = 5
+
+_PG_TYPES = {"score": "float8", "correct": "bool", "ranked": "bool", "points": "int4",
+             "elapsed_ms": "int8", "answered_ms": "int8", "right_points": "jsonb",
+             "missing_points": "jsonb"}
+_INSERT_COLS = [c for c in _ANSWER_COLS if c != "first_correct"]
+_N = len(_INSERT_COLS)
+_P = {c: f"${i + 1}" for i, c in enumerate(_INSERT_COLS)}
+# $N+1: the round id ('' for an interview); $N+2: may this answer claim first_correct.
+_INSERT_ANSWER = f"""
+WITH rnd AS MATERIALIZED (
+    SELECT closed_ms FROM rounds WHERE id = ${_N + 1}::text FOR SHARE
+), ins AS (
+    INSERT INTO answers ({", ".join(_INSERT_COLS)}, first_correct)
+    SELECT {", ".join(f"{_P[c]}::{_PG_TYPES.get(c, 'text')}" for c in _INSERT_COLS)},
+           {_P["correct"]}::bool AND ${_N + 2}::bool AND NOT EXISTS (
+               SELECT 1 FROM answers WHERE platform = {_P["platform"]}::text
+               AND team = {_P["team"]}::text AND context = {_P["context"]}::text
+               AND question_id = {_P["question_id"]}::text AND first_correct)
+    WHERE NOT EXISTS (SELECT 1 FROM rnd WHERE closed_ms IS NOT NULL)
+    ON CONFLICT (platform, team, user_id, context, question_id) DO NOTHING
+    RETURNING platform, team, user_id, display_name, channel, topic, day, week, month,
+              points, correct, ranked, answered_ms, first_correct
+), tot AS (
+    INSERT INTO totals (platform, team, scope, period, user_id, display_name,
+                        points, answers, correct, reached_ms)
+    SELECT i.platform, i.team, s.scope, p.period, i.user_id, i.display_name,
+           i.points, 1, i.correct::int, i.answered_ms
+    FROM ins AS i
+    CROSS JOIN LATERAL (VALUES ('team'), ('channel:' || i.channel),
+                               ('topic:' || i.topic)) AS s (scope)
+    CROSS JOIN LATERAL (VALUES ('all'), ('day:' || i.day), ('week:' || i.week),
+                               ('month:' || i.month)) AS p (period)
+    WHERE i.ranked
+    ORDER BY 3, 4  -- rows locked in one order by every writer: no deadlocks between them
+    ON CONFLICT (platform, team, scope, period, user_id) DO UPDATE SET
+        points = totals.points + excluded.points,
+        answers = totals.answers + 1,
+        correct = totals.correct + excluded.correct,
+        display_name = excluded.display_name,
+        reached_ms = CASE WHEN excluded.points > 0 THEN excluded.reached_ms
+                          ELSE totals.reached_ms END
+), stk AS (
+    INSERT INTO streaks (platform, team, user_id, display_name, current, best, last_day)
+    SELECT platform, team, user_id, display_name, 1, 1, day FROM ins WHERE correct
+    ON CONFLICT (platform, team, user_id) DO UPDATE SET
+        current = CASE
+            WHEN excluded.last_day <= streaks.last_day THEN streaks.current
+            WHEN streaks.last_day = to_char(excluded.last_day::date - 1, 'YYYY-MM-DD')
+                THEN streaks.current + 1
+            ELSE 1 END,
+        best = GREATEST(streaks.best, CASE
+            WHEN excluded.last_day <= streaks.last_day THEN streaks.current
+            WHEN streaks.last_day = to_char(excluded.last_day::date - 1, 'YYYY-MM-DD')
+                THEN streaks.current + 1
+            ELSE 1 END),
+        last_day = GREATEST(streaks.last_day, excluded.last_day),
+        display_name = excluded.display_name
+)
+SELECT first_correct FROM ins
+"""
+_ADVANCE = (
+    "UPDATE sessions SET position = position + 1, question_started_ms = $1, "
+    "status = CASE WHEN $2::bool THEN 'finished' ELSE status END, "
+    "finished_ms = CASE WHEN $2::bool THEN $1 ELSE finished_ms END "
+    "WHERE platform = $3 AND team = $4 AND id = $5 AND position = $6")
+
+
+class PostgresStore:
+    """The store for several processes on one PostgreSQL database."""
+
+    def __init__(self, dsn: str, *, min_size: int = 1, max_size: int = 10,
+                 server_settings: dict[str, str] | None = None) -> None:
+        self.dsn = dsn
+        self._min_size = min_size
+        self._max_size = max_size
+        self._server_settings = server_settings
+        self._pool: asyncpg.Pool | None = None
+
+    @classmethod
+    def from_url(cls, url: str) -> PostgresStore:
+        """`postgresql://user:pw@host:port/db?search_path=x`: extra query parameters are
+        server settings (asyncpg's rule)."""
+        return cls(url)
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError("store is not connected")
+        return self._pool
+
+    async def connect(self) -> None:
+        if self._pool is not None:
+            return
+        self._pool = await asyncpg.create_pool(
+            self.dsn, min_size=self._min_size, max_size=self._max_size, init=_init_connection,
+            server_settings=self._server_settings)
+        try:
+            await self._migrate()
+        except BaseException:
+            await self.close()
+            raise
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            await pool.close()
+
+    @asynccontextmanager
+    async def _tx(self) -> AsyncIterator[asyncpg.Connection]:
+        async with self.pool.acquire() as con, con.transaction():
+            yield con
+
+    async def _migrate(self) -> None:
+        """Apply pending migrations in one transaction, under an advisory lock per schema, so
+        processes starting together apply each exactly once."""
+        async with self._tx() as con:
+            await con.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended("
+                "'interview-bot:migrate:' || COALESCE(current_schema(), ''), 0))")
+            await con.execute("CREATE TABLE IF NOT EXISTS schema_version "
+                              "(version INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+            current = await con.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_version")
+            for version, name, sql in load_migrations("postgres"):
+                if version <= current:
+                    continue
+                await con.execute(sql)
+                await con.execute("INSERT INTO schema_version (version, name) VALUES ($1, $2)",
+                                  version, name)
+
+    async def schema_version(self) -> int:
+        return int(await self.pool.fetchval(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_version"))
+
+    # --- settings -----------------------------------------------------------------------
+
+    async def get_settings(self, platform: str, team: str, channel: str) -> dict[str, str]:
+        """Team-wide settings overlaid with the channel's own."""
+        rows = await self.pool.fetch(
+            "SELECT key, value FROM settings WHERE platform = $1 AND team = $2 "
+            "AND channel IN ('', $3) ORDER BY channel", platform, team, channel)
+        return {r["key"]: r["value"] for r in rows}
+
+    async def set_setting(self, platform: str, team: str, channel: str, key: str,
+                          value: str | None) -> None:
+        if value is None:
+            await self.pool.execute(
+                "DELETE FROM settings WHERE platform = $1 AND team = $2 AND channel = $3 "
+                "AND key = $4", platform, team, channel, key)
+        else:
+            await self.pool.execute(
+                "INSERT INTO settings (platform, team, channel, key, value) "
+                "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (platform, team, channel, key) "
+                "DO UPDATE SET value = excluded.value", platform, team, channel, key, value)
+
+    # --- rounds -------------------------------------------------------------------------
+
+    async def open_round(self, rnd: Round) -> None:
+        try:
+            await self.pool.execute(
+                f"INSERT INTO rounds ({', '.join(_ROUND_COLS)}) "
+                f"VALUES ({_marks(len(_ROUND_COLS))})", *(getattr(rnd, c) for c in _ROUND_COLS))
+        except asyncpg.UniqueViolationError:
+            raise RoundOpen(rnd.channel) from None
+
+    async def get_round(self, platform: str, team: str, round_id: str) -> Round | None:
+        r = await self.pool.fetchrow(
+            "SELECT * FROM rounds WHERE platform = $1 AND team = $2 AND id = $3",
+            platform, team, round_id)
+        return _round(r) if r else None
+
+    async def open_round_in(self, platform: str, team: str, channel: str,
+                            kind: str) -> Round | None:
+        r = await self.pool.fetchrow(
+            "SELECT * FROM rounds WHERE platform = $1 AND team = $2 AND channel = $3 "
+            "AND kind = $4 AND closed_ms IS NULL", platform, team, channel, kind)
+        return _round(r) if r else None
+
+    async def close_round(self, platform: str, team: str, round_id: str, closed_ms: int) -> bool:
+        """Close once: True only for the caller that closed it (so it reveals once)."""
+        got = await self.pool.fetchval(
+            "UPDATE rounds SET closed_ms = $1 WHERE platform = $2 AND team = $3 AND id = $4 "
+            "AND closed_ms IS NULL RETURNING true", closed_ms, platform, team, round_id)
+        return bool(got)
+
+    async def set_round_message(self, platform: str, team: str, round_id: str, ref: str) -> None:
+        await self.pool.execute(
+            "UPDATE rounds SET message_ref = $1 WHERE platform = $2 AND team = $3 AND id = $4",
+            ref, platform, team, round_id)
+
+    async def due_rounds(self, now_ms: int) -> list[Round]:
+        rows = await self.pool.fetch(
+            "SELECT * FROM rounds WHERE closed_ms IS NULL AND closes_ms <= $1 "
+            "ORDER BY closes_ms", now_ms)
+        return [_round(r) for r in rows]
+
+    async def next_round_deadline(self) -> int | None:
+        v = await self.pool.fetchval("SELECT MIN(closes_ms) FROM rounds WHERE closed_ms IS NULL")
+        return int(v) if v is not None else None
+
+    # --- answers ------------------------------------------------------------------------
+
+    async def record_answer(self, row: AnswerRow, advance: Advance | None = None) -> Recorded:
+        """Insert once per (user, context, question), with its totals and streak, atomically.
+
+        Exactly one right answer per (context, question) is first, across processes: see the
+        module docstring. A deadlock or a lost first_correct race is retried.
+        """
+        values = [_answer_value(row, c) for c in _INSERT_COLS]
+        may_first = True
+        deadlocks = 0
+        while True:
+            try:
+                async with self._tx() as con:
+                    got = await con.fetchrow(_INSERT_ANSWER, *values, round_of(row.context),
+                                             may_first)
+                    if got is not None and advance is not None:
+                        await con.execute(
+                            _ADVANCE, advance.started_ms, advance.finish, row.platform,
+                            row.team, advance.session_id, advance.from_position)
+                return Recorded(got is not None, bool(got["first_correct"]) if got else False)
+            except asyncpg.UniqueViolationError as e:
+                if e.constraint_name != "answers_one_first" or not may_first:
+                    raise
+                may_first = False  # another connection's right answer was first
+            except asyncpg.DeadlockDetectedError:
+                deadlocks += 1
+                if deadlocks >= _RETRIES:
+                    raise
+
+    async def context_answers(self, platform: str, team: str, context: str) -> list[AnswerRow]:
+        rows = await self.pool.fetch(
+            "SELECT * FROM answers WHERE platform = $1 AND team = $2 AND context = $3 "
+            "ORDER BY answered_ms, user_id", platform, team, context)
+        return [_answer(r) for r in rows]
+
+    async def get_answer(self, platform: str, team: str, user_id: str, context: str,
+                         question_id: str) -> AnswerRow | None:
+        r = await self.pool.fetchrow(
+            "SELECT * FROM answers WHERE platform = $1 AND team = $2 AND user_id = $3 "
+            "AND context = $4 AND question_id = $5", platform, team, user_id, context,
+            question_id)
+        return _answer(r) if r else None
+
+    # --- rotation -----------------------------------------------------------------------
+
+    async def seen(self, platform: str, team: str, scope: str) -> dict[str, int]:
+        rows = await self.pool.fetch(
+            "SELECT question_id, seen_ms FROM seen WHERE platform = $1 AND team = $2 "
+            "AND scope = $3", platform, team, scope)
+        return {r[0]: int(r[1]) for r in rows}
+
+    async def mark_seen(self, platform: str, team: str, scope: str, question_ids: list[str],
+                        ms: int) -> None:
+        ids = list(dict.fromkeys(question_ids))  # ON CONFLICT may touch a row only once
+        if not ids:
+            return
+        await self.pool.execute(
+            "INSERT INTO seen (platform, team, scope, question_id, seen_ms) "
+            "SELECT $1, $2, $3, q, $5 FROM unnest($4::text[]) AS q "
+            "ON CONFLICT (platform, team, scope, question_id) "
+            "DO UPDATE SET seen_ms = excluded.seen_ms", platform, team, scope, ids, ms)
+
+    # --- sessions -----------------------------------------------------------------------
+
+    async def create_session(self, s: Session) -> None:
+        vals = [list(s.question_ids) if c == "question_ids" else getattr(s, c)
+                for c in _SESSION_COLS]
+        await self.pool.execute(
+            f"INSERT INTO sessions ({', '.join(_SESSION_COLS)}) "
+            f"VALUES ({_marks(len(_SESSION_COLS))})", *vals)
+
+    async def get_session(self, platform: str, team: str, session_id: str) -> Session | None:
+        r = await self.pool.fetchrow(
+            "SELECT * FROM sessions WHERE platform = $1 AND team = $2 AND id = $3",
+            platform, team, session_id)
+        return _session(r) if r else None
+
+    async def active_session(self, platform: str, team: str, user_id: str) -> Session | None:
+        r = await self.pool.fetchrow(
+            "SELECT * FROM sessions WHERE platform = $1 AND team = $2 AND user_id = $3 "
+            "AND status = 'active'", platform, team, user_id)
+        return _session(r) if r else None
+
+    async def update_session(self, platform: str, team: str, session_id: str, *,
+                             position: int | None = None, status: str | None = None,
+                             question_started_ms: int | None = None,
+                             finished_ms: int | None = None) -> None:
+        sets: list[str] = []
+        args: list[Any] = []
+        for col, val in (("position", position), ("status", status),
+                         ("question_started_ms", question_started_ms),
+                         ("finished_ms", finished_ms)):
+            if val is not None:
+                args.append(val)
+                sets.append(f"{col} = ${len(args)}")
+        if not sets:
+            return
+        n = len(args)
+        await self.pool.execute(
+            f"UPDATE sessions SET {', '.join(sets)} "
+            f"WHERE platform = ${n + 1} AND team = ${n + 2} AND id = ${n + 3}",
+            *args, platform, team, session_id)
+
+    # --- leaderboards -------------------------------------------------------------------
+
+    async def top(self, platform: str, team: str, scope: str, period: str,
+                  limit: int) -> list[TotalRow]:
+        rows = await self.pool.fetch(
+            "SELECT user_id, display_name, points, answers, correct FROM totals "
+            "WHERE platform = $1 AND team = $2 AND scope = $3 AND period = $4 "
+            f"ORDER BY {_RANK_ORDER} LIMIT $5", platform, team, scope, period, limit)
+        return [TotalRow(r[0], r[1], r[2], r[3], r[4], rank=i + 1) for i, r in enumerate(rows)]
+
+    async def rank_of(self, platform: str, team: str, scope: str, period: str,
+                      user_id: str) -> TotalRow | None:
+        r = await self.pool.fetchrow(
+            "SELECT me.user_id, me.display_name, me.points, me.answers, me.correct, "
+            "(SELECT COUNT(*) FROM totals o WHERE o.platform = me.platform AND o.team = me.team "
+            " AND o.scope = me.scope AND o.period = me.period AND (o.points > me.points OR "
+            " (o.points = me.points AND (o.reached_ms < me.reached_ms OR "
+            " (o.reached_ms = me.reached_ms AND o.user_id < me.user_id))))) AS ahead "
+            "FROM totals me WHERE me.platform = $1 AND me.team = $2 AND me.scope = $3 "
+            "AND me.period = $4 AND me.user_id = $5", platform, team, scope, period, user_id)
+        if r is None:
+            return None
+        return TotalRow(r[0], r[1], r[2], r[3], r[4], rank=int(r[5]) + 1)
+
+    async def board_size(self, platform: str, team: str, scope: str, period: str) -> int:
+        return int(await self.pool.fetchval(
+            "SELECT COUNT(*) FROM totals WHERE platform = $1 AND team = $2 AND scope = $3 "
+            "AND period = $4", platform, team, scope, period))
+
+    async def streak(self, platform: str, team: str, user_id: str) -> Streak | None:
+        r = await self.pool.fetchrow(
+            "SELECT user_id, display_name, current, best, last_day FROM streaks "
+            "WHERE platform = $1 AND team = $2 AND user_id = $3", platform, team, user_id)
+        return Streak(*r) if r else None
+
+    async def top_streaks(self, platform: str, team: str, since_day: str,
+                          limit: int) -> list[Streak]:
+        """Streaks still alive (last right answer on or after `since_day`), longest first."""
+        rows = await self.pool.fetch(
+            "SELECT user_id, display_name, current, best, last_day FROM streaks "
+            "WHERE platform = $1 AND team = $2 AND last_day >= $3 "
+            "ORDER BY current DESC, best DESC, user_id LIMIT $4",
+            platform, team, since_day, limit)
+        return [Streak(*r) for r in rows]
+
+    async def topic_stats(self, platform: str, team: str, user_id: str) -> list[TopicStats]:
+        rows = await self.pool.fetch(
+            "SELECT topic, COUNT(*), SUM(correct::int), SUM(score) FROM answers "
+            "WHERE platform = $1 AND team = $2 AND user_id = $3 GROUP BY topic ORDER BY topic",
+            platform, team, user_id)
+        return [TopicStats(r[0], int(r[1]), int(r[2]), float(r[3])) for r in rows]
+
+    # --- daily questions ----------------------------------------------------------------
+
+    async def upsert_schedule(self, s: Schedule) -> None:
+        sets = ", ".join(f"{c} = excluded.{c}" for c in _SCHEDULE_COLS[3:])
+        await self.pool.execute(
+            f"INSERT INTO daily_schedules ({', '.join(_SCHEDULE_COLS)}) "
+            f"VALUES ({_marks(len(_SCHEDULE_COLS))}) "
+            f"ON CONFLICT (platform, team, channel) DO UPDATE SET {sets}",
+            *(getattr(s, c) for c in _SCHEDULE_COLS))
+
+    async def get_schedule(self, platform: str, team: str, channel: str) -> Schedule | None:
+        r = await self.pool.fetchrow(
+            "SELECT * FROM daily_schedules WHERE platform = $1 AND team = $2 AND channel = $3",
+            platform, team, channel)
+        return Schedule(**{c: r[c] for c in _SCHEDULE_COLS}) if r else None
+
+    async def set_schedule_status(self, platform: str, team: str, channel: str, status: str,
+                                  reason: str, ms: int) -> None:
+        await self.pool.execute(
+            "UPDATE daily_schedules SET status = $1, reason = $2, updated_ms = $3 "
+            "WHERE platform = $4 AND team = $5 AND channel = $6",
+            status, reason, ms, platform, team, channel)
+
+    async def active_schedules(self) -> list[Schedule]:
+        """Every active schedule of every team: what the scheduler rebuilds its jobs from."""
+        rows = await self.pool.fetch("SELECT * FROM daily_schedules WHERE status = 'active' "
+                                     "ORDER BY platform, team, channel")
+        return [Schedule(**{c: r[c] for c in _SCHEDULE_COLS}) for r in rows]
+
+    async def claim_daily(self, platform: str, team: str, channel: str, kind: str, day: str,
+                          now_ms: int, lease_ms: int) -> bool:
+        """One atomic statement: True for exactly one caller per (channel, kind, day).
+
+        A racing claimer waits on the row lock, then re-reads the row and sees a fresh lease.
+        """
+        got = await self.pool.fetchval(
+            "INSERT INTO daily_claims (platform, team, channel, kind, day, claimed_ms) "
+            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (platform, team, channel, kind, day) "
+            "DO UPDATE SET claimed_ms = excluded.claimed_ms "
+            "WHERE NOT daily_claims.posted AND daily_claims.claimed_ms < $7 RETURNING true",
+            platform, team, channel, kind, day, now_ms, now_ms - lease_ms)
+        return bool(got)
+
+    async def mark_daily_posted(self, platform: str, team: str, channel: str, kind: str,
+                                day: str, round_id: str) -> None:
+        await self.pool.execute(
+            "UPDATE daily_claims SET posted = true, round_id = $1 WHERE platform = $2 "
+            "AND team = $3 AND channel = $4 AND kind = $5 AND day = $6",
+            round_id, platform, team, channel, kind, day)
+
+    async def rounds_between(self, platform: str, team: str, channel: str, kind: str,
+                             from_ms: int, to_ms: int) -> list[Round]:
+        rows = await self.pool.fetch(
+            "SELECT * FROM rounds WHERE platform = $1 AND team = $2 AND channel = $3 "
+            "AND kind = $4 AND opened_ms >= $5 AND opened_ms < $6 ORDER BY opened_ms",
+            platform, team, channel, kind, from_ms, to_ms)
+        return [_round(r) for r in rows]
+
+    # --- team packs ---------------------------------------------------------------------
+
+    async def add_team_pack(self, platform: str, team: str, pack: TeamPack) -> None:
+        await self.pool.execute(
+            "INSERT INTO team_packs (platform, team, pack_id, source, added_by, added_ms) "
+            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (platform, team, pack_id) DO UPDATE "
+            "SET source = excluded.source, added_by = excluded.added_by, "
+            "added_ms = excluded.added_ms",
+            platform, team, pack.pack_id, pack.source, pack.added_by, pack.added_ms)
+
+    async def team_packs(self, platform: str, team: str) -> list[TeamPack]:
+        rows = await self.pool.fetch(
+            "SELECT pack_id, source, added_by, added_ms FROM team_packs "
+            "WHERE platform = $1 AND team = $2 ORDER BY pack_id", platform, team)
+        return [TeamPack(*r) for r in rows]
+
+    async def remove_team_pack(self, platform: str, team: str, pack_id: str) -> bool:
+        got = await self.pool.fetchval(
+            "DELETE FROM team_packs WHERE platform = $1 AND team = $2 AND pack_id = $3 "
+            "RETURNING true", platform, team, pack_id)
+        return bool(got)
+
+
+async def _init_connection(con: asyncpg.Connection) -> None:
+    """JSON lists in JSONB columns come and go as Python lists (binary format, so COPY too)."""
+    await con.set_type_codec("jsonb", encoder=_jsonb_out, decoder=_jsonb_in,
+                             schema="pg_catalog", format="binary")
+
+
+def _jsonb_out(value: Any) -> bytes:
+    return b"\x01" + json.dumps(value).encode()  # jsonb's binary form: version 1, then text
+
+
+def _jsonb_in(data: bytes) -> Any:
+    return json.loads(data[1:])
+
+
+def round_of(context: str) -> str:
+    """The round id in a `quiz:<id>` or `daily:<id>` context ('' for an interview)."""
+    kind, _, rid = context.partition(":")
+    return rid if kind in ("quiz", "daily") else ""
+
+
+def _marks(n: int) -> str:
+    return ", ".join(f"${i + 1}" for i in range(n))
+
+
+def _answer_value(row: AnswerRow, col: str) -> Any:
+    v = getattr(row, col)
+    return list(v) if col in ("right_points", "missing_points") else v
+
+
+def _answer(r: asyncpg.Record) -> AnswerRow:
+    d = {c: r[c] for c in _ANSWER_COLS}
+    d["right_points"] = tuple(d["right_points"])
+    d["missing_points"] = tuple(d["missing_points"])
+    return AnswerRow(**d)
+
+
+def _round(r: asyncpg.Record) -> Round:
+    return Round(**{c: r[c] for c in _ROUND_COLS})
+
+
+def _session(r: asyncpg.Record) -> Session:
+    d = {c: r[c] for c in _SESSION_COLS}
+    d["question_ids"] = tuple(d["question_ids"])
+    return Session(**d)

@@ -1,0 +1,596 @@
+"""The Store contract, run on every backend: SQLite always, PostgreSQL with TEST_DATABASE_URL.
+
+Each test gets a connected empty store (a fresh SQLite file, or a fresh PostgreSQL schema).
+Numbers are asserted as literals, so both backends give the same ones for the same rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.store import Store, open_store
+from bot.store.base import (
+    Advance,
+    AnswerRow,
+    Recorded,
+    Round,
+    RoundOpen,
+    Schedule,
+    Session,
+    Streak,
+    TeamPack,
+    TopicStats,
+    TotalRow,
+)
+from bot.store.migrations import load_migrations
+
+P, T = "test", "t1"
+
+
+@pytest.fixture
+async def store(store_url: str) -> AsyncIterator[Store]:
+    s = open_store(store_url)
+    await s.connect()
+    yield s
+    await s.close()
+
+
+@pytest.fixture
+async def other(store_url: str, store: Store) -> AsyncIterator[Store]:
+    """A second store on the same database: another pool / connection, as another process."""
+    s = open_store(store_url)
+    await s.connect()
+    yield s
+    await s.close()
+
+
+def backend(url: str) -> str:
+    return "sqlite" if url.startswith("sqlite") else "postgres"
+
+
+def ans(user: str, context: str = "quiz:r1", question: str = "q1", *, correct: bool = True,
+        points: int = 10, ms: int = 1_000, day: str = "2026-01-05", channel: str = "c1",
+        topic: str = "python", ranked: bool = True, team: str = T, score: float | None = None,
+        name: str | None = None) -> AnswerRow:
+    d = date.fromisoformat(day)
+    iso = d.isocalendar()
+    return AnswerRow(
+        platform=P, team=team, user_id=user, context=context, question_id=question,
+        source=context.split(":")[0], channel=channel, topic=topic,
+        display_name=name or user.upper(), answer=f"answer of {user}",
+        score=(1.0 if correct else 0.0) if score is None else score,
+        verdict="right" if correct else "wrong", correct=correct, points=points,
+        ranked=ranked, elapsed_ms=ms % 60_000, answered_ms=ms, day=day,
+        week=f"{iso.year}-W{iso.week:02d}", month=day[:7], feedback="fb",
+        right_points=("a", "b") if correct else (), missing_points=() if correct else ("c",))
+
+
+def rnd(rid: str = "r1", *, channel: str = "c1", kind: str = "quiz", opened: int = 0,
+        closes: int = 60_000, team: str = T) -> Round:
+    return Round(id=rid, platform=P, team=team, channel=channel, kind=kind, question_id="q1",
+                 topic="python", started_by="u1", opened_ms=opened, closes_ms=closes)
+
+
+def sess(sid: str = "s1", user: str = "u1", *, team: str = T) -> Session:
+    return Session(id=sid, platform=P, team=team, channel="c1", user_id=user,
+                   display_name=user.upper(), topic="python", difficulty=2,
+                   question_ids=("q1", "q2", "q3"), position=0, status="active",
+                   visibility="ephemeral", started_ms=1_000, question_started_ms=1_000)
+
+
+def sched(channel: str = "c1", *, team: str = T, status: str = "active") -> Schedule:
+    return Schedule(platform=P, team=team, channel=channel, post_time="09:30",
+                    timezone="Europe/Berlin", weekdays="mon,tue,wed,thu,fri", topic="python",
+                    difficulty=None, open_minutes=480, recap_day="fri", recap_time="17:00",
+                    status=status, reason="", updated_ms=5)
+
+
+# --- migrations ---------------------------------------------------------------------------
+
+async def test_migrations_apply_once_and_survive_a_restart(store_url: str, store: Store) -> None:
+    latest = max(v for v, _, _ in load_migrations(backend(store_url)))
+    assert latest == max(v for v, _, _ in load_migrations("sqlite"))  # same numbering
+    assert await store.schema_version() == latest
+    await store.set_setting(P, T, "", "timezone", "Europe/Berlin")
+    again = open_store(store_url)
+    await again.connect()  # a restart applies nothing twice and keeps the data
+    try:
+        assert await again.schema_version() == latest
+        assert await again.get_settings(P, T, "c1") == {"timezone": "Europe/Berlin"}
+    finally:
+        await again.close()
+
+
+def test_both_backends_have_the_same_migrations() -> None:
+    assert [(v, n) for v, n, _ in load_migrations("sqlite")] == \
+           [(v, n) for v, n, _ in load_migrations("postgres")]
+
+
+# --- settings -----------------------------------------------------------------------------
+
+async def test_settings_overlay_channel_on_team(store: Store) -> None:
+    await store.set_setting(P, T, "", "quiz_seconds", "30")
+    await store.set_setting(P, T, "", "timezone", "UTC")
+    await store.set_setting(P, T, "c1", "quiz_seconds", "10")
+    assert await store.get_settings(P, T, "c1") == {"quiz_seconds": "10", "timezone": "UTC"}
+    assert await store.get_settings(P, T, "c2") == {"quiz_seconds": "30", "timezone": "UTC"}
+    await store.set_setting(P, T, "", "timezone", "Europe/Berlin")  # an update, not a second row
+    assert (await store.get_settings(P, T, "c2"))["timezone"] == "Europe/Berlin"
+    await store.set_setting(P, T, "c1", "quiz_seconds", None)
+    assert (await store.get_settings(P, T, "c1"))["quiz_seconds"] == "30"
+    await store.set_setting(P, T, "c9", "never", None)  # deleting what is not there is fine
+    assert await store.get_settings(P, "other", "c1") == {}
+    assert await store.get_settings("other", T, "c1") == {}
+
+
+# --- rounds -------------------------------------------------------------------------------
+
+async def test_one_open_round_per_channel_and_kind(store: Store) -> None:
+    await store.open_round(rnd("r1"))
+    with pytest.raises(RoundOpen):
+        await store.open_round(rnd("r2"))
+    await store.open_round(rnd("r3", kind="daily"))  # another kind
+    await store.open_round(rnd("r4", channel="c2"))  # another channel
+    await store.open_round(rnd("r5", team="t2"))  # another team
+    assert (await store.open_round_in(P, T, "c1", "quiz")) == rnd("r1")
+    assert (await store.open_round_in(P, T, "c1", "daily")) == rnd("r3", kind="daily")
+    assert await store.open_round_in(P, T, "c3", "quiz") is None
+    assert await store.close_round(P, T, "r1", 500)
+    assert await store.open_round_in(P, T, "c1", "quiz") is None
+    await store.open_round(rnd("r6"))  # the channel is free again
+    assert await store.get_round(P, T, "r1") == replace(rnd("r1"), closed_ms=500)
+    assert await store.get_round(P, "t2", "r1") is None  # teams never mix
+    assert await store.get_round(P, T, "nope") is None
+
+
+async def test_concurrent_opens_leave_one_round(store: Store, other: Store) -> None:
+    await warm(store, other)
+    results = await asyncio.gather(
+        *(s.open_round(rnd(f"r{i}")) for i, s in enumerate([store, other] * 5)),
+        return_exceptions=True)
+    assert sum(r is None for r in results) == 1
+    assert all(isinstance(r, RoundOpen) for r in results if r is not None)
+
+
+async def test_a_round_closes_exactly_once(store: Store, other: Store) -> None:
+    await warm(store, other)
+    await store.open_round(rnd("r1"))
+    closed = await asyncio.gather(*(s.close_round(P, T, "r1", 1_000 + i)
+                                    for i, s in enumerate([store, other] * 8)))
+    assert closed.count(True) == 1
+    assert not await store.close_round(P, T, "r1", 9_999)
+    assert not await store.close_round(P, "t2", "r1", 9_999)
+    got = await store.get_round(P, T, "r1")
+    assert got is not None and got.closed_ms in range(1_000, 1_016)
+
+
+async def test_due_rounds_and_next_deadline(store: Store) -> None:
+    assert await store.due_rounds(10**12) == []
+    assert await store.next_round_deadline() is None
+    await store.open_round(rnd("late", channel="c1", closes=30_000))
+    await store.open_round(rnd("early", channel="c2", closes=20_000, team="t2"))
+    await store.open_round(rnd("later", channel="c3", closes=90_000))
+    await store.open_round(rnd("gone", channel="c4", closes=10_000))
+    await store.close_round(P, T, "gone", 5_000)
+    assert await store.next_round_deadline() == 20_000
+    assert [r.id for r in await store.due_rounds(19_999)] == []
+    assert [r.id for r in await store.due_rounds(30_000)] == ["early", "late"]  # every team
+    await store.set_round_message(P, T, "late", "msg-7")
+    assert (await store.get_round(P, T, "late")).message_ref == "msg-7"  # type: ignore[union-attr]
+    await store.set_round_message(P, "t2", "late", "other-team")  # touches nothing
+    assert (await store.get_round(P, T, "late")).message_ref == "msg-7"  # type: ignore[union-attr]
+
+
+async def test_rounds_between(store: Store) -> None:
+    for i, opened in enumerate([100, 200, 300, 400]):
+        await store.open_round(rnd(f"d{i}", kind="daily", opened=opened, closes=opened + 50))
+        await store.close_round(P, T, f"d{i}", opened + 50)
+    await store.open_round(rnd("q", kind="quiz", opened=250))
+    got = await store.rounds_between(P, T, "c1", "daily", 200, 400)
+    assert [r.id for r in got] == ["d1", "d2"]
+    assert await store.rounds_between(P, "t2", "c1", "daily", 0, 1_000) == []
+
+
+# --- answers ------------------------------------------------------------------------------
+
+async def test_an_answer_is_written_once_and_reads_back_whole(store: Store) -> None:
+    await store.open_round(rnd("r1"))
+    row = ans("u1", score=0.75, name="Zoë ✓")
+    first = await store.record_answer(row)
+    assert first.inserted and first.first_correct
+    again = await store.record_answer(replace(row, answer="changed", points=99))
+    assert not again.inserted and not again.first_correct
+    got = await store.get_answer(P, T, "u1", "quiz:r1", "q1")
+    assert got == replace(row, first_correct=True)
+    assert await store.get_answer(P, "t2", "u1", "quiz:r1", "q1") is None
+    top = await store.top(P, T, "team", "all", 10)
+    assert top == [TotalRow("u1", "Zoë ✓", 10, 1, 1, rank=1)]  # the repeat counted nothing
+
+
+async def test_context_answers_in_time_order(store: Store) -> None:
+    await store.record_answer(ans("b", ms=3_000))
+    await store.record_answer(ans("a", ms=3_000, correct=False, points=0))
+    await store.record_answer(ans("c", ms=1_000))
+    await store.record_answer(ans("x", context="quiz:r2", ms=500))
+    await store.record_answer(ans("y", team="t2", ms=500))
+    rows = await store.context_answers(P, T, "quiz:r1")
+    assert [(r.user_id, r.first_correct) for r in rows] == \
+           [("c", False), ("a", False), ("b", True)]
+    assert [r.user_id for r in await store.context_answers(P, "t2", "quiz:r1")] == ["y"]
+
+
+async def test_no_answer_once_the_round_is_closed(store: Store) -> None:
+    await store.open_round(rnd("r1"))
+    assert (await store.record_answer(ans("u1"))).inserted
+    await store.close_round(P, T, "r1", 2_000)
+    late = await store.record_answer(ans("u2"))
+    assert late == Recorded(inserted=False, first_correct=False)
+    assert [a.user_id for a in await store.context_answers(P, T, "quiz:r1")] == ["u1"]
+    assert await store.board_size(P, T, "team", "all") == 1
+    # interviews have no round: the guard does not apply
+    assert (await store.record_answer(ans("u2", context="interview:s1", ranked=False))).inserted
+
+
+async def warm(*stores: Store) -> None:
+    """Open every connection a pool may use, so the racers below really run side by side."""
+    await asyncio.gather(*(s.seen(P, T, "warm") for s in stores for _ in range(20)))
+
+
+async def test_the_reveal_after_a_close_sees_every_accepted_answer(store: Store,
+                                                                   other: Store) -> None:
+    """Answers racing the close: each one is either refused or in the closer's reveal."""
+    await warm(store, other)
+    stores = [store, other]
+    for k in range(5):
+        await store.open_round(rnd(f"r{k}", channel=f"c{k}"))
+
+        async def close_and_reveal(k: int = k) -> list[str]:
+            assert await other.close_round(P, T, f"r{k}", 5_000)
+            return [a.user_id for a in await other.context_answers(P, T, f"quiz:r{k}")]
+
+        rows = [ans(f"u{i:02d}", f"quiz:r{k}", ms=1_000 + i) for i in range(40)]
+        calls = [stores[i % 2].record_answer(r) for i, r in enumerate(rows)]
+        calls.insert(20, close_and_reveal())
+        got = await asyncio.gather(*calls)
+        revealed = got.pop(20)
+        accepted = [r.user_id for r, g in zip(rows, got, strict=True) if g.inserted]
+        assert sorted(revealed) == sorted(accepted)
+        assert sorted(a.user_id for a in await store.context_answers(P, T, f"quiz:r{k}")) == \
+            sorted(accepted)
+
+
+async def test_exactly_one_first_correct_under_concurrency(store: Store, other: Store) -> None:
+    await warm(store, other)
+    stores = [store, other]
+    for k in range(5):
+        await store.open_round(rnd(f"r{k}", channel=f"c{k}"))
+        rows = [ans(f"u{i:02d}", f"quiz:r{k}", correct=i % 3 != 0, points=10 if i % 3 else 0,
+                    ms=1_000 + i) for i in range(60)]
+        rows += rows[:20]  # repeated deliveries of the same answers
+        got = await asyncio.gather(*(stores[i % 2].record_answer(r)
+                                     for i, r in enumerate(rows)))
+        assert sum(g.inserted for g in got) == 60
+        assert sum(g.first_correct for g in got) == 1
+        stored = await store.context_answers(P, T, f"quiz:r{k}")
+        assert len(stored) == 60
+        firsts = [a for a in stored if a.first_correct]
+        assert len(firsts) == 1 and firsts[0].correct
+    assert await store.board_size(P, T, "team", "all") == 60
+    top = await store.top(P, T, "team", "all", 100)
+    assert sum(r.answers for r in top) == 300
+    assert sum(r.correct for r in top) == 200
+    assert sum(r.points for r in top) == 2000
+    # another context or question has its own first
+    assert (await store.record_answer(ans("u01", question="q2"))).first_correct
+    assert (await store.record_answer(ans("u01", context="quiz:r9"))).first_correct
+    assert (await store.record_answer(ans("u01", team="t2"))).first_correct
+
+
+async def test_a_wrong_answer_is_never_first(store: Store) -> None:
+    assert not (await store.record_answer(ans("u1", correct=False, points=0))).first_correct
+    assert (await store.record_answer(ans("u2"))).first_correct
+    assert not (await store.record_answer(ans("u3"))).first_correct
+
+
+# --- leaderboards -------------------------------------------------------------------------
+
+async def _league(store: Store) -> None:
+    """A small season: ties on points, on time, user ids that sort differently by locale."""
+    rows = [
+        ans("alice", "quiz:r1", ms=1_000, points=12, day="2026-01-05"),
+        ans("Bob", "quiz:r1", ms=1_500, points=12, day="2026-01-05"),
+        ans("bob", "quiz:r1", ms=1_500, points=12, day="2026-01-05"),
+        ans("carol", "quiz:r1", ms=2_000, correct=False, points=0, day="2026-01-05"),
+        ans("carol", "quiz:r2", "q2", ms=90_000, points=15, day="2026-01-06", channel="c2",
+            topic="web"),
+        ans("alice", "quiz:r2", "q2", ms=91_000, correct=False, points=0, day="2026-01-06",
+            channel="c2", topic="web"),
+        ans("dave", "quiz:r2", "q2", ms=92_000, points=3, score=0.4, correct=False,
+            day="2026-01-06", channel="c2", topic="web"),
+        ans("alice", "interview:s1", "q3", ms=95_000, points=0, ranked=False,
+            day="2026-01-06"),
+        ans("Bob", "daily:d1", "q4", ms=3_000_000_000, points=11, day="2026-02-02",
+            channel="c1", name="Bobby"),
+    ]
+    for r in rows:
+        await store.record_answer(r)
+
+
+async def test_totals_and_ranks_with_ties(store: Store) -> None:
+    await _league(store)
+    assert await store.top(P, T, "team", "all", 10) == [
+        TotalRow("Bob", "Bobby", 23, 2, 2, rank=1),
+        TotalRow("carol", "CAROL", 15, 2, 1, rank=2),
+        TotalRow("alice", "ALICE", 12, 2, 1, rank=3),  # reached 12 first
+        TotalRow("bob", "BOB", 12, 1, 1, rank=4),  # same points and time: user id, bytewise
+        TotalRow("dave", "DAVE", 3, 1, 0, rank=5),
+    ]
+    assert await store.top(P, T, "channel:c1", "day:2026-01-05", 10) == [
+        TotalRow("alice", "ALICE", 12, 1, 1, rank=1),
+        TotalRow("Bob", "BOB", 12, 1, 1, rank=2),  # "B" < "b"
+        TotalRow("bob", "BOB", 12, 1, 1, rank=3),
+        TotalRow("carol", "CAROL", 0, 1, 0, rank=4),
+    ]
+    assert [(r.user_id, r.points) for r in await store.top(P, T, "topic:web", "week:2026-W02",
+                                                          10)] == \
+           [("carol", 15), ("dave", 3), ("alice", 0)]
+    assert [(r.user_id, r.points) for r in await store.top(P, T, "team", "month:2026-02",
+                                                          10)] == [("Bob", 11)]
+    assert await store.top(P, T, "team", "all", 2) == (await store.top(P, T, "team", "all",
+                                                                       10))[:2]
+    for scope, period in [("team", "all"), ("channel:c1", "day:2026-01-05"),
+                          ("topic:web", "week:2026-W02"), ("channel:c2", "month:2026-01")]:
+        board = await store.top(P, T, scope, period, 100)
+        assert await store.board_size(P, T, scope, period) == len(board)
+        for row in board:
+            assert await store.rank_of(P, T, scope, period, row.user_id) == row
+    assert await store.rank_of(P, T, "team", "all", "nobody") is None
+    assert await store.board_size(P, T, "team", "day:2026-03-01") == 0
+    assert await store.top(P, "t2", "team", "all", 10) == []  # teams never mix
+
+
+async def test_interview_answers_count_in_stats_not_boards(store: Store) -> None:
+    await _league(store)
+    assert await store.topic_stats(P, T, "alice") == [
+        TopicStats("python", 2, 2, 2.0), TopicStats("web", 1, 0, 0.0)]
+    assert await store.topic_stats(P, T, "dave") == [TopicStats("web", 1, 0, 0.4)]
+    assert await store.topic_stats(P, T, "nobody") == []
+    assert await store.topic_stats(P, "t2", "alice") == []
+    alice = await store.rank_of(P, T, "team", "all", "alice")
+    assert alice is not None and alice.answers == 2  # the interview answer is not ranked
+
+
+async def test_streaks(store: Store) -> None:
+    days = ["2026-01-05", "2026-01-06", "2026-01-06", "2026-01-07", "2026-01-04",
+            "2026-01-09", "2026-01-10"]
+    for i, day in enumerate(days):
+        await store.record_answer(ans("u1", f"quiz:r{i}", day=day, ms=i))
+    await store.record_answer(ans("u1", "quiz:wrong", day="2026-01-11", correct=False, ms=99))
+    assert await store.streak(P, T, "u1") == Streak("u1", "U1", 2, 3, "2026-01-10")
+    for i, day in enumerate(["2025-12-31", "2026-01-01"]):  # across a year end
+        await store.record_answer(ans("u2", f"quiz:y{i}", day=day, ms=i))
+    assert await store.streak(P, T, "u2") == Streak("u2", "U2", 2, 2, "2026-01-01")
+    await store.record_answer(ans("u3", "interview:s1", day="2026-01-10", ranked=False))
+    assert await store.streak(P, T, "u3") == Streak("u3", "U3", 1, 1, "2026-01-10")
+    assert await store.streak(P, T, "nobody") is None
+    assert await store.streak(P, "t2", "u1") is None
+    assert [s.user_id for s in await store.top_streaks(P, T, "2026-01-09", 10)] == ["u1", "u3"]
+    assert [s.user_id for s in await store.top_streaks(P, T, "2025-01-01", 10)] == \
+           ["u1", "u2", "u3"]
+    assert [s.user_id for s in await store.top_streaks(P, T, "2025-01-01", 1)] == ["u1"]
+
+
+async def test_a_display_name_change_shows_on_the_board(store: Store) -> None:
+    await store.record_answer(ans("u1", "quiz:r1", name="Old"))
+    await store.record_answer(ans("u1", "quiz:r2", name="New"))
+    assert (await store.top(P, T, "team", "all", 1))[0].display_name == "New"
+    assert (await store.streak(P, T, "u1")).display_name == "New"  # type: ignore[union-attr]
+
+
+# --- rotation -----------------------------------------------------------------------------
+
+async def test_seen_marks_and_refreshes(store: Store) -> None:
+    assert await store.seen(P, T, "channel:c1") == {}
+    await store.mark_seen(P, T, "channel:c1", ["q1", "q2", "q1"], 100)
+    await store.mark_seen(P, T, "channel:c1", [], 150)
+    await store.mark_seen(P, T, "channel:c1", ["q2", "q3"], 200)
+    await store.mark_seen(P, T, "user:u1", ["q1"], 300)
+    await store.mark_seen(P, "t2", "channel:c1", ["q9"], 400)
+    assert await store.seen(P, T, "channel:c1") == {"q1": 100, "q2": 200, "q3": 200}
+    assert await store.seen(P, T, "user:u1") == {"q1": 300}
+    assert await store.seen(P, "t2", "channel:c1") == {"q9": 400}
+
+
+# --- sessions -----------------------------------------------------------------------------
+
+async def test_sessions_one_active_per_user(store: Store) -> None:
+    await store.create_session(sess("s1"))
+    assert await store.get_session(P, T, "s1") == sess("s1")
+    assert await store.active_session(P, T, "u1") == sess("s1")
+    with pytest.raises(Exception):  # noqa: B017 - each backend raises its own driver error
+        await store.create_session(sess("s2"))
+    await store.create_session(sess("s3", team="t2"))  # the same user in another team
+    await store.update_session(P, T, "s1", status="ended", finished_ms=9)
+    await store.update_session(P, T, "s1")  # nothing to change
+    assert await store.active_session(P, T, "u1") is None
+    got = await store.get_session(P, T, "s1")
+    assert got == replace(sess("s1"), status="ended", finished_ms=9)
+    await store.create_session(sess("s2"))
+    await store.update_session(P, T, "s2", position=2, question_started_ms=77)
+    assert await store.get_session(P, T, "s2") == replace(sess("s2"), position=2,
+                                                         question_started_ms=77)
+    await store.update_session(P, "t2", "s2", position=0)  # another team's id: untouched
+    assert (await store.get_session(P, T, "s2")).position == 2  # type: ignore[union-attr]
+    assert await store.get_session(P, "t2", "s1") is None
+
+
+async def test_an_answer_advances_its_session_in_the_same_transaction(store: Store,
+                                                                       other: Store) -> None:
+    await warm(store, other)
+    await store.create_session(sess("s1"))
+    row = ans("u1", "interview:s1", "q1", ranked=False, points=0)
+    got = await asyncio.gather(*(s.record_answer(row, Advance("s1", 0, 5_000))
+                                 for s in [store, other] * 4))
+    assert sum(g.inserted for g in got) == 1
+    s = await store.get_session(P, T, "s1")
+    assert s is not None and (s.position, s.question_started_ms, s.status) == (1, 5_000,
+                                                                                "active")
+    # a stale position stores the answer but moves nothing
+    assert (await store.record_answer(ans("u1", "interview:s1", "q2", ranked=False),
+                                      Advance("s1", 0, 6_000))).inserted
+    assert (await store.get_session(P, T, "s1")).position == 1  # type: ignore[union-attr]
+    await store.record_answer(ans("u1", "interview:s1", "q3", ranked=False),
+                              Advance("s1", 1, 7_000, finish=True))
+    s = await store.get_session(P, T, "s1")
+    assert s is not None
+    assert (s.position, s.status, s.finished_ms) == (2, "finished", 7_000)
+    assert await store.active_session(P, T, "u1") is None
+
+
+# --- team packs ---------------------------------------------------------------------------
+
+async def test_team_packs(store: Store) -> None:
+    await store.add_team_pack(P, T, TeamPack("zeta", "id: zeta", "u1", 1))
+    await store.add_team_pack(P, T, TeamPack("alpha", "id: alpha", "u1", 2))
+    await store.add_team_pack(P, T, TeamPack("zeta", "id: zeta\nv: 2", "u2", 3))  # replaces
+    await store.add_team_pack(P, "t2", TeamPack("mine", "id: mine", "u9", 4))
+    assert await store.team_packs(P, T) == [TeamPack("alpha", "id: alpha", "u1", 2),
+                                            TeamPack("zeta", "id: zeta\nv: 2", "u2", 3)]
+    assert not await store.remove_team_pack(P, T, "mine")  # another team's pack
+    assert await store.remove_team_pack(P, T, "alpha")
+    assert not await store.remove_team_pack(P, T, "alpha")
+    assert [p.pack_id for p in await store.team_packs(P, T)] == ["zeta"]
+    assert [p.pack_id for p in await store.team_packs(P, "t2")] == ["mine"]
+
+
+# --- daily questions ----------------------------------------------------------------------
+
+async def test_schedules(store: Store) -> None:
+    assert await store.get_schedule(P, T, "c1") is None
+    await store.upsert_schedule(sched("c2"))
+    await store.upsert_schedule(sched("c1"))
+    await store.upsert_schedule(sched("c0", team="t0"))
+    await store.upsert_schedule(sched("c3", status="off"))
+    assert await store.get_schedule(P, T, "c1") == sched("c1")
+    changed = replace(sched("c1"), post_time="08:00", topic=None, difficulty=3,
+                      open_minutes=None, recap_day=None, recap_time=None, updated_ms=9)
+    await store.upsert_schedule(changed)
+    assert await store.get_schedule(P, T, "c1") == changed
+    await store.set_schedule_status(P, T, "c2", "paused", "missing access", 10)
+    assert await store.get_schedule(P, T, "c2") == replace(sched("c2"), status="paused",
+                                                           reason="missing access",
+                                                           updated_ms=10)
+    assert [(s.team, s.channel) for s in await store.active_schedules()] == \
+           [("t0", "c0"), (T, "c1")]
+    assert await store.get_schedule(P, "t2", "c1") is None
+
+
+async def test_claims_one_winner_lease_and_posted(store: Store, other: Store) -> None:
+    await warm(store, other)
+    lease = 300_000
+    got = await asyncio.gather(*(s.claim_daily(P, T, "c1", "post", "2026-01-05", 1_000, lease)
+                                 for s in [store, other] * 6))
+    assert got.count(True) == 1
+    assert not await store.claim_daily(P, T, "c1", "post", "2026-01-05", 1_000 + lease - 1,
+                                       lease)
+    # the claimant crashed before posting: after the lease, one other may take over
+    got = await asyncio.gather(*(s.claim_daily(P, T, "c1", "post", "2026-01-05", 1_001 + lease,
+                                               lease) for s in [store, other] * 6))
+    assert got.count(True) == 1
+    await store.mark_daily_posted(P, T, "c1", "post", "2026-01-05", "round-1")
+    assert not await other.claim_daily(P, T, "c1", "post", "2026-01-05", 10**12, lease)
+    # each (channel, kind, day) and each team is its own claim
+    assert await store.claim_daily(P, T, "c1", "post", "2026-01-06", 1_000, lease)
+    assert await store.claim_daily(P, T, "c1", "recap", "2026-W02", 1_000, lease)
+    assert await store.claim_daily(P, T, "c2", "post", "2026-01-05", 1_000, lease)
+    assert await store.claim_daily(P, "t2", "c1", "post", "2026-01-05", 1_000, lease)
+
+
+# --- teams never mix ----------------------------------------------------------------------
+
+async def test_teams_never_mix(store: Store) -> None:
+    await store.set_setting(P, T, "", "quiz_seconds", "30")
+    await store.open_round(rnd("r1"))
+    await store.record_answer(ans("u1"))
+    await store.mark_seen(P, T, "channel:c1", ["q1"], 1)
+    await store.create_session(sess("s1"))
+    await store.upsert_schedule(sched("c1"))
+    await store.add_team_pack(P, T, TeamPack("p", "id: p", "u1", 1))
+    for platform, team in [(P, "t2"), ("other", T)]:
+        assert await store.get_settings(platform, team, "c1") == {}
+        assert await store.get_round(platform, team, "r1") is None
+        assert await store.open_round_in(platform, team, "c1", "quiz") is None
+        assert await store.context_answers(platform, team, "quiz:r1") == []
+        assert await store.top(platform, team, "team", "all", 10) == []
+        assert await store.streak(platform, team, "u1") is None
+        assert await store.topic_stats(platform, team, "u1") == []
+        assert await store.seen(platform, team, "channel:c1") == {}
+        assert await store.active_session(platform, team, "u1") is None
+        assert await store.get_schedule(platform, team, "c1") is None
+        assert await store.team_packs(platform, team) == []
+    # a round id of one team does not close another team's round
+    assert not await store.close_round(P, "t2", "r1", 1)
+
+
+# --- the same rows give the same boards on both backends ----------------------------------
+
+def season(seed: int = 8, n: int = 400) -> list[AnswerRow]:
+    """Many answers over six weeks, with ties, repeats and a few unranked ones."""
+    rng = random.Random(seed)
+    users = ["ann", "Ann", "bo", "cy", "Dee", "eve", "fay", "gus", "hal", "ida"]
+    out = []
+    for _ in range(n):
+        day = date.fromordinal(date(2026, 1, 1).toordinal() + rng.randrange(42)).isoformat()
+        correct = rng.random() < 0.6
+        out.append(ans(rng.choice(users), f"quiz:r{rng.randrange(60)}",
+                       f"q{rng.randrange(3)}", correct=correct,
+                       points=rng.choice([10, 12, 15]) if correct else rng.choice([0, 0, 3]),
+                       ms=1_000 * rng.randrange(200), day=day,
+                       channel=rng.choice(["c1", "c2"]), topic=rng.choice(["python", "web"]),
+                       ranked=rng.random() < 0.9))
+    return out
+
+
+async def boards(store: Store) -> dict[str, object]:
+    """Every leaderboard, rank, streak and stat a user could see for `season()`."""
+    out: dict[str, object] = {}
+    periods = ["all"] + [f"month:2026-0{m}" for m in (1, 2)] + \
+        [f"week:2026-W{w:02d}" for w in range(1, 8)] + \
+        [f"day:{date.fromordinal(date(2026, 1, 1).toordinal() + d).isoformat()}"
+         for d in range(42)]
+    users = ["ann", "Ann", "bo", "cy", "Dee", "eve", "fay", "gus", "hal", "ida"]
+    for scope in ["team", "channel:c1", "channel:c2", "topic:python", "topic:web"]:
+        for period in periods:
+            out[f"top {scope} {period}"] = await store.top(P, T, scope, period, 100)
+            out[f"size {scope} {period}"] = await store.board_size(P, T, scope, period)
+        for u in users:
+            out[f"rank {scope} {u}"] = await store.rank_of(P, T, scope, "all", u)
+    for u in users:
+        out[f"streak {u}"] = await store.streak(P, T, u)
+        out[f"stats {u}"] = await store.topic_stats(P, T, u)
+    out["streaks"] = await store.top_streaks(P, T, "2026-01-01", 100)
+    return out
+
+
+async def test_the_same_rows_give_the_same_boards(tmp_path: Path, pg_url: str) -> None:
+    """SQLite and PostgreSQL, fed the same answers, show every user the same numbers."""
+    got = []
+    for url in (f"sqlite:///{tmp_path / 'same.db'}", pg_url):
+        store = open_store(url)
+        await store.connect()
+        try:
+            for row in season():
+                await store.record_answer(row)
+            got.append(await boards(store))
+        finally:
+            await store.close()
+    sqlite, postgres = got
+    assert sqlite["top team all"]
+    assert {k: v for k, v in postgres.items() if v != sqlite[k]} == {}
