@@ -12,12 +12,18 @@ Same behaviour as the SQLite store, made safe for several processes on one datab
   waits for answers in flight and answers after it see the round closed; the reveal that
   follows a close sees every accepted answer.
 - `claim_daily` is one INSERT .. ON CONFLICT DO UPDATE .. WHERE lease expired and not posted.
+- A lost connection (a restart of the server, a dropped TCP connection) is retried on a fresh
+  connection a few times; then the caller gets StoreBusy, a clear message. Every write is one
+  statement or one transaction, and all of them are idempotent by key, so a retry of a write
+  whose commit did land changes nothing.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import fields
 from typing import Any
@@ -32,6 +38,7 @@ from bot.store.base import (
     RoundOpen,
     Schedule,
     Session,
+    StoreBusy,
     Streak,
     TeamPack,
     TopicStats,
@@ -115,6 +122,55 @@ _ADVANCE = (
     "WHERE platform = $3 AND team = $4 AND id = $5 AND position = $6")
 
 
+log = logging.getLogger(__name__)
+_LOST = (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, ConnectionError, OSError,
+         asyncio.TimeoutError, asyncpg.CannotConnectNowError, asyncpg.InternalClientError)
+_CONNECTION_RETRIES = 3
+_RETRY_DELAY = 0.05  # seconds, doubled each time
+
+
+async def _retrying(op: Callable[[], Awaitable[Any]]) -> Any:
+    """Run `op`, again on a fresh connection when the connection was lost; StoreBusy after."""
+    for attempt in range(_CONNECTION_RETRIES):
+        try:
+            return await op()
+        except _LOST as e:
+            log.warning("database connection lost (%s); attempt %d of %d", type(e).__name__,
+                        attempt + 1, _CONNECTION_RETRIES)
+            if attempt + 1 == _CONNECTION_RETRIES:
+                raise StoreBusy(type(e).__name__) from e
+            await asyncio.sleep(_RETRY_DELAY * 2 ** attempt)
+    raise AssertionError("unreachable")
+
+
+class _ResilientPool:
+    """The pool's query methods, each retried when its connection is lost."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    async def execute(self, *args: Any) -> Any:
+        return await _retrying(lambda: self._pool.execute(*args))
+
+    async def executemany(self, *args: Any) -> Any:
+        return await _retrying(lambda: self._pool.executemany(*args))
+
+    async def fetch(self, *args: Any) -> Any:
+        return await _retrying(lambda: self._pool.fetch(*args))
+
+    async def fetchrow(self, *args: Any) -> Any:
+        return await _retrying(lambda: self._pool.fetchrow(*args))
+
+    async def fetchval(self, *args: Any) -> Any:
+        return await _retrying(lambda: self._pool.fetchval(*args))
+
+    def acquire(self) -> Any:
+        return self._pool.acquire()
+
+    def __getattr__(self, name: str) -> Any:  # release, close, ...: the pool's own
+        return getattr(self._pool, name)
+
+
 class PostgresStore:
     """The store for several processes on one PostgreSQL database."""
 
@@ -133,10 +189,10 @@ class PostgresStore:
         return cls(url)
 
     @property
-    def pool(self) -> asyncpg.Pool:
+    def pool(self) -> _ResilientPool:
         if self._pool is None:
             raise RuntimeError("store is not connected")
-        return self._pool
+        return _ResilientPool(self._pool)
 
     async def connect(self) -> None:
         if self._pool is not None:
@@ -256,6 +312,10 @@ class PostgresStore:
         module docstring. A deadlock or a lost first_correct race is retried.
         """
         values = [_answer_value(row, c) for c in _INSERT_COLS]
+        return await _retrying(lambda: self._record(row, values, advance))  # type: ignore[no-any-return]
+
+    async def _record(self, row: AnswerRow, values: list[Any],
+                      advance: Advance | None) -> Recorded:
         may_first = True
         deadlocks = 0
         while True:
