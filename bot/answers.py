@@ -8,7 +8,7 @@ from datetime import datetime
 from bot import metrics
 from bot.clock import to_ms
 from bot.domain import Grade, Question, UserError, Where
-from bot.grading import grade
+from bot.grading import GradingOptions, grade
 from bot.grading.core import MAX_ANSWER_CHARS
 from bot.periods import local_keys
 from bot.store.base import AnswerRow
@@ -45,11 +45,12 @@ def build_row(where: Where, question: Question, text: str, grade: Grade, *, cont
         feedback=grade.feedback, right_points=grade.right, missing_points=grade.missing)
 
 
-async def timed_grade(question: Question, text: str) -> Grade:
+async def timed_grade(question: Question, text: str,
+                      options: GradingOptions | None = None) -> Grade:
     """Grade, and record how long it took (the grading latency metric)."""
     start = time.perf_counter()
     try:
-        return await grade(question, text)
+        return await grade(question, text, options=options)
     finally:
         metrics.GRADING.labels(question.kind.value).observe(time.perf_counter() - start)
 

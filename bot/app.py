@@ -12,6 +12,7 @@ from typing import Protocol, TextIO
 
 from bot.config import Settings
 from bot.core import Core, build_core
+from bot.grading import warm_up
 from bot.ops import OpsServer
 from bot.outbox import Poster
 from bot.runtime import tick_forever
@@ -99,6 +100,7 @@ async def run(settings: Settings) -> None:
     scheduler = DailyScheduler(core.daily, core.clock)
     platforms: dict[str, Platform] = {}
     ops: OpsServer | None = None
+    warming: asyncio.Future[bool] | None = None
     try:
         for name in names:
             p = load_platform(name, core, settings)
@@ -110,11 +112,15 @@ async def run(settings: Settings) -> None:
                             settings.health_host, settings.health_port)
             await ops.start()
         log.info("starting %s", ", ".join(names))
+        # load the semantic model now, off the event loop, not on the first open answer
+        warming = asyncio.ensure_future(warm_up(core.grading))
         await scheduler.start()
         await _until_stopped(
             asyncio.gather(tick_forever(core), *(p.run() for p in platforms.values())),
             settings.shutdown_seconds)
     finally:
+        if warming is not None:
+            warming.cancel()
         await scheduler.stop()
         for p in platforms.values():
             try:

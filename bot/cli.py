@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bot import db_cli
+from bot import db_cli, grade_file
 from bot.config import ConfigError, load_settings
 from bot.domain import Kind
 from bot.logs import configure as configure_logging
@@ -22,6 +22,7 @@ app.add_typer(questions_app, name="questions")
 discord_app = typer.Typer(help="Discord helpers.", no_args_is_help=True)
 app.add_typer(discord_app, name="discord")
 db_cli.register(app)
+grade_file.register(app)
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.grading import GradingOptions, JudgeConfig
 from bot.questions import QUESTIONS_DIR
 
 
@@ -41,9 +42,11 @@ class Settings(BaseSettings):
     slack_port: int = 3000
     slack_admin_users: str = ""  # comma-separated user ids who may change settings
 
+    semantic_grading: bool = True  # blend in the semantic model when the extra is installed
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None
     llm_model: str | None = None
+    llm_timeout: float = Field(15.0, gt=0, le=120)
 
     @field_validator("default_timezone")
     @classmethod
@@ -75,6 +78,16 @@ class Settings(BaseSettings):
         if self.slack_bot_token:
             out.append("slack")
         return out
+
+
+def grading_options(settings: Settings) -> GradingOptions:
+    """How open and code answers are graded, from the settings."""
+    judge = None
+    if settings.llm_base_url:
+        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else ""
+        judge = JudgeConfig(settings.llm_base_url, settings.llm_model or "gpt-4o-mini", key,
+                            settings.llm_timeout)
+    return GradingOptions(semantic=None if settings.semantic_grading else False, judge=judge)
 
 
 def load_settings(**overrides: object) -> Settings:

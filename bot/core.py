@@ -6,8 +6,9 @@ import random
 from dataclasses import dataclass
 
 from bot.clock import Clock, SystemClock
-from bot.config import Settings
+from bot.config import Settings, grading_options
 from bot.daily import Daily
+from bot.grading import GradingOptions
 from bot.interviews import Interviews
 from bot.leaderboard import Leaderboards
 from bot.outbox import Outbox
@@ -30,6 +31,7 @@ class Core:
     leaderboards: Leaderboards
     daily: Daily
     outbox: Outbox
+    grading: GradingOptions
 
     async def close(self) -> None:
         await self.store.close()
@@ -46,12 +48,14 @@ async def build_core(settings: Settings, *, clock: Clock | None = None,
     banks = Banks(bank, store, clock)
     team = TeamSettings(store, settings)
     outbox = Outbox()
-    quizzes = Quizzes(store, banks, team, clock, rng)
+    grading = grading_options(settings)
+    quizzes = Quizzes(store, banks, team, clock, rng, grading)
     return Core(
         settings_env=settings, store=store, clock=clock, banks=banks, settings=team,
         quizzes=quizzes,
-        interviews=Interviews(store, banks, team, clock, rng),
+        interviews=Interviews(store, banks, team, clock, rng, grading),
         leaderboards=Leaderboards(store, banks, team, clock),
         daily=Daily(store, banks, team, clock, quizzes, outbox, rng),
         outbox=outbox,
+        grading=grading,
     )

@@ -10,6 +10,7 @@ from bot import rotation
 from bot.answers import build_row, check_length, count_answer, timed_grade
 from bot.clock import Clock, to_ms
 from bot.domain import Card, Grade, Kind, Question, Reply, UserError, Visibility, Where
+from bot.grading import GradingOptions
 from bot.packs import Banks
 from bot.questions import QuestionBank, parse_difficulty
 from bot.quizzes import question_card
@@ -25,7 +26,9 @@ _VERDICT_TITLES = {"correct": "Right", "partial": "Partly right", "wrong": "Not 
 
 class Interviews:
     def __init__(self, store: Store, banks: Banks, settings: TeamSettings, clock: Clock,
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None,
+                 grading: GradingOptions | None = None) -> None:
+        self.grading = grading
         self.store = store
         self.banks = banks
         self.settings = settings
@@ -116,7 +119,7 @@ class Interviews:
                       " min per question, so this answer was not graded.",
                       (), tuple(k.point for k in q.key_points))
         else:
-            g = await timed_grade(q, text)
+            g = await timed_grade(q, text, self.grading)
         last = s.position + 1 >= len(s.question_ids)
         row = build_row(where, q, text, g, context=f"interview:{s.id}", source="interview",
                         ranked=False, points=0, elapsed_ms=elapsed, now=now, tz=eff.timezone)

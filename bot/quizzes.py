@@ -22,6 +22,7 @@ from bot.domain import (
     Where,
     choice_letter,
 )
+from bot.grading import GradingOptions
 from bot.packs import Banks
 from bot.questions import parse_difficulty
 from bot.store.base import AnswerRow, Round, RoundOpen, Store
@@ -32,7 +33,9 @@ QUIZ_KINDS = (Kind.CHOICE, Kind.SHORT)
 
 class Quizzes:
     def __init__(self, store: Store, banks: Banks, settings: TeamSettings, clock: Clock,
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None,
+                 grading: GradingOptions | None = None) -> None:
+        self.grading = grading
         self.store = store
         self.banks = banks
         self.settings = settings
@@ -96,7 +99,7 @@ class Quizzes:
         if not text.strip():
             raise UserError("The answer is empty.")
         context = f"{rnd.kind}:{rnd.id}"
-        g = await timed_grade(question, text)
+        g = await timed_grade(question, text, self.grading)
         eff = await self.settings.get(where.platform, where.team, where.channel)
         elapsed = now_ms - rnd.opened_ms
         points = quiz_points(g, elapsed, rnd.closes_ms - rnd.opened_ms)

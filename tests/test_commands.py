@@ -59,7 +59,8 @@ async def test_dispatch_routes_and_explains(core: Core) -> None:
 async def test_answer_goes_to_the_interview_when_one_runs(core: Core) -> None:
     await dispatch(core, where("ann"), "/quiz web")
     await dispatch(core, where("bob"), "/interview start python 2 1")
-    reply = await dispatch(core, where("bob"), "/answer It yields values lazily")
+    reply = await dispatch(core, where("bob"), "/answer A generator uses yield to hand out "
+                           "values lazily, one at a time, keeping its state between calls.")
     assert reply.cards[0].title.startswith("Right")
     assert any(c.title.startswith("Interview report") for c in reply.cards)
 

@@ -25,6 +25,14 @@ under until up upon us very via was we were what when where whether which while 
 why will with within without would yes yet you your yours
 """.split()) - {"one"}
 
+# Words that hold a sentence together; a list of keywords has almost none of them.
+GLUE = frozenset("""
+is are was were be been being am it its that this these those which who what when where you we
+they he she i me my your our their them us so because if then of for with by in on at to from as
+and but not does do did has have had can will would should could may might must there than into
+about after before while until also just since through without
+""".split())
+
 # A negation cue within a few words before a term turns "is thread-safe" into its opposite.
 NEGATIONS = frozenset({"not", "no", "never", "cannot", "neither", "nor", "without", "non",
                        "none", "nothing", "nobody", "lack", "lacks", "lacking"})
@@ -51,8 +59,9 @@ _NUMBER_WORDS = {
     "twenty": "20", "hundred": "100", "thousand": "1000", "million": "1000000",
 }
 # 1,000 | 3.0 | -2.5 | 1e3 (units may follow: 2.50s); "3.10" and "1.2.3" read as versions.
-_NUMBER = re.compile(r"(?<![\w.-])(?P<num>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)*(?:e[-+]?\d+)?)(?![\d,.]\d)")
-_VERSION = re.compile(r"^\d+\.\d*[1-9]\d*0$|^\d+(?:\.\d+){2,}$")
+_NUMBER = re.compile(r"(?<![\w.-])(?P<num>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)*"
+                     r"(?:e[-+]?\d+)?)(?![\d,.]\d)")
+_VERSION = re.compile(r"^[1-9]\d*\.\d*[1-9]\d*0$|^\d+(?:\.\d+){2,}$")
 _WORD = re.compile(r"(?<![\w.])-\d+(?:\.\d+)*|\d+(?:\.\d+)*|[^\W\d]\w*")
 _CLAUSE_BREAK = re.compile(r"[;:!?\n()\[\]]|\.(?:\s|$)|,\s|\s-\s|\b(?:but|however|whereas|although"
                            r"|though|instead|unlike|except)\b")

@@ -1,0 +1,163 @@
+"""Open answers: key points shown, blended with semantic similarity, guarded against gaming.
+
+`analyse()` is the fast, local part (pure Python, well under a millisecond an answer): key
+points, overlap with the reference, and the guards. `finish()` turns an analysis plus an
+optional semantic similarity and judge verdict into a `Grade`. `grade_open()` does both for one
+answer; `bot.grading.core.grade_many` batches the semantic part across many answers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.domain import Grade, Question
+from bot.grading.keypoints import (
+    AnswerIndex,
+    PointResult,
+    match_points,
+    reference_recall,
+    rubric_for,
+)
+from bot.grading.scoring import clamp, verdict_for
+from bot.grading.text import ARTICLES, GLUE, STOPWORDS, prepare
+
+# Weights and caps: set by reasoning, then checked against bench/grading, where a small grid
+# fitted on half of the questions scored the same on the other half (see bench/grading/README).
+POINTS_WEIGHT = 0.7  # key points vs. overlap with the reference's own words
+RECALL_FULL = 0.6  # using this share of the reference's content words counts as full overlap
+LEXICAL_CURVE = 0.6  # raw ** curve: half the points reads as middling, not poor
+SEMANTIC_WEIGHT = 0.3  # in the blend with the lexical score
+SEMANTIC_FLOOR, SEMANTIC_FULL = 0.2, 0.8  # cosine similarity mapped linearly to 0..1
+CONTRADICTION_PENALTY = 0.15  # per key point the answer states the opposite of
+STUFFING_CAP = 0.3  # a bare list of keywords: at most a low partial
+ECHO_CAP = 0.1  # the question repeated back
+SHORT_CAPS = ((2, 0.25), (5, 0.6), (9, 0.85))  # fewer new content words than n -> at most cap
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What the local grader found in one answer."""
+
+    results: tuple[PointResult, ...]
+    lexical: float  # 0..1 before caps
+    cap: float  # the most this answer can score, whatever the other graders say
+    notes: tuple[str, ...]
+    empty: bool
+    short: bool = False  # the cap is for length: said only when it lowered the score
+
+    @property
+    def contradicted(self) -> tuple[str, ...]:
+        return tuple(r.text for r in self.results if r.contradicted)
+
+    @property
+    def right(self) -> tuple[str, ...]:
+        return tuple(r.text for r in self.results if r.strength >= 0.5)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(r.text for r in self.results if r.strength < 0.5)
+
+
+def _is_keyword_list(text: str) -> bool:
+    """A list of terms rather than sentences: hardly any of the words that join a sentence."""
+    words = re.findall(r"[^\W\d_]+", re.sub(r"\bi/o\b", "io", prepare(text)))
+    if len(words) < 5:
+        return False
+    glue = sum(w in GLUE or w in ARTICLES for w in words) / len(words)
+    if glue < 0.12:
+        return True
+    bits = [b for b in re.split(r"[,;\n|/]+", text) if b.strip()]
+    return glue < 0.2 and len(bits) >= 4 and len(words) / len(bits) <= 3
+
+
+def analyse(question: Question, answer: str) -> Analysis:
+    """Key points, overlap and guards for one answer; pure and fast."""
+    rubric = rubric_for(question)
+    idx = AnswerIndex(answer)
+    content = {t.stem for t in idx.tokens if t.word not in STOPWORDS}
+    if not content:
+        return Analysis((), 0.0, 0.0, ("There is no answer to grade.",) if not idx.tokens
+                        else ("The answer says nothing about the topic.",), True)
+    results = tuple(match_points(rubric, idx))
+    coverage = sum(r.strength for r in results) / len(results) if results else 0.0
+    recall = clamp(reference_recall(rubric, idx) / RECALL_FULL)
+    lexical = (POINTS_WEIGHT * coverage + (1 - POINTS_WEIGHT) * recall) ** LEXICAL_CURVE
+
+    notes: list[str] = []
+    cap = 1.0
+    short = False
+    novel = content - rubric.prompt_stems
+    if len(content & rubric.prompt_stems) >= 2 and len(novel) < max(2, 0.3 * len(content)):
+        cap = min(cap, ECHO_CAP)
+        notes.append("The answer mostly repeats the question; say what you know about it.")
+    elif len(novel) < 2:
+        cap = min(cap, ECHO_CAP)
+        notes.append("The answer says too little to grade.")
+    elif _is_keyword_list(answer):
+        cap = min(cap, STUFFING_CAP)
+        notes.append("This reads like a list of keywords: explain what each one means and "
+                     "how they fit together.")
+    else:
+        for limit, short_cap in SHORT_CAPS:
+            if len(novel) < limit:
+                cap = min(cap, short_cap)
+                short = True
+                break
+    for text in (r.text for r in results if r.contradicted):
+        notes.append(f"You seem to say the opposite of: {text}.")
+    return Analysis(results, lexical, cap, tuple(notes), False, short)
+
+
+def semantic_score(similarity: float) -> float:
+    """Cosine similarity to the reference answer, mapped to 0..1."""
+    return clamp((similarity - SEMANTIC_FLOOR) / (SEMANTIC_FULL - SEMANTIC_FLOOR))
+
+
+def combine(a: Analysis, similarity: float | None = None, judged: float | None = None,
+            judge_weight: float = 0.0) -> tuple[float, bool]:
+    """(score, whether the cap lowered it): lexical, blended with semantic and judge when
+    given, then penalties and caps."""
+    if a.empty:
+        return 0.0, False
+    score = a.lexical
+    if similarity is not None:
+        score = (1 - SEMANTIC_WEIGHT) * score + SEMANTIC_WEIGHT * semantic_score(similarity)
+    if judged is not None:
+        score = (1 - judge_weight) * score + judge_weight * judged
+    score -= CONTRADICTION_PENALTY * len(a.contradicted)
+    return round(clamp(min(score, a.cap)), 3), score > a.cap
+
+
+def feedback(question: Question, a: Analysis, score: float, extra: str = "",
+             capped: bool = False) -> str:
+    """What a person reads: what was right, what was missing, and any warning."""
+    lines: list[str] = []
+    if a.empty:
+        lines.extend(a.notes)
+    else:
+        if a.right:
+            lines.append("You covered: " + "; ".join(a.right) + ".")
+        if a.missing:
+            label = "Missing" if a.right else "Not shown"
+            lines.append(f"{label}: " + "; ".join(a.missing) + ".")
+        lines.extend(a.notes)
+        if capped and a.short:
+            lines.append("The answer is very short: an interviewer would want it explained.")
+    if extra:
+        lines.append(extra)
+    if not lines:
+        lines.append("Good answer." if score >= 0.75 else "Compare with the reference answer.")
+    return "\n".join(lines)
+
+
+def finish(question: Question, a: Analysis, similarity: float | None = None,
+           judged: float | None = None, judge_weight: float = 0.0, extra: str = "") -> Grade:
+    score, capped = combine(a, similarity, judged, judge_weight)
+    return Grade(score, verdict_for(score), feedback(question, a, score, extra, capped),
+                 right=a.right, missing=a.missing)
+
+
+def grade_open(question: Question, answer: str, similarity: float | None = None) -> Grade:
+    """Grade one open answer locally (lexical, plus semantic when a similarity is given)."""
+    return finish(question, analyse(question, answer), similarity)

@@ -1,0 +1,55 @@
+"""Normalisation the graders share: what counts as the same words."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.grading.text import canonical_number, is_negated, normalise, stem, tokens
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("The “Global”  Interpreter-Lock!", "global interpreter lock"),
+    ("  An   APPLE  ", "apple"),
+    ("it’s", "it"),
+    ("isn't", "is not"),
+    ("can't", "can not"),
+    ("Ｆｕｌｌｗｉｄｔｈ", "fullwidth"),
+    ("3.0 seconds", "3 seconds"),
+    ("1,000 users", "1000 users"),
+    ("five", "5"),
+    ("__init__", "__init__"),
+])
+def test_normalise(raw: str, expected: str) -> None:
+    assert normalise(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("3", "3"), ("3.0", "3"), ("03", "3"), ("1e3", "1000"), ("0.50", "0.5"), ("-2.0", "-2"),
+    ("1,000", "1000"), ("0.0", "0"), ("abc", None), ("", None),
+    ("3.10", None),  # a version, not 3.1
+    ("1.2.3", None),
+])
+def test_numbers_compare_as_numbers(raw: str, expected: str | None) -> None:
+    assert canonical_number(raw) == expected
+
+
+def test_versions_are_not_rounded() -> None:
+    assert normalise("Python 3.10") != normalise("Python 3.1")
+
+
+def test_stems_join_word_forms() -> None:
+    assert stem("threads") == stem("thread")
+    assert stem("caching") == stem("cached")
+    assert stem("air") != stem("chair")
+
+
+def test_negation_is_scoped_to_its_clause() -> None:
+    toks = tokens("It is not thread-safe, but it is fast")
+    words = [t.word for t in toks]
+    assert is_negated(toks, words.index("thread"))
+    assert not is_negated(toks, words.index("fast"))
+
+
+def test_not_only_does_not_negate() -> None:
+    toks = tokens("it is not only fast")
+    assert not is_negated(toks, [t.word for t in toks].index("fast"))
