@@ -15,7 +15,7 @@ from bot.daily import parse_set_args
 from bot.domain import Card, Reply, UserError, Visibility, Where
 from bot.periods import PERIODS, resolve_period
 from bot.questions import DIFFICULTY_NAMES
-from bot.text import clip
+from bot.text import clean, clip
 
 MAX_COMMAND_CHARS = 8000
 
@@ -44,6 +44,11 @@ class Command:
     rest: str  # everything after the command name, as typed
 
 
+# Metrics count commands by name; anything else typed is counted as "unknown" (a label per
+# typed word would let anyone grow the metrics without bound).
+COMMAND_NAMES = frozenset({"help", "start", "quiz", "answer", "interview", "skip", "end",
+                           "leaderboard", "stats", "questions", "daily", "settings"})
+
 _ALIASES = {"q": "quiz", "a": "answer", "lb": "leaderboard", "top": "leaderboard",
             "board": "leaderboard", "i": "interview", "qstats": "stats", "h": "help",
             "?": "help", "settings": "settings", "question": "questions"}
@@ -53,7 +58,7 @@ def parse(text: str) -> Command:
     """`/name args...`; text without a leading slash is an answer."""
     if len(text) > MAX_COMMAND_CHARS:
         raise UserError(f"That is {len(text):,} characters; the limit is {MAX_COMMAND_CHARS:,}.")
-    t = text.strip()
+    t = clean(text).strip()
     if not t.startswith("/"):
         return Command("answer", tuple(t.split()), t)
     head, _, rest = t[1:].partition(" ")
@@ -119,7 +124,8 @@ def _int(val: str, what: str) -> int:
 async def dispatch(core: Core, where: Where, text: str) -> Reply:
     """Run one typed command. UserError carries the message to show."""
     cmd = parse(text)
-    metrics.COMMANDS.labels(where.platform, cmd.name).inc()
+    metrics.COMMANDS.labels(where.platform,
+                            cmd.name if cmd.name in COMMAND_NAMES else "unknown").inc()
     match cmd.name:
         case "help" | "start":
             return _cards(Card(title="interview-bot commands", text=HELP,
@@ -202,6 +208,7 @@ async def answer(core: Core, where: Where, text: str) -> Reply:
 async def answer_action(core: Core, where: Where, action: str, text: str) -> Reply:
     """An answer from a button or form: `action` is the card's (`quiz:<id>`, `daily:<id>`,
     `interview:<id>:<position>`), so it reaches the right round after a restart."""
+    action, text = clean(action), clean(text)
     kind, _, rest = action.partition(":")
     if kind == "quiz" and rest:
         return await core.quizzes.answer(where, rest, text)

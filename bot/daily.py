@@ -27,7 +27,7 @@ from bot.periods import local_keys, yesterday
 from bot.questions import parse_difficulty
 from bot.quizzes import QUIZ_KINDS, Quizzes, question_card
 from bot.store.base import Round, RoundOpen, Schedule, Store
-from bot.team_settings import TeamSettings
+from bot.team_settings import TZ_NAME, TeamSettings
 from bot.text import clip
 
 log = logging.getLogger(__name__)
@@ -89,6 +89,8 @@ def parse_weekdays(text: str) -> str:
 
 def check_timezone(name: str) -> str:
     try:
+        if not TZ_NAME.fullmatch(name):
+            raise ValueError(name)
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise UserError(f"'{clip(name, 40)}' is not a timezone name; use one like "

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.text import clean
+
 
 class Kind(StrEnum):
     CHOICE = "choice"
@@ -29,6 +31,14 @@ class Where:
     user: str
     display_name: str = ""
     is_admin: bool = False
+
+    def __post_init__(self) -> None:
+        """Ids and names from a platform may hold lone surrogates (JSON allows `\\ud800`),
+        which SQLite cannot store: they become U+FFFD here, once for every service."""
+        for f in ("platform", "team", "channel", "user", "display_name"):
+            value = getattr(self, f)
+            if isinstance(value, str) and value != (fixed := clean(value)):
+                object.__setattr__(self, f, fixed)
 
     @property
     def name(self) -> str:

@@ -152,6 +152,17 @@ class PackError(Exception):
 class _Loader(yaml.SafeLoader):
     """SafeLoader where only true/false are booleans (YAML 1.2), so `yes`/`no` stay text."""
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """A value YAML's constructors cannot build (`2001-13-45` as a date, an integer of
+        5,000 digits, an empty `!!timestamp`) is a YAML error at its line, not a crash."""
+        try:
+            return super().construct_object(node, deep)
+        except (yaml.YAMLError, RecursionError):
+            raise
+        except Exception as e:  # PyYAML's constructors raise anything on odd input
+            problem = f"cannot read this value ({type(e).__name__}: {e})"
+            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from e
+
 
 _Loader.yaml_implicit_resolvers = {
     k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
@@ -188,9 +199,14 @@ def _line_of(node: yaml.Node | None, loc: Sequence[int | str]) -> int:
     return line
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z_][\w-]*")
+
+
 def _loc_text(loc: Sequence[int | str]) -> str:
     out = ""
     for part in loc:
+        if not isinstance(part, int) and not _PLAIN_KEY.fullmatch(str(part)):
+            part = repr(str(part))[:40]  # a key someone mistyped (' ', 'a: b'): shown quoted
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(pack)"
 
@@ -207,6 +223,8 @@ def parse_pack(text: str, source: str, known_seeds: set[str] | None = None) -> P
         line = mark.line + 1 if mark is not None else 1
         problem = getattr(e, "problem", None) or str(e)
         return _raise([f"{source}:{line}: (yaml): {problem}"])
+    except RecursionError:
+        return _raise([f"{source}:1: (yaml): nested too deeply"])
     if not isinstance(data, dict):
         return _raise([f"{source}:1: (pack): a pack is a mapping with id, title, topic, version"
                        " and questions"])

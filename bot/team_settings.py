@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -9,6 +10,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.config import Settings
 from bot.domain import Card, UserError, Visibility, Where
 from bot.store.base import Store
+
+# What an IANA timezone name looks like; ZoneInfo is asked only about such (on a name of a
+# thousand `/`-separated parts it recurses until RecursionError).
+TZ_NAME = re.compile(r"[A-Za-z0-9_+\-/]{1,64}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +83,8 @@ class TeamSettings:
         value = value.strip()
         if knob.key == "timezone":
             try:
+                if not TZ_NAME.fullmatch(value):
+                    raise ValueError(value)
                 ZoneInfo(value)
             except (ZoneInfoNotFoundError, ValueError):
                 raise UserError(f"'{value[:40]}' is not a timezone name; use one like "

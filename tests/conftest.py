@@ -133,3 +133,19 @@ async def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
         yield url
     finally:
         await drop_pg_schema(base, schema)
+
+
+# --- hypothesis profiles (issue 9): a few hundred examples per property in `make test`, and
+# a long run with HYPOTHESIS_PROFILE=long. Tests that set their own max_examples keep it.
+
+from hypothesis import HealthCheck  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+hypothesis_settings.register_profile(
+    "default", max_examples=200, deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+hypothesis_settings.register_profile(
+    "long", max_examples=10_000, deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                           HealthCheck.data_too_large])
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -47,8 +47,10 @@ async def test_processes_starting_together_on_a_new_file_migrate_once(tmp_path: 
     import asyncio
 
     stores = [SQLiteStore(tmp_path / "new.db") for _ in range(6)]
-    await asyncio.gather(*(s.connect() for s in stores))
-    latest = max(v for v, _, _ in load_migrations("sqlite"))
-    assert [await s.schema_version() for s in stores] == [latest] * 6
-    for s in stores:
-        await s.close()
+    try:
+        await asyncio.gather(*(s.connect() for s in stores))
+        latest = max(v for v, _, _ in load_migrations("sqlite"))
+        assert [await s.schema_version() for s in stores] == [latest] * 6
+    finally:
+        for s in stores:
+            await s.close()

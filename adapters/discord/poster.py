@@ -1,13 +1,25 @@
 """The posting port on Discord: cards nobody asked for (reveals, daily posts) to a channel.
 
-Rate limits are discord.py's own (per-route buckets, 429 retries); nothing is added here.
+Retries are mostly discord.py's own: per-route buckets, 429s waited out (retry_after), and
+500, 502, 504 and 524 retried with back-off, up to 5 tries. Where it gives up on a server
+error (a 503, or 5xx five times) this poster tries again a bounded number of times.
+
+A retried post cannot appear twice: discord.py sends every message with a random `nonce`
+and `enforce_nonce`, and Discord answers a repeat of that nonce (from the same author,
+within minutes) with the message already created instead of a new one. discord.py resends
+the same payload on its retries, and this poster passes its own nonce, the same on each of
+its tries, so a 500 that came after the message was created is harmless.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
+import aiohttp
 import discord
 from discord.utils import MISSING
 
@@ -19,13 +31,18 @@ from bot.outbox import ChannelUnavailable
 log = logging.getLogger(__name__)
 
 LOGIN_WAIT_SECONDS = 60.0
+RETRY_SECONDS = (2.0, 8.0)  # waits before the poster's own tries after discord.py gave up
 _UNKNOWN_MESSAGE = 10008
+_TRANSIENT = (discord.DiscordServerError, aiohttp.ClientError)
+T = TypeVar("T")
 
 
 class DiscordPoster:
-    def __init__(self, client: discord.Client, logged_in: asyncio.Event) -> None:
+    def __init__(self, client: discord.Client, logged_in: asyncio.Event, *,
+                 retry_seconds: tuple[float, ...] = RETRY_SECONDS) -> None:
         self.client = client
         self.logged_in = logged_in  # reveals due at start-up wait for the login, not fail
+        self.retry_seconds = retry_seconds
 
     async def _channel(self, target: Target) -> discord.PartialMessageable:
         if not target.channel.isdigit():
@@ -34,12 +51,30 @@ class DiscordPoster:
         guild_id = int(target.team) if target.team.isdigit() else None
         return self.client.get_partial_messageable(int(target.channel), guild_id=guild_id)
 
+    async def _retrying(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
+        """`call()`, tried again after a server error discord.py did not retry itself."""
+        for wait in (*self.retry_seconds, None):
+            try:
+                return await call()
+            except _TRANSIENT as e:
+                if wait is None:
+                    raise
+                log.warning("discord: %s failed (%s); trying again in %.0f s", what,
+                            getattr(e, "status", type(e).__name__), wait)
+                await asyncio.sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
+
     async def post(self, target: Target, card: Card) -> str:
         channel = await self._channel(target)
+        nonce = secrets.randbits(63)  # the same on every try: Discord creates one message
+
+        async def send() -> discord.Message:
+            return await channel.send(embed=embed_for(card),
+                                      view=view_for(card, target.team) or MISSING,
+                                      allowed_mentions=NO_MENTIONS, nonce=nonce)
+
         try:
-            msg = await channel.send(embed=embed_for(card),
-                                     view=view_for(card, target.team) or MISSING,
-                                     allowed_mentions=NO_MENTIONS)
+            msg = await self._retrying(f"posting to {target.channel}", send)
         except (discord.Forbidden, discord.NotFound) as e:
             raise ChannelUnavailable(f"Discord refused channel {target.channel}: {e.status} "
                                      f"{e.text or ''}".strip()) from e
@@ -47,10 +82,14 @@ class DiscordPoster:
 
     async def edit(self, target: Target, ref: str, card: Card) -> None:
         channel = await self._channel(target)
+        message = channel.get_partial_message(int(ref))
+
+        async def edit() -> object:  # an edit is the same edit however often it is made
+            return await message.edit(embed=embed_for(card), view=view_for(card, target.team),
+                                      allowed_mentions=NO_MENTIONS)
+
         try:
-            await channel.get_partial_message(int(ref)).edit(
-                embed=embed_for(card), view=view_for(card, target.team),
-                allowed_mentions=NO_MENTIONS)
+            await self._retrying(f"editing {ref} in {target.channel}", edit)
         except discord.NotFound as e:
             if e.code != _UNKNOWN_MESSAGE:
                 raise ChannelUnavailable(f"Discord channel {target.channel} is gone") from e

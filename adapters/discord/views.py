@@ -118,13 +118,22 @@ def answer_modal(team: str, action: str, *, code: bool, multiline: bool, title: 
 
 
 def submitted_text(data: Any) -> str:
-    """The answer box's value from a modal submit payload (rows or labels, any nesting)."""
-    stack = list((data or {}).get("components", []))
-    while stack:
+    """The answer box's value from a modal submit payload (rows or labels, any nesting);
+    "" when there is none, whatever shape the payload has."""
+    def children(node: Any) -> list[Any]:
+        got = node.get("components") if isinstance(node, dict) else None
+        return list(got) if isinstance(got, list) else []
+
+    stack = children(data)
+    seen = 0
+    while stack and seen < 1000:
+        seen += 1
         c = stack.pop(0)
-        if c.get("custom_id") == ANSWER_INPUT and "value" in c:
-            return str(c["value"] or "")
-        stack.extend(c.get("components", []))
+        if not isinstance(c, dict):
+            continue
+        if c.get("custom_id") == ANSWER_INPUT and isinstance(c.get("value"), str):
+            return c["value"]
+        stack.extend(children(c))
         if isinstance(c.get("component"), dict):
             stack.append(c["component"])
     return ""

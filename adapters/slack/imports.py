@@ -37,7 +37,13 @@ async def file_info(client: AsyncWebClient, file: dict[str, Any]) -> dict[str, A
     """A modal's file_input gives a file id and maybe its details; fetch what is missing."""
     if file.get("url_private_download") or file.get("url_private"):
         return file
-    resp = await client.files_info(file=str(file["id"]))
+    if not isinstance(file.get("id"), str) or not file["id"]:
+        raise UserError("I could not read that upload; please upload the file again.")
+    try:
+        resp = await client.files_info(file=file["id"])
+    except SlackApiError as e:
+        raise UserError(f"Slack would not give me that file ({e.response.get('error')}); "
+                        "please upload it again.") from None
     return dict(resp["file"])
 
 

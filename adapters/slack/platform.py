@@ -8,16 +8,18 @@ import logging
 
 import aiohttp
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.http_retry.interval_calculator import RetryIntervalCalculator
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.admins import People, parse_admin_ids
 from adapters.slack.handlers import PLATFORM, Handlers
 from adapters.slack.poster import SlackPoster
 from adapters.slack.replies import Replies
+from adapters.slack.retries import retry_handlers
 from bot.app import PlatformUnavailable
 from bot.config import Settings
 from bot.core import Core
@@ -25,13 +27,32 @@ from bot.core import Core
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+# Connections the kernel queues before we accept them: a burst of clicks (a thousand people
+# answering one quiz) must not overflow it, or each refused connection waits a second for
+# the client's retransmission (the kernel caps it at net.core.somaxconn).
+LISTEN_BACKLOG = 2048
 
 
-def make_client(token: str, base_url: str = AsyncWebClient.BASE_URL) -> AsyncWebClient:
-    """A Web API client that waits out 429s (Retry-After) instead of failing."""
-    client = AsyncWebClient(token=token, base_url=base_url)
-    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
-    return client
+def make_client(token: str, base_url: str = AsyncWebClient.BASE_URL, *,
+                backoff: RetryIntervalCalculator | None = None) -> AsyncWebClient:
+    """A Web API client that waits out 429s (Retry-After) and retries server errors with
+    back-off where a retry cannot post twice (see adapters/slack/retries.py)."""
+    return AsyncWebClient(token=token, base_url=base_url, retry_handlers=retry_handlers(backoff))
+
+
+UNREADABLE_ERRORS = (ValueError, TypeError, KeyError, AttributeError, IndexError)
+
+
+@web.middleware
+async def refuse_unreadable(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A body bolt cannot parse (a `payload` that is not a JSON object, JSON that is not
+    JSON) gets a 400 and one log line instead of a 500 and a traceback: bolt parses the body
+    before it checks the signature, so anyone could send one."""
+    try:
+        return await handler(request)
+    except UNREADABLE_ERRORS as e:
+        log.warning("slack: refused a request that could not be read (%s)", type(e).__name__)
+        return web.json_response({"error": "unreadable request"}, status=400)
 
 
 class SlackPlatform:
@@ -62,12 +83,21 @@ class SlackPlatform:
 
     async def run(self) -> None:
         """Check the token, then serve until cancelled."""
+        self._share_connections()
         await self._check_bot_token()
         app_token = self.settings.slack_app_token
         if app_token and app_token.get_secret_value():
             await self._serve_socket_mode(app_token.get_secret_value())
         else:
             await self._serve_http()
+
+    def _share_connections(self) -> None:
+        """One connection pool for every Web API call and response_url answer. Without it
+        slack_sdk opens a new session (and TCP and TLS connection) per call."""
+        if self.client.session is None or self.client.session.closed:
+            self.client.session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=self.client.timeout))
+        self.handlers.replies.session = self.client.session
 
     async def _check_bot_token(self) -> None:
         try:
@@ -87,11 +117,13 @@ class SlackPlatform:
                 "slack: HTTP mode needs SLACK_SIGNING_SECRET (your app's Basic Information page);"
                 " or set SLACK_APP_TOKEN to use Socket Mode, which needs no public URL.")
         port = self.settings.slack_port
-        runner = web.AppRunner(self.app.web_app(path=EVENTS_PATH, port=port))
+        web_app = self.app.web_app(path=EVENTS_PATH, port=port)
+        web_app.middlewares.append(refuse_unreadable)
+        runner = web.AppRunner(web_app)
         await runner.setup()
         self._runner = runner
         try:
-            await web.TCPSite(runner, self.host, port).start()
+            await web.TCPSite(runner, self.host, port, backlog=LISTEN_BACKLOG).start()
         except OSError as e:
             raise PlatformUnavailable(f"slack: cannot listen on {self.host}:{port} "
                                       f"({e.strerror}); set SLACK_PORT to a free port.") from None
@@ -125,3 +157,6 @@ class SlackPlatform:
             await self._runner.cleanup()
             self._runner = None
         await self.handlers.drain()
+        session = self.client.session
+        if session is not None and not session.closed:
+            await session.close()

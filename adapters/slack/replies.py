@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -36,6 +37,7 @@ class Replies:
     def __init__(self, core: Core) -> None:
         self.core = core
         self._dms: dict[tuple[str, str], str] = {}
+        self.session: aiohttp.ClientSession | None = None  # shared once the platform runs
 
     async def send(self, turn: Turn, reply: Reply) -> None:
         for card in reply.cards:
@@ -67,7 +69,7 @@ class Replies:
 
     async def ephemeral(self, turn: Turn, message: dict[str, Any]) -> None:
         if turn.response_url:
-            hook = AsyncWebhookClient(turn.response_url, retry_handlers=[
+            hook = AsyncWebhookClient(turn.response_url, session=self.session, retry_handlers=[
                 AsyncConnectionErrorRetryHandler(),
                 AsyncRateLimitErrorRetryHandler(max_retry_count=2)])
             sent = await hook.send_dict(

@@ -72,13 +72,18 @@ class SQLiteStore:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._db = await aiosqlite.connect(self.path, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        await self._db.execute("PRAGMA journal_mode=WAL")
-        await self._db.execute("PRAGMA synchronous=NORMAL")
-        await self._db.execute("PRAGMA foreign_keys=ON")
-        await self._db.execute("PRAGMA cache_size=-65536")  # 64 MiB of page cache
-        await self._db.execute(f"PRAGMA busy_timeout={int(self._busy_timeout_ms)}")
-        await self._migrate()
+        try:
+            self._db.row_factory = sqlite3.Row
+            # busy_timeout first: switching to WAL takes a lock another process may hold
+            await self._db.execute(f"PRAGMA busy_timeout={int(self._busy_timeout_ms)}")
+            await self._db.execute("PRAGMA journal_mode=WAL")
+            await self._db.execute("PRAGMA synchronous=NORMAL")
+            await self._db.execute("PRAGMA foreign_keys=ON")
+            await self._db.execute("PRAGMA cache_size=-65536")  # 64 MiB of page cache
+            await self._migrate()
+        except BaseException:
+            await self.close()  # never leave the connection's thread running
+            raise
 
     async def close(self) -> None:
         if self._flusher is not None and not self._flusher.done():

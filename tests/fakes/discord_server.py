@@ -57,6 +57,17 @@ class Call:
 
 
 @dataclass
+class Failure:
+    """An error the fake answers instead of the usual (see `FakeDiscord.fail`)."""
+
+    method: str
+    pattern: str
+    status: int
+    retry_after: float = 0.0
+    applied: bool = False
+
+
+@dataclass
 class Exchange:
     """One interaction sent to the bot, and what the bot answered to it."""
 
@@ -91,6 +102,8 @@ class FakeDiscord:
         self.downloads: list[str] = []
         self.users: dict[int, FakeUser] = {}
         self.forbidden_channels: set[int] = set()
+        self.failures: list[Failure] = []
+        self._nonces: dict[str, int] = {}  # a message's nonce -> its id (enforce_nonce)
         self.identified = 0
         self._ids = itertools.count(1_500_000_000_000_000_000)
         self._seq = itertools.count(1)
@@ -153,6 +166,14 @@ class FakeDiscord:
             return bool(found)
         await self.until(seen, within)
         return found[0]
+
+    def fail(self, method: str, pattern: str, status: int, *, times: int = 1,
+             retry_after: float = 0.0, applied: bool = False) -> None:
+        """Answer the next `times` requests matching with `status`: 429 as Discord sends it
+        (JSON `retry_after`, `Retry-After`, `Via`), 5xx as a server error. `applied`: the
+        request takes effect first (the message is created), then the error is answered."""
+        self.failures.extend(Failure(method, pattern, status, retry_after, applied)
+                             for _ in range(times))
 
     def find(self, method: str, pattern: str) -> list[Call]:
         return [c for c in self.calls if c.method == method and re.fullmatch(pattern, c.path)]
@@ -287,9 +308,26 @@ class FakeDiscord:
                     request.headers.get("Authorization"))
         self.calls.append(call)
         try:
-            return self._route(call)
+            failure = next((f for f in self.failures if f.method == call.method
+                            and re.fullmatch(f.pattern, call.path)), None)
+            if failure is None:
+                return self._route(call)
+            self.failures.remove(failure)
+            return self._failure(call, failure)
         finally:
             await self._notify()
+
+    def _failure(self, call: Call, f: Failure) -> web.Response:
+        if f.applied:
+            self._route(call)
+        if f.status == 429:
+            return web.Response(
+                body=json.dumps({"message": "You are being rate limited.",
+                                 "retry_after": f.retry_after, "global": False}).encode(),
+                status=429, headers={"Content-Type": "application/json",
+                                     "Retry-After": str(int(f.retry_after)),
+                                     "Via": "1.1 google", "X-RateLimit-Scope": "user"})
+        return _json({"message": f"{f.status}: Internal Server Error", "code": 0}, f.status)
 
     def _route(self, c: Call) -> web.Response:
         m, p = c.method, c.path
@@ -419,7 +457,14 @@ class FakeDiscord:
             return _json({"message": "Missing Access", "code": 50001}, 403)
         elif channel_id != CHANNEL_ID:
             return _json({"message": "Unknown Channel", "code": 10003}, 404)
-        return _json(self._new_message(channel_id, body))
+        nonce = body.get("nonce") if body.get("enforce_nonce") else None
+        if nonce is not None and str(nonce) in self._nonces:
+            # Discord: the same author's message with this nonce is returned, none created
+            return _json(self.messages[self._nonces[str(nonce)]])
+        msg = self._new_message(channel_id, body)
+        if nonce is not None:
+            self._nonces[str(nonce)] = int(msg["id"])
+        return _json(msg)
 
     def _channel_edit(self, channel_id: int, message_id: int,
                       body: dict[str, Any]) -> web.Response:

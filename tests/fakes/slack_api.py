@@ -28,7 +28,8 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.files: dict[str, bytes] = {}  # name -> content, listed in files.list
-        self.queued: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
+        self.queued: dict[str, list[tuple[int, dict[str, Any], dict[str, str], bool]]] = {}
+        self.posted: list[dict[str, Any]] = []  # every message chat.postMessage created
         self._changed = asyncio.Condition()
         self._ts = 0
         self._ws: web.WebSocketResponse | None = None
@@ -65,9 +66,13 @@ class FakeSlack:
     # --- test controls --------------------------------------------------------------------
 
     def queue(self, method: str, body: dict[str, Any], status: int = 200,
-              headers: dict[str, str] | None = None) -> None:
-        """Answer the next call of `method` with this instead of the usual."""
-        self.queued.setdefault(method, []).append((status, body, headers or {}))
+              headers: dict[str, str] | None = None, *, applied: bool = False) -> None:
+        """Answer the next call of `method` with this instead of the usual.
+
+        `applied`: the call takes effect as usual (a message is created) and only the answer
+        is this one, as when Slack fails after doing the work (a 500 after the post).
+        """
+        self.queued.setdefault(method, []).append((status, body, headers or {}, applied))
 
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -113,7 +118,9 @@ class FakeSlack:
                 args.update(parse_qsl(raw))
         await self._record(Call(method, args, dict(request.headers)))
         if self.queued.get(method):
-            status, body, headers = self.queued[method].pop(0)
+            status, body, headers, applied = self.queued[method].pop(0)
+            if applied:
+                self._answer(method, args)
             return web.json_response(body, status=status, headers=headers)
         return web.json_response(self._answer(method, args))
 
@@ -125,6 +132,8 @@ class FakeSlack:
         if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
             self._ts += 1
             ts = args.get("ts") or f"1700000000.{self._ts:06d}"
+            if method == "chat.postMessage":
+                self.posted.append({**args, "ts": ts})
             return {**ok, "channel": args.get("channel"), "ts": ts, "message_ts": ts}
         if method == "conversations.open":
             return {**ok, "channel": {"id": "D" + str(args.get("users", "")).lstrip("U")}}
@@ -140,6 +149,8 @@ class FakeSlack:
                      for i, (name, data) in enumerate(reversed(self.files.items()))]
             return {**ok, "files": files}
         if method == "files.info":
+            if not self.files:
+                return {"ok": False, "error": "file_not_found"}
             name = next(iter(self.files))
             return {**ok, "file": {"id": args.get("file"), "name": name,
                                    "size": len(self.files[name]),
