@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
@@ -23,11 +23,11 @@ from bot.domain import Card, Outgoing, Reply, Target, UserError, Visibility, Whe
 from bot.leaderboard import alive
 from bot.outbox import ChannelUnavailable, Outbox
 from bot.packs import Banks
-from bot.periods import local_keys, yesterday
+from bot.periods import check_timezone, local_keys, yesterday
 from bot.questions import parse_difficulty
 from bot.quizzes import QUIZ_KINDS, Quizzes, question_card
 from bot.store.base import Round, RoundOpen, Schedule, Store
-from bot.team_settings import TZ_NAME, TeamSettings
+from bot.team_settings import TeamSettings
 from bot.text import clip
 
 log = logging.getLogger(__name__)
@@ -85,17 +85,6 @@ def parse_weekdays(text: str) -> str:
         span = WEEKDAYS[i:j + 1] if i <= j else WEEKDAYS[i:] + WEEKDAYS[:j + 1]
         days.extend(d for d in span if d not in days)
     return ",".join(d for d in WEEKDAYS if d in days)
-
-
-def check_timezone(name: str) -> str:
-    try:
-        if not TZ_NAME.fullmatch(name):
-            raise ValueError(name)
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UserError(f"'{clip(name, 40)}' is not a timezone name; use one like "
-                        "Europe/Berlin or America/New_York.") from None
-    return name
 
 
 def parse_open(text: str) -> int | None:

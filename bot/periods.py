@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain import UserError
+from bot.text import clip
 
 PERIODS = ("today", "week", "month", "all")
 _ALIASES = {"day": "today", "daily": "today", "d": "today", "w": "week", "weekly": "week",
             "m": "month", "monthly": "month", "alltime": "all", "all-time": "all",
             "ever": "all", "total": "all"}
+
+
+# IANA names only: ZoneInfo recurses on paths with very many parts
+TZ_NAME = re.compile(r"[A-Za-z0-9_+\-/]{1,64}")
+
+
+def check_timezone(name: str) -> str:
+    """An IANA timezone name, or a UserError that says what one looks like."""
+    try:
+        if not TZ_NAME.fullmatch(name):
+            raise ValueError(name)
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UserError(f"'{clip(name, 40)}' is not a timezone name; use one like "
+                        "Europe/Berlin or America/New_York.") from None
+    return name
 
 
 def local_keys(when: datetime, tz: str) -> tuple[str, str, str]:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config import Settings
 from bot.domain import Card, UserError, Visibility, Where
+from bot.periods import check_timezone
 from bot.store.base import Store
 
 # What an IANA timezone name looks like; ZoneInfo is asked only about such (on a name of a
 # thousand `/`-separated parts it recurses until RecursionError).
-TZ_NAME = re.compile(r"[A-Za-z0-9_+\-/]{1,64}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +80,7 @@ class TeamSettings:
             raise UserError(f"Unknown setting '{key[:30]}'. Settings: {', '.join(KNOBS)}.")
         value = value.strip()
         if knob.key == "timezone":
-            try:
-                if not TZ_NAME.fullmatch(value):
-                    raise ValueError(value)
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise UserError(f"'{value[:40]}' is not a timezone name; use one like "
-                                "Europe/Berlin or America/New_York.") from None
+            check_timezone(value)
         else:
             if not value.isdigit() or not knob.low <= int(value) <= knob.high:
                 raise UserError(f"{knob.key} is a whole number from {knob.low} to {knob.high}.")
