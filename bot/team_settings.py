@@ -10,9 +10,6 @@ from bot.domain import Card, UserError, Visibility, Where
 from bot.periods import check_timezone
 from bot.store.base import Store
 
-# What an IANA timezone name looks like; ZoneInfo is asked only about such (on a name of a
-# thousand `/`-separated parts it recurses until RecursionError).
-
 
 @dataclass(frozen=True, slots=True)
 class Knob:
