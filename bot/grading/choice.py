@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from bot.domain import Grade, Question, choice_letter
+from bot.domain import Choice, Grade, Question, choice_letter
 from bot.grading.text import normalise
 
 _PREFIX = re.compile(r"^\s*(?:(?:my|the)\s+)?(?:answer|option|choice)\s*(?:is)?\s*[:=\-]?\s*",
@@ -14,6 +15,12 @@ _PREFIX = re.compile(r"^\s*(?:(?:my|the)\s+)?(?:answer|option|choice)\s*(?:is)?\
 _LETTER = re.compile(r"^\(?([a-j])\s*[).:]?\s*(.*)$", re.IGNORECASE | re.DOTALL)
 _NUMBER = re.compile(r"^\(?(\d{1,2})\s*[).:]?\s*$")
 FUZZY_CHOICE = 90  # a typed choice text this close (0-100) to exactly one choice names it
+
+
+@lru_cache(maxsize=4096)
+def _normalised(choices: tuple[Choice, ...]) -> tuple[str, ...]:
+    """Choice texts as compared (cached: a quiz round grades the same choices many times)."""
+    return tuple(normalise(c.text) for c in choices)
 
 
 def choice_index(question: Question, answer: str) -> int | None:
@@ -24,7 +31,7 @@ def choice_index(question: Question, answer: str) -> int | None:
     a = _PREFIX.sub("", (answer or "").strip()).strip()
     if not a or n == 0:
         return None
-    texts = [normalise(c.text) for c in choices]
+    texts = _normalised(choices)
     na = normalise(a)
     if na in texts:  # a choice whose text is "2" is named by "2"
         return texts.index(na)
