@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import random
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -102,9 +103,9 @@ async def drop_pg_schema(base_url: str, schema: str) -> None:
         await con.close()
 
 
-@pytest.fixture
-async def pg_url() -> AsyncIterator[str]:
-    """A URL to a fresh empty schema on the test PostgreSQL (skipped without one)."""
+@asynccontextmanager
+async def fresh_pg_schema() -> AsyncIterator[str]:
+    """A URL to a fresh empty schema on the test PostgreSQL, dropped after (skip without one)."""
     base = pg_test_url()
     if base is None:
         pytest.skip(PG_SKIP_REASON)
@@ -113,6 +114,13 @@ async def pg_url() -> AsyncIterator[str]:
         yield url
     finally:
         await drop_pg_schema(base, schema)
+
+
+@pytest.fixture
+async def pg_url() -> AsyncIterator[str]:
+    """A URL to a fresh empty schema on the test PostgreSQL (skipped without one)."""
+    async with fresh_pg_schema() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -125,14 +133,8 @@ async def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'store.db'}"
         return
-    base = pg_test_url()
-    if base is None:
-        pytest.skip(PG_SKIP_REASON)
-    schema, url = await create_pg_schema(base)
-    try:
+    async with fresh_pg_schema() as url:
         yield url
-    finally:
-        await drop_pg_schema(base, schema)
 
 
 # --- hypothesis profiles (issue 9): a few hundred examples per property in `make test`, and
