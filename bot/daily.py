@@ -185,7 +185,7 @@ class Daily:
         self.outbox = outbox
         self.rng = rng or random.Random()
         self.on_change: OnChange | None = None  # the scheduler rebuilds the channel's jobs
-        self._dirty: dict[str, Round] = {}
+        self._dirty: set[tuple[str, str, str]] = set()  # rounds answered since the last tick
 
     # --- configuration (admins) -----------------------------------------------------------
 
@@ -362,20 +362,18 @@ class Daily:
 
     async def answer(self, where: Where, round_id: str, text: str) -> Reply:
         reply = await self.quizzes.answer(where, round_id, text)
-        rnd = await self.store.get_round(where.platform, where.team, round_id)
-        if rnd is not None and rnd.message_ref:
-            self._dirty[rnd.id] = rnd
+        self._dirty.add((where.platform, where.team, round_id))  # the count, at the next tick
         return reply
 
     async def refresh_counts(self) -> list[Outgoing]:
         """Edits that show each open daily post's answer count (batched, not per answer)."""
         out: list[Outgoing] = []
-        dirty, self._dirty = self._dirty, {}
-        for rnd in dirty.values():
-            answers = await self.store.context_answers(rnd.platform, rnd.team, f"daily:{rnd.id}")
-            fresh = await self.store.get_round(rnd.platform, rnd.team, rnd.id)
-            if fresh is None or fresh.closed_ms is not None or not rnd.message_ref:
+        dirty, self._dirty = self._dirty, set()
+        for platform, team, round_id in dirty:
+            rnd = await self.store.get_round(platform, team, round_id)
+            if rnd is None or rnd.closed_ms is not None or not rnd.message_ref:
                 continue
+            answers = await self.store.context_answers(platform, team, f"daily:{rnd.id}")
             sched = await self.store.get_schedule(rnd.platform, rnd.team, rnd.channel)
             tz = sched.timezone if sched else (await self.settings.get(rnd.platform,
                                                                          rnd.team)).timezone

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import uuid
 from collections import defaultdict
+from dataclasses import replace
 
 from bot import rotation
 from bot.answers import build_row, check_length, count_answer, timed_grade
@@ -134,7 +135,7 @@ class Interviews:
             cards.append(await self.report_card(done or s))
         else:
             nxt = bank.get(s.question_ids[s.position + 1])
-            moved = Session(**{**_as_dict(s), "position": s.position + 1})
+            moved = replace(s, position=s.position + 1)
             if nxt is not None:
                 cards.append(self._question(moved, nxt, eff.interview_question_seconds))
         return Reply(cards=tuple(cards))
@@ -226,7 +227,3 @@ def _answer_line(a: AnswerRow) -> str:
     if a.missing_points:
         parts.append("✗ " + "; ".join(a.missing_points))
     return "\n".join(parts)
-
-
-def _as_dict(s: Session) -> dict[str, object]:
-    return {f: getattr(s, f) for f in s.__dataclass_fields__}

@@ -6,12 +6,9 @@ import asyncio
 import logging
 
 from bot.core import Core
-from bot.outbox import ChannelUnavailable, Outbox, Poster
+from bot.outbox import Outbox
 
 log = logging.getLogger(__name__)
-
-__all__ = ["ChannelUnavailable", "Outbox", "Poster", "tick", "tick_forever"]
-
 
 async def tick(core: Core, outbox: Outbox | None = None) -> None:
     """One pass: close rounds whose time is up, deliver their reveals, refresh counts."""
