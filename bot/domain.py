@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from bot.text import clean
 
@@ -59,11 +60,33 @@ class KeyPoint:
     terms: tuple[str, ...]
 
 
+NO_VALUE: Any = object()
+
+
+@dataclass(frozen=True, slots=True)
+class TestCase:
+    """One check of a code answer. `run` (Python, in the sandbox) observes something; the bot
+    compares the observation with `expect` (plain data), `raises` (an exception type name) and
+    `prints` here, so what counts as right never reaches the answer's process."""
+
+    name: str
+    run: str
+    expect: Any = NO_VALUE
+    raises: str = ""
+    prints: str | None = None
+
+    @property
+    def has_expect(self) -> bool:
+        return self.expect is not NO_VALUE
+
+
 @dataclass(frozen=True, slots=True)
 class CodeSpec:
     signature: str
     solution: str
-    tests: str
+    cases: tuple[TestCase, ...]
+    setup: str = ""  # run after the answer, before each case (imports, helpers)
+    wrong: tuple[str, ...] = ()  # plausible wrong solutions the cases must reject
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from bot.domain import Choice, CodeSpec, KeyPoint, Kind, Question, UserError
+from bot.domain import NO_VALUE, Choice, CodeSpec, KeyPoint, Kind, Question, TestCase, UserError
 from bot.text import clip
 
 QUESTIONS_DIR = Path(__file__).resolve().parent.parent / "questions"
@@ -47,10 +47,29 @@ class KeyPointIn(_Strict):
     terms: list[Text] = Field(min_length=1)
 
 
+class CaseIn(_Strict):
+    name: Text
+    run: Text
+    expect: Any = None
+    raises: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,79}$")] = ""
+    prints: str | None = None
+
+    @model_validator(mode="after")
+    def _checks_something(self) -> CaseIn:
+        has_expect = "expect" in self.model_fields_set
+        if not (has_expect or self.raises or self.prints is not None):
+            raise _field_error("expect", "a case needs expect, raises or prints")
+        if has_expect and self.raises:
+            raise _field_error("raises", "a case cannot both expect a value and raise")
+        return self
+
+
 class CodeIn(_Strict):
     signature: Text
     solution: Text
-    tests: Text
+    setup: str = ""
+    cases: list[CaseIn] = Field(min_length=1, max_length=40)
+    wrong: list[Text] = []
 
 
 class QuestionIn(_Strict):
@@ -95,7 +114,7 @@ class QuestionIn(_Strict):
                 raise _field_error("reference", "an open question needs a reference answer")
         elif k is Kind.CODE:
             if not self.code:
-                raise _field_error("code", "a code question needs signature, solution and tests")
+                raise _field_error("code", "a code question needs signature, solution and cases")
         for name in ("choices", "accepted", "key_points", "code"):
             if getattr(self, name) is not None and name not in _ALLOWED[k]:
                 raise _field_error(name, f"not used by a {k.value} question")
@@ -284,9 +303,15 @@ def _to_question(q: QuestionIn, pack: PackIn) -> Question:
         accepted=tuple(q.accepted or ()),
         reference=q.reference or "",
         key_points=tuple(KeyPoint(k.point, tuple(k.terms)) for k in q.key_points or ()),
-        code=CodeSpec(q.code.signature, q.code.solution, q.code.tests) if q.code else None,
+        code=_to_code(q.code) if q.code else None,
         pack=pack.id,
     )
+
+
+def _to_code(c: CodeIn) -> CodeSpec:
+    cases = tuple(TestCase(k.name, k.run, k.expect if "expect" in k.model_fields_set else
+                           NO_VALUE, k.raises, k.prints) for k in c.cases)
+    return CodeSpec(c.signature, c.solution, cases, c.setup, tuple(c.wrong))
 
 
 def load_sources(directory: Path = QUESTIONS_DIR) -> dict[str, dict[str, str]]:
