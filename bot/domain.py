@@ -81,6 +81,14 @@ class TestCase:
 
 
 @dataclass(frozen=True, slots=True)
+class Misconception:
+    """A wrong answer people commonly give, and why it is wrong."""
+
+    claim: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
 class CodeSpec:
     signature: str
     solution: str
@@ -105,6 +113,7 @@ class Question:
     key_points: tuple[KeyPoint, ...] = ()
     code: CodeSpec | None = None
     pack: str = ""
+    misconceptions: tuple[Misconception, ...] = ()
 
     @property
     def right_choice(self) -> int | None:

@@ -22,7 +22,17 @@ from pydantic import (
     model_validator,
 )
 
-from bot.domain import NO_VALUE, Choice, CodeSpec, KeyPoint, Kind, Question, TestCase, UserError
+from bot.domain import (
+    NO_VALUE,
+    Choice,
+    CodeSpec,
+    KeyPoint,
+    Kind,
+    Misconception,
+    Question,
+    TestCase,
+    UserError,
+)
 from bot.text import clip
 
 QUESTIONS_DIR = Path(__file__).resolve().parent.parent / "questions"
@@ -45,6 +55,11 @@ class ChoiceIn(_Strict):
 class KeyPointIn(_Strict):
     point: Text
     terms: list[Text] = Field(min_length=1)
+
+
+class MisconceptionIn(_Strict):
+    claim: Text
+    why: Text
 
 
 class CaseIn(_Strict):
@@ -85,6 +100,7 @@ class QuestionIn(_Strict):
     accepted: list[Text] | None = None
     reference: Text | None = None
     key_points: list[KeyPointIn] | None = None
+    misconceptions: list[MisconceptionIn] | None = None
     code: CodeIn | None = None
 
     @model_validator(mode="after")
@@ -115,7 +131,7 @@ class QuestionIn(_Strict):
         elif k is Kind.CODE:
             if not self.code:
                 raise _field_error("code", "a code question needs signature, solution and cases")
-        for name in ("choices", "accepted", "key_points", "code"):
+        for name in ("choices", "accepted", "key_points", "code", "misconceptions"):
             if getattr(self, name) is not None and name not in _ALLOWED[k]:
                 raise _field_error(name, f"not used by a {k.value} question")
         return self
@@ -124,7 +140,7 @@ class QuestionIn(_Strict):
 _ALLOWED: dict[Kind, set[str]] = {
     Kind.CHOICE: {"choices"},
     Kind.SHORT: {"accepted"},
-    Kind.OPEN: {"key_points"},
+    Kind.OPEN: {"key_points", "misconceptions"},
     Kind.CODE: {"code"},
 }
 
@@ -304,6 +320,7 @@ def _to_question(q: QuestionIn, pack: PackIn) -> Question:
         reference=q.reference or "",
         key_points=tuple(KeyPoint(k.point, tuple(k.terms)) for k in q.key_points or ()),
         code=_to_code(q.code) if q.code else None,
+        misconceptions=tuple(Misconception(m.claim, m.why) for m in q.misconceptions or ()),
         pack=pack.id,
     )
 
