@@ -64,7 +64,7 @@ NO_VALUE: Any = object()
 
 
 @dataclass(frozen=True, slots=True)
-class TestCase:
+class CodeCase:
     """One check of a code answer. `run` (Python, in the sandbox) observes something; the bot
     compares the observation with `expect` (plain data), `raises` (an exception type name) and
     `prints` here, so what counts as right never reaches the answer's process."""
@@ -92,7 +92,7 @@ class Misconception:
 class CodeSpec:
     signature: str
     solution: str
-    cases: tuple[TestCase, ...]
+    cases: tuple[CodeCase, ...]
     setup: str = ""  # run after the answer, before each case (imports, helpers)
     wrong: tuple[str, ...] = ()  # plausible wrong solutions the cases must reject
 

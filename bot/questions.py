@@ -30,7 +30,7 @@ from bot.domain import (
     Kind,
     Misconception,
     Question,
-    TestCase,
+    CodeCase,
     UserError,
 )
 from bot.text import clip
@@ -326,7 +326,7 @@ def _to_question(q: QuestionIn, pack: PackIn) -> Question:
 
 
 def _to_code(c: CodeIn) -> CodeSpec:
-    cases = tuple(TestCase(k.name, k.run, k.expect if "expect" in k.model_fields_set else
+    cases = tuple(CodeCase(k.name, k.run, k.expect if "expect" in k.model_fields_set else
                            NO_VALUE, k.raises, k.prints) for k in c.cases)
     return CodeSpec(c.signature, c.solution, cases, c.setup, tuple(c.wrong))
 

@@ -12,7 +12,7 @@ import logging
 import re
 from typing import Any
 
-from bot.domain import CodeSpec, Grade, Question, TestCase
+from bot.domain import CodeSpec, Grade, Question, CodeCase
 from bot.sandbox import Observation, Program, RunResult, Sandbox
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def shown(observed: Any) -> str:
     return text if len(text) <= _SHOW else text[: _SHOW - 1] + "…"
 
 
-def check(case: TestCase, obs: Observation | None, stopped: str) -> str:
+def check(case: CodeCase, obs: Observation | None, stopped: str) -> str:
     """'' when the observation meets the case; else why not, in words."""
     if obs is None:
         return f"not run: {stopped}" if stopped else "not run"

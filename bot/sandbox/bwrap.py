@@ -54,7 +54,7 @@ class Boundary:
         for dev in _DEVICES:
             cmd += ["--dev-bind", dev, dev]
         cmd += ["--size", str(disk_bytes), "--perms", "0700", "--tmpfs", WORKDIR,
-                "--chdir", WORKDIR]
+                "--remount-ro", "/", "--chdir", WORKDIR]
         if seccomp_fd is not None:
             cmd += ["--seccomp", str(seccomp_fd)]
         cmd += ["--", self.python, "-I", "-S", "-B", "-X", "utf8", "-c", program]
@@ -92,7 +92,9 @@ def find_python(configured: str | None = None) -> str | None:
 
 
 def find_bwrap(configured: str | None = None) -> str | None:
-    return configured if configured and os.access(configured, os.X_OK) else shutil.which("bwrap")
+    if configured:
+        return configured if os.access(configured, os.X_OK) else None
+    return shutil.which("bwrap")
 
 
 def knows_disable_userns(bwrap: str) -> bool:

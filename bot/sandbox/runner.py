@@ -125,7 +125,8 @@ class Sandbox:
         self._want = (bwrap, python, enabled)
         self._boundary: Boundary | None = None
         self._reason = ""
-        self._probed: asyncio.Future[None] | None = None
+        self._probed: asyncio.Future[None] | None = None  # while the probe runs
+        self._probe_done = False
         self._cache: OrderedDict[str, RunResult] = OrderedDict()
         self._inflight: dict[str, asyncio.Future[RunResult]] = {}
         self._seccomp = seccomp.program()
@@ -141,9 +142,12 @@ class Sandbox:
 
     async def probe(self) -> bool:
         """Find out (once) whether a confined run works here; logs one line when it does not."""
-        if self._probed is None:
+        if self._probe_done:
+            return self.available
+        if self._probed is None or self._probed.get_loop() is not asyncio.get_running_loop():
             self._probed = asyncio.ensure_future(self._probe())
         await asyncio.shield(self._probed)
+        self._probe_done = True
         return self.available
 
     async def _probe(self) -> None:
