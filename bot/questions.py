@@ -25,12 +25,12 @@ from pydantic import (
 from bot.domain import (
     NO_VALUE,
     Choice,
+    CodeCase,
     CodeSpec,
     KeyPoint,
     Kind,
     Misconception,
     Question,
-    CodeCase,
     UserError,
 )
 from bot.text import clip
@@ -319,13 +319,18 @@ def _to_question(q: QuestionIn, pack: PackIn) -> Question:
         accepted=tuple(q.accepted or ()),
         reference=q.reference or "",
         key_points=tuple(KeyPoint(k.point, tuple(k.terms)) for k in q.key_points or ()),
-        code=_to_code(q.code) if q.code else None,
+        code=to_code(q.code) if q.code else None,
         misconceptions=tuple(Misconception(m.claim, m.why) for m in q.misconceptions or ()),
         pack=pack.id,
     )
 
 
-def _to_code(c: CodeIn) -> CodeSpec:
+def load_yaml(text: str) -> object:
+    """YAML data read the way packs are (safe; yes/no stay text)."""
+    return yaml.load(text, Loader=_Loader)
+
+
+def to_code(c: CodeIn) -> CodeSpec:
     cases = tuple(CodeCase(k.name, k.run, k.expect if "expect" in k.model_fields_set else
                            NO_VALUE, k.raises, k.prints) for k in c.cases)
     return CodeSpec(c.signature, c.solution, cases, c.setup, tuple(c.wrong))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain import CodeSpec, Kind, Question, CodeCase
+from bot.domain import CodeCase, CodeSpec, Kind, Question
 from bot.sandbox import Sandbox, SandboxLimits
 
 RIGHT = '''

@@ -93,7 +93,7 @@ def test_rows_it_cannot_grade_are_kept_and_reported(app: typer.Typer, tmp_path: 
 
 
 def test_short_choice_and_code_rows(app: typer.Typer, tmp_path: Path) -> None:
-    tests = "def test_add():\n    assert add(2, 3) == 5\n"
+    tests = "- {name: adds two numbers, run: 'add(2, 3)', expect: 5}\n"
     src = write_csv(tmp_path / "in.csv", [
         {"question": "What lock?", "reference_answer": "GIL; global interpreter lock",
          "answer": "the Global Interpreter Lock", "kind": "short", "choices": "", "tests": ""},
@@ -108,7 +108,7 @@ def test_short_choice_and_code_rows(app: typer.Typer, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     rows = read_csv(out)
     assert [r["verdict"] for r in rows] == ["correct", "correct", "wrong"]
-    assert "✗ test_add: failed: assert add(2, 3) == 5" in rows[2]["feedback"]
+    assert "✗ adds two numbers: expected 5, got -1" in rows[2]["feedback"]
 
 
 def test_a_file_without_the_columns_is_refused(app: typer.Typer, tmp_path: Path) -> None:

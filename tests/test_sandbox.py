@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sqlite3
 import tempfile
 import uuid
@@ -31,6 +30,21 @@ def sandbox() -> Sandbox:
     if not asyncio.run(box.probe()):
         pytest.fail(f"no sandbox on this machine: {box.reason} (.ci/run installs bubblewrap)")
     return box
+
+
+@pytest.fixture
+def open_folder() -> Iterator[Path]:
+    """A world-writable folder on the host, as /tmp or /run often hold sockets in."""
+    folder = Path(tempfile.mkdtemp(dir="/tmp"))
+    folder.chmod(0o777)
+    yield folder
+    for f in folder.iterdir():
+        f.unlink()
+    folder.rmdir()
+
+
+def exists(path: Path) -> bool:
+    return path.exists()
 
 
 @pytest.fixture
@@ -227,8 +241,8 @@ async def test_nothing_written_inside_reaches_the_host(sandbox: Sandbox, bot_hom
     *outside, inside = result.observations
     assert all(o is not None and o.raised for o in outside), outside
     assert inside is not None and inside.value == 2
-    assert not Path(marker).exists()
-    assert home_plant.exists() == before
+    assert not await asyncio.to_thread(exists, Path(marker))
+    assert await asyncio.to_thread(exists, home_plant) == before
     assert sqlite3.connect(bot_home / "bot.db").execute("SELECT count(*) FROM totals"
                                                         ).fetchone() == (1,)
 
@@ -239,7 +253,8 @@ async def test_the_scratch_folder_is_private_to_each_run(sandbox: Sandbox) -> No
     assert again.observations[0] is not None and again.observations[0].value == []
 
 
-async def test_no_network_not_even_the_hosts_loopback_or_unix_sockets(sandbox: Sandbox) -> None:
+async def test_no_network_not_even_the_hosts_loopback_or_unix_sockets(
+        sandbox: Sandbox, open_folder: Path) -> None:
     connected: list[str] = []
 
     async def on_connect(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
@@ -248,9 +263,7 @@ async def test_no_network_not_even_the_hosts_loopback_or_unix_sockets(sandbox: S
 
     server = await asyncio.start_server(on_connect, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
-    folder = Path(tempfile.mkdtemp(dir="/tmp"))
-    folder.chmod(0o777)
-    unix_path = str(folder / "daemon.sock")
+    unix_path = str(open_folder / "daemon.sock")
     unix = await asyncio.start_unix_server(on_connect, unix_path)
     os.chmod(unix_path, 0o777)
     try:
@@ -263,8 +276,6 @@ async def test_no_network_not_even_the_hosts_loopback_or_unix_sockets(sandbox: S
     finally:
         server.close()
         unix.close()
-        Path(unix_path).unlink(missing_ok=True)
-        folder.rmdir()
     assert all(o is not None and o.raised for o in result.observations)
     assert connected == []
 

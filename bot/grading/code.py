@@ -12,7 +12,7 @@ import logging
 import re
 from typing import Any
 
-from bot.domain import CodeSpec, Grade, Question, CodeCase
+from bot.domain import CodeCase, CodeSpec, Grade, Question
 from bot.sandbox import Observation, Program, RunResult, Sandbox
 
 log = logging.getLogger(__name__)
