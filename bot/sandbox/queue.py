@@ -33,6 +33,8 @@ class FairQueue:
     _by_person: dict[tuple[str, str], int] = field(default_factory=dict)  # running + waiting
     _busy_people: set[tuple[str, str]] = field(default_factory=set)
     _teams: OrderedDict[str, deque[_Waiter]] = field(default_factory=OrderedDict)
+    _served: dict[str, int] = field(default_factory=dict)  # team -> when it was last served
+    _turns: int = 0
 
     @property
     def waiting(self) -> int:
@@ -83,23 +85,27 @@ class FairQueue:
         self._wake()
 
     def _wake(self) -> None:
-        """Hand free slots out: teams in turn, skipping people who already have a run going."""
+        """Hand free slots out: the team served longest ago first, skipping people who
+        already have a run going."""
         while self._running < self.slots:
-            picked = None
-            for team, q in self._teams.items():
-                for w in q:
-                    if (team, w.person) not in self._busy_people:
-                        picked = team, w
-                        break
-                if picked:
+            picked: tuple[str, _Waiter] | None = None
+            for team, q in sorted(self._teams.items(), key=lambda kv: self._served.get(kv[0], -1)):
+                w = next((w for w in q if (team, w.person) not in self._busy_people), None)
+                if w is not None:
+                    picked = team, w
                     break
             if picked is None:
                 return
             team, w = picked
-            q = self._teams.pop(team)
+            q = self._teams[team]
             q.remove(w)
-            if q:
-                self._teams[team] = q  # to the back: the team was just served
+            if not q:
+                del self._teams[team]
+            self._turns += 1
+            self._served[team] = self._turns
+            if len(self._served) > 10_000:  # forget long-idle teams
+                for old in sorted(self._served, key=self._served.__getitem__)[:5_000]:
+                    del self._served[old]
             self._running += 1
             self._busy_people.add((team, w.person))
             w.ready.set_result(None)
