@@ -63,7 +63,7 @@ class Boundary:
 
 def _package_dirs() -> list[str]:
     """Third-party package folders under /usr: the code gets the standard library only."""
-    found = set()
+    found: set[str] = set()
     for pattern in ("/usr/lib/python3*/site-packages", "/usr/lib/python3*/dist-packages",
                     "/usr/lib/python3/dist-packages", "/usr/local/lib/python3*/site-packages",
                     "/usr/local/lib/python3*/dist-packages"):
