@@ -57,6 +57,9 @@ class Banks:
         self._cache: dict[tuple[str, str], tuple[float, QuestionBank]] = {}
         # (platform, team, pack id) -> (digest of what is stored, its questions)
         self._parsed: dict[tuple[str, str, str], tuple[str, tuple[Question, ...]]] = {}
+        # YAML parsing is pure Python (up to about 2 s for a pack at the limits) and holds
+        # the GIL: one at a time, so imports from many teams cannot take every core
+        self._yaml_turn = asyncio.Lock()
 
     async def for_team(self, platform: str, team: str) -> QuestionBank:
         key = (platform, team)
@@ -84,7 +87,8 @@ class Banks:
             if p.parsed:
                 pack = await asyncio.to_thread(pack_from_json, p.parsed, p.pack_id)
             else:
-                pack = await asyncio.to_thread(parse_pack, p.source, p.pack_id)
+                async with self._yaml_turn:
+                    pack = await asyncio.to_thread(parse_pack, p.source, p.pack_id)
             questions = team_questions(pack)
         except PackError as e:  # validated on import; a later schema change skips it
             log.warning("team pack %r of %s/%s is skipped: %s", p.pack_id, platform, team,
@@ -101,7 +105,8 @@ class Banks:
         _require_admin(where)
         try:
             # off the event loop: a big pack takes seconds of pure-Python parsing
-            pack, parsed = await asyncio.to_thread(parse_pack_stored, text, filename)
+            async with self._yaml_turn:
+                pack, parsed = await asyncio.to_thread(parse_pack_stored, text, filename)
         except PackError as e:
             shown = e.errors[:10]
             more = f"\n…and {len(e.errors) - 10} more" if len(e.errors) > 10 else ""
