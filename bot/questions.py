@@ -325,8 +325,8 @@ def _count_nodes(text: str) -> int | None:
                 n += 1
                 if n > MAX_YAML_NODES:
                     return int(event.start_mark.line) + 1
-    except yaml.YAMLError:
-        return None
+    except Exception:  # a YAML error, UnicodeEncodeError on a lone surrogate, …: the
+        return None  # pure-Python parser that comes next names the problem
     return None
 
 
