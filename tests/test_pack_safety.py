@@ -33,7 +33,9 @@ from bot.questions import (
     PackError,
     QuestionBank,
     load_packs,
+    pack_from_json,
     parse_pack,
+    parse_pack_stored,
 )
 from bot.store.base import TeamPack
 from bot.text import display_name
@@ -285,6 +287,13 @@ async def test_a_pack_is_parsed_once_off_the_loop_and_stored_parsed(
         banks.forget("test", "t1")  # as when the 30 s cache runs out
         assert bank.get("team/team-deploy") is not None
     assert json_reads == ["team"]
+
+
+def test_the_stored_json_gives_back_the_same_questions() -> None:
+    for f in sorted(QUESTIONS_DIR.glob("*.yaml")):
+        if f.name != "sources.yaml":
+            pack, parsed = parse_pack_stored(f.read_text("utf-8"), f.name)
+            assert pack_from_json(parsed, f.name) == pack, f.name
 
 
 async def test_a_pack_stored_before_the_json_is_parsed_once(
