@@ -183,7 +183,7 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self._path: list[int | str] = []
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         # `index` is the key node for a mapping value, the position in a sequence, None for
         # a key (or the document): the path names the field in the error
         step = index.value if isinstance(index, yaml.ScalarNode) else index
@@ -193,8 +193,9 @@ class _Loader(yaml.SafeLoader):
         try:
             event = self.peek_event()
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-                raise _AliasRefused(event.start_mark.line + 1, list(self._path))
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+                mark = event.start_mark
+                raise _AliasRefused(mark.line + 1 if mark else 1, list(self._path))
+            return super().compose_node(parent, index)
         finally:
             if pushed:
                 self._path.pop()
@@ -324,7 +325,8 @@ def _count_nodes(text: str) -> int | None:
             if isinstance(event, yaml.NodeEvent):
                 n += 1
                 if n > MAX_YAML_NODES:
-                    return int(event.start_mark.line) + 1
+                    mark = event.start_mark
+                    return int(mark.line) + 1 if mark else 1
     except Exception:  # a YAML error, UnicodeEncodeError on a lone surrogate, …: the
         return None  # pure-Python parser that comes next names the problem
     return None
@@ -390,18 +392,18 @@ def _validate(data: Any, node: yaml.Node | None, source: str,
     try:
         pack_in = PackIn.model_validate(data)
     except ValidationError as e:
-        errors = []
+        schema_errors = []
         for err in e.errors():
-            loc = list(err["loc"])
+            eloc: list[int | str] = list(err["loc"])
             msg = err["msg"]
             ctx_err = (err.get("ctx") or {}).get("error")
             if isinstance(ctx_err, _FieldError):
-                loc.append(ctx_err.field)
+                eloc.append(ctx_err.field)
                 msg = str(ctx_err)
             elif msg.startswith("Value error, "):
                 msg = msg.removeprefix("Value error, ")
-            errors.append(f"{source}:{_line_of(node, loc)}: {_loc_text(loc)}: {msg}")
-        return _raise(errors)
+            schema_errors.append(f"{source}:{_line_of(node, eloc)}: {_loc_text(eloc)}: {msg}")
+        return _raise(schema_errors)
 
     errors: list[str] = []
     seen: dict[str, int] = {}

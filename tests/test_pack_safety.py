@@ -278,8 +278,12 @@ async def test_a_pack_is_parsed_once_off_the_loop_and_stored_parsed(
     monkeypatch.setattr(yaml, "compose", no_yaml)
     json_reads: list[str] = []
     real_json = packs.pack_from_json
-    monkeypatch.setattr(packs, "pack_from_json",
-                        lambda text, source: json_reads.append(source) or real_json(text, source))
+
+    def counted(text: str, source: str) -> Any:
+        json_reads.append(source)
+        return real_json(text, source)
+
+    monkeypatch.setattr(packs, "pack_from_json", counted)
     # a restart: a new Banks on the same database reads the JSON, once
     banks = Banks(core.banks.base, core.store, FakeClock())
     for _ in range(3):
@@ -301,8 +305,12 @@ async def test_a_pack_stored_before_the_json_is_parsed_once(
     await core.store.add_team_pack("test", "t1", TeamPack("team", pack_text([CHOICE]), "boss", 1))
     parses: list[str] = []
     real = packs.parse_pack
-    monkeypatch.setattr(packs, "parse_pack",
-                        lambda text, source: parses.append(source) or real(text, source))
+
+    def counted(text: str, source: str) -> Any:
+        parses.append(source)
+        return real(text, source)
+
+    monkeypatch.setattr(packs, "parse_pack", counted)
     for _ in range(3):
         bank = await core.banks.for_team("test", "t1")
         core.banks.forget("test", "t1")
