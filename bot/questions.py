@@ -165,13 +165,20 @@ class PackError(Exception):
 # --- YAML: safe, with line numbers, and `yes`/`no` left as text ---------------------
 
 
-class _AliasRefused(yaml.YAMLError):
-    """An anchor (`&name`) or alias (`*name`): refused, so no pack can repeat a subtree."""
+_ALIASES_REFUSED = ("aliases and anchors (&name, *name) are not allowed in packs; write the "
+                    "value out")
+_TOO_MANY_NODES = f"too many YAML values: at most {MAX_YAML_NODES:,}"
 
-    def __init__(self, line: int, loc: list[int | str]) -> None:
-        super().__init__(f"line {line}: aliases and anchors are not allowed in packs")
+
+class _Refused(yaml.YAMLError):
+    """What the loader refuses while composing: an anchor (`&name`) or alias (`*name`), so
+    no pack can repeat a subtree, or one value too many."""
+
+    def __init__(self, line: int, loc: list[int | str], message: str) -> None:
+        super().__init__(f"line {line}: {message}")
         self.line = line
         self.loc = loc
+        self.message = message
 
 
 class _Loader(yaml.SafeLoader):
@@ -182,6 +189,7 @@ class _Loader(yaml.SafeLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._path: list[int | str] = []
+        self._nodes = 0
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         # `index` is the key node for a mapping value, the position in a sequence, None for
@@ -192,9 +200,12 @@ class _Loader(yaml.SafeLoader):
             self._path.append(step)
         try:
             event = self.peek_event()
+            line = event.start_mark.line + 1 if event.start_mark else 1
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-                mark = event.start_mark
-                raise _AliasRefused(mark.line + 1 if mark else 1, list(self._path))
+                raise _Refused(line, list(self._path), _ALIASES_REFUSED)
+            self._nodes += 1  # also counted before, by libyaml when it is there (faster)
+            if self._nodes > MAX_YAML_NODES:
+                raise _Refused(line, [], _TOO_MANY_NODES)
             return super().compose_node(parent, index)
         finally:
             if pushed:
@@ -289,16 +300,14 @@ def _read_yaml(text: str, source: str) -> tuple[Any, yaml.Node | None]:
         raise PackError([f"{source}:1: (pack): larger than {MAX_PACK_BYTES:,} bytes"])
     counted = _count_nodes(text)
     if counted is not None:
-        raise PackError([f"{source}:{counted}: (pack): too many YAML values: at most "
-                         f"{MAX_YAML_NODES:,}"])
+        raise PackError([f"{source}:{counted}: (pack): {_TOO_MANY_NODES}"])
     loader: _Loader | None = None
     try:
         loader = _Loader(text)  # the reader refuses unprintable characters here
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
-    except _AliasRefused as e:
-        return _raise([f"{source}:{e.line}: {_loc_text(e.loc)}: aliases and anchors "
-                       "(&name, *name) are not allowed in packs; write the value out"])
+    except _Refused as e:
+        return _raise([f"{source}:{e.line}: {_loc_text(e.loc)}: {e.message}"])
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         line = mark.line + 1 if mark is not None else 1

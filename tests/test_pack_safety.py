@@ -218,17 +218,26 @@ async def test_a_pack_over_a_limit_is_refused_with_the_limit(core: Core, text: s
     assert f": {field}: {message}" in shown.splitlines()[1]
 
 
+MANY = ("id: x\ntitle: t\ntopic: x\nversion: 1\nquestions: [\n"
+        + ",\n".join(["0"] * ((MAX_PACK_BYTES - 100) // 3)) + "]\n")
+# the line named is the one where the count went over the limit
+TOO_MANY = f"many.yaml:{MAX_YAML_NODES - 5}: (pack): too many YAML values: at most 30,000"
+
+
 async def test_a_file_of_many_tiny_values_is_refused_before_the_slow_parser(
         core: Core) -> None:
     """Without aliases, 500 KB of `[0,0,0,…]` is 250,000 values: 20 s and more of PyYAML."""
-    many = ("id: x\ntitle: t\ntopic: x\nversion: 1\nquestions: [\n"
-            + ",\n".join(["0"] * ((MAX_PACK_BYTES - 100) // 3)) + "]\n")
     started = time.perf_counter()
-    shown = await refused(core, many, "many.yaml")
-    assert time.perf_counter() - started < 5.0  # about 0.1 s; minutes' margin for CI
-    # the line named is the one where the count went over the limit
-    assert shown.splitlines()[1] == (f"many.yaml:{MAX_YAML_NODES - 5}: (pack): too many YAML "
-                                     f"values: at most {MAX_YAML_NODES:,}")
+    shown = await refused(core, MANY, "many.yaml")
+    assert time.perf_counter() - started < 5.0  # about 0.1 s; a wide margin for CI
+    assert MAX_YAML_NODES == 30_000 and shown.splitlines()[1] == TOO_MANY
+
+
+def test_without_libyaml_the_value_limit_still_holds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    with pytest.raises(PackError) as e:
+        parse_pack(MANY, "many.yaml")
+    assert e.value.errors == [TOO_MANY]  # the same refusal, from the composer (about 1 s)
 
 
 def test_every_shipped_pack_fits_the_limits_with_room_to_spare() -> None:
@@ -236,7 +245,9 @@ def test_every_shipped_pack_fits_the_limits_with_room_to_spare() -> None:
         if f.name == "sources.yaml":
             continue
         assert f.stat().st_size * 4 < MAX_PACK_BYTES, f.name
-        values = sum(isinstance(e, yaml.NodeEvent) for e in yaml.parse(f.read_text("utf-8")))
+        fast = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        values = sum(isinstance(e, yaml.NodeEvent)
+                     for e in yaml.parse(f.read_text("utf-8"), Loader=fast))
         assert values * 4 < MAX_YAML_NODES, f.name
     for p in load_packs([QUESTIONS_DIR]):
         assert len(p.questions) * 4 < MAX_QUESTIONS, p.id
