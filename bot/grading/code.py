@@ -178,14 +178,15 @@ async def problems(question: Question, sandbox: Sandbox | None = None) -> list[s
         return []
     box = sandbox or default_sandbox()
     found: list[str] = []
-    run = await box.run(program_for(spec, spec.solution))
+    who = ("validate", question.id)  # its own turn: checks of many questions run side by side
+    run = await box.run(program_for(spec, spec.solution), who=who)
     failing = [f"{name}: {why}" for name, why in results(spec, run) if why]
     if failing:
         found.append("the reference solution fails: " + "; ".join(failing))
     others = [("a do-nothing stub", stub_for(spec.signature))]
     others += [(f"wrong solution {i}", w) for i, w in enumerate(spec.wrong, 1)]
     for label, code in others:
-        run = await box.run(program_for(spec, code))
+        run = await box.run(program_for(spec, code), who=who)
         if all(not why for _, why in results(spec, run)):
             found.append(f"{label} passes every case")
     return found
