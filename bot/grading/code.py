@@ -45,9 +45,12 @@ def plain(v: Any) -> Any:
     if isinstance(v, int):
         return v if abs(v) < 2**53 else {"__int__": str(v)}
     if isinstance(v, float):
-        return v
+        return v if v == v and v not in (float("inf"), float("-inf")) else {"__float__": repr(v)}
     if isinstance(v, list | tuple):
         return [plain(x) for x in v]
+    if isinstance(v, dict) and set(v) == {"__object__", "repr"} and all(
+            isinstance(x, str) for x in v.values()):
+        return dict(v)  # an object written as the sandbox reports it: {__object__: T, repr: ...}
     if isinstance(v, dict):
         pairs = [[plain(k), plain(x)] for k, x in v.items()]
         return {"__dict__": sorted(pairs, key=lambda p: json.dumps(p[0], sort_keys=True))}
@@ -162,11 +165,15 @@ async def grade_code(question: Question, answer: str, sandbox: Sandbox | None = 
 
 
 def stub_for(signature: str) -> str:
-    """A do-nothing answer with the question's signature (returns None, or yields nothing)."""
-    head = signature.strip()
-    lines = [head if head.endswith(":") else head + ":", "    return None"]
-    if head.startswith("class "):
-        lines = [head if head.endswith(":") else head + ":", "    pass"]
+    """A do-nothing answer with the question's signature: each `def` returns None and each
+    `class` is empty (a signature may list several, one a line)."""
+    lines = []
+    for head in (line.strip() for line in signature.strip().splitlines()):
+        if not head:
+            continue
+        code = head.split("  #", 1)[0].rstrip()
+        lines.append(head if code.endswith(":") else code + ":")
+        lines.append("    pass" if head.startswith("class ") else "    return None")
     return "\n".join(lines) + "\n"
 
 
