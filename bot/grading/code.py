@@ -174,7 +174,8 @@ def stub_for(signature: str) -> str:
         code = head.split("  #", 1)[0].rstrip()
         lines.append(head if code.endswith(":") else code + ":")
         lines.append("    pass" if head.startswith("class ") else "    return None")
-    return "\n".join(lines) + "\n"
+    # annotations stay unevaluated, so names the signature uses (sqlite3, Callable) need no import
+    return "from __future__ import annotations\n\n" + "\n".join(lines) + "\n"
 
 
 async def problems(question: Question, sandbox: Sandbox | None = None) -> list[str]:
