@@ -45,9 +45,12 @@ def plain(v: Any) -> Any:
     if isinstance(v, int):
         return v if abs(v) < 2**53 else {"__int__": str(v)}
     if isinstance(v, float):
-        return v
+        return v if v == v and v not in (float("inf"), float("-inf")) else {"__float__": repr(v)}
     if isinstance(v, list | tuple):
         return [plain(x) for x in v]
+    if isinstance(v, dict) and set(v) == {"__object__", "repr"} and all(
+            isinstance(x, str) for x in v.values()):
+        return dict(v)  # an object written as the sandbox reports it: {__object__: T, repr: ...}
     if isinstance(v, dict):
         pairs = [[plain(k), plain(x)] for k, x in v.items()]
         return {"__dict__": sorted(pairs, key=lambda p: json.dumps(p[0], sort_keys=True))}
@@ -162,12 +165,17 @@ async def grade_code(question: Question, answer: str, sandbox: Sandbox | None = 
 
 
 def stub_for(signature: str) -> str:
-    """A do-nothing answer with the question's signature (returns None, or yields nothing)."""
-    head = signature.strip()
-    lines = [head if head.endswith(":") else head + ":", "    return None"]
-    if head.startswith("class "):
-        lines = [head if head.endswith(":") else head + ":", "    pass"]
-    return "\n".join(lines) + "\n"
+    """A do-nothing answer with the question's signature: each `def` returns None and each
+    `class` is empty (a signature may list several, one a line)."""
+    lines = []
+    for head in (line.strip() for line in signature.strip().splitlines()):
+        if not head:
+            continue
+        code = head.split("  #", 1)[0].rstrip()
+        lines.append(head if code.endswith(":") else code + ":")
+        lines.append("    pass" if head.startswith("class ") else "    return None")
+    # annotations stay unevaluated, so names the signature uses (sqlite3, Callable) need no import
+    return "from __future__ import annotations\n\n" + "\n".join(lines) + "\n"
 
 
 async def problems(question: Question, sandbox: Sandbox | None = None) -> list[str]:
@@ -177,8 +185,10 @@ async def problems(question: Question, sandbox: Sandbox | None = None) -> list[s
     if spec is None:
         return []
     box = sandbox or default_sandbox()
+    # one "person" per question: checking many questions at once (questions validate gathers
+    # them) must not count as one person's runs, whose waiting limit would refuse the fourth
+    who = ("questions validate", question.id)
     found: list[str] = []
-    who = ("validate", question.id)  # its own turn: checks of many questions run side by side
     run = await box.run(program_for(spec, spec.solution), who=who)
     failing = [f"{name}: {why}" for name, why in results(spec, run) if why]
     if failing:

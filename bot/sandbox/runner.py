@@ -221,13 +221,44 @@ class Sandbox:
         ids: dict[str, Any] = {}
         if boundary.drop_to is not None:
             ids = {"user": boundary.drop_to, "group": boundary.drop_to, "extra_groups": []}
+        starting = asyncio.ensure_future(asyncio.create_subprocess_exec(
+            *cmd, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE, env={}, cwd="/", start_new_session=True, **ids))
         try:
-            proc = await asyncio.create_subprocess_exec(
-                *cmd, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE, env={}, cwd="/", start_new_session=True, **ids)
+            # Shielded: cancelling asyncio while it connects the pipes makes it wait for the
+            # process forever (its clean-up awaits pipes that never connected), and this run
+            # would keep its queue slot. A cancelled start finishes, then is killed.
+            proc = await asyncio.shield(starting)
         except OSError as e:
             return RunResult(stopped=f"the sandbox could not start ({e.strerror})")
+        except asyncio.CancelledError:
+            starting.add_done_callback(_kill_started)
+            raise
         return await _supervise(proc, payload.encode(), limits, len(program.runs))
+
+
+def _kill_started(starting: asyncio.Future[asyncio.subprocess.Process]) -> None:
+    """A run whose start was cancelled: kill it once started and close its pipes (the child
+    watcher reaps it)."""
+    if starting.cancelled() or starting.exception() is not None:
+        return
+    proc = starting.result()
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    task = asyncio.ensure_future(_reap(proc))
+    _reaping.add(task)
+    task.add_done_callback(_reaping.discard)
+
+
+_reaping: set[asyncio.Future[None]] = set()
+
+
+async def _reap(proc: asyncio.subprocess.Process) -> None:
+    with contextlib.suppress(BaseException):
+        await asyncio.wait_for(proc.wait(), timeout=GRACE_SECONDS)
+    transport = getattr(proc, "_transport", None)
+    if transport is not None:
+        transport.close()
 
 
 def _limits_json(limits: SandboxLimits) -> dict[str, int]:
