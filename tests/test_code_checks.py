@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain import NO_VALUE, TestCase
+from bot.domain import NO_VALUE, CodeCase
 from bot.grading.code import check, plain, stub_for
 from bot.sandbox import Observation
 
 
-def case(expect: object = NO_VALUE, raises: str = "") -> TestCase:
-    return TestCase("a case", "x", expect, raises)
+def case(expect: object = NO_VALUE, raises: str = "") -> CodeCase:
+    return CodeCase("a case", "x", expect, raises)
 
 
 def test_an_object_is_expected_in_the_form_the_sandbox_reports_it() -> None:
