@@ -34,6 +34,7 @@ from bot.domain import (
     Question,
     UserError,
 )
+from bot.sandbox.plain import plain
 from bot.text import clip
 
 QUESTIONS_DIR = Path(__file__).resolve().parent.parent / "questions"
@@ -92,6 +93,11 @@ class CaseIn(_Strict):
             raise _field_error("expect", "a case needs expect, raises or prints")
         if has_expect and self.raises:
             raise _field_error("raises", "a case cannot both expect a value and raise")
+        if has_expect:  # kept encoded: JSON (a team pack's stored form) keeps dict keys' types
+            try:
+                object.__setattr__(self, "expect", plain(self.expect))
+            except TypeError as e:
+                raise _field_error("expect", str(e)) from None
         return self
 
 
@@ -314,7 +320,7 @@ def parse_pack_stored(text: str, source: str) -> tuple[Pack, str]:
     """A team pack's YAML validated, and the validated pack as JSON: stored beside the YAML,
     it is what `pack_from_json` reads back, so YAML is parsed once, at import."""
     pack, pack_in = _validate(*_read_yaml(text, source), source, None)
-    return pack, pack_in.model_dump_json(exclude_defaults=True)
+    return pack, pack_in.model_dump_json(exclude_unset=True)  # keeps an explicit `expect: null`
 
 
 def pack_from_json(text: str, source: str) -> Pack:

@@ -13,7 +13,8 @@ runner = CliRunner()
 def test_validate_the_shipped_bank() -> None:
     res = runner.invoke(app, ["questions", "validate"])
     assert res.exit_code == 0, res.output
-    assert "OK: 10 pack(s)" in res.output
+    assert "OK: 19 pack(s)" in res.output
+    assert "code question(s) checked in the sandbox" in res.output
 
 
 def test_validate_a_broken_pack_exits_1_with_the_errors(tmp_path: Path) -> None:

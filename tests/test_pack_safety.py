@@ -259,7 +259,8 @@ def test_every_shipped_pack_fits_the_limits_with_room_to_spare() -> None:
             texts = [q.prompt, q.explanation, q.reference, *q.accepted,
                      *(c.text for c in q.choices)]
             if q.code:
-                texts += [q.code.signature, q.code.solution, q.code.tests]
+                texts += [q.code.signature, q.code.solution, q.code.setup,
+                          *(c.run for c in q.code.cases)]
             assert max(map(len, texts)) * 2 < MAX_TEXT_CHARS, q.id
 
 

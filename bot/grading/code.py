@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.domain import CodeCase, CodeSpec, Grade, Question
 from bot.sandbox import Observation, Program, RunResult, Sandbox
+from bot.sandbox.plain import plain
 
 log = logging.getLogger(__name__)
 
@@ -36,27 +37,6 @@ def strip_fences(answer: str) -> str:
     """The code inside a Markdown fence, as chat users often paste it."""
     m = _FENCE.match(answer or "")
     return m.group(1) if m else (answer or "")
-
-
-def plain(v: Any) -> Any:
-    """Expected data in the form the sandbox reports observations (see sandbox/inside.py)."""
-    if v is None or isinstance(v, bool | str):
-        return v
-    if isinstance(v, int):
-        return v if abs(v) < 2**53 else {"__int__": str(v)}
-    if isinstance(v, float):
-        return v if v == v and v not in (float("inf"), float("-inf")) else {"__float__": repr(v)}
-    if isinstance(v, list | tuple):
-        return [plain(x) for x in v]
-    if isinstance(v, dict) and set(v) == {"__object__", "repr"} and all(
-            isinstance(x, str) for x in v.values()):
-        return dict(v)  # an object written as the sandbox reports it: {__object__: T, repr: ...}
-    if isinstance(v, dict):
-        pairs = [[plain(k), plain(x)] for k, x in v.items()]
-        return {"__dict__": sorted(pairs, key=lambda p: json.dumps(p[0], sort_keys=True))}
-    if isinstance(v, set | frozenset):
-        return {"__set__": sorted((plain(x) for x in v), key=lambda x: json.dumps(x))}
-    raise TypeError(f"not plain data: {type(v).__name__}")
 
 
 def _same(expected: Any, observed: Any) -> bool:
