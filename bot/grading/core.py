@@ -1,8 +1,8 @@
 """The one entry point: `await grade(question, answer) -> Grade`, and `grade_many` for batches.
 
 Choice and short answers are graded at once, in the event loop. Open answers are graded
-locally (key points, in microseconds), blended with semantic similarity when the `semantic`
-extra is installed (in a worker thread), and with an LLM judge when one is configured. Code
+locally (key points, in microseconds), blended with semantic similarity from the shipped
+static model (in a worker thread), and with an LLM judge when one is configured. Code
 answers run in the sandbox.
 """
 
@@ -36,17 +36,17 @@ JUDGE_CONCURRENCY = 4
 class GradingOptions:
     """How open and code answers are graded.
 
-    `semantic`: True to blend in semantic similarity, False for lexical only, None to use it
-    when the extra is installed. `judge`: an LLM endpoint, or None. `embedder` replaces the
-    shared model (tests, benchmarks).
+    `semantic`: True or None to blend in semantic similarity (the shipped static model, or the
+    PyTorch one when selected), False for lexical only. `judge`: an LLM endpoint, or None.
+    `embedder` replaces the shared model (tests, benchmarks).
     """
 
     semantic: bool | None = None
     judge: JudgeConfig | None = None
     sandbox: SandboxLimits = field(default_factory=SandboxLimits)
-    embedder: sem.Embedder | None = None
+    embedder: sem.SimilarityModel | None = None
 
-    def pick_embedder(self) -> sem.Embedder | None:
+    def pick_embedder(self) -> sem.SimilarityModel | None:
         if self.semantic is False:
             return None
         return self.embedder or sem.default_embedder()
