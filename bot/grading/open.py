@@ -12,9 +12,11 @@ import re
 from dataclasses import dataclass
 
 from bot.domain import Grade, Question
+from bot.grading.combiner import combined_score
 from bot.grading.keypoints import (
     AnswerIndex,
     PointResult,
+    Rubric,
     match_points,
     reference_recall,
     rubric_for,
@@ -45,6 +47,8 @@ class Analysis:
     notes: tuple[str, ...]
     empty: bool
     short: bool = False  # the cap is for length: said only when it lowered the score
+    derived: bool = False  # reference only (no key points): the fitted combiner scores it
+    answer: str = ""
 
     @property
     def contradicted(self) -> tuple[str, ...]:
@@ -80,6 +84,8 @@ def analyse(question: Question, answer: str) -> Analysis:
         return Analysis((), 0.0, 0.0, ("There is no answer to grade.",) if not idx.tokens
                         else ("The answer says nothing about the topic.",), True)
     results = tuple(match_points(rubric, idx))
+    if rubric.derived:
+        return _analyse_derived(rubric, answer, results, content)
     coverage = sum(r.strength for r in results) / len(results) if results else 0.0
     recall = clamp(reference_recall(rubric, idx) / RECALL_FULL)
     lexical = (POINTS_WEIGHT * coverage + (1 - POINTS_WEIGHT) * recall) ** LEXICAL_CURVE
@@ -109,23 +115,48 @@ def analyse(question: Question, answer: str) -> Analysis:
     return Analysis(results, lexical, cap, tuple(notes), False, short)
 
 
+def _analyse_derived(rubric: Rubric, answer: str, results: tuple[PointResult, ...],
+                     content: set[str]) -> Analysis:
+    """Reference only: the combiner weighs overlap, echo, length and contradiction itself
+    (fitted on real students' answers, where short correct answers are common), so only the
+    guards against gaming cap it here: the question repeated with nothing new, or a keyword
+    list."""
+    coverage = sum(r.strength for r in results) / len(results) if results else 0.0
+    recall = clamp(reference_recall(rubric, AnswerIndex(answer)) / RECALL_FULL)
+    lexical = (POINTS_WEIGHT * coverage + (1 - POINTS_WEIGHT) * recall) ** LEXICAL_CURVE
+    notes: list[str] = []
+    cap = 1.0
+    if not content - rubric.prompt_stems:
+        cap = ECHO_CAP
+        notes.append("The answer only repeats the question; say what you know about it.")
+    elif _is_keyword_list(answer):
+        cap = STUFFING_CAP
+        notes.append("This reads like a list of keywords: explain what each one means and "
+                     "how they fit together.")
+    return Analysis(results, lexical, cap, tuple(notes), False, derived=True, answer=answer)
+
+
 def semantic_score(similarity: float) -> float:
     """Cosine similarity to the reference answer, mapped to 0..1."""
     return clamp((similarity - SEMANTIC_FLOOR) / (SEMANTIC_FULL - SEMANTIC_FLOOR))
 
 
 def combine(a: Analysis, similarity: float | None = None, judged: float | None = None,
-            judge_weight: float = 0.0) -> tuple[float, bool]:
+            judge_weight: float = 0.0, question: Question | None = None) -> tuple[float, bool]:
     """(score, whether the cap lowered it): lexical, blended with semantic and judge when
-    given, then penalties and caps."""
+    given, then penalties and caps. Reference-only questions are scored by the combiner."""
     if a.empty:
         return 0.0, False
-    score = a.lexical
-    if similarity is not None:
-        score = (1 - SEMANTIC_WEIGHT) * score + SEMANTIC_WEIGHT * semantic_score(similarity)
+    if a.derived and question is not None:
+        score = combined_score(question.prompt, question.reference, a.answer, a.lexical,
+                               similarity)
+    else:
+        score = a.lexical
+        if similarity is not None:
+            score = (1 - SEMANTIC_WEIGHT) * score + SEMANTIC_WEIGHT * semantic_score(similarity)
+        score -= CONTRADICTION_PENALTY * len(a.contradicted)
     if judged is not None:
         score = (1 - judge_weight) * score + judge_weight * judged
-    score -= CONTRADICTION_PENALTY * len(a.contradicted)
     return round(clamp(min(score, a.cap)), 3), score > a.cap
 
 
@@ -153,7 +184,7 @@ def feedback(question: Question, a: Analysis, score: float, extra: str = "",
 
 def finish(question: Question, a: Analysis, similarity: float | None = None,
            judged: float | None = None, judge_weight: float = 0.0, extra: str = "") -> Grade:
-    score, capped = combine(a, similarity, judged, judge_weight)
+    score, capped = combine(a, similarity, judged, judge_weight, question)
     return Grade(score, verdict_for(score), feedback(question, a, score, extra, capped),
                  right=a.right, missing=a.missing)
 
