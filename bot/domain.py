@@ -60,6 +60,14 @@ class KeyPoint:
 
 
 @dataclass(frozen=True, slots=True)
+class Misconception:
+    """A usual wrong answer, as a candidate would say it, and why it is wrong."""
+
+    claim: str
+    why: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class CodeSpec:
     signature: str
     solution: str
@@ -82,6 +90,7 @@ class Question:
     key_points: tuple[KeyPoint, ...] = ()
     code: CodeSpec | None = None
     pack: str = ""
+    misconceptions: tuple[Misconception, ...] = ()
 
     @property
     def right_choice(self) -> int | None:

@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from bot.domain import Choice, CodeSpec, KeyPoint, Kind, Question, UserError
+from bot.domain import Choice, CodeSpec, KeyPoint, Kind, Misconception, Question, UserError
 from bot.text import clip
 
 QUESTIONS_DIR = Path(__file__).resolve().parent.parent / "questions"
@@ -47,6 +47,11 @@ class KeyPointIn(_Strict):
     terms: list[Text] = Field(min_length=1)
 
 
+class MisconceptionIn(_Strict):
+    claim: Text
+    why: Text
+
+
 class CodeIn(_Strict):
     signature: Text
     solution: Text
@@ -66,6 +71,7 @@ class QuestionIn(_Strict):
     accepted: list[Text] | None = None
     reference: Text | None = None
     key_points: list[KeyPointIn] | None = None
+    misconceptions: list[MisconceptionIn] | None = None
     code: CodeIn | None = None
 
     @model_validator(mode="after")
@@ -96,7 +102,7 @@ class QuestionIn(_Strict):
         elif k is Kind.CODE:
             if not self.code:
                 raise _field_error("code", "a code question needs signature, solution and tests")
-        for name in ("choices", "accepted", "key_points", "code"):
+        for name in ("choices", "accepted", "key_points", "misconceptions", "code"):
             if getattr(self, name) is not None and name not in _ALLOWED[k]:
                 raise _field_error(name, f"not used by a {k.value} question")
         return self
@@ -105,7 +111,7 @@ class QuestionIn(_Strict):
 _ALLOWED: dict[Kind, set[str]] = {
     Kind.CHOICE: {"choices"},
     Kind.SHORT: {"accepted"},
-    Kind.OPEN: {"key_points"},
+    Kind.OPEN: {"key_points", "misconceptions"},
     Kind.CODE: {"code"},
 }
 
@@ -286,6 +292,7 @@ def _to_question(q: QuestionIn, pack: PackIn) -> Question:
         key_points=tuple(KeyPoint(k.point, tuple(k.terms)) for k in q.key_points or ()),
         code=CodeSpec(q.code.signature, q.code.solution, q.code.tests) if q.code else None,
         pack=pack.id,
+        misconceptions=tuple(Misconception(m.claim, m.why) for m in q.misconceptions or ()),
     )
 
 

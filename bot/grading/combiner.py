@@ -44,8 +44,8 @@ for _pair in _OPPOSITES:
     OPPOSITES[_a] = OPPOSITES.get(_a, frozenset()) | {_b}
     OPPOSITES[_b] = OPPOSITES.get(_b, frozenset()) | {_a}
 
-LEXICAL_FEATURES = ("recall", "recall_own", "novel", "echo", "fuzzy", "lexical", "contradiction",
-                    "negation")
+LEXICAL_FEATURES = ("recall", "recall_own", "novel", "echo", "fuzzy", "lexical", "negated",
+                    "opposite", "negation")
 SEMANTIC_FEATURES = (*LEXICAL_FEATURES, "similarity")
 
 
@@ -53,30 +53,25 @@ def _content(toks: list[Token]) -> set[str]:
     return {t.stem for t in toks if t.word not in STOPWORDS and t.word not in NEGATIONS}
 
 
-def contradiction_share(reference: list[Token], answer: list[Token]) -> float:
-    """Share of the reference's words the answer states the other way round: negated where the
-    reference is not (or the reverse), or replaced by an opposite ("separated" -> "connected")."""
+def contradictions(reference: list[Token], answer: list[Token]) -> tuple[float, float]:
+    """(negated, opposite): shares of the reference's words that the answer negates where the
+    reference does not (or the reverse), and that it replaces by an opposite ("separated" ->
+    "connected")."""
     found: dict[str, list[bool]] = {}
     for i, t in enumerate(answer):
         found.setdefault(t.stem, []).append(is_negated(answer, i))
-    contra = agree = 0
+    negated = opposite = seen = 0
     for i, t in enumerate(reference):
         if t.word in STOPWORDS or t.word in NEGATIONS:
             continue
+        seen += 1
         neg = is_negated(reference, i)
         if t.stem in found:
-            if all(n != neg for n in found[t.stem]):
-                contra += 1
-            else:
-                agree += 1
-            continue
-        for other in OPPOSITES.get(t.stem, ()):
-            if other in found:
-                if any(n == neg for n in found[other]):
-                    contra += 1
-                else:
-                    agree += 1
-    return contra / (contra + agree + 1)
+            negated += all(n != neg for n in found[t.stem])
+        elif any(o in found and any(n == neg for n in found[o])
+                 for o in OPPOSITES.get(t.stem, ())):
+            opposite += 1
+    return negated / (seen + 1), opposite / (seen + 1)
 
 
 def features(prompt: str, reference: str, answer: str, lexical: float,
@@ -85,6 +80,7 @@ def features(prompt: str, reference: str, answer: str, lexical: float,
     rt, at, qt = tokens(reference), tokens(answer), tokens(prompt)
     ref, ans, q = _content(rt), _content(at), _content(qt)
     own = ref - q
+    negated, opposite = contradictions(rt, at)
     out = {
         "recall": len(ref & ans) / len(ref) if ref else 0.0,
         "recall_own": len(own & ans) / len(own) if own else (len(ref & ans) / len(ref)
@@ -93,7 +89,8 @@ def features(prompt: str, reference: str, answer: str, lexical: float,
         "echo": len(ans & q) / len(ans) if ans else 0.0,
         "fuzzy": fuzz.token_set_ratio(answer.casefold(), reference.casefold()) / 100,
         "lexical": lexical,
-        "contradiction": contradiction_share(rt, at),
+        "negated": negated,
+        "opposite": opposite,
         "negation": float(any(t.word in NEGATIONS for t in at))
         - float(any(t.word in NEGATIONS for t in rt)),
     }

@@ -9,7 +9,7 @@ answer; `bot.grading.core.grade_many` batches the semantic part across many answ
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.domain import Grade, Question
 from bot.grading.combiner import combined_score
@@ -21,8 +21,9 @@ from bot.grading.keypoints import (
     reference_recall,
     rubric_for,
 )
+from bot.grading.roles import states_claim, swapped
 from bot.grading.scoring import clamp, verdict_for
-from bot.grading.text import ARTICLES, GLUE, STOPWORDS, prepare
+from bot.grading.text import ARTICLES, GLUE, STOPWORDS, prepare, stem
 
 # Weights and caps: set by reasoning, then checked against bench/grading, where a small grid
 # fitted on half of the questions scored the same on the other half (see bench/grading/README).
@@ -34,6 +35,7 @@ SEMANTIC_FLOOR, SEMANTIC_FULL = 0.2, 0.8  # cosine similarity mapped linearly to
 CONTRADICTION_PENALTY = 0.15  # per key point the answer states the opposite of
 STUFFING_CAP = 0.3  # a bare list of keywords: at most a low partial
 ECHO_CAP = 0.1  # the question repeated back
+MISCONCEPTION_CAP = 0.2  # states a misconception of the rubric, or swaps the two things compared
 SHORT_CAPS = ((2, 0.25), (5, 0.6), (9, 0.85))  # fewer new content words than n -> at most cap
 
 
@@ -63,6 +65,42 @@ class Analysis:
         return tuple(r.text for r in self.results if r.strength < 0.5)
 
 
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+_EXPANSION_GLUE = frozenset(stem(w) for w in "stand stands short means abbreviation acronym "
+                            "for".split())
+
+
+def acronym_expansion(prompt: str, answer: str) -> frozenset[str]:
+    """Stems of the words in `answer` that spell out an acronym of the prompt ("Global
+    Interpreter Lock" for GIL), so that an answer made of them can be told from an answer."""
+    words = re.findall(r"[^\W\d_]+", answer)
+    found: set[str] = set()
+    for acro in sorted(set(_ACRONYM.findall(prompt))):
+        for i in range(len(words)):
+            n = _spells(acro, words, i)
+            if n > 1:
+                found.update(stem(w.casefold()) for w in words[i:i + n])
+                found.add(stem(acro.casefold()))
+                break
+    return frozenset(found)
+
+
+def _spells(acro: str, words: list[str], i: int) -> int:
+    """How many words from words[i] spell `acro` by their first one or two letters (REST:
+    REpresentational State Transfer), or -1."""
+    if not acro:
+        return 0
+    if i >= len(words) or words[i].upper() == acro:
+        return -1
+    w = words[i].upper()
+    for k in (1, 2):
+        if w.startswith(acro[:k]) and len(acro) >= k:
+            rest = _spells(acro[k:], words, i + 1)
+            if rest >= 0:
+                return 1 + rest
+    return -1
+
+
 def _is_keyword_list(text: str) -> bool:
     """A list of terms rather than sentences: hardly any of the words that join a sentence."""
     words = re.findall(r"[^\W\d_]+", re.sub(r"\bi/o\b", "io", prepare(text)))
@@ -76,7 +114,26 @@ def _is_keyword_list(text: str) -> bool:
 
 
 def analyse(question: Question, answer: str) -> Analysis:
-    """Key points, overlap and guards for one answer; pure and fast."""
+    """Key points, overlap and guards for one answer; pure and fast. An answer that states one
+    of the rubric's misconceptions, or swaps the two things the question compares, is held
+    down whatever else it gets right."""
+    a = _analyse(question, answer)
+    if a.empty:
+        return a
+    wrong = [m for m in question.misconceptions if states_claim(question.prompt, m.claim, answer)]
+    notes = [f"That is a common misconception: \u201c{m.claim}\u201d"
+             + (f" \u2014 {m.why}" if m.why else ".") for m in wrong]
+    if not wrong and question.reference and (pair := swapped(question.prompt,
+                                                            question.reference, answer)):
+        notes.append(f"You seem to have swapped {pair[0]} and {pair[1]}: what you say of one "
+                     "is true of the other.")
+    if not notes:
+        return a
+    return replace(a, cap=min(a.cap, MISCONCEPTION_CAP), notes=(*a.notes, *notes),
+                   short=False)
+
+
+def _analyse(question: Question, answer: str) -> Analysis:
     rubric = rubric_for(question)
     idx = AnswerIndex(answer)
     content = {t.stem for t in idx.tokens if t.word not in STOPWORDS}
@@ -85,7 +142,7 @@ def analyse(question: Question, answer: str) -> Analysis:
                         else ("The answer says nothing about the topic.",), True)
     results = tuple(match_points(rubric, idx))
     if rubric.derived:
-        return _analyse_derived(rubric, answer, results, content)
+        return _analyse_derived(rubric, question.prompt, answer, results, content)
     coverage = sum(r.strength for r in results) / len(results) if results else 0.0
     recall = clamp(reference_recall(rubric, idx) / RECALL_FULL)
     lexical = (POINTS_WEIGHT * coverage + (1 - POINTS_WEIGHT) * recall) ** LEXICAL_CURVE
@@ -94,7 +151,12 @@ def analyse(question: Question, answer: str) -> Analysis:
     cap = 1.0
     short = False
     novel = content - rubric.prompt_stems
-    if len(content & rubric.prompt_stems) >= 2 and len(novel) < max(2, 0.3 * len(content)):
+    expansion = acronym_expansion(question.prompt, answer)
+    if expansion and len(novel - expansion - _EXPANSION_GLUE) < 2:
+        cap = min(cap, ECHO_CAP)
+        notes.append("Spelling out the acronym is not an answer: say what it is and what it "
+                     "does.")
+    elif len(content & rubric.prompt_stems) >= 2 and len(novel) < max(2, 0.3 * len(content)):
         cap = min(cap, ECHO_CAP)
         notes.append("The answer mostly repeats the question; say what you know about it.")
     elif len(novel) < 2:
@@ -115,8 +177,8 @@ def analyse(question: Question, answer: str) -> Analysis:
     return Analysis(results, lexical, cap, tuple(notes), False, short)
 
 
-def _analyse_derived(rubric: Rubric, answer: str, results: tuple[PointResult, ...],
-                     content: set[str]) -> Analysis:
+def _analyse_derived(rubric: Rubric, rubric_prompt: str, answer: str,
+                     results: tuple[PointResult, ...], content: set[str]) -> Analysis:
     """Reference only: the combiner weighs overlap, echo, length and contradiction itself
     (fitted on real students' answers, where short correct answers are common), so only the
     guards against gaming cap it here: the question repeated with nothing new, or a keyword
@@ -126,7 +188,13 @@ def _analyse_derived(rubric: Rubric, answer: str, results: tuple[PointResult, ..
     lexical = (POINTS_WEIGHT * coverage + (1 - POINTS_WEIGHT) * recall) ** LEXICAL_CURVE
     notes: list[str] = []
     cap = 1.0
-    if not content - rubric.prompt_stems:
+    novel = content - rubric.prompt_stems
+    expansion = acronym_expansion(rubric_prompt, answer)
+    if expansion and len(novel - expansion - _EXPANSION_GLUE) < 2:
+        cap = ECHO_CAP
+        notes.append("Spelling out the acronym is not an answer: say what it is and what it "
+                     "does.")
+    elif not novel:
         cap = ECHO_CAP
         notes.append("The answer only repeats the question; say what you know about it.")
     elif _is_keyword_list(answer):
