@@ -21,7 +21,7 @@ from bot.grading.keypoints import (
     reference_recall,
     rubric_for,
 )
-from bot.grading.roles import states_claim, swapped
+from bot.grading.roles import mentions, states_claim, swapped
 from bot.grading.scoring import clamp, verdict_for
 from bot.grading.text import ARTICLES, GLUE, STOPWORDS, prepare, stem
 
@@ -63,6 +63,23 @@ class Analysis:
     @property
     def missing(self) -> tuple[str, ...]:
         return tuple(r.text for r in self.results if r.strength < 0.5)
+
+
+_TO_GRADER = re.compile(
+    r"\b(?:score|grade|mark|marks|points|rating|verdict)\s*[:=]\s*[\"']?\d"
+    r"|[\"']score[\"']\s*:"
+    r"|\bignore\b.{0,30}\b(?:rubric|instructions?|reference|previous|above|prompt|rules?)\b"
+    r"|\b(?:give|award|assign)\b.{0,30}\b(?:full|maximum|max|top|perfect)\s+"
+    r"(?:marks?|score|points|grade)\b"
+    r"|\bmark\s+(?:this|it|the answer|my answer)\s+(?:as\s+)?(?:correct|right|full)"
+    r"|\b(?:as|you are) the (?:grader|judge|evaluator)\b|(?:^|\n|>)\s*system\s*:|<<<|>>>",
+    re.IGNORECASE | re.DOTALL)
+
+
+def addresses_grader(answer: str) -> bool:
+    """Words meant for the grader rather than the interviewer: "SCORE: 1.0", "ignore the
+    rubric", "give it full marks", a fake JSON verdict or the judge's quoting markers."""
+    return bool(_TO_GRADER.search(answer))
 
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
@@ -120,17 +137,25 @@ def analyse(question: Question, answer: str) -> Analysis:
     a = _analyse(question, answer)
     if a.empty:
         return a
+    if addresses_grader(answer):
+        return replace(a, cap=0.0, short=False, notes=(
+            *a.notes, "The answer speaks to the grader; only what it says about the question "
+                      "counts, and here that is nothing to grade."))
     wrong = [m for m in question.misconceptions if states_claim(question.prompt, m.claim, answer)]
     notes = [f"That is a common misconception: \u201c{m.claim}\u201d"
              + (f" \u2014 {m.why}" if m.why else ".") for m in wrong]
-    if not wrong and question.reference and (pair := swapped(question.prompt,
-                                                            question.reference, answer)):
+    pair = swapped(question.prompt, question.reference, answer) if not wrong else None
+    if pair:
         notes.append(f"You seem to have swapped {pair[0]} and {pair[1]}: what you say of one "
                      "is true of the other.")
     if not notes:
         return a
-    return replace(a, cap=min(a.cap, MISCONCEPTION_CAP), notes=(*a.notes, *notes),
-                   short=False)
+    results = a.results
+    if not wrong and pair:  # what it says of either thing is not to its credit
+        results = tuple(replace(r, strength=0.0) if mentions(r.text, pair) else r
+                        for r in results)
+    return replace(a, results=results, cap=min(a.cap, MISCONCEPTION_CAP),
+                   notes=(*a.notes, *notes), short=False)
 
 
 def _analyse(question: Question, answer: str) -> Analysis:

@@ -84,6 +84,11 @@ def _stream(text: str, subs: tuple[str, str]) -> list[tuple[str, bool]]:
     return out
 
 
+def mentions(text: str, subs: tuple[str, str]) -> bool:
+    """Whether `text` (a key point) names either of the two things."""
+    return any(is_sub for _, is_sub in _stream(text, subs))
+
+
 def _bindings(text: str, subs: tuple[str, str]) -> dict[str, set[str]]:
     """Each word -> the subjects named last before it."""
     out: dict[str, set[str]] = {}
