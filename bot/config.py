@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -42,7 +43,8 @@ class Settings(BaseSettings):
     slack_port: int = 3000
     slack_admin_users: str = ""  # comma-separated user ids who may change settings
 
-    semantic_grading: bool = True  # blend in the semantic model when the extra is installed
+    semantic_grading: bool = True  # blend in the semantic model (the shipped static one)
+    semantic_model: Literal["static", "minilm-torch"] = "static"
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None
     llm_model: str | None = None
@@ -87,7 +89,8 @@ def grading_options(settings: Settings) -> GradingOptions:
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else ""
         judge = JudgeConfig(settings.llm_base_url, settings.llm_model or "gpt-4o-mini", key,
                             settings.llm_timeout)
-    return GradingOptions(semantic=None if settings.semantic_grading else False, judge=judge)
+    return GradingOptions(semantic=None if settings.semantic_grading else False, judge=judge,
+                          model=None if settings.semantic_model == "static" else "minilm-torch")
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -1,5 +1,5 @@
 """Semantic similarity from all-MiniLM-L6-v2 under PyTorch (the optional `semantic` extra,
-selected with INTERVIEW_BOT_SEMANTIC_MODEL=minilm-torch; the default static model is tested in
+selected with SEMANTIC_MODEL=minilm-torch; the default static model is tested in
 test_grading_static.py).
 
 Skipped, with the reason shown, when the extra is not installed: `make semantic` installs it
@@ -42,12 +42,12 @@ def embedder() -> sem.Embedder:
 
 
 def test_the_variable_selects_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    sem.default_embedder.cache_clear()
+    sem._shared.cache_clear()
     monkeypatch.setenv(sem.MODEL_ENV, "minilm-torch")
     try:
         assert isinstance(sem.default_embedder(), sem.Embedder)
     finally:
-        sem.default_embedder.cache_clear()
+        sem._shared.cache_clear()
 
 
 def test_the_model_ships_in_site_packages() -> None:

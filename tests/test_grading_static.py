@@ -61,12 +61,12 @@ def test_default_grading_never_imports_torch() -> None:
 
 
 def test_the_default_model_is_the_static_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    sem.default_embedder.cache_clear()
+    sem._shared.cache_clear()
     monkeypatch.delenv(sem.MODEL_ENV, raising=False)
     try:
         assert isinstance(sem.default_embedder(), StaticEmbedder)
     finally:
-        sem.default_embedder.cache_clear()
+        sem._shared.cache_clear()
 
 
 async def test_it_loads_in_the_background_without_stalling_the_loop() -> None:

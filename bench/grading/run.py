@@ -129,7 +129,7 @@ async def main() -> None:
     semantic_per_s: float | None = None
     stall_sem = 0.0
     load_s = load_stall = None
-    embedder = sem.default_embedder()  # the static model, or INTERVIEW_BOT_SEMANTIC_MODEL's
+    embedder = sem.default_embedder()  # the static model, or SEMANTIC_MODEL's
     if embedder is not None:
         with StallMeter() as meter:
             t = time.perf_counter()

@@ -45,11 +45,14 @@ class GradingOptions:
     judge: JudgeConfig | None = None
     sandbox: SandboxLimits = field(default_factory=SandboxLimits)
     embedder: sem.SimilarityModel | None = None
+    model: str | None = None  # "static" or "minilm-torch"; None: SEMANTIC_MODEL or static
 
     def pick_embedder(self) -> sem.SimilarityModel | None:
         if self.semantic is False:
             return None
-        return self.embedder or sem.default_embedder()
+        if self.embedder is not None:
+            return self.embedder
+        return sem.default_embedder(self.model) if self.model else sem.default_embedder()
 
 
 LEXICAL = GradingOptions(semantic=False)

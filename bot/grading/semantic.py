@@ -2,7 +2,7 @@
 
 By default (`default_embedder()`) the grader uses `bot.grading.static.StaticEmbedder`: token
 vectors distilled from all-MiniLM-L6-v2, shipped with the package, numpy only. Setting
-`INTERVIEW_BOT_SEMANTIC_MODEL=minilm-torch` selects the full transformer below instead, when the
+`SEMANTIC_MODEL=minilm-torch` selects the full transformer below instead, when the
 optional `semantic` extra is installed (`make semantic`): about 7 s to load and 500 MB more memory,
 for similarities that agree better with people on paraphrases but grade no better here (see
 bench/grading/README.md). It stays for comparison benches and to rebuild the static table.
@@ -33,7 +33,8 @@ BATCH_SIZE = 64
 CACHE_SIZE = 4096  # reference answers are embedded once and kept
 
 
-MODEL_ENV = "INTERVIEW_BOT_SEMANTIC_MODEL"  # "static" (default) or "minilm-torch"
+MODEL_ENV = "SEMANTIC_MODEL"  # "static" (default) or "minilm-torch"
+MODELS = ("static", "minilm-torch")
 
 
 class SimilarityModel(Protocol):
@@ -177,13 +178,16 @@ def _native_bf16() -> bool:
         return False
 
 
-@lru_cache(maxsize=1)
-def default_embedder() -> SimilarityModel | None:
-    """The one shared model: the static one unless INTERVIEW_BOT_SEMANTIC_MODEL asks for the
+def default_embedder(name: str | None = None) -> SimilarityModel | None:
+    """The one shared model: the static one unless `name` (or SEMANTIC_MODEL) asks for the
     PyTorch one (and its extra is installed)."""
+    return _shared((name or os.environ.get(MODEL_ENV, "") or "static").strip().lower())
+
+
+@lru_cache(maxsize=2)
+def _shared(choice: str) -> SimilarityModel | None:
     from bot.grading.static import StaticEmbedder
 
-    choice = os.environ.get(MODEL_ENV, "static").strip().lower()
     if choice == "minilm-torch":
         if installed():
             return Embedder()
