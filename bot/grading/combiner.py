@@ -44,8 +44,10 @@ for _pair in _OPPOSITES:
     OPPOSITES[_a] = OPPOSITES.get(_a, frozenset()) | {_b}
     OPPOSITES[_b] = OPPOSITES.get(_b, frozenset()) | {_a}
 
-LEXICAL_FEATURES = ("recall", "recall_own", "novel", "echo", "fuzzy", "lexical", "negated",
-                    "opposite", "negation")
+# Chosen on the train splits by fitting on one set and scoring the other (unseen domain):
+# "negated" is computed but left out, it lowered that cross-set agreement on both sides.
+LEXICAL_FEATURES = ("recall", "recall_own", "novel", "echo", "fuzzy", "lexical", "opposite",
+                    "negation")
 SEMANTIC_FEATURES = (*LEXICAL_FEATURES, "similarity")
 
 

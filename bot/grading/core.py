@@ -102,6 +102,8 @@ async def grade_many(items: Sequence[tuple[Question, str]], *,
             weight = opts.judge.weight if opts.judge and j else 0.0
             extra = j.feedback if j else ""
             grades[i] = finish(q, a, sims[k], j.score if j else None, weight, extra)
+            if k % YIELD_EVERY == YIELD_EVERY - 1:
+                await asyncio.sleep(0)
     return [g for g in grades if g is not None]
 
 
