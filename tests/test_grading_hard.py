@@ -159,3 +159,21 @@ async def test_an_expanded_acronym_is_not_an_answer() -> None:
     assert q is not None
     g = await grade(q, "REST is short for Representational State Transfer.")
     assert g.score <= 0.1 and "acronym" in g.feedback
+
+
+INDEX = Question(
+    id="t-index", kind=Kind.OPEN, topic="db", difficulty=2, explanation="",
+    prompt="What does a database index cost?",
+    reference="It takes storage and makes writes slower, because every index is updated too.",
+    key_points=(KeyPoint("it costs storage", ("storage", "disk space")),
+                KeyPoint("writes get slower", ("slower writes", "writes slower", "slows writes"))),
+)
+
+
+async def test_a_key_point_said_the_other_way_round_is_named() -> None:
+    g = await grade(INDEX, "It takes storage, but writes get faster because the rows are "
+                           "found sooner.", options=LEXICAL)
+    right = await grade(INDEX, "It takes storage and writes get slower since each index is "
+                               "maintained.", options=LEXICAL)
+    assert "opposite of: writes get slower" in g.feedback
+    assert right.score > g.score
