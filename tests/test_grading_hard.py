@@ -177,3 +177,14 @@ async def test_a_key_point_said_the_other_way_round_is_named() -> None:
                                "maintained.", options=LEXICAL)
     assert "opposite of: writes get slower" in g.feedback
     assert right.score > g.score
+
+
+async def test_a_terse_answer_in_sentences_is_not_a_keyword_list() -> None:
+    q = BANK.get("py-gil-open")
+    assert q is not None
+    terse = await grade(q, "Only one thread runs bytecode at a time; CPU-bound work needs "
+                           "multiprocessing, I/O threads still help.", options=LEXICAL)
+    stuffed = await grade(q, "MRO C3 linearization left to right super mutex bytecode",
+                          options=LEXICAL)
+    assert "keywords" not in terse.feedback and terse.score > 0.5
+    assert "keywords" in stuffed.feedback

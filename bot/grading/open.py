@@ -124,10 +124,15 @@ def _is_keyword_list(text: str) -> bool:
     if len(words) < 5:
         return False
     glue = sum(w in GLUE or w in ARTICLES for w in words) / len(words)
-    if glue < 0.12:
+    if glue < 0.06:
         return True
-    bits = [b for b in re.split(r"[,;\n|/]+", text) if b.strip()]
-    return glue < 0.2 and len(bits) >= 4 and len(words) / len(bits) <= 3
+    # "I/O" and "TCP/IP" do not separate items of a list
+    bits = [b for b in re.split(r"[,;\n|]+|(?<!\w)/|/(?!\w)", text) if b.strip()]
+    per_bit = len(words) / len(bits)
+    if glue < 0.12:  # terse: a list unless written as sentences that are not short items
+        sentences = bool(re.search(r"[.;:!?](?:\s|$)", text.strip()))
+        return not sentences or (len(bits) >= 3 and per_bit <= 3.5)
+    return glue < 0.2 and len(bits) >= 4 and per_bit <= 3
 
 
 def analyse(question: Question, answer: str) -> Analysis:
