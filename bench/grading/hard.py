@@ -1,11 +1,14 @@
 """Misconceptions, paraphrases and adversarial answers to the bank's open questions.
 
-    python bench/grading/hard.py [--semantic auto|on|off] [--show]
+    python bench/grading/hard.py [--semantic auto|on|off] [--show] [--questions DIR]
 
 Grades every answer in hard_answers.yaml against its bank question (questions/*.yaml, with the
 whole rubric) and prints, per kind, how many meet the target: misconceptions <= 0.3 (at least
 90 % should), paraphrases >= 0.65, adversarial answers <= 0.3; then whether the same answer got
 the same grade graded twice, alone and in a batch. Ends with ONE JSON line.
+
+`--questions DIR` grades against the open questions of another copy of the bank (its other
+kinds are skipped), for example one whose questions carry `misconceptions`.
 """
 
 from __future__ import annotations
@@ -34,6 +37,21 @@ TARGETS = {  # kind: (passes, goal share)
 }
 
 
+def open_questions(directory: Path) -> QuestionBank:
+    """The open questions of the packs in `directory` (other kinds are not parsed)."""
+    from bot.questions import parse_pack
+
+    out: list[Question] = []
+    for f in sorted(directory.glob("*.yaml")):
+        data = yaml.safe_load(f.read_text("utf-8"))
+        if not isinstance(data, dict) or "questions" not in data:
+            continue
+        data["questions"] = [q for q in data["questions"] if q.get("kind") == "open"]
+        if data["questions"]:
+            out.extend(parse_pack(yaml.safe_dump(data, sort_keys=False), str(f)).questions)
+    return QuestionBank(out)
+
+
 def load_hard(bank: QuestionBank | None = None) -> list[tuple[str, Question, str]]:
     """(kind, question, answer) for every answer in hard_answers.yaml."""
     bank = bank or QuestionBank.from_dir(ROOT / "questions")
@@ -48,8 +66,11 @@ def load_hard(bank: QuestionBank | None = None) -> list[tuple[str, Question, str
     return out
 
 
-async def run(options: GradingOptions, show: bool) -> dict[str, object]:
-    items = load_hard()
+async def run(options: GradingOptions, show: bool,
+              bank: QuestionBank | None = None) -> dict[str, object]:
+    items = load_hard(bank)
+    with_claims = sum(bool(q.misconceptions) for _, q, _ in items)
+    print(f"{len(items)} answers; {with_claims} to questions whose rubric lists misconceptions")
     grades = await grade_many([(q, a) for _, q, a in items], options=options)
     again = [await grade(q, a, options=options) for _, q, a in items]
     same = sum(g == h for g, h in zip(grades, again, strict=True))
@@ -77,10 +98,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--semantic", choices=("auto", "on", "off"), default="auto")
     ap.add_argument("--show", action="store_true", help="list the answers that miss a target")
+    ap.add_argument("--questions", type=Path, help="another copy of the bank's packs")
     args = ap.parse_args()
     sem = {"auto": None, "on": True, "off": False}[args.semantic]
-    summary = asyncio.run(run(GradingOptions(semantic=sem), args.show))
-    print(json.dumps({"semantic": args.semantic, **summary}, separators=(",", ":")))
+    bank = open_questions(args.questions) if args.questions else None
+    summary = asyncio.run(run(GradingOptions(semantic=sem), args.show, bank))
+    print(json.dumps({"semantic": args.semantic, "questions": str(args.questions or "bank"),
+                      **summary}, separators=(",", ":")))
 
 
 if __name__ == "__main__":

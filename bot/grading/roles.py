@@ -158,12 +158,13 @@ def states_claim(prompt: str, claim: str, answer: str) -> bool:
         return False
     negative = has_negation([t.word for t in ct])
     subs = subjects(prompt)
-    for sentence in [*split_sentences(answer), answer]:
+    for sentence in split_sentences(answer):  # a claim is made in one sentence
         st = tokens(sentence)
         have = {t.stem for i, t in enumerate(st) if is_negated(st, i) == negative}
         if negative and not has_negation([t.word for t in st]):
             continue
-        if len(want & have) < CLAIM_SHARE * len(want):
+        found = len(want & have)
+        if found < CLAIM_SHARE * len(want) or found < min(3, len(want)):
             continue
         if subs is not None:
             agree, swap = _orientation(subs, claim, sentence)
