@@ -9,8 +9,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     HEALTH_HOST=0.0.0.0 \
     HEALTH_PORT=8080
 
-RUN useradd --create-home --uid 10001 --user-group bot \
-    && mkdir -p /data && chown bot:bot /data
+# bubblewrap: the sandbox code answers run in (see README, Security). It needs unprivileged
+# user namespaces, which Docker's default seccomp profile refuses: docker-compose.yml relaxes
+# it for this container. Without them the bot starts, logs why, and asks no code questions.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends bubblewrap \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --create-home --uid 10001 --user-group bot \
+    && mkdir -p /data && chown bot:bot /data && chmod 0700 /data
 
 WORKDIR /app
 COPY pyproject.toml README.md ./

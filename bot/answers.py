@@ -45,12 +45,13 @@ def build_row(where: Where, question: Question, text: str, grade: Grade, *, cont
         feedback=grade.feedback, right_points=grade.right, missing_points=grade.missing)
 
 
-async def timed_grade(question: Question, text: str,
-                      options: GradingOptions | None = None) -> Grade:
+async def timed_grade(question: Question, text: str, options: GradingOptions | None = None,
+                      where: Where | None = None) -> Grade:
     """Grade, and record how long it took (the grading latency metric)."""
     start = time.perf_counter()
+    who = (f"{where.platform}:{where.team}", where.user) if where else ("", "")
     try:
-        return await grade(question, text, options=options)
+        return await grade(question, text, options=options, who=who)
     finally:
         metrics.GRADING.labels(question.kind.value).observe(time.perf_counter() - start)
 

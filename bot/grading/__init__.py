@@ -15,7 +15,7 @@ from bot.grading.core import (
     warm_up,
 )
 from bot.grading.judge import JudgeConfig
-from bot.grading.sandbox import SandboxLimits
+from bot.sandbox import SandboxLimits
 
 __all__ = ["LEXICAL", "MAX_ANSWER_CHARS", "GradingOptions", "JudgeConfig", "SandboxLimits",
            "grade", "grade_many", "warm_up"]

@@ -12,7 +12,7 @@ import asyncio
 import gc
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import aiohttp
 
@@ -22,8 +22,8 @@ from bot.grading.choice import grade_choice
 from bot.grading.code import grade_code
 from bot.grading.judge import JudgeConfig, Judgement, judge
 from bot.grading.open import Analysis, analyse, finish
-from bot.grading.sandbox import SandboxLimits
 from bot.grading.short import grade_short
+from bot.sandbox import Sandbox
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +38,13 @@ class GradingOptions:
 
     `semantic`: True or None to blend in semantic similarity (the shipped static model, or the
     PyTorch one when selected), False for lexical only. `judge`: an LLM endpoint, or None.
-    `embedder` replaces the shared model (tests, benchmarks).
+    `embedder` replaces the shared model (tests, benchmarks); `sandbox` the shared code
+    sandbox.
     """
 
     semantic: bool | None = None
     judge: JudgeConfig | None = None
-    sandbox: SandboxLimits = field(default_factory=SandboxLimits)
+    sandbox: Sandbox | None = None  # None: the process-wide one
     embedder: sem.SimilarityModel | None = None
     model: str | None = None  # "static" or "minilm-torch"; None: SEMANTIC_MODEL or static
 
@@ -70,15 +71,18 @@ async def warm_up(options: GradingOptions | None = None) -> bool:
     return on
 
 
-async def grade(question: Question, answer: str, *,
-                options: GradingOptions | None = None) -> Grade:
-    """Grade one answer. Never raises for a bad answer: an unusable one is graded wrong."""
-    return (await grade_many([(question, answer)], options=options))[0]
+async def grade(question: Question, answer: str, *, options: GradingOptions | None = None,
+                who: tuple[str, str] = ("", "")) -> Grade:
+    """Grade one answer. Never raises for a bad answer: an unusable one is graded wrong.
+    A code answer raises SandboxUnavailable or SandboxBusy when it cannot be run now."""
+    return (await grade_many([(question, answer)], options=options, who=who))[0]
 
 
 async def grade_many(items: Sequence[tuple[Question, str]], *,
-                     options: GradingOptions | None = None) -> list[Grade]:
-    """Grade many answers; semantic similarity is computed in batches, off the event loop."""
+                     options: GradingOptions | None = None,
+                     who: tuple[str, str] = ("", "")) -> list[Grade]:
+    """Grade many answers; semantic similarity is computed in batches, off the event loop.
+    `who` (team, person) gives code runs their fair turn at the sandbox."""
     opts = options or GradingOptions()
     grades: list[Grade | None] = [None] * len(items)
     open_items: list[tuple[int, Question, str, Analysis]] = []
@@ -89,7 +93,7 @@ async def grade_many(items: Sequence[tuple[Question, str]], *,
         elif q.kind is Kind.SHORT:
             grades[i] = grade_short(q, answer)
         elif q.kind is Kind.CODE:
-            grades[i] = await grade_code(q, answer, opts.sandbox)
+            grades[i] = await grade_code(q, answer, opts.sandbox, who=who)
         else:
             open_items.append((i, q, answer, analyse(q, answer)))
         if i % YIELD_EVERY == YIELD_EVERY - 1:
