@@ -150,7 +150,8 @@ def code_spec(cases_yaml: str, reference: str) -> CodeSpec:
         raise ValueError("a code row needs a `tests` column (a YAML list of cases)")
     try:
         raw = load_yaml(cases_yaml)
-        spec = CodeIn(signature="-", solution=reference or "-", cases=raw)
+        spec = CodeIn(signature="-", solution=reference or "-",
+                      cases=raw)  # type: ignore[arg-type]  # pydantic validates the YAML
     except (ValueError, TypeError) as e:
         first = str(e).splitlines()
         raise ValueError("the `tests` column is not a valid list of cases: "

@@ -146,7 +146,8 @@ def analyse(question: Question, answer: str) -> Analysis:
         return replace(a, cap=0.0, short=False, notes=(
             *a.notes, "The answer speaks to the grader; only what it says about the question "
                       "counts, and here that is nothing to grade."))
-    wrong = [m for m in question.misconceptions if states_claim(question.prompt, m.claim, answer)]
+    wrong = [m for m in question.misconceptions
+             if states_claim(question.prompt, m.claim, answer, question.reference)]
     notes = [f"That is a common misconception: \u201c{m.claim}\u201d"
              + (f" \u2014 {m.why}" if m.why else ".") for m in wrong]
     pair = swapped(question.prompt, question.reference, answer) if not wrong else None

@@ -146,16 +146,25 @@ def _orientation(subs: tuple[str, str], claim: str, text: str) -> tuple[int, int
 CLAIM_SHARE = 0.75  # of the claim's content words, in one sentence of the answer
 
 
-def states_claim(prompt: str, claim: str, answer: str) -> bool:
+def states_claim(prompt: str, claim: str, answer: str, reference: str = "") -> bool:
     """Whether some sentence of the answer says the claim: most of its content words, with the
-    same polarity (a claim "X is not Y" needs the negation, "X is Y" must not be negated), and,
+    same polarity (a claim "X is not Y" needs the negation, "X is Y" must not be negated),
+    including a word of the claim that the reference does not use (what makes it wrong), and,
     when the question contrasts two things, tied to the same one of them as in the claim."""
-    from bot.grading.text import NEGATIONS, has_negation, is_negated, split_sentences, tokens
+    from bot.grading.text import (
+        NEGATIONS,
+        content_stems,
+        has_negation,
+        is_negated,
+        split_sentences,
+        tokens,
+    )
 
     ct = tokens(claim)
     want = {t.stem for t in ct if t.word not in STOPWORDS and t.word not in NEGATIONS}
     if len(want) < 2:
         return False
+    distinctive = want - set(content_stems(reference)) - set(content_stems(prompt))
     negative = has_negation([t.word for t in ct])
     subs = subjects(prompt)
     for sentence in split_sentences(answer):  # a claim is made in one sentence
@@ -165,6 +174,8 @@ def states_claim(prompt: str, claim: str, answer: str) -> bool:
             continue
         found = len(want & have)
         if found < CLAIM_SHARE * len(want) or found < min(3, len(want)):
+            continue
+        if distinctive and not distinctive & have:
             continue
         if subs is not None:
             agree, swap = _orientation(subs, claim, sentence)
