@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -13,7 +14,7 @@ runner = CliRunner()
 def test_validate_the_shipped_bank() -> None:
     res = runner.invoke(app, ["questions", "validate"])
     assert res.exit_code == 0, res.output
-    assert "OK: 10 pack(s)" in res.output
+    assert re.search(r"OK: \d+ pack\(s\)", res.output)
 
 
 def test_validate_a_broken_pack_exits_1_with_the_errors(tmp_path: Path) -> None:

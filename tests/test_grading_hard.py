@@ -53,7 +53,8 @@ async def test_paraphrases_without_the_reference_words_keep_their_credit(
 
 
 async def test_more_misconceptions_are_held_down_than_before() -> None:
-    """Before issue 14, 4 of 69 (semantic) and 9 of 69 (lexical) scored <= 0.3."""
+    """Before issue 14 (and before the bank had misconceptions), 4 of 69 (semantic) and 9 of
+    69 (lexical) scored <= 0.3."""
     grades = await grade_many(of("misconception"))
     assert sum(g.score <= 0.3 for g in grades) >= 15
 
@@ -130,8 +131,6 @@ questions:
     q = pack.questions[0]
     assert q.misconceptions == (Misconception("the GIL makes code thread-safe",
                                               "it protects the interpreter only"),)
-    assert BANK.get("py-gil-open") is not None
-    assert BANK.get("py-gil-open").misconceptions == ()  # type: ignore[union-attr]
 
 
 def test_only_open_questions_take_misconceptions() -> None:
@@ -188,3 +187,32 @@ async def test_a_terse_answer_in_sentences_is_not_a_keyword_list() -> None:
                           options=LEXICAL)
     assert "keywords" not in terse.feedback and terse.score > 0.5
     assert "keywords" in stuffed.feedback
+
+
+def test_every_bank_claim_is_caught_and_references_do_not_trip_them() -> None:
+    """The matcher against the bank's own misconceptions: each claim stated as it is written is
+    caught, and a question's reference answer hardly ever reads as one of its claims."""
+    from bot.grading.roles import states_claim
+
+    qs = [q for q in BANK if q.kind is Kind.OPEN and q.misconceptions]
+    claims = [(q, m.claim) for q in qs for m in q.misconceptions]
+    missed = [c for q, c in claims if not states_claim(q.prompt, c, c, q.reference)]
+    tripped = [c for q, c in claims if states_claim(q.prompt, c, q.reference, q.reference)]
+    assert not missed
+    assert len(tripped) <= 0.01 * len(claims)
+
+
+def test_a_claim_in_two_sentences_and_a_negated_claim() -> None:
+    from bot.grading.roles import states_claim
+
+    claim = ("A transaction just makes the statements run faster as a batch; if one fails, "
+             "the ones before it stay saved.")
+    assert states_claim("What is a transaction?", claim,
+                        "It makes the statements run faster as a batch. If one fails, the "
+                        "ones before it stay saved.", "All or nothing: COMMIT or ROLLBACK.")
+    neg = "You need Celery, because Django can't send e-mail from a view on its own."
+    assert states_claim("Do you need Celery?", neg, "Django cannot send e-mail from a view, "
+                        "so you need Celery.", "Django sends mail with send_mail.")
+    assert not states_claim("Do you need Celery?", neg, "Django can send e-mail from a view "
+                            "itself; Celery only moves it off the request.",
+                            "Django sends mail with send_mail.")

@@ -147,8 +147,8 @@ CLAIM_SHARE = 0.75  # of the claim's content words, in one sentence of the answe
 
 
 def states_claim(prompt: str, claim: str, answer: str, reference: str = "") -> bool:
-    """Whether some sentence of the answer says the claim: most of its content words, with the
-    same polarity (a claim "X is not Y" needs the negation, "X is Y" must not be negated),
+    """Whether some sentence of the answer (or as many as the claim has) says the claim: most of
+    its content words, each negated where the claim negates it and only there,
     including a word of the claim that the reference does not use (what makes it wrong), and,
     when the question contrasts two things, tied to the same one of them as in the claim."""
     from bot.grading.text import (
@@ -161,9 +161,38 @@ def states_claim(prompt: str, claim: str, answer: str, reference: str = "") -> b
     )
 
     ct = tokens(claim)
-    want = {t.stem for t in ct if t.word not in STOPWORDS and t.word not in NEGATIONS}
+    polarity: dict[str, bool] = {}  # each content word of the claim: negated there or not
+    for i, t in enumerate(ct):
+        if t.word not in STOPWORDS and t.word not in NEGATIONS:
+            polarity.setdefault(t.stem, is_negated(ct, i))
+    want = set(polarity)
     if len(want) < 2:
         return False
+    distinctive = want - set(content_stems(reference)) - set(content_stems(prompt))
+    negative = has_negation([t.word for t in ct])
+    subs = subjects(prompt)
+    sentences = split_sentences(answer)
+    span = max(1, len(split_sentences(claim)))  # a claim of two sentences may take two
+    for k in range(len(sentences)):
+        window = " ".join(sentences[k:k + span])
+        st = tokens(window)
+        have = {t.stem for i, t in enumerate(st)
+                if t.stem in polarity and is_negated(st, i) == polarity[t.stem]}
+        if negative and not has_negation([t.word for t in st]):
+            continue
+        found = len(want & have)
+        if found < CLAIM_SHARE * len(want) or found < min(3, len(want)):
+            continue
+        if distinctive and not distinctive & have:
+            continue
+        if not distinctive and found < len(want):  # only the reference's words: all of them
+            continue
+        if subs is not None:
+            agree, swap = _orientation(subs, claim, window)
+            if swap > agree:
+                continue
+        return True
+    return False
     distinctive = want - set(content_stems(reference)) - set(content_stems(prompt))
     negative = has_negation([t.word for t in ct])
     subs = subjects(prompt)
@@ -176,6 +205,8 @@ def states_claim(prompt: str, claim: str, answer: str, reference: str = "") -> b
         if found < CLAIM_SHARE * len(want) or found < min(3, len(want)):
             continue
         if distinctive and not distinctive & have:
+            continue
+        if not distinctive and found < len(want):  # only the reference's words: all of them
             continue
         if subs is not None:
             agree, swap = _orientation(subs, claim, sentence)
