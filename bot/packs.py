@@ -7,7 +7,9 @@ from collections import Counter
 
 from bot.clock import Clock, to_ms
 from bot.domain import Card, UserError, Visibility, Where
+from bot.pack_checks import team_pack_warnings, warnings_text
 from bot.questions import PackError, QuestionBank, cross_pack_errors, parse_pack
+from bot.sandbox import Sandbox
 from bot.store.base import Store, TeamPack
 
 MAX_TEAM_PACKS = 50
@@ -17,8 +19,10 @@ _CACHE_SECONDS = 30.0
 class Banks:
     """The shipped bank, plus each team's packs on top (cached briefly per team)."""
 
-    def __init__(self, base: QuestionBank, store: Store, clock: Clock) -> None:
+    def __init__(self, base: QuestionBank, store: Store, clock: Clock,
+                 sandbox: Sandbox | None = None) -> None:
         self.base = base
+        self.sandbox = sandbox  # code questions' checks; None: the process-wide one
         self.store = store
         self.clock = clock
         self._cache: dict[tuple[str, str], tuple[float, QuestionBank]] = {}
@@ -66,6 +70,7 @@ class Banks:
         clashes = cross_pack_errors([pack], taken)
         if clashes:
             raise UserError("The pack was not imported:\n" + "\n".join(clashes[:10]))
+        warnings = await team_pack_warnings(pack, text, self.base, self.sandbox)
         await self.store.add_team_pack(where.platform, where.team, TeamPack(
             pack.id, text, where.user, to_ms(self.clock.now())))
         self.forget(where.platform, where.team)
@@ -74,8 +79,8 @@ class Banks:
             title=f"Pack '{pack.id}' imported",
             text=f"{len(pack.questions)} question(s) on {pack.topic}: "
                  + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
-                 + ". Only this team sees them.",
-            visibility=Visibility.EPHEMERAL, color="good")
+                 + ". Only this team sees them." + warnings_text(warnings),
+            visibility=Visibility.EPHEMERAL, color="warn" if warnings else "good")
 
     async def remove_pack(self, where: Where, pack_id: str) -> Card:
         _require_admin(where)
