@@ -193,7 +193,8 @@ async def test_quiz_buttons_answers_and_the_reveal_edit(
     rnd = await core.store.get_round("slack", TEAM, rid)
     assert rnd is not None and rnd.message_ref and rnd.message_ref.startswith("C1:")
 
-    right = await slack.reply(await slack.click(*button(post, "404"), user="U1"))
+    right_button = button(post, "404")
+    right = await slack.reply(await slack.click(*right_button, user="U1"))
     assert "Right!" in right and "+15 points" in right
     wrong = await slack.reply(await slack.click(*button(post, "301"), user="U2"))
     assert "Not this time" in wrong
@@ -204,7 +205,7 @@ async def test_quiz_buttons_answers_and_the_reveal_edit(
     assert edit.args["channel"] == "C1" and edit.args["ts"] == rnd.message_ref.split(":")[1]
     assert "(closed)" in flat(edit.args) and not action_ids(edit.args)
     reveal = fake.of("chat.postMessage")[-1].args
-    assert "Round over" in flat(reveal) and "A) 404" in flat(reveal)
+    assert "Round over" in flat(reveal) and f"{right_button[1]}) 404" in flat(reveal)
     assert "name-U1 (+15)" in flat(reveal)
 
 
