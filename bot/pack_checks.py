@@ -347,12 +347,14 @@ async def code_problems(docs: Sequence[PackText], sandbox: Sandbox) -> tuple[lis
         return [], ""
     if not await sandbox.probe():
         return [], f"{len(code)} code question(s) not checked: {sandbox.reason}"
-    try:
-        found = await asyncio.gather(*(problems(q, sandbox) for _, _, q in code))
-    except (SandboxBusy, SandboxUnavailable) as e:
-        return [], f"{len(code)} code question(s) not checked: {e or type(e).__name__}"
-    return [f"{d.at('questions', i, 'code')}: {msg}"
-            for (d, i, _q), msgs in zip(code, found, strict=True) for msg in msgs], ""
+    out: list[str] = []
+    for n, (d, i, q) in enumerate(code):  # one at a time: one person's turns at the sandbox
+        try:
+            msgs = await problems(q, sandbox)
+        except (SandboxBusy, SandboxUnavailable) as e:
+            return out, f"{len(code) - n} code question(s) not checked: {e or type(e).__name__}"
+        out += [f"{d.at('questions', i, 'code')}: {msg}" for msg in msgs]
+    return out, ""
 
 
 async def team_pack_warnings(pack: Pack, text: str, bank: Iterable[Question],

@@ -277,6 +277,17 @@ async def test_a_code_question_whose_cases_a_stub_passes(sandbox: Sandbox) -> No
             "(SANDBOX_ENABLED=false)")
 
 
+async def test_many_code_questions_are_checked_one_at_a_time(sandbox: Sandbox) -> None:
+    # all at once, one person's runs beyond the fair queue's share were refused as busy
+    body = CODE.split("questions:\n", 1)[1]
+    text = HEAD + "".join(body.replace("t-code", f"t-code{k}").replace("nothing(1)",
+                                                                      f"nothing({k})")
+                          for k in range(6))
+    found, skipped = await asyncio.wait_for(pc.code_problems([doc(text)], sandbox), 60)
+    assert skipped == "" and len(found) == 6
+    assert all(m.endswith("code: a do-nothing stub passes every case") for m in found)
+
+
 def admin() -> Where:
     return Where("test", "t1", "c1", "boss", "boss", is_admin=True)
 
