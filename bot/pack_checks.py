@@ -38,6 +38,7 @@ DUPLICATE_MIN_OVERLAP = 0.75  # ... when the shorter prompt has this share of th
 COMMON_SHARE = 0.03  # a word in this share of the bank's questions is common...
 COMMON_MIN = 5  # ... and in at least this many
 MAX_LETTERS = 2  # an accepted answer this short is found inside unrelated answers
+SAME_ANSWER = 90  # rapidfuzz ratio of a right choice to an accepted answer: the same question
 
 Loc = tuple[int | str, ...]
 
@@ -258,8 +259,8 @@ def short_accepted(doc: PackText) -> list[str]:
 
 def accepted_wrong(doc: PackText, others: Sequence[Question] = ()) -> list[str]:
     """An accepted answer that also accepts a wrong answer listed in the pack (or the bank):
-    a wrong choice of a choice question that asks the same thing (this question accepts its
-    right choice)."""
+    a wrong choice of a choice question that asks the same thing (its right choice is, near
+    enough, one of this question's accepted answers)."""
     out = []
     choice_qs = [(o, normalise(o.choices[o.right_choice].text))
                  for o in [*doc.pack.questions, *others]
@@ -270,8 +271,7 @@ def accepted_wrong(doc: PackText, others: Sequence[Question] = ()) -> list[str]:
         forms = [normalise(a) for a in q.accepted]
         wrongs = [(c.text, other.id) for other, right in choice_qs
                   if other.id != q.id
-                  and any(fuzz.partial_ratio(f, right) >= 70 for f in forms if f)  # cheap first
-                  and match_short(q.accepted, other.choices[other.right_choice or 0].text)[0]
+                  and any(fuzz.ratio(f, right) >= SAME_ANSWER for f in forms if f)
                   for c in other.choices if not c.correct]
         for a, form in enumerate(q.accepted):
             for text, qid in wrongs:

@@ -221,6 +221,11 @@ def test_an_accepted_answer_that_accepts_a_wrong_choice() -> None:
     assert pc.accepted_wrong(doc(text)) == [
         "team.yaml:12: questions[0].accepted[1]: accepted answer 'tree' also accepts 'Binary "
         "tree', a wrong choice of t-btree-choice; make it more specific"]
+    # a choice question that asks something else, whose choices merely contain the answer
+    other = text.replace('"B-tree", correct: true', '"[2, 2, 2]", correct: true').replace(
+        '"Binary tree"', '"[0, 1, 2]"').replace('- "B-tree"\n      - "tree"', '- "2"')
+    assert doc(other).pack.questions[0].accepted == ("2",)
+    assert pc.accepted_wrong(doc(other)) == []
 
 
 def test_duplicate_questions_across_packs() -> None:
