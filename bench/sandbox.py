@@ -34,12 +34,24 @@ def pct(xs: list[float], p: float) -> float:
     return xs[min(len(xs) - 1, round(p * (len(xs) - 1)))]
 
 
-async def main(rounds: int, flood: int) -> dict[str, float]:
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def spawn_baseline() -> float:
+    """Median time to start and finish a bare `python -I -S -c pass`."""
+    times = []
+    for _ in range(10):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-I", "-S", "-c", "pass"], check=True)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+async def main(rounds: int, flood: int, bank: QuestionBank, base: float) -> dict[str, float]:
     box = Sandbox(limits=SandboxLimits())
     if not await box.probe():
         raise SystemExit(f"no sandbox here: {box.reason}")
     opts = GradingOptions(semantic=False, sandbox=box)
-    bank = QuestionBank.from_dir(Path(__file__).resolve().parent.parent / "questions")
     qs = [q for q in bank.select(kinds=[Kind.CODE]) if q.code]
     times: list[float] = []
     for r in range(rounds):
@@ -50,12 +62,6 @@ async def main(rounds: int, flood: int) -> dict[str, float]:
             g = await grade(q, answer, options=opts, who=("bench", f"p{r}"))
             times.append(time.perf_counter() - t)
             assert g.verdict == "correct", (q.id, g.feedback)
-    spawn = []
-    for _ in range(10):
-        t = time.perf_counter()
-        subprocess.run([sys.executable, "-I", "-S", "-c", "pass"], check=True)
-        spawn.append(time.perf_counter() - t)
-    base = statistics.median(spawn)
 
     q = qs[0]
     assert q.code is not None
@@ -92,7 +98,8 @@ if __name__ == "__main__":
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--flood", type=int, default=6)
     a = ap.parse_args()
-    f = asyncio.run(main(a.rounds, a.flood))
+    f = asyncio.run(main(a.rounds, a.flood, QuestionBank.from_dir(ROOT / "questions"),
+                         spawn_baseline()))
     for k, v in f.items():
         print(f"{k:28} {v}")
     print(json.dumps(f))

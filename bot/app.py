@@ -155,12 +155,15 @@ async def run_console(settings: Settings, *, user: str = "you",
     private_files()
     core = await build_core(settings)
     scheduler = DailyScheduler(core.daily, core.clock)
+    # the semantic model loads in the background while the first question is asked
+    warming = asyncio.ensure_future(warm_up(core.grading))
     probing = asyncio.ensure_future(_probe_sandbox(core))
     try:
         adapter = ConsoleAdapter(core, user=user, stdin=stdin)
         await scheduler.start()
         await _until_stopped(adapter.run(), settings.shutdown_seconds)
     finally:
+        warming.cancel()
         probing.cancel()
         await scheduler.stop()
         await core.close()

@@ -162,6 +162,50 @@ def questions_stats(paths: list[Path] = typer.Argument(None)) -> None:
         out.print("not covered: " + ", ".join(missing))
 
 
+@questions_app.command("grade")
+def questions_grade(
+    question_id: str = typer.Argument(..., help="A question id of the bank (questions list)."),
+    answer: str = typer.Argument(..., help="The answer to grade, in quotes."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object, for scripts."),
+    semantic: bool = typer.Option(True, "--semantic/--no-semantic",
+                                  help="Blend in the semantic model (default: on)."),
+    paths: list[Path] = typer.Option(None, "--packs", help="Packs to look in (default: the "
+                                                          "shipped bank)."),
+) -> None:
+    """Grade one answer to a bank question and print it as the bot would say it."""
+    import asyncio
+    import json
+
+    from bot.domain import Visibility
+    from bot.grading import LEXICAL, GradingOptions, grade
+    from bot.interviews import feedback_card
+
+    try:
+        packs = _packs(paths)
+    except PackError as e:
+        for line in e.errors:
+            err.print(line, markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    q = next((q for p in packs for q in p.questions if q.id == question_id), None)
+    if q is None:
+        err.print(f"No question '{question_id}' in the bank; `interview-bot questions list` "
+                  "shows the ids.", markup=False, highlight=False)
+        raise typer.Exit(2)
+    g = asyncio.run(grade(q, answer, options=GradingOptions() if semantic else LEXICAL))
+    if as_json:
+        out.print_json(json.dumps({"id": q.id, "kind": q.kind.value, "score": g.score,
+                                   "verdict": g.verdict, "feedback": g.feedback,
+                                   "right": list(g.right), "missing": list(g.missing)}))
+        return
+    card = feedback_card(q, g, Visibility.EPHEMERAL)
+    out.print(card.title, style="bold", markup=False, highlight=False)
+    if card.text:
+        out.print(card.text, markup=False, highlight=False)
+    for name, value in card.fields:
+        out.print(f"\n{name}", style="bold", markup=False, highlight=False)
+        out.print(value, markup=False, highlight=False)
+
+
 @questions_app.command("import")
 def questions_import(
     path: Path = typer.Argument(..., help="The pack's YAML file."),

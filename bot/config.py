@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -43,7 +44,8 @@ class Settings(BaseSettings):
     slack_port: int = 3000
     slack_admin_users: str = ""  # comma-separated user ids who may change settings
 
-    semantic_grading: bool = True  # blend in the semantic model when the extra is installed
+    semantic_grading: bool = True  # blend in the semantic model (the shipped static one)
+    semantic_model: Literal["static", "minilm-torch"] = "static"
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None
     llm_model: str | None = None
@@ -96,7 +98,8 @@ def grading_options(settings: Settings) -> GradingOptions:
     sandbox = Sandbox(enabled=settings.sandbox_enabled, bwrap=settings.sandbox_bwrap,
                       python=settings.sandbox_python, slots=settings.sandbox_slots)
     return GradingOptions(semantic=None if settings.semantic_grading else False, judge=judge,
-                          sandbox=sandbox)
+                          sandbox=sandbox,
+                          model=None if settings.semantic_model == "static" else "minilm-torch")
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.text import clean
+from bot.text import display_name as shown_name
 
 
 class Kind(StrEnum):
@@ -35,11 +36,15 @@ class Where:
 
     def __post_init__(self) -> None:
         """Ids and names from a platform may hold lone surrogates (JSON allows `\\ud800`),
-        which SQLite cannot store: they become U+FFFD here, once for every service."""
-        for f in ("platform", "team", "channel", "user", "display_name"):
+        which SQLite cannot store: they become U+FFFD here, once for every service. The
+        display name, shown to others, also loses zero-width, bidi and control characters
+        (`bot.text.display_name`), on every platform and the console."""
+        for f in ("platform", "team", "channel", "user"):
             value = getattr(self, f)
             if isinstance(value, str) and value != (fixed := clean(value)):
                 object.__setattr__(self, f, fixed)
+        if isinstance(self.display_name, str):
+            object.__setattr__(self, "display_name", shown_name(self.display_name))
 
     @property
     def name(self) -> str:

@@ -1,12 +1,19 @@
 """`interview-bot grade-file IN.csv --out OUT.csv`: grade a file of answers in one go.
 
-IN has the columns `question`, `reference_answer` and `answer`; optionally `key_points`
+IN has the columns `question`, `reference_answer` and `answer`, or `question_id` and `answer`:
+a `question_id` names a question of the bank (the shipped packs, plus `--questions PATH`),
+graded with its whole rubric (key points, misconceptions), so `question` and `reference_answer`
+may be left out or empty on those rows (an id the bank does not know falls back to the row's
+own question and reference when it has them). Optionally `key_points`
 (`;`-separated; a point may list alternative wordings with `|`, as in `thread-safe|threadsafe`),
 `kind` (`open` by default; `short` takes `;`-separated accepted answers in `reference_answer`,
 `choice` needs a `choices` column, `code` a `tests` column) and `human_grade` (0-5), which makes
 the command report how well the grader agrees with those grades. OUT repeats every column and
 adds `score` (0..1), `verdict` and `feedback`. A row that cannot be graded keeps its place, with
-verdict `error` and the reason in `feedback`, and is listed at the end.
+verdict `error` and the reason in `feedback`, and is listed at the end (so does a row with a
+field over MAX_FIELD_CHARS). Cells of OUT that a spreadsheet would run as a formula (starting
+with = + - @, a tab or a carriage return) are written with a leading `'`; CSV text printed to
+the terminal is never read as Rich markup.
 
 The lead wires it in with `bot.grade_file.register(app)`.
 """
@@ -25,13 +32,26 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from bot.domain import Choice, CodeSpec, Grade, KeyPoint, Kind, Question
 from bot.grading import GradingOptions, JudgeConfig, grade_many
-from bot.questions import CodeIn, load_yaml, to_code
+from bot.questions import (
+    QUESTIONS_DIR,
+    CodeIn,
+    PackError,
+    QuestionBank,
+    load_packs,
+    load_yaml,
+    to_code,
+)
 
 REQUIRED = ("question", "reference_answer", "answer")
+REQUIRED_WITH_ID = ("question_id", "answer")
+MAX_FIELD_CHARS = 131_072  # a longer cell fails its row, not the file
+_CSV_LIMIT = 64 * 1024 * 1024  # what the reader accepts, so that one big cell is only one row
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ADDED = ("score", "verdict", "feedback")
 CHUNK = 64  # rows graded per batch (the semantic model batches within it)
 PROGRESS_FROM = 50  # show a progress bar for files with at least this many rows
@@ -55,13 +75,31 @@ class RowResult:
                 "feedback": g.feedback}
 
 
+def safe_cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: one that would start a formula gets a leading '."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 def _split(text: str, sep: str) -> list[str]:
     return [p.strip() for p in (text or "").split(sep) if p.strip()]
 
 
-def row_question(row: dict[str, str], cache: dict[tuple[str, ...], Question]) -> Question:
+def row_question(row: dict[str, str], cache: dict[tuple[str, ...], Question],
+                 bank: QuestionBank | None = None) -> Question:
     """The Question a row describes; equal rows share one (so rubrics and embeddings are reused).
     Raises ValueError with a readable reason when the row cannot be graded."""
+    for name, value in row.items():
+        if len(value or "") > MAX_FIELD_CHARS:
+            raise ValueError(f"the {name} field has {len(value):,} characters; at most "
+                             f"{MAX_FIELD_CHARS:,} are read")
+    qid = (row.get("question_id") or "").strip()
+    if qid:
+        found = bank.get(qid) if bank is not None else None
+        if found is not None:
+            return found
+        if not (row.get("question") or "").strip():
+            raise ValueError(f"unknown question_id '{qid[:80]}' (not in the question bank, "
+                             "and the row has no question of its own)")
     kind_text = (row.get("kind") or "open").strip().lower()
     try:
         kind = Kind(kind_text)
@@ -112,7 +150,8 @@ def code_spec(cases_yaml: str, reference: str) -> CodeSpec:
         raise ValueError("a code row needs a `tests` column (a YAML list of cases)")
     try:
         raw = load_yaml(cases_yaml)
-        spec = CodeIn(signature="-", solution=reference or "-", cases=raw)
+        spec = CodeIn(signature="-", solution=reference or "-",
+                      cases=raw)  # type: ignore[arg-type]  # pydantic validates the YAML
     except (ValueError, TypeError) as e:
         first = str(e).splitlines()
         raise ValueError("the `tests` column is not a valid list of cases: "
@@ -135,6 +174,7 @@ def _right_choice(texts: list[str], reference: str) -> int:
 
 def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     """Columns and rows of a CSV file (UTF-8, with or without a BOM)."""
+    old_limit = csv.field_size_limit(_CSV_LIMIT)
     try:
         with path.open(newline="", encoding="utf-8-sig") as f:
             reader = csv.DictReader(f)
@@ -143,7 +183,10 @@ def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
             rows = [{k: (v or "") for k, v in r.items() if k is not None} for r in reader]
     except (OSError, UnicodeDecodeError, csv.Error) as e:
         raise InputError(f"{path}: {e}") from None
-    missing = [c for c in REQUIRED if c not in columns]
+    finally:
+        csv.field_size_limit(old_limit)
+    needed = REQUIRED_WITH_ID if "question_id" in columns else REQUIRED
+    missing = [c for c in needed if c not in columns]
     if missing:
         raise InputError(f"{path}: missing column(s) {', '.join(missing)}; found: "
                          f"{', '.join(columns) or 'none'}")
@@ -151,18 +194,21 @@ def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 
 
 async def grade_rows(rows: Sequence[dict[str, str]], options: GradingOptions | None = None,
-                     on_progress: Callable[[int], None] | None = None) -> list[RowResult]:
-    """Grade every row, in order; a row that cannot be graded gets an error, not dropped."""
+                     on_progress: Callable[[int], None] | None = None,
+                     bank: QuestionBank | None = None) -> list[RowResult]:
+    """Grade every row, in order; a row that cannot be graded gets an error, not dropped.
+    Rows with a `question_id` are graded against that question of `bank`."""
     cache: dict[tuple[str, ...], Question] = {}
     results: list[RowResult | None] = [None] * len(rows)
     todo: list[tuple[int, Question]] = []
     for i, row in enumerate(rows):
         try:
-            todo.append((i, row_question(row, cache)))
+            todo.append((i, row_question(row, cache, bank)))
         except ValueError as e:
             results[i] = RowResult(row, None, str(e))
     for start in range(0, len(todo), CHUNK):
         chunk = todo[start:start + CHUNK]
+        grades: Sequence[Grade | RowResult]
         try:
             grades = await grade_many([(q, rows[i].get("answer", "")) for i, q in chunk],
                                       options=options)
@@ -190,10 +236,11 @@ async def _one_by_one(chunk: list[tuple[int, Question]], rows: Sequence[dict[str
 def write_rows(path: Path, columns: list[str], results: Sequence[RowResult]) -> None:
     header = columns + [c for c in ADDED if c not in columns]
     with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=header, extrasaction="ignore")
-        w.writeheader()
+        w = csv.writer(f)
+        w.writerow([safe_cell(c) for c in header])
         for r in results:
-            w.writerow(r.out())
+            cells = r.out()
+            w.writerow([safe_cell(cells.get(c, "")) for c in header])
 
 
 def agreement(results: Sequence[RowResult]) -> dict[str, float] | None:
@@ -226,32 +273,43 @@ def agreement(results: Sequence[RowResult]) -> dict[str, float] | None:
             "rmse": rmse}
 
 
-def run(infile: Path, out: Path, options: GradingOptions, console: Console) -> int:
+def run(infile: Path, out: Path, options: GradingOptions, console: Console,
+        questions: Path | None = None) -> int:
     """Grade `infile` into `out`; returns the exit code (0 ok, 1 some rows failed, 2 bad input)."""
     try:
         columns, rows = read_rows(infile)
     except InputError as e:
-        console.print(f"[red]error:[/] {e}", highlight=False)
+        console.print(f"[red]error:[/] {escape(str(e))}", highlight=False)
         return 2
+    bank = None
+    if "question_id" in columns:
+        try:
+            bank = QuestionBank.from_dir(QUESTIONS_DIR)
+            if questions is not None:
+                bank = bank.with_extra(q for p in load_packs([questions]) for q in p.questions)
+        except PackError as e:
+            console.print(f"[red]error:[/] the question bank does not load: "
+                          f"{escape(e.errors[0])}", highlight=False)
+            return 2
     show = len(rows) >= PROGRESS_FROM
     with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=console, transient=True, disable=not show) as bar:
         task = bar.add_task("grading", total=len(rows))
-        results = asyncio.run(grade_rows(rows, options, lambda n: bar.advance(task, n)))
+        results = asyncio.run(grade_rows(rows, options, lambda n: bar.advance(task, n), bank))
     write_rows(out, columns, results)
     verdicts = Counter(r.grade.verdict if r.grade else "error" for r in results)
     graded = [r.grade.score for r in results if r.grade]
     mean = f", mean score {statistics.fmean(graded):.2f}" if graded else ""
     summary = ", ".join(f"{k} {v}" for k, v in sorted(verdicts.items()))
     console.print(f"graded {len(graded)} of {len(rows)} row(s) into {out}: {summary}{mean}",
-                  highlight=False)
+                  highlight=False, markup=False)
     if (agree := agreement(results)) is not None:
         console.print(f"agreement with human_grade (n={agree['n']:.0f}): pearson "
                       f"{agree['pearson']:.3f}, spearman {agree['spearman']:.3f}, rmse "
                       f"{agree['rmse']:.2f} (0-5)", highlight=False)
     failed = [(n, r.error) for n, r in enumerate(results, start=2) if r.grade is None]
     for line, why in failed:
-        console.print(f"[yellow]line {line}:[/] not graded: {why}", highlight=False)
+        console.print(f"[yellow]line {line}:[/] not graded: {escape(why)}", highlight=False)
     return 1 if failed else 0
 
 
@@ -261,15 +319,19 @@ def register(app: typer.Typer) -> None:
     @app.command("grade-file")
     def grade_file(
         infile: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
-                                      help="CSV with question, reference_answer, answer "
-                                           "(optional key_points, kind, human_grade)."),
+                                      help="CSV with question, reference_answer, answer, or "
+                                           "question_id and answer (optional key_points, "
+                                           "kind, human_grade)."),
         out: Path = typer.Option(..., "--out", "-o", help="Where to write the graded CSV."),
         semantic: bool | None = typer.Option(
             None, "--semantic/--no-semantic",
-            help="Blend in semantic similarity (default: when the extra is installed)."),
+            help="Blend in semantic similarity (default: on, with the shipped model)."),
         judge: bool = typer.Option(
             False, "--judge", help="Also ask the LLM judge set by LLM_BASE_URL, LLM_API_KEY "
                                    "and LLM_MODEL."),
+        questions: Path = typer.Option(
+            None, "--questions", help="More packs (file or folder) that question_id may refer "
+                                      "to, besides the shipped bank."),
     ) -> None:
         """Grade a CSV of answers: adds score, verdict and feedback to every row."""
         console = Console(stderr=True, soft_wrap=True)
@@ -278,7 +340,8 @@ def register(app: typer.Typer) -> None:
             console.print("[red]error:[/] --judge needs LLM_BASE_URL (and LLM_MODEL, "
                           "LLM_API_KEY) in the environment", highlight=False)
             raise typer.Exit(2)
-        code = run(infile, out, GradingOptions(semantic=semantic, judge=judge_cfg), console)
+        code = run(infile, out, GradingOptions(semantic=semantic, judge=judge_cfg), console,
+                   questions)
         if code:
             raise typer.Exit(code)
 

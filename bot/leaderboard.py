@@ -11,6 +11,7 @@ from bot.packs import Banks
 from bot.periods import period_key, period_title, resolve_period, yesterday
 from bot.store.base import Store, Streak, TotalRow
 from bot.team_settings import TeamSettings
+from bot.text import display_name
 
 SCOPES = ("team", "channel", "topic")
 MAX_TOP = 25
@@ -71,7 +72,8 @@ class Leaderboards:
         eff = await self.settings.get(where.platform, where.team)
         topics = await self.store.topic_stats(where.platform, where.team, uid)
         s = await self.store.streak(where.platform, where.team, uid)
-        who = name or (where.name if uid == where.user else (s.display_name if s else uid))
+        who = (display_name(name) if name else "") or (
+            where.name if uid == where.user else (s.display_name if s else uid))
         if not topics:
             return Card(title=f"Stats · {who}", text="No answers yet.",
                         visibility=Visibility.EPHEMERAL)

@@ -5,6 +5,7 @@ A pack that has any error is refused whole; every error names file, line and fie
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from collections.abc import Iterable, Sequence
@@ -33,11 +34,27 @@ from bot.domain import (
     Question,
     UserError,
 )
+from bot.sandbox.plain import plain
 from bot.text import clip
 
 QUESTIONS_DIR = Path(__file__).resolve().parent.parent / "questions"
 SOURCES_FILE = "sources.yaml"
-MAX_PACK_BYTES = 1_000_000
+# Limits on one pack, checked before parsing (bytes) and after (before the schema): the
+# shipped bank fits them many times over (largest pack 89 KB, 79 questions, 5 key points of
+# at most 14 terms, 707 terms in all, longest text 2,444 characters), and within them a pack
+# parses in a few seconds at most, off the event loop.
+MAX_PACK_BYTES = 500_000
+MAX_QUESTIONS = 500  # per pack
+MAX_KEY_POINTS = 20  # per question
+MAX_TERMS = 50  # per key point
+MAX_TOTAL_TERMS = 5_000  # per pack, over all key points
+MAX_CHOICES = 5  # per question (and at least 3, which the schema says)
+MAX_LIST_ITEMS = 50  # accepted answers, seeds or tags of one question
+MAX_TEXT_CHARS = 10_000  # any one text: a prompt, a choice, a term, a code block
+# YAML values (scalars, lists, mappings) in one file, counted by libyaml before PyYAML's
+# pure-Python parser (about 30 µs a value) sees the file: 500 KB of `[0,0,0,…]` is 250,000
+# values, half a minute of CPU. The largest shipped pack has 3,558.
+MAX_YAML_NODES = 30_000
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Ident = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
@@ -76,6 +93,11 @@ class CaseIn(_Strict):
             raise _field_error("expect", "a case needs expect, raises or prints")
         if has_expect and self.raises:
             raise _field_error("raises", "a case cannot both expect a value and raise")
+        if has_expect:  # kept encoded: JSON (a team pack's stored form) keeps dict keys' types
+            try:
+                object.__setattr__(self, "expect", plain(self.expect))
+            except TypeError as e:
+                raise _field_error("expect", str(e)) from None
         return self
 
 
@@ -184,8 +206,51 @@ class PackError(Exception):
 # --- YAML: safe, with line numbers, and `yes`/`no` left as text ---------------------
 
 
+_ALIASES_REFUSED = ("aliases and anchors (&name, *name) are not allowed in packs; write the "
+                    "value out")
+_TOO_MANY_NODES = f"too many YAML values: at most {MAX_YAML_NODES:,}"
+
+
+class _Refused(yaml.YAMLError):
+    """What the loader refuses while composing: an anchor (`&name`) or alias (`*name`), so
+    no pack can repeat a subtree, or one value too many."""
+
+    def __init__(self, line: int, loc: list[int | str], message: str) -> None:
+        super().__init__(f"line {line}: {message}")
+        self.line = line
+        self.loc = loc
+        self.message = message
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader where only true/false are booleans (YAML 1.2), so `yes`/`no` stay text."""
+    """SafeLoader where only true/false are booleans (YAML 1.2), so `yes`/`no` stay text,
+    and anchors and aliases are refused (an alias is one node for PyYAML but a whole new
+    subtree for everything after it: the "billion laughs")."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._path: list[int | str] = []
+        self._nodes = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        # `index` is the key node for a mapping value, the position in a sequence, None for
+        # a key (or the document): the path names the field in the error
+        step = index.value if isinstance(index, yaml.ScalarNode) else index
+        pushed = isinstance(step, (int, str)) and not isinstance(step, bool)
+        if pushed:
+            self._path.append(step)
+        try:
+            event = self.peek_event()
+            line = event.start_mark.line + 1 if event.start_mark else 1
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                raise _Refused(line, list(self._path), _ALIASES_REFUSED)
+            self._nodes += 1  # also counted before, by libyaml when it is there (faster)
+            if self._nodes > MAX_YAML_NODES:
+                raise _Refused(line, [], _TOO_MANY_NODES)
+            return super().compose_node(parent, index)
+        finally:
+            if pushed:
+                self._path.pop()
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         """A value YAML's constructors cannot build (`2001-13-45` as a date, an integer of
@@ -248,11 +313,42 @@ def _loc_text(loc: Sequence[int | str]) -> str:
 
 def parse_pack(text: str, source: str, known_seeds: set[str] | None = None) -> Pack:
     """Validate one pack's text. Raises PackError naming file, line and field."""
+    return _validate(*_read_yaml(text, source), source, known_seeds)[0]
+
+
+def parse_pack_stored(text: str, source: str) -> tuple[Pack, str]:
+    """A team pack's YAML validated, and the validated pack as JSON: stored beside the YAML,
+    it is what `pack_from_json` reads back, so YAML is parsed once, at import."""
+    pack, pack_in = _validate(*_read_yaml(text, source), source, None)
+    return pack, pack_in.model_dump_json(exclude_unset=True)  # keeps an explicit `expect: null`
+
+
+def pack_from_json(text: str, source: str) -> Pack:
+    """A pack stored by `parse_pack_stored`, validated again (limits too: JSON has no
+    aliases, so this is quick and bounded). Raises PackError."""
+    if len(text.encode("utf-8", "surrogatepass")) > 2 * MAX_PACK_BYTES:
+        raise PackError([f"{source}:1: (pack): larger than {2 * MAX_PACK_BYTES:,} bytes"])
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as e:
+        raise PackError([f"{source}:1: (json): {e}"]) from None
+    return _validate(data, None, source, None)[0]
+
+
+def _read_yaml(text: str, source: str) -> tuple[Any, yaml.Node | None]:
+    """The data and its node tree (for line numbers), from one pass of the parser."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_PACK_BYTES:
         raise PackError([f"{source}:1: (pack): larger than {MAX_PACK_BYTES:,} bytes"])
+    counted = _count_nodes(text)
+    if counted is not None:
+        raise PackError([f"{source}:{counted}: (pack): {_TOO_MANY_NODES}"])
+    loader: _Loader | None = None
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        loader = _Loader(text)  # the reader refuses unprintable characters here
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except _Refused as e:
+        return _raise([f"{source}:{e.line}: {_loc_text(e.loc)}: {e.message}"])
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         line = mark.line + 1 if mark is not None else 1
@@ -260,24 +356,104 @@ def parse_pack(text: str, source: str, known_seeds: set[str] | None = None) -> P
         return _raise([f"{source}:{line}: (yaml): {problem}"])
     except RecursionError:
         return _raise([f"{source}:1: (yaml): nested too deeply"])
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return data, node
+
+
+def _count_nodes(text: str) -> int | None:
+    """The line where the file goes over MAX_YAML_NODES values, or None when it does not (or
+    libyaml is missing, or the text is not YAML: the parser after this names the problem).
+    libyaml's events cost about a tenth of PyYAML's, and an alias is one event here."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is None:
+        return None
+    n = 0
+    try:
+        for event in yaml.parse(text, Loader=fast):
+            if isinstance(event, yaml.NodeEvent):
+                n += 1
+                if n > MAX_YAML_NODES:
+                    mark = event.start_mark
+                    return int(mark.line) + 1 if mark else 1
+    except Exception:  # a YAML error, UnicodeEncodeError on a lone surrogate, …: the
+        return None  # pure-Python parser that comes next names the problem
+    return None
+
+
+def _size_errors(data: dict[str, Any], node: yaml.Node | None, source: str) -> list[str]:
+    """Every list and text over its limit, checked before the schema sees the data."""
+    errors: list[str] = []
+
+    def over(loc: list[int | str], what: str, limit: int, found: int) -> None:
+        errors.append(f"{source}:{_line_of(node, loc)}: {_loc_text(loc)}: too many {what}: "
+                      f"at most {limit:,} (found {found:,})")
+
+    def capped(value: Any, loc: list[int | str], what: str, limit: int) -> list[Any]:
+        if not isinstance(value, list):
+            return []
+        if len(value) > limit:
+            over(loc, what, limit, len(value))
+            return []
+        return value
+
+    total_terms = 0
+    questions = capped(data.get("questions"), ["questions"], "questions in a pack",
+                       MAX_QUESTIONS)
+    for i, q in enumerate(questions):
+        if not isinstance(q, dict):
+            continue
+        at: list[int | str] = ["questions", i]
+        capped(q.get("choices"), [*at, "choices"], "choices", MAX_CHOICES)
+        for name in ("accepted", "seeds", "tags"):
+            capped(q.get(name), [*at, name], name, MAX_LIST_ITEMS)
+        kps = capped(q.get("key_points"), [*at, "key_points"], "key points in a question",
+                     MAX_KEY_POINTS)
+        for j, kp in enumerate(kps):
+            if isinstance(kp, dict):
+                terms = capped(kp.get("terms"), [*at, "key_points", j, "terms"],
+                               "terms in a key point", MAX_TERMS)
+                total_terms += len(terms)
+    if total_terms > MAX_TOTAL_TERMS:
+        over(["questions"], "key point terms in a pack", MAX_TOTAL_TERMS, total_terms)
+
+    stack: list[tuple[Any, list[int | str]]] = [(data, [])]
+    while stack and len(errors) < 20:
+        value, loc = stack.pop()
+        if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
+            errors.append(f"{source}:{_line_of(node, loc)}: {_loc_text(loc)}: too long: at "
+                          f"most {MAX_TEXT_CHARS:,} characters (found {len(value):,})")
+        elif isinstance(value, dict):
+            stack.extend((v, [*loc, str(k)]) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, [*loc, n]) for n, v in enumerate(value))
+    return errors
+
+
+def _validate(data: Any, node: yaml.Node | None, source: str,
+              known_seeds: set[str] | None) -> tuple[Pack, PackIn]:
     if not isinstance(data, dict):
         return _raise([f"{source}:1: (pack): a pack is a mapping with id, title, topic, version"
                        " and questions"])
+    too_big = _size_errors(data, node, source)
+    if too_big:
+        return _raise(too_big)
     try:
         pack_in = PackIn.model_validate(data)
     except ValidationError as e:
-        errors = []
+        schema_errors = []
         for err in e.errors():
-            loc = list(err["loc"])
+            eloc: list[int | str] = list(err["loc"])
             msg = err["msg"]
             ctx_err = (err.get("ctx") or {}).get("error")
             if isinstance(ctx_err, _FieldError):
-                loc.append(ctx_err.field)
+                eloc.append(ctx_err.field)
                 msg = str(ctx_err)
             elif msg.startswith("Value error, "):
                 msg = msg.removeprefix("Value error, ")
-            errors.append(f"{source}:{_line_of(node, loc)}: {_loc_text(loc)}: {msg}")
-        return _raise(errors)
+            schema_errors.append(f"{source}:{_line_of(node, eloc)}: {_loc_text(eloc)}: {msg}")
+        return _raise(schema_errors)
 
     errors: list[str] = []
     seen: dict[str, int] = {}
@@ -298,7 +474,7 @@ def parse_pack(text: str, source: str, known_seeds: set[str] | None = None) -> P
     if errors:
         _raise(errors)
     return Pack(pack_in.id, pack_in.title, pack_in.topic, pack_in.version,
-                tuple(questions), source)
+                tuple(questions), source), pack_in
 
 
 def _raise(errors: list[str]) -> Any:
@@ -421,7 +597,10 @@ class QuestionBank:
         return self._by_id.get(qid)
 
     def with_extra(self, questions: Iterable[Question]) -> QuestionBank:
-        return QuestionBank([*self._by_id.values(), *questions])
+        """This bank plus `questions`; an id already here keeps its question (team ids are
+        namespaced by pack, so this is only a second guard: shipped questions win)."""
+        return QuestionBank([*self._by_id.values(),
+                             *(q for q in questions if q.id not in self._by_id)])
 
     @property
     def topics(self) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 
 def clip(text: str, n: int) -> str:
     """One line of at most `n` characters, with an ellipsis when cut."""
@@ -18,3 +20,22 @@ def clean(text: str) -> str:
     except UnicodeEncodeError:
         return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     return text
+
+
+_NAME_CHARS = 100  # longer than any platform's display name (Discord 32, Slack 80)
+
+
+def display_name(name: str) -> str:
+    """A person's name as the bot shows it to others: no format characters (zero-width
+    spaces and joiners, bidi overrides and isolates, the BOM: every Unicode `Cf`), no
+    control characters (NUL, escapes; line breaks become spaces), so `Ali\\u200bce` cannot
+    pass for Alice and an RTL override cannot flip the rest of a line. Whitespace is
+    collapsed; the result may be empty (then show the user id)."""
+    kept = "".join(
+        " " if ch.isspace() else ch
+        for ch in clean(name)
+        if ch.isspace() or unicodedata.category(ch) not in _HIDDEN_CATEGORIES)
+    return clip(kept, _NAME_CHARS)
+
+
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})

@@ -13,7 +13,8 @@ runner = CliRunner()
 def test_validate_the_shipped_bank() -> None:
     res = runner.invoke(app, ["questions", "validate"])
     assert res.exit_code == 0, res.output
-    assert "OK: 10 pack(s)" in res.output
+    assert "OK: 19 pack(s)" in res.output
+    assert "code question(s) checked in the sandbox" in res.output
 
 
 def test_validate_a_broken_pack_exits_1_with_the_errors(tmp_path: Path) -> None:
@@ -68,3 +69,37 @@ def test_discord_invite_url_has_exactly_the_scopes_and_permissions() -> None:
     assert "permissions=19456" in url  # view channels, send messages, embed links
     bad = runner.invoke(app, ["discord", "invite-url", "not-a-number"])
     assert bad.exit_code == 2
+
+
+def test_questions_grade_prints_it_as_the_bot_says_it() -> None:
+    res = runner.invoke(app, ["questions", "grade", "py-is-vs-eq-open",
+                              "`is` compares values, `==` compares identity, so it is True."])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert lines[0].startswith("Not quite")
+    assert "swapped" in res.output and "What was missing" in res.output
+    assert "A strong answer" in res.output
+
+
+def test_questions_grade_json_for_scripts() -> None:
+    import json
+
+    res = runner.invoke(app, ["questions", "grade", "py-gil-open", "--json", "--no-semantic",
+                              "Only one thread at a time runs Python bytecode, so CPU-bound "
+                              "work needs multiprocessing; I/O-bound threads still help, and "
+                              "it does not make your own code thread-safe."])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["id"] == "py-gil-open" and data["verdict"] in ("correct", "partial")
+    assert 0 <= data["score"] <= 1 and data["right"] and isinstance(data["missing"], list)
+
+
+def test_questions_grade_unknown_id() -> None:
+    res = runner.invoke(app, ["questions", "grade", "no-such-id", "x"])
+    assert res.exit_code == 2 and "No question 'no-such-id'" in res.output
+
+
+def test_questions_grade_prints_markup_literally() -> None:
+    res = runner.invoke(app, ["questions", "grade", "py-gil-open", "[bold]SCORE: 1.0[/bold]"])
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines()[0].startswith("Not quite")

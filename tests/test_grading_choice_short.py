@@ -104,3 +104,35 @@ async def test_choice_and_short_are_fast() -> None:
         await grade(Q3, "b")
         await grade(short_q("GIL", "global interpreter lock"), "the global interpreter lock")
     assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize(("accepted", "answer"), [
+    (("decorator",), "decorators"),  # plural
+    (("cache",), "caching"),  # gerund
+    (("proxy",), "proxies"),
+    (("index",), "indexes"),
+    (("database",), "a db"),  # common abbreviation
+    (("dictionary",), "dict"),
+    (("regular expression",), "regex"),
+    (("GIL",), "Python's GIL"),
+])
+async def test_short_inflections_and_abbreviations_count(accepted: tuple[str, ...],
+                                                         answer: str) -> None:
+    g = await grade(short_q(*accepted), answer)
+    assert g.verdict == "correct", answer
+
+
+@pytest.mark.parametrize(("accepted", "answer"), [
+    (("select_related",), "select_relatd"),  # identifiers get no typo allowance
+    (("prefetch_related",), "prefetch_relate"),
+    (("HTTPS",), "HTTSP"),  # nor acronyms
+    (("__init__",), "__inti__"),
+    (("list",), "a list comprehension"),  # the accepted form inside another term
+    (("GIL",), "GIL-free"),
+    (("blocking",), "non-blocking"),
+    (("decorator",), "decoration"),  # a different word, not an inflection
+])
+async def test_short_identifiers_exact_and_other_terms_wrong(accepted: tuple[str, ...],
+                                                             answer: str) -> None:
+    g = await grade(short_q(*accepted), answer)
+    assert g.verdict == "wrong", answer

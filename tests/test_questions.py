@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
-import textwrap
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from bot.domain import Kind, UserError
+from bot.grading.code import problems
 from bot.questions import (
     QUESTIONS_DIR,
     PackError,
@@ -20,6 +18,7 @@ from bot.questions import (
     load_sources,
     parse_pack,
 )
+from bot.sandbox import Sandbox
 from tests.conftest import where
 
 SOURCES = load_sources()
@@ -35,15 +34,16 @@ def test_sources_is_the_seed_index() -> None:
 
 
 def test_bank_size_and_spread() -> None:
-    assert len(ALL) >= 200
+    assert len(ALL) >= 450
     assert {q.difficulty for q in ALL} == {1, 2, 3}
     by_diff = Counter(q.difficulty for q in ALL)
     assert min(by_diff.values()) >= len(ALL) // 5
 
 
-def test_one_pack_per_seed_topic() -> None:
+def test_every_seed_topic_has_a_pack() -> None:
     topics = {s["topic"] for s in SOURCES.values()}
-    assert {p.topic for p in PACKS} == topics
+    pack_topics = [p.topic for p in PACKS]
+    assert topics <= set(pack_topics)  # packs may also cover topics beyond the seeds
     for p in PACKS:
         assert all(q.topic == p.topic for q in p.questions), p.id
 
@@ -83,25 +83,14 @@ def test_open_questions_have_a_reference_and_key_points() -> None:
 
 
 @pytest.mark.parametrize("q", [q for q in ALL if q.kind is Kind.CODE], ids=lambda q: q.id)
-def test_code_reference_solutions_pass_their_own_tests(q, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    assert q.code is not None
-    runner = textwrap.dedent("""
-        import sys
-        ns = {"__name__": "solution"}
-        exec(compile(open(sys.argv[1]).read(), "solution", "exec"), ns)
-        exec(compile(open(sys.argv[2]).read(), "tests", "exec"), ns)
-        names = [n for n in ns if n.startswith("test_") and callable(ns[n])]
-        assert names, "no tests"
-        for n in names:
-            ns[n]()
-        print(len(names), "passed")
-    """)
-    (tmp_path / "solution.py").write_text(q.code.solution)
-    (tmp_path / "tests.py").write_text(q.code.tests)
-    (tmp_path / "run.py").write_text(runner)
-    res = subprocess.run([sys.executable, "run.py", "solution.py", "tests.py"], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=60, check=False)
-    assert res.returncode == 0, res.stderr[-2000:]
+async def test_code_questions_have_no_problems(q) -> None:  # type: ignore[no-untyped-def]
+    """In the real sandbox: the reference solution passes every case, and a do-nothing stub and
+    each listed wrong solution fail at least one."""
+    assert q.code is not None and q.code.cases and q.code.wrong, q.id
+    box = Sandbox()
+    if not await box.probe():
+        pytest.skip(f"no sandbox here: {box.reason}")
+    assert await problems(q, box) == []
 
 
 # --- the schema's messages -------------------------------------------------------------
@@ -203,7 +192,7 @@ def test_select_nothing_lists_what_exists() -> None:
     bank = QuestionBank(ALL)
     with pytest.raises(UserError) as e:
         bank.select("cobol")
-    assert "Topics: api, coding, databases, django, git" in str(e.value)
+    assert "Topics: api, coding, databases, django, docker, fastapi, git" in str(e.value)
     with pytest.raises(UserError, match="Tags there"):
         bank.select("git", tags=["no-such-tag"])
 
@@ -242,9 +231,7 @@ async def test_team_pack_import_needs_admin_and_a_valid_pack(core) -> None:  # t
                                      GOOD.replace("difficulty: 1", "difficulty: 7"), "team.yaml")
     assert "team.yaml:8: questions[0].difficulty" in str(e.value)
     assert await core.store.team_packs("test", "t1") == []
-    clash = GOOD.replace("team-deploy", "t-is")  # an id the shipped bank uses
-    with pytest.raises(UserError, match="already used"):
-        await core.banks.import_pack(where("boss", admin=True), clash, "team.yaml")
+    # a shipped id in a team pack: see tests/test_pack_safety.py (ids are namespaced)
 
 
 def test_right_choices_are_spread_over_positions() -> None:

@@ -286,14 +286,19 @@ async def test_it_cannot_signal_the_bot_or_start_processes(sandbox: Sandbox) -> 
         "p = os.getppid()\nos.kill(p, signal.SIGKILL)\np",
         "os.fork()", "threading.Thread(target=print).start()",
         "os.setuid(0)", "import ctypes; ctypes.CDLL(None).unshare(0x10000000)",
-        "os.getuid(), os.getgid()")
-    parent, fork, thread, setuid, unshare, ids = result.observations
+        "os.getuid(), os.getgid()",
+        "import ctypes; ctypes.CDLL(None).mount(b'tmpfs', b'/work', b'tmpfs', 0, None)",
+        "open('x.sh', 'w').write('#!/bin/sh\\necho hi\\n')\nos.chmod('x.sh', 0o755)\n"
+        "os.execv('./x.sh', ['x.sh'])")
+    parent, fork, thread, setuid, unshare, ids, mount, execute = result.observations
     assert parent is not None and parent.value == 1  # its parent is the namespace's own init
     assert fork is not None and "BlockingIOError" in fork.raised
     assert thread is not None and "RuntimeError" in thread.raised
     assert setuid is not None and setuid.raised  # no uid 0 to become
     assert unshare is not None and unshare.value == -1  # seccomp: EPERM
     assert ids is not None and ids.value == [65534, 65534]
+    assert mount is not None and mount.value == -1  # no capability left after set-up
+    assert execute is not None and "PermissionError" in execute.raised  # scratch is noexec
     os.kill(os.getpid(), 0)  # and the bot lives
 
 
@@ -315,11 +320,13 @@ async def test_limits_hold(sandbox: Sandbox) -> None:
         sandbox.run(Program("import time; time.sleep(60)", "", ("1",)), who=("test", "sleepy"),
                     limits=FAST.__class__(cpu_seconds=2, wall_seconds=1)),
         observe(sandbox, "import os\nwhile True: os.write(1, b'x' * 65536)", "1"))
+    files = await observe(sandbox, "", "for i in range(100_000):\n    open(f'f{i}', 'w').close()")
     assert "CPU time" in loop.stopped
     assert "ran out of memory" in mem.load_error
     assert disk.observations[0] is not None and "No space left" in disk.observations[0].message
     assert "longer than 1 s" in sleep.stopped
     assert "printed more than" in flood.stopped
+    assert files.observations[0] is not None and "No space left" in files.observations[0].message
 
 
 # -- fail closed ----------------------------------------------------------------------------
@@ -351,7 +358,7 @@ async def test_validation_catches_weak_cases(sandbox: Sandbox) -> None:
     assert found == [], found  # the stub returns None: it fails; a real check below
     trivial = code_q(cases=(CodeCase("runs", "count_words('a') and None", None),))
     assert "a do-nothing stub passes every case" in await problems(trivial, sandbox)
-    assert stub_for("def f(x):") == "def f(x):\n    return None\n"
+    assert stub_for("def f(x):").endswith("def f(x):\n    return None\n")
 
 
 async def test_same_program_runs_once(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -470,6 +470,17 @@ async def test_team_packs(store: Store) -> None:
     assert [p.pack_id for p in await store.team_packs(P, "t2")] == ["mine"]
 
 
+async def test_a_team_pack_keeps_its_parsed_json(store: Store) -> None:
+    """Issue 12: the validated pack is stored beside its YAML, and replaced with it."""
+    await store.add_team_pack(P, T, TeamPack("p", "id: p", "u1", 1, '{"id": "p"}'))
+    assert (await store.team_packs(P, T))[0].parsed == '{"id": "p"}'
+    await store.add_team_pack(P, T, TeamPack("p", "id: p\nv: 2", "u1", 2, '{"id": "p", "v": 2}'))
+    [again] = await store.team_packs(P, T)
+    assert (again.source, again.parsed) == ("id: p\nv: 2", '{"id": "p", "v": 2}')
+    await store.add_team_pack(P, T, TeamPack("old", "id: old", "u1", 3))  # none: parse the YAML
+    assert [p.parsed for p in await store.team_packs(P, T)] == ["", '{"id": "p", "v": 2}']
+
+
 # --- daily questions ----------------------------------------------------------------------
 
 async def test_schedules(store: Store) -> None:

@@ -6,7 +6,14 @@ from typing import Any, cast
 
 import discord
 
-from adapters.discord.turns import Services, defer, report_error, send_reply, where_for
+from adapters.discord.turns import (
+    Services,
+    check_dm_action,
+    defer,
+    report_error,
+    send_reply,
+    where_for,
+)
 from adapters.discord.views import answer_modal, parse_modal_id, submitted_text
 from bot.commands import answer_action
 
@@ -24,6 +31,7 @@ class Answers:
                         code: bool) -> None:
         try:
             where_for(interaction, team)  # refuse a foreign server's button before the form
+            await check_dm_action(interaction, team, action)
             title, prompt = _question(interaction.message)
             await interaction.response.send_modal(answer_modal(
                 team, action, code=code, multiline=code or action.startswith("interview:"),
@@ -45,9 +53,10 @@ class Answers:
     async def _answer(self, interaction: discord.Interaction, team: str, action: str,
                       text: str, *, slow: bool) -> None:
         try:
+            where = where_for(interaction, team)
+            await check_dm_action(interaction, team, action)
             if slow:  # free text and code may take seconds to grade: acknowledge first
                 await defer(interaction)
-            where = where_for(interaction, team)
             reply = await answer_action(self.services.core, where, action, text)
             await send_reply(interaction, reply, where)
         except Exception as e:

@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from adapters.discord.render import safe_name
 from adapters.discord.turns import PLATFORM, Services, defer, send_reply, services, where_for
 from bot.daily import parse_set_args
 from bot.domain import Reply, UserError
@@ -120,7 +121,8 @@ class InterviewCommands(commands.Cog):
         if member is None:
             card = await self.core.leaderboards.stats(where)
         else:
-            card = await self.core.leaderboards.stats(where, str(member.id), member.display_name)
+            card = await self.core.leaderboards.stats(where, str(member.id),
+                                                        safe_name(member.display_name))
         await send_reply(interaction, Reply(cards=(card,)), where)
 
     # --- the question bank ----------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import discord
@@ -11,6 +12,7 @@ from adapters.discord import limits
 from adapters.discord.limits import clip_block
 from adapters.discord.views import AnswerButton, FormButton, fits
 from bot.domain import Card
+from bot.text import display_name
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +23,16 @@ COLORS = {
     "warn": discord.Colour.gold(),
 }
 _BLANK = "\u200b"  # Discord refuses empty field names and values
+# Every ASCII punctuation mark escaped with a backslash shows as itself in Discord markdown:
+# no masked link (`[text](url)`), no autolinked `https://…`, no bold, spoiler or heading.
+_MARKDOWN = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def safe_name(name: str) -> str:
+    """A display name as it may appear in embeds: cleaned like every name the core gets
+    (no zero-width, bidi or control characters) and with markdown escaped, so a name such
+    as `[Claim your prize](https://evil.example/x)` shows as that text, never as a link."""
+    return _MARKDOWN.sub(r"\\\1", display_name(name))
 
 
 def embed_for(card: Card) -> discord.Embed:

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.utils import MISSING  # "not given" (None would mean "remove")
 
-from adapters.discord.render import embed_for, view_for
+from adapters.discord.render import embed_for, safe_name, view_for
 from bot.core import Core
 from bot.domain import Card, Reply, UserError, Visibility, Where
 from bot.outbox import Outbox
@@ -44,8 +44,22 @@ def where_for(interaction: discord.Interaction, team: str | None = None) -> Wher
         team = str(gid)
     user = interaction.user
     return Where(PLATFORM, team or DM_TEAM, str(interaction.channel_id or DM_TEAM), str(user.id),
-                 user.display_name,
+                 safe_name(user.display_name),
                  is_admin=gid is not None and interaction.permissions.manage_guild)
+
+
+async def check_dm_action(interaction: discord.Interaction, team: str, action: str) -> None:
+    """In a DM nothing vouches for the team a custom id names, so only the user's own
+    interview is answered there: `interview:<session>:<position>` whose session, in that
+    team, is this user's. In a server the guild decides (`where_for`)."""
+    if interaction.guild_id is not None:
+        return
+    kind, _, rest = action.partition(":")
+    sid = rest.split(":", 1)[0]
+    session = (await services(interaction).core.store.get_session(PLATFORM, team, sid)
+               if kind == "interview" and sid else None)
+    if session is None or session.user_id != str(interaction.user.id):
+        raise UserError("In direct messages I only take answers to your own interview.")
 
 
 async def defer(interaction: discord.Interaction) -> None:

@@ -11,8 +11,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain import UserError
+from bot.questions import MAX_PACK_BYTES
 
-MAX_PACK_BYTES = 1_000_000
 _YAML = (".yaml", ".yml")
 
 

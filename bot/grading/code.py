@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.domain import CodeCase, CodeSpec, Grade, Question
 from bot.sandbox import Observation, Program, RunResult, Sandbox
+from bot.sandbox.plain import plain
 
 log = logging.getLogger(__name__)
 
@@ -36,24 +37,6 @@ def strip_fences(answer: str) -> str:
     """The code inside a Markdown fence, as chat users often paste it."""
     m = _FENCE.match(answer or "")
     return m.group(1) if m else (answer or "")
-
-
-def plain(v: Any) -> Any:
-    """Expected data in the form the sandbox reports observations (see sandbox/inside.py)."""
-    if v is None or isinstance(v, bool | str):
-        return v
-    if isinstance(v, int):
-        return v if abs(v) < 2**53 else {"__int__": str(v)}
-    if isinstance(v, float):
-        return v
-    if isinstance(v, list | tuple):
-        return [plain(x) for x in v]
-    if isinstance(v, dict):
-        pairs = [[plain(k), plain(x)] for k, x in v.items()]
-        return {"__dict__": sorted(pairs, key=lambda p: json.dumps(p[0], sort_keys=True))}
-    if isinstance(v, set | frozenset):
-        return {"__set__": sorted((plain(x) for x in v), key=lambda x: json.dumps(x))}
-    raise TypeError(f"not plain data: {type(v).__name__}")
 
 
 def _same(expected: Any, observed: Any) -> bool:
@@ -162,12 +145,17 @@ async def grade_code(question: Question, answer: str, sandbox: Sandbox | None = 
 
 
 def stub_for(signature: str) -> str:
-    """A do-nothing answer with the question's signature (returns None, or yields nothing)."""
-    head = signature.strip()
-    lines = [head if head.endswith(":") else head + ":", "    return None"]
-    if head.startswith("class "):
-        lines = [head if head.endswith(":") else head + ":", "    pass"]
-    return "\n".join(lines) + "\n"
+    """A do-nothing answer with the question's signature: each `def` returns None and each
+    `class` is empty (a signature may list several, one a line)."""
+    lines = []
+    for head in (line.strip() for line in signature.strip().splitlines()):
+        if not head:
+            continue
+        code = head.split("  #", 1)[0].rstrip()
+        lines.append(head if code.endswith(":") else code + ":")
+        lines.append("    pass" if head.startswith("class ") else "    return None")
+    # annotations stay unevaluated, so names the signature uses (sqlite3, Callable) need no import
+    return "from __future__ import annotations\n\n" + "\n".join(lines) + "\n"
 
 
 async def problems(question: Question, sandbox: Sandbox | None = None) -> list[str]:
@@ -177,15 +165,18 @@ async def problems(question: Question, sandbox: Sandbox | None = None) -> list[s
     if spec is None:
         return []
     box = sandbox or default_sandbox()
+    # one "person" per question: checking many questions at once (questions validate gathers
+    # them) must not count as one person's runs, whose waiting limit would refuse the fourth
+    who = ("questions validate", question.id)
     found: list[str] = []
-    run = await box.run(program_for(spec, spec.solution))
+    run = await box.run(program_for(spec, spec.solution), who=who)
     failing = [f"{name}: {why}" for name, why in results(spec, run) if why]
     if failing:
         found.append("the reference solution fails: " + "; ".join(failing))
     others = [("a do-nothing stub", stub_for(spec.signature))]
     others += [(f"wrong solution {i}", w) for i, w in enumerate(spec.wrong, 1)]
     for label, code in others:
-        run = await box.run(program_for(spec, code))
+        run = await box.run(program_for(spec, code), who=who)
         if all(not why for _, why in results(spec, run)):
             found.append(f"{label} passes every case")
     return found

@@ -1,8 +1,8 @@
 """The one entry point: `await grade(question, answer) -> Grade`, and `grade_many` for batches.
 
 Choice and short answers are graded at once, in the event loop. Open answers are graded
-locally (key points, in microseconds), blended with semantic similarity when the `semantic`
-extra is installed (in a worker thread), and with an LLM judge when one is configured. Code
+locally (key points, in microseconds), blended with semantic similarity from the shipped
+static model (in a worker thread), and with an LLM judge when one is configured. Code
 answers run in the sandbox.
 """
 
@@ -36,20 +36,24 @@ JUDGE_CONCURRENCY = 4
 class GradingOptions:
     """How open and code answers are graded.
 
-    `semantic`: True to blend in semantic similarity, False for lexical only, None to use it
-    when the extra is installed. `judge`: an LLM endpoint, or None. `embedder` replaces the
-    shared model (tests, benchmarks); `sandbox` the shared code sandbox.
+    `semantic`: True or None to blend in semantic similarity (the shipped static model, or the
+    PyTorch one when selected), False for lexical only. `judge`: an LLM endpoint, or None.
+    `embedder` replaces the shared model (tests, benchmarks); `sandbox` the shared code
+    sandbox.
     """
 
     semantic: bool | None = None
     judge: JudgeConfig | None = None
     sandbox: Sandbox | None = None  # None: the process-wide one
-    embedder: sem.Embedder | None = None
+    embedder: sem.SimilarityModel | None = None
+    model: str | None = None  # "static" or "minilm-torch"; None: SEMANTIC_MODEL or static
 
-    def pick_embedder(self) -> sem.Embedder | None:
+    def pick_embedder(self) -> sem.SimilarityModel | None:
         if self.semantic is False:
             return None
-        return self.embedder or sem.default_embedder()
+        if self.embedder is not None:
+            return self.embedder
+        return sem.default_embedder(self.model) if self.model else sem.default_embedder()
 
 
 LEXICAL = GradingOptions(semantic=False)
@@ -102,6 +106,8 @@ async def grade_many(items: Sequence[tuple[Question, str]], *,
             weight = opts.judge.weight if opts.judge and j else 0.0
             extra = j.feedback if j else ""
             grades[i] = finish(q, a, sims[k], j.score if j else None, weight, extra)
+            if k % YIELD_EVERY == YIELD_EVERY - 1:
+                await asyncio.sleep(0)
     return [g for g in grades if g is not None]
 
 

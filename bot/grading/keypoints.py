@@ -202,7 +202,30 @@ def _hard_match(term: Term, idx: AnswerIndex) -> tuple[bool, bool]:
             shown = True
         else:
             contradicted = True
+    if not shown and not contradicted:
+        contradicted = _opposite_match(term, idx)
     return shown, contradicted and not shown
+
+
+def _opposite_match(term: Term, idx: AnswerIndex) -> bool:
+    """Whether the answer says the term with one word turned into its opposite, not negated:
+    "slower writes" -> "faster writes", "connection-oriented" -> "connectionless"."""
+    from bot.grading.combiner import OPPOSITES
+
+    for k, s in enumerate(term.stems):
+        others = [o for o in OPPOSITES.get(s, ()) if o in idx.positions]
+        if not others:
+            continue
+        rest = [idx.find(x) for j, x in enumerate(term.stems) if j != k]
+        if not all(rest):
+            continue
+        window = max(6, 2 * len(term.stems) + 2)
+        for o in others:
+            for p in idx.positions[o]:
+                if is_negated(idx.tokens, p) == term.negative and (
+                        not rest or _near([[p], *rest], window) is not None):
+                    return True
+    return False
 
 
 def _soft_match(term: Term, idx: AnswerIndex, prompt_stems: frozenset[str]) -> float:

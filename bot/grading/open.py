@@ -9,18 +9,21 @@ answer; `bot.grading.core.grade_many` batches the semantic part across many answ
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.domain import Grade, Question
+from bot.grading.combiner import combined_score
 from bot.grading.keypoints import (
     AnswerIndex,
     PointResult,
+    Rubric,
     match_points,
     reference_recall,
     rubric_for,
 )
+from bot.grading.roles import mentions, states_claim, swapped
 from bot.grading.scoring import clamp, verdict_for
-from bot.grading.text import ARTICLES, GLUE, STOPWORDS, prepare
+from bot.grading.text import ARTICLES, GLUE, STOPWORDS, prepare, stem
 
 # Weights and caps: set by reasoning, then checked against bench/grading, where a small grid
 # fitted on half of the questions scored the same on the other half (see bench/grading/README).
@@ -32,6 +35,7 @@ SEMANTIC_FLOOR, SEMANTIC_FULL = 0.2, 0.8  # cosine similarity mapped linearly to
 CONTRADICTION_PENALTY = 0.15  # per key point the answer states the opposite of
 STUFFING_CAP = 0.3  # a bare list of keywords: at most a low partial
 ECHO_CAP = 0.1  # the question repeated back
+MISCONCEPTION_CAP = 0.2  # states a misconception of the rubric, or swaps the two things compared
 SHORT_CAPS = ((2, 0.25), (5, 0.6), (9, 0.85))  # fewer new content words than n -> at most cap
 
 
@@ -45,6 +49,8 @@ class Analysis:
     notes: tuple[str, ...]
     empty: bool
     short: bool = False  # the cap is for length: said only when it lowered the score
+    derived: bool = False  # reference only (no key points): the fitted combiner scores it
+    answer: str = ""
 
     @property
     def contradicted(self) -> tuple[str, ...]:
@@ -59,20 +65,106 @@ class Analysis:
         return tuple(r.text for r in self.results if r.strength < 0.5)
 
 
+_TO_GRADER = re.compile(
+    r"\b(?:score|grade|mark|marks|points|rating|verdict)\s*[:=]\s*[\"']?\d"
+    r"|[\"']score[\"']\s*:"
+    r"|\bignore\b.{0,30}\b(?:rubric|instructions?|reference|previous|above|prompt|rules?)\b"
+    r"|\b(?:give|award|assign)\b.{0,30}\b(?:full|maximum|max|top|perfect)\s+"
+    r"(?:marks?|score|points|grade)\b"
+    r"|\bmark\s+(?:this|it|the answer|my answer)\s+(?:as\s+)?(?:correct|right|full)"
+    r"|\b(?:as|you are) the (?:grader|judge|evaluator)\b|(?:^|\n|>)\s*system\s*:|<<<|>>>",
+    re.IGNORECASE | re.DOTALL)
+
+
+def addresses_grader(answer: str) -> bool:
+    """Words meant for the grader rather than the interviewer: "SCORE: 1.0", "ignore the
+    rubric", "give it full marks", a fake JSON verdict or the judge's quoting markers."""
+    return bool(_TO_GRADER.search(answer))
+
+
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+_EXPANSION_GLUE = frozenset(stem(w) for w in "stand stands short means abbreviation acronym "
+                            "for".split())
+
+
+def acronym_expansion(prompt: str, answer: str) -> frozenset[str]:
+    """Stems of the words in `answer` that spell out an acronym of the prompt ("Global
+    Interpreter Lock" for GIL), so that an answer made of them can be told from an answer."""
+    words = re.findall(r"[^\W\d_]+", answer)
+    found: set[str] = set()
+    for acro in sorted(set(_ACRONYM.findall(prompt))):
+        for i in range(len(words)):
+            n = _spells(acro, words, i)
+            if n > 1:
+                found.update(stem(w.casefold()) for w in words[i:i + n])
+                found.add(stem(acro.casefold()))
+                break
+    return frozenset(found)
+
+
+def _spells(acro: str, words: list[str], i: int) -> int:
+    """How many words from words[i] spell `acro` by their first one or two letters (REST:
+    REpresentational State Transfer), or -1."""
+    if not acro:
+        return 0
+    if i >= len(words) or words[i].upper() == acro:
+        return -1
+    w = words[i].upper()
+    for k in (1, 2):
+        if w.startswith(acro[:k]) and len(acro) >= k:
+            rest = _spells(acro[k:], words, i + 1)
+            if rest >= 0:
+                return 1 + rest
+    return -1
+
+
 def _is_keyword_list(text: str) -> bool:
     """A list of terms rather than sentences: hardly any of the words that join a sentence."""
     words = re.findall(r"[^\W\d_]+", re.sub(r"\bi/o\b", "io", prepare(text)))
     if len(words) < 5:
         return False
     glue = sum(w in GLUE or w in ARTICLES for w in words) / len(words)
-    if glue < 0.12:
+    if glue < 0.06:
         return True
-    bits = [b for b in re.split(r"[,;\n|/]+", text) if b.strip()]
-    return glue < 0.2 and len(bits) >= 4 and len(words) / len(bits) <= 3
+    # "I/O" and "TCP/IP" do not separate items of a list
+    bits = [b for b in re.split(r"[,;\n|]+|(?<!\w)/|/(?!\w)", text) if b.strip()]
+    per_bit = len(words) / len(bits)
+    if glue < 0.12:  # terse: a list unless written as sentences that are not short items
+        sentences = bool(re.search(r"[.;:!?](?:\s|$)", text.strip()))
+        return not sentences or (len(bits) >= 3 and per_bit <= 3.5)
+    return glue < 0.2 and len(bits) >= 4 and per_bit <= 3
 
 
 def analyse(question: Question, answer: str) -> Analysis:
-    """Key points, overlap and guards for one answer; pure and fast."""
+    """Key points, overlap and guards for one answer; pure and fast. An answer that states one
+    of the rubric's misconceptions, or swaps the two things the question compares, is held
+    down whatever else it gets right."""
+    a = _analyse(question, answer)
+    if a.empty:
+        return a
+    if addresses_grader(answer):
+        return replace(a, cap=0.0, short=False, notes=(
+            *a.notes, "The answer speaks to the grader; only what it says about the question "
+                      "counts, and here that is nothing to grade."))
+    wrong = [m for m in question.misconceptions
+             if states_claim(question.prompt, m.claim, answer, question.reference)]
+    notes = [f"That is a common misconception: \u201c{m.claim}\u201d"
+             + (f" \u2014 {m.why}" if m.why else ".") for m in wrong]
+    pair = swapped(question.prompt, question.reference, answer) if not wrong else None
+    if pair:
+        notes.append(f"You seem to have swapped {pair[0]} and {pair[1]}: what you say of one "
+                     "is true of the other.")
+    if not notes:
+        return a
+    results = a.results
+    if not wrong and pair:  # what it says of either thing is not to its credit
+        results = tuple(replace(r, strength=0.0) if mentions(r.text, pair) else r
+                        for r in results)
+    return replace(a, results=results, cap=min(a.cap, MISCONCEPTION_CAP),
+                   notes=(*a.notes, *notes), short=False)
+
+
+def _analyse(question: Question, answer: str) -> Analysis:
     rubric = rubric_for(question)
     idx = AnswerIndex(answer)
     content = {t.stem for t in idx.tokens if t.word not in STOPWORDS}
@@ -80,6 +172,8 @@ def analyse(question: Question, answer: str) -> Analysis:
         return Analysis((), 0.0, 0.0, ("There is no answer to grade.",) if not idx.tokens
                         else ("The answer says nothing about the topic.",), True)
     results = tuple(match_points(rubric, idx))
+    if rubric.derived:
+        return _analyse_derived(rubric, question.prompt, answer, results, content)
     coverage = sum(r.strength for r in results) / len(results) if results else 0.0
     recall = clamp(reference_recall(rubric, idx) / RECALL_FULL)
     lexical = (POINTS_WEIGHT * coverage + (1 - POINTS_WEIGHT) * recall) ** LEXICAL_CURVE
@@ -88,7 +182,12 @@ def analyse(question: Question, answer: str) -> Analysis:
     cap = 1.0
     short = False
     novel = content - rubric.prompt_stems
-    if len(content & rubric.prompt_stems) >= 2 and len(novel) < max(2, 0.3 * len(content)):
+    expansion = acronym_expansion(question.prompt, answer)
+    if expansion and len(novel - expansion - _EXPANSION_GLUE) < 2:
+        cap = min(cap, ECHO_CAP)
+        notes.append("Spelling out the acronym is not an answer: say what it is and what it "
+                     "does.")
+    elif len(content & rubric.prompt_stems) >= 2 and len(novel) < max(2, 0.3 * len(content)):
         cap = min(cap, ECHO_CAP)
         notes.append("The answer mostly repeats the question; say what you know about it.")
     elif len(novel) < 2:
@@ -109,23 +208,54 @@ def analyse(question: Question, answer: str) -> Analysis:
     return Analysis(results, lexical, cap, tuple(notes), False, short)
 
 
+def _analyse_derived(rubric: Rubric, rubric_prompt: str, answer: str,
+                     results: tuple[PointResult, ...], content: set[str]) -> Analysis:
+    """Reference only: the combiner weighs overlap, echo, length and contradiction itself
+    (fitted on real students' answers, where short correct answers are common), so only the
+    guards against gaming cap it here: the question repeated with nothing new, or a keyword
+    list."""
+    coverage = sum(r.strength for r in results) / len(results) if results else 0.0
+    recall = clamp(reference_recall(rubric, AnswerIndex(answer)) / RECALL_FULL)
+    lexical = (POINTS_WEIGHT * coverage + (1 - POINTS_WEIGHT) * recall) ** LEXICAL_CURVE
+    notes: list[str] = []
+    cap = 1.0
+    novel = content - rubric.prompt_stems
+    expansion = acronym_expansion(rubric_prompt, answer)
+    if expansion and len(novel - expansion - _EXPANSION_GLUE) < 2:
+        cap = ECHO_CAP
+        notes.append("Spelling out the acronym is not an answer: say what it is and what it "
+                     "does.")
+    elif not novel:
+        cap = ECHO_CAP
+        notes.append("The answer only repeats the question; say what you know about it.")
+    elif _is_keyword_list(answer):
+        cap = STUFFING_CAP
+        notes.append("This reads like a list of keywords: explain what each one means and "
+                     "how they fit together.")
+    return Analysis(results, lexical, cap, tuple(notes), False, derived=True, answer=answer)
+
+
 def semantic_score(similarity: float) -> float:
     """Cosine similarity to the reference answer, mapped to 0..1."""
     return clamp((similarity - SEMANTIC_FLOOR) / (SEMANTIC_FULL - SEMANTIC_FLOOR))
 
 
 def combine(a: Analysis, similarity: float | None = None, judged: float | None = None,
-            judge_weight: float = 0.0) -> tuple[float, bool]:
+            judge_weight: float = 0.0, question: Question | None = None) -> tuple[float, bool]:
     """(score, whether the cap lowered it): lexical, blended with semantic and judge when
-    given, then penalties and caps."""
+    given, then penalties and caps. Reference-only questions are scored by the combiner."""
     if a.empty:
         return 0.0, False
-    score = a.lexical
-    if similarity is not None:
-        score = (1 - SEMANTIC_WEIGHT) * score + SEMANTIC_WEIGHT * semantic_score(similarity)
+    if a.derived and question is not None:
+        score = combined_score(question.prompt, question.reference, a.answer, a.lexical,
+                               similarity)
+    else:
+        score = a.lexical
+        if similarity is not None:
+            score = (1 - SEMANTIC_WEIGHT) * score + SEMANTIC_WEIGHT * semantic_score(similarity)
+        score -= CONTRADICTION_PENALTY * len(a.contradicted)
     if judged is not None:
         score = (1 - judge_weight) * score + judge_weight * judged
-    score -= CONTRADICTION_PENALTY * len(a.contradicted)
     return round(clamp(min(score, a.cap)), 3), score > a.cap
 
 
@@ -153,7 +283,7 @@ def feedback(question: Question, a: Analysis, score: float, extra: str = "",
 
 def finish(question: Question, a: Analysis, similarity: float | None = None,
            judged: float | None = None, judge_weight: float = 0.0, extra: str = "") -> Grade:
-    score, capped = combine(a, similarity, judged, judge_weight)
+    score, capped = combine(a, similarity, judged, judge_weight, question)
     return Grade(score, verdict_for(score), feedback(question, a, score, extra, capped),
                  right=a.right, missing=a.missing)
 

@@ -3,7 +3,9 @@
 What the code inside gets: new user, pid, network, ipc, uts and cgroup namespaces; uid/gid 65534
 inside; no capabilities; the seccomp filter; a read-only `/usr` (the interpreter and its standard
 library: the site-packages folders are hidden) with the `/bin`, `/lib*` links beside it; three
-device nodes; a private size-capped tmpfs at `/work` as its only writable place. No `/proc`,
+device nodes; a private tmpfs at `/work`, capped in size and file count, as its only writable
+place (mounted by the program inside, which then drops every capability and loads the seccomp
+filter before the answer runs: bubblewrap's own tmpfs cannot cap the file count). No `/proc`,
 `/tmp`, `/run`, `/etc`, home, the bot's files or any socket of the host. When the bot runs as
 root, bubblewrap itself is started as `nobody`, so the code never holds root's uid even outside
 its user namespace, and RLIMIT_NPROC binds it.
@@ -31,17 +33,17 @@ class Boundary:
     bwrap: str
     python: str
     drop_to: int | None  # uid/gid to start bubblewrap as (the bot is root), or None
-    disable_userns: bool  # bubblewrap knows --disable-userns (0.8+)
 
-    def command(self, *, disk_bytes: int, seccomp_fd: int | None, program: str) -> list[str]:
+    def command(self, *, program: str) -> list[str]:
         cmd = [self.bwrap, "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc",
                "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session",
-               "--cap-drop", "ALL", "--uid", str(SANDBOX_ID), "--gid", str(SANDBOX_ID),
+               # Only for our own first steps inside (mount the capped scratch folder, then drop
+               # every capability and load the seccomp filter) before the answer runs.
+               "--cap-drop", "ALL", "--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_SETPCAP",
+               "--uid", str(SANDBOX_ID), "--gid", str(SANDBOX_ID),
                "--hostname", "sandbox", "--clearenv",
                "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", WORKDIR,
                "--setenv", "TMPDIR", WORKDIR, "--setenv", "LANG", "C.UTF-8"]
-        if self.disable_userns:
-            cmd.append("--disable-userns")
         cmd += ["--ro-bind", "/usr", "/usr"]
         for hidden in _package_dirs():
             cmd += ["--tmpfs", hidden, "--remount-ro", hidden]
@@ -53,10 +55,7 @@ class Boundary:
         cmd += ["--dir", "/dev"]
         for dev in _DEVICES:
             cmd += ["--dev-bind", dev, dev]
-        cmd += ["--size", str(disk_bytes), "--perms", "0700", "--tmpfs", WORKDIR,
-                "--remount-ro", "/", "--chdir", WORKDIR]
-        if seccomp_fd is not None:
-            cmd += ["--seccomp", str(seccomp_fd)]
+        cmd += ["--dir", WORKDIR, "--remount-ro", "/", "--chdir", "/"]
         cmd += ["--", self.python, "-I", "-S", "-B", "-X", "utf8", "-c", program]
         return cmd
 
@@ -95,11 +94,3 @@ def find_bwrap(configured: str | None = None) -> str | None:
     if configured:
         return configured if os.access(configured, os.X_OK) else None
     return shutil.which("bwrap")
-
-
-def knows_disable_userns(bwrap: str) -> bool:
-    try:
-        out = subprocess.run([bwrap, "--help"], capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return "--disable-userns" in (out.stdout + out.stderr)

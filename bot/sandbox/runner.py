@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.sandbox import seccomp
-from bot.sandbox.bwrap import SANDBOX_ID, Boundary, find_bwrap, find_python, knows_disable_userns
+from bot.sandbox.bwrap import SANDBOX_ID, Boundary, find_bwrap, find_python
 from bot.sandbox.queue import FairQueue
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,7 @@ class SandboxLimits:
     output_bytes: int = 256 * 2**10
     file_bytes: int = 8 * 2**20  # one file
     disk_bytes: int = 16 * 2**20  # everything it writes, together (the tmpfs size)
+    max_files: int = 256  # files and folders it may create, together
     open_files: int = 64
     processes: int = 1  # RLIMIT_NPROC inside: 1 = no new processes or threads
 
@@ -84,6 +85,7 @@ class RunResult:
 class _Got:
     observed: dict[int, Observation] = field(default_factory=dict)
     load_error: str = ""
+    setup_error: str = ""
     output: str = ""
     done: bool = False
 
@@ -107,6 +109,8 @@ def _collect(got: _Got, line: bytes, n_runs: int) -> None:
             names = tuple(_text(n, 100) for n in raised) if isinstance(raised, list) else ()
             got.observed[i] = Observation(ev.get("value"), names, _text(ev.get("message")),
                                           _text(ev.get("at")), _text(ev.get("printed"), 4000))
+    elif kind == "setup_error":
+        got.setup_error = _text(ev.get("error")) or "the sandbox could not be set up"
     elif kind == "load_error" and not got.load_error:
         got.load_error = _text(ev.get("error")) or "it failed to load"
         got.output = _text(ev.get("printed"), 4000)
@@ -161,9 +165,7 @@ class Sandbox:
                             "whose standard library is under /usr)")
         else:
             drop = SANDBOX_ID if os.geteuid() == 0 else None
-            candidate = Boundary(bwrap, python, drop, await asyncio.to_thread(
-                knows_disable_userns, bwrap))
-            self._boundary = candidate
+            self._boundary = Boundary(bwrap, python, drop)
             check = await self._spawn(Program("x = 41", "", ("x + 1",)), self.limits)
             obs = check.observations[0] if check.observations else None
             if obs is None or obs.value != 42:
@@ -212,29 +214,57 @@ class Sandbox:
     async def _spawn(self, program: Program, limits: SandboxLimits) -> RunResult:
         boundary = self._boundary
         assert boundary is not None
-        fd = seccomp.pipe_with_program(self._seccomp) if self._seccomp else None
         payload = json.dumps({"code": program.code, "setup": program.setup,
-                              "runs": list(program.runs), "limits": _limits_json(limits)})
-        cmd = boundary.command(disk_bytes=limits.disk_bytes, seccomp_fd=fd, program=PROGRAM)
+                              "runs": list(program.runs), "limits": _limits_json(limits),
+                              "seccomp": self._seccomp.hex() if self._seccomp else ""})
+        cmd = boundary.command(program=PROGRAM)
         ids: dict[str, Any] = {}
         if boundary.drop_to is not None:
             ids = {"user": boundary.drop_to, "group": boundary.drop_to, "extra_groups": []}
+        starting = asyncio.ensure_future(asyncio.create_subprocess_exec(
+            *cmd, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE, env={}, cwd="/", start_new_session=True, **ids))
         try:
-            proc = await asyncio.create_subprocess_exec(
-                *cmd, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE, env={}, cwd="/", start_new_session=True,
-                pass_fds=(fd,) if fd is not None else (), **ids)
+            # Shielded: cancelling asyncio while it connects the pipes makes it wait for the
+            # process forever (its clean-up awaits pipes that never connected), and this run
+            # would keep its queue slot. A cancelled start finishes, then is killed.
+            proc = await asyncio.shield(starting)
         except OSError as e:
             return RunResult(stopped=f"the sandbox could not start ({e.strerror})")
-        finally:
-            if fd is not None:
-                os.close(fd)
+        except asyncio.CancelledError:
+            starting.add_done_callback(_kill_started)
+            raise
         return await _supervise(proc, payload.encode(), limits, len(program.runs))
+
+
+def _kill_started(starting: asyncio.Future[asyncio.subprocess.Process]) -> None:
+    """A run whose start was cancelled: kill it once started and close its pipes (the child
+    watcher reaps it)."""
+    if starting.cancelled() or starting.exception() is not None:
+        return
+    proc = starting.result()
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    task = asyncio.ensure_future(_reap(proc))
+    _reaping.add(task)
+    task.add_done_callback(_reaping.discard)
+
+
+_reaping: set[asyncio.Future[None]] = set()
+
+
+async def _reap(proc: asyncio.subprocess.Process) -> None:
+    with contextlib.suppress(BaseException):
+        await asyncio.wait_for(proc.wait(), timeout=GRACE_SECONDS)
+    transport = getattr(proc, "_transport", None)
+    if transport is not None:
+        transport.close()
 
 
 def _limits_json(limits: SandboxLimits) -> dict[str, int]:
     return {"cpu": limits.cpu_seconds, "memory": limits.memory_bytes, "file": limits.file_bytes,
-            "files": limits.open_files, "nproc": limits.processes}
+            "files": limits.open_files, "nproc": limits.processes, "disk": limits.disk_bytes,
+            "inodes": limits.max_files}
 
 
 async def _supervise(proc: asyncio.subprocess.Process, payload: bytes, limits: SandboxLimits,
@@ -299,6 +329,8 @@ async def _supervise(proc: asyncio.subprocess.Process, payload: bytes, limits: S
             log.warning("sandbox: pipes still open %s s after the kill; closed them",
                         GRACE_SECONDS)
     rc = proc.returncode
+    if got.setup_error:
+        stopped = got.setup_error
     if not stopped and not got.done and not got.load_error:
         stopped = _why_it_died(rc, limits, bytes(err_tail))
     observations = tuple(got.observed.get(i) for i in range(n_runs))

@@ -1,4 +1,5 @@
-"""A seccomp filter for the sandbox, as the classic BPF program bubblewrap loads (`--seccomp FD`).
+"""A seccomp filter for the sandbox: a classic BPF program, loaded by the program inside
+(bot/sandbox/inside.py) once it has set up its scratch folder, before the answer runs.
 
 It refuses (EPERM) the system calls an answer has no use for and that widen the kernel's attack
 surface: namespaces and mounts, tracing other processes, keyrings, BPF, perf, io_uring,
@@ -11,7 +12,6 @@ short and libseccomp's Python binding is not on PyPI.
 from __future__ import annotations
 
 import errno
-import os
 import platform
 import struct
 
@@ -91,13 +91,3 @@ def program(machine: str | None = None) -> bytes | None:
             _ins(_RET_K, _ALLOW), _ins(_RET_K, _ERRNO | errno.EPERM),
             _ins(_RET_K, _ERRNO | errno.ENOSYS), _ins(_RET_K, _KILL_PROCESS)]
     return b"".join(ins)
-
-
-def pipe_with_program(prog: bytes) -> int:
-    """A readable fd holding the program (what bubblewrap's --seccomp reads to EOF)."""
-    r, w = os.pipe()
-    try:
-        os.write(w, prog)  # well under the pipe buffer
-    finally:
-        os.close(w)
-    return r

@@ -117,9 +117,10 @@ class TopicStats:
 @dataclass(frozen=True, slots=True)
 class TeamPack:
     pack_id: str
-    source: str
+    source: str  # the YAML as imported
     added_by: str
     added_ms: int
+    parsed: str = ""  # the validated pack as JSON (bot.questions.pack_from_json); "" = not yet
 
 
 @dataclass(frozen=True, slots=True)

@@ -525,15 +525,16 @@ class PostgresStore:
 
     async def add_team_pack(self, platform: str, team: str, pack: TeamPack) -> None:
         await self.pool.execute(
-            "INSERT INTO team_packs (platform, team, pack_id, source, added_by, added_ms) "
-            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (platform, team, pack_id) DO UPDATE "
-            "SET source = excluded.source, added_by = excluded.added_by, "
-            "added_ms = excluded.added_ms",
-            platform, team, pack.pack_id, pack.source, pack.added_by, pack.added_ms)
+            "INSERT INTO team_packs (platform, team, pack_id, source, added_by, added_ms, "
+            "parsed) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (platform, team, pack_id) "
+            "DO UPDATE SET source = excluded.source, added_by = excluded.added_by, "
+            "added_ms = excluded.added_ms, parsed = excluded.parsed",
+            platform, team, pack.pack_id, pack.source, pack.added_by, pack.added_ms,
+            pack.parsed)
 
     async def team_packs(self, platform: str, team: str) -> list[TeamPack]:
         rows = await self.pool.fetch(
-            "SELECT pack_id, source, added_by, added_ms FROM team_packs "
+            "SELECT pack_id, source, added_by, added_ms, parsed FROM team_packs "
             "WHERE platform = $1 AND team = $2 ORDER BY pack_id", platform, team)
         return [TeamPack(*r) for r in rows]
 

@@ -475,15 +475,16 @@ class SQLiteStore:
     async def add_team_pack(self, platform: str, team: str, pack: TeamPack) -> None:
         async with self._writing():
             await self.db.execute(
-                "INSERT INTO team_packs (platform, team, pack_id, source, added_by, added_ms) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, team, pack_id) DO UPDATE SET "
-                "source = excluded.source, added_by = excluded.added_by, "
-                "added_ms = excluded.added_ms",
-                (platform, team, pack.pack_id, pack.source, pack.added_by, pack.added_ms))
+                "INSERT INTO team_packs (platform, team, pack_id, source, added_by, added_ms, "
+                "parsed) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, team, pack_id) "
+                "DO UPDATE SET source = excluded.source, added_by = excluded.added_by, "
+                "added_ms = excluded.added_ms, parsed = excluded.parsed",
+                (platform, team, pack.pack_id, pack.source, pack.added_by, pack.added_ms,
+                 pack.parsed))
 
     async def team_packs(self, platform: str, team: str) -> list[TeamPack]:
         rows = await self._all(
-            "SELECT pack_id, source, added_by, added_ms FROM team_packs "
+            "SELECT pack_id, source, added_by, added_ms, parsed FROM team_packs "
             "WHERE platform=? AND team=? ORDER BY pack_id", (platform, team))
         return [TeamPack(*r) for r in rows]
 

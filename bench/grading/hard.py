@@ -1,0 +1,111 @@
+"""Misconceptions, paraphrases and adversarial answers to the bank's open questions.
+
+    python bench/grading/hard.py [--semantic auto|on|off] [--show] [--questions DIR]
+
+Grades every answer in hard_answers.yaml against its bank question (questions/*.yaml, with the
+whole rubric) and prints, per kind, how many meet the target: misconceptions <= 0.3 (at least
+90 % should), paraphrases >= 0.65, adversarial answers <= 0.3; then whether the same answer got
+the same grade graded twice, alone and in a batch. Ends with ONE JSON line.
+
+`--questions DIR` grades against the open questions of another copy of the bank (its other
+kinds are skipped), for example one whose questions carry `misconceptions`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from bot.domain import Question  # noqa: E402
+from bot.grading import GradingOptions, grade, grade_many  # noqa: E402
+from bot.questions import QuestionBank  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+FILE = HERE / "hard_answers.yaml"
+TARGETS = {  # kind: (passes, goal share)
+    "misconception": (lambda s: s <= 0.3, 0.9),
+    "paraphrase": (lambda s: s >= 0.65, 0.9),
+    "adversarial": (lambda s: s <= 0.3, 1.0),
+}
+
+
+def open_questions(directory: Path) -> QuestionBank:
+    """The open questions of the packs in `directory` (other kinds are not parsed)."""
+    from bot.questions import parse_pack
+
+    out: list[Question] = []
+    for f in sorted(directory.glob("*.yaml")):
+        data = yaml.safe_load(f.read_text("utf-8"))
+        if not isinstance(data, dict) or "questions" not in data:
+            continue
+        data["questions"] = [q for q in data["questions"] if q.get("kind") == "open"]
+        if data["questions"]:
+            out.extend(parse_pack(yaml.safe_dump(data, sort_keys=False), str(f)).questions)
+    return QuestionBank(out)
+
+
+def load_hard(bank: QuestionBank | None = None) -> list[tuple[str, Question, str]]:
+    """(kind, question, answer) for every answer in hard_answers.yaml."""
+    bank = bank or QuestionBank.from_dir(ROOT / "questions")
+    data = yaml.safe_load(FILE.read_text("utf-8"))
+    out = []
+    for kind, items in data.items():
+        for it in items:
+            q = bank.get(it["q"])
+            if q is None:
+                raise SystemExit(f"hard_answers.yaml: unknown question {it['q']}")
+            out.append((kind, q, str(it["text"])))
+    return out
+
+
+async def run(options: GradingOptions, show: bool,
+              bank: QuestionBank | None = None) -> dict[str, object]:
+    items = load_hard(bank)
+    with_claims = sum(bool(q.misconceptions) for _, q, _ in items)
+    print(f"{len(items)} answers; {with_claims} to questions whose rubric lists misconceptions")
+    grades = await grade_many([(q, a) for _, q, a in items], options=options)
+    again = [await grade(q, a, options=options) for _, q, a in items]
+    same = sum(g == h for g, h in zip(grades, again, strict=True))
+    summary: dict[str, object] = {}
+    for kind, (ok, goal) in TARGETS.items():
+        idx = [i for i, (k, _, _) in enumerate(items) if k == kind]
+        scores = [grades[i].score for i in idx]
+        met = sum(ok(s) for s in scores)
+        share = met / len(idx)
+        mean = sum(scores) / len(scores)
+        print(f"{kind:14} n={len(idx):3d}  meet target {met:3d} ({share:6.1%}, goal "
+              f"{goal:.0%}) mean score {mean:.2f}")
+        summary[kind] = {"n": len(idx), "met": round(share, 3), "mean": round(mean, 3)}
+        if show:
+            for i in idx:
+                if not ok(grades[i].score):
+                    _, q, a = items[i]
+                    print(f"    {grades[i].score:.2f} {q.id}: {a[:100]!r}")
+    print(f"same grade twice (batch vs alone): {same} of {len(items)}")
+    summary["deterministic"] = same == len(items)
+    return summary
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--semantic", choices=("auto", "on", "off"), default="auto")
+    ap.add_argument("--show", action="store_true", help="list the answers that miss a target")
+    ap.add_argument("--questions", type=Path, help="another copy of the bank's packs")
+    args = ap.parse_args()
+    sem = {"auto": None, "on": True, "off": False}[args.semantic]
+    bank = open_questions(args.questions) if args.questions else None
+    summary = asyncio.run(run(GradingOptions(semantic=sem), args.show, bank))
+    print(json.dumps({"semantic": args.semantic, "questions": str(args.questions or "bank"),
+                      **summary}, separators=(",", ":")))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""The semantic model's cost: memory, load time, first-answer latency, throughput, loop stalls.
+
+    python bench/grading/model.py [--answers N]
+
+Measures, each in a fresh process so the figures do not mix: the shipped static model (the
+default) and, when the optional extra is installed (`make semantic`), all-MiniLM-L6-v2 under
+PyTorch, in the same run. For each: resident memory added by loading the model (over a process
+that has already imported the bot's grading and loaded the question bank), the time the
+background load takes and the longest event-loop stall meanwhile, the latency of the first open
+answer graded once loaded and the slowest of 50 single answers, answers/s through `grade_many()`
+in batches, and the longest event-loop stall while grading. Ends with ONE JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
+
+TARGETS = {"rss_mb": 150, "load_s": 2.0, "single_ms": 300, "per_s": 200, "stall_ms": 50}
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def child(model: str, n: int) -> dict[str, float | str]:
+    from run import StallMeter, load  # bench/grading/run.py (its folder is on sys.path)
+
+    from bot.grading import GradingOptions, grade, grade_many, warm_up
+    from bot.grading import semantic as sem
+    from bot.questions import QuestionBank
+
+    QuestionBank.from_dir(ROOT / "questions")
+    questions, answers = load()
+    items = [(questions[str(a["q"])], str(a["text"])) for a in answers if a["text"]]
+    base = rss_mb()
+    embedder: sem.SimilarityModel
+    if model == "static":
+        from bot.grading.static import StaticEmbedder
+
+        embedder = StaticEmbedder()
+    else:
+        embedder = sem.Embedder()
+    with StallMeter() as meter:
+        t = time.perf_counter()
+        # in the background, as the bot does (warm_up also freezes start-up objects for gc)
+        task = asyncio.ensure_future(warm_up(GradingOptions(embedder=embedder)))
+        await asyncio.wait([task])  # the stall meter ticks meanwhile
+        load_s = time.perf_counter() - t
+        load_stall = meter.max_ms
+    if not task.result():
+        return {"model": model, "error": str(embedder.failed)}
+    loaded_rss = rss_mb()
+    opts = GradingOptions(embedder=embedder)
+    with StallMeter() as meter:
+        t = time.perf_counter()
+        await grade(*items[0], options=opts)
+        first_ms = (time.perf_counter() - t) * 1000
+        singles = []
+        for q, a in items[1:51]:
+            t = time.perf_counter()
+            await grade(q, a, options=opts)
+            singles.append((time.perf_counter() - t) * 1000)
+        batch = (items * (n // len(items) + 1))[:n]
+        t = time.perf_counter()
+        for start in range(0, len(batch), 64):  # as grade-file does
+            await grade_many(batch[start:start + 64], options=opts)
+        per_s = len(batch) / (time.perf_counter() - t)
+        stall = meter.max_ms
+    return {"model": model, "rss_mb": round(max(rss_mb(), loaded_rss) - base, 1),
+            "load_s": round(load_s, 2), "load_stall_ms": round(load_stall, 1),
+            "first_ms": round(first_ms, 1), "single_ms": round(max(singles), 1),
+            "per_s": round(per_s), "stall_ms": round(stall, 1)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--answers", type=int, default=2000, help="answers in the batch run")
+    ap.add_argument("--child", default="", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(asyncio.run(child(args.child, args.answers))))
+        return
+    from bot.grading import semantic as sem
+
+    models = ["static"] + (["minilm-torch"] if sem.installed() else [])
+    rows = []
+    for m in models:
+        out = subprocess.run([sys.executable, __file__, "--child", m, "--answers",
+                              str(args.answers)], capture_output=True, text=True, check=False,
+                             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
+        if not lines:
+            print(f"{m}: failed\n{out.stderr[-2000:]}")
+            continue
+        rows.append(json.loads(lines[-1]))
+    print(f"{'model':14} {'+RSS MB':>8} {'load s':>7} {'load stall':>11} {'first ms':>9} "
+          f"{'max single':>11} {'answers/s':>10} {'stall ms':>9}")
+    for r in rows:
+        if "error" in r:
+            print(f"{r['model']:14} error: {r['error']}")
+            continue
+        print(f"{r['model']:14} {r['rss_mb']:8.1f} {r['load_s']:7.2f} {r['load_stall_ms']:9.1f}ms "
+              f"{r['first_ms']:9.1f} {r['single_ms']:9.1f}ms {r['per_s']:10,} "
+              f"{r['stall_ms']:9.1f}")
+    print(f"targets for the default: +RSS <= {TARGETS['rss_mb']} MB, load <= "
+          f"{TARGETS['load_s']} s, single answer <= {TARGETS['single_ms']} ms, >= "
+          f"{TARGETS['per_s']} answers/s, stall <= {TARGETS['stall_ms']} ms")
+    print(json.dumps({r["model"]: r for r in rows}, separators=(",", ":")))
+
+
+if __name__ == "__main__":
+    main()
