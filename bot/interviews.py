@@ -15,7 +15,7 @@ from bot.grading import GradingOptions
 from bot.grading.code import default_sandbox
 from bot.packs import Banks
 from bot.questions import QuestionBank, parse_difficulty
-from bot.quizzes import as_shown, question_card
+from bot.quizzes import question_card
 from bot.sandbox import SandboxBusy, SandboxUnavailable
 from bot.store.base import Advance, AnswerRow, Session, Store
 from bot.team_settings import TeamSettings
@@ -99,7 +99,7 @@ class Interviews:
 
     def _question(self, s: Session, q: Question, limit_s: int) -> Card:
         return question_card(
-            as_shown(q, f"{s.id}:{s.position}"), f"interview:{s.id}:{s.position}",
+            q, f"interview:{s.id}:{s.position}",
             title=f"Question {s.position + 1}/{len(s.question_ids)} · {q.topic}",
             footer=f"{limit_s // 60} min to answer", visibility=Visibility(s.visibility))
 
@@ -120,7 +120,7 @@ class Interviews:
     async def _advance(self, where: Where, text: str, action: str | None, *, skip: bool) -> Reply:
         s = await self._session_for(where, action)
         bank = await self.banks.for_team(where.platform, where.team)
-        q = as_shown(_question_at(bank, s), f"{s.id}:{s.position}")
+        q = _question_at(bank, s)
         eff = await self.settings.get(where.platform, where.team, where.channel)
         now = self.clock.now()
         now_ms = to_ms(now)
