@@ -45,10 +45,10 @@ async def build_core(settings: Settings, *, clock: Clock | None = None,
     store = store or open_store(settings.database_url)
     await store.connect()
     bank = bank or QuestionBank.from_dir(settings.questions_dir)
-    banks = Banks(bank, store, clock)
+    grading = grading_options(settings)
+    banks = Banks(bank, store, clock, grading.sandbox)
     team = TeamSettings(store, settings)
     outbox = Outbox()
-    grading = grading_options(settings)
     quizzes = Quizzes(store, banks, team, clock, rng, grading)
     return Core(
         settings_env=settings, store=store, clock=clock, banks=banks, settings=team,

@@ -25,7 +25,7 @@ from bot.outbox import ChannelUnavailable, Outbox
 from bot.packs import Banks
 from bot.periods import check_timezone, local_keys, yesterday
 from bot.questions import parse_difficulty
-from bot.quizzes import QUIZ_KINDS, Quizzes, question_card
+from bot.quizzes import QUIZ_KINDS, Quizzes, as_shown, question_card
 from bot.store.base import Round, RoundOpen, Schedule, Store
 from bot.team_settings import TeamSettings
 from bot.text import clip
@@ -346,7 +346,8 @@ class Daily:
         if q is None:
             return None
         closes = from_ms(rnd.closes_ms).astimezone(ZoneInfo(tz))
-        return question_card(q, f"daily:{rnd.id}", title=f"Daily question · {q.topic}",
+        return question_card(as_shown(q, rnd.id), f"daily:{rnd.id}",
+                             title=f"Daily question · {q.topic}",
                              footer=f"{answered} answered · one answer each · answers close "
                                     f"{closes.strftime('%a %H:%M')} ({tz})")
 

@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from bot.clock import Clock, to_ms
 from bot.domain import Card, Question, UserError, Visibility, Where
+from bot.pack_checks import team_pack_warnings, warnings_text
 from bot.questions import (
     Pack,
     PackError,
@@ -26,6 +27,7 @@ from bot.questions import (
     parse_pack,
     parse_pack_stored,
 )
+from bot.sandbox import Sandbox
 from bot.store.base import Store, TeamPack
 
 log = logging.getLogger(__name__)
@@ -50,8 +52,10 @@ def _digest(p: TeamPack) -> str:
 class Banks:
     """The shipped bank, plus each team's packs on top (cached briefly per team)."""
 
-    def __init__(self, base: QuestionBank, store: Store, clock: Clock) -> None:
+    def __init__(self, base: QuestionBank, store: Store, clock: Clock,
+                 sandbox: Sandbox | None = None) -> None:
         self.base = base
+        self.sandbox = sandbox  # code questions' checks; None: the process-wide one
         self.store = store
         self.clock = clock
         self._cache: dict[tuple[str, str], tuple[float, QuestionBank]] = {}
@@ -115,6 +119,7 @@ class Banks:
         others = [p for p in existing if p.pack_id != pack.id]
         if len(others) >= MAX_TEAM_PACKS:
             raise UserError(f"A team can have at most {MAX_TEAM_PACKS} packs; remove one first.")
+        warnings = await team_pack_warnings(pack, text, self.base, self.sandbox)
         stored = TeamPack(pack.id, text, where.user, to_ms(self.clock.now()), parsed)
         await self.store.add_team_pack(where.platform, where.team, stored)
         self._parsed[(where.platform, where.team, pack.id)] = (_digest(stored),
@@ -125,8 +130,8 @@ class Banks:
             title=f"Pack '{pack.id}' imported",
             text=f"{len(pack.questions)} question(s) on {pack.topic}: "
                  + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
-                 + ". Only this team sees them.",
-            visibility=Visibility.EPHEMERAL, color="good")
+                 + ". Only this team sees them." + warnings_text(warnings),
+            visibility=Visibility.EPHEMERAL, color="warn" if warnings else "good")
 
     async def remove_pack(self, where: Where, pack_id: str) -> Card:
         _require_admin(where)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 import uuid
 from dataclasses import replace
@@ -77,7 +78,8 @@ class Quizzes:
         except RoundOpen:
             raise UserError("A quiz round is already open in this channel: answer it first.") \
                 from None
-        card = question_card(question, f"quiz:{rnd.id}", title=f"Quiz · {question.topic}",
+        card = question_card(as_shown(question, rnd.id), f"quiz:{rnd.id}",
+                             title=f"Quiz · {question.topic}",
                              footer=f"{eff.quiz_seconds} s to answer · one answer each · "
                                     "points for right and fast")
         return Reply(cards=(card,), outgoing=tuple(closed))
@@ -96,6 +98,7 @@ class Quizzes:
         question = bank.get(rnd.question_id)
         if question is None:
             raise UserError("That question is no longer in the bank.")
+        question = as_shown(question, rnd.id)  # a letter names the choice shown under it
         if not text.strip():
             raise UserError("The answer is empty.")
         context = f"{rnd.kind}:{rnd.id}"
@@ -172,6 +175,7 @@ class Quizzes:
         target = Target(rnd.platform, rnd.team, rnd.channel)
         out = []
         if question is not None:
+            question = as_shown(question, rnd.id)
             name = "Daily question" if rnd.kind == "daily" else "Quiz"
             if rnd.message_ref:
                 closed = question_card(question, "", title=f"{name} · {question.topic} (closed)",
@@ -186,6 +190,17 @@ class Quizzes:
     async def message_sent(self, where: Where, round_id: str, ref: str) -> None:
         """The adapter posted the round's question as message `ref` (edited on close)."""
         await self.store.set_round_message(where.platform, where.team, round_id, ref)
+
+
+def as_shown(q: Question, round_id: str) -> Question:
+    """The question as round `round_id` shows it: its choices in an order fixed by the round id,
+    so every participant, every edit of the post, the grading of a letter, the reveal and a
+    restart all see the same order, while two rounds of one question may differ."""
+    if q.kind is not Kind.CHOICE or len(q.choices) < 2:
+        return q
+    order = list(q.choices)
+    random.Random(hashlib.sha256(f"{round_id}\0{q.id}".encode()).digest()).shuffle(order)
+    return replace(q, choices=tuple(order))
 
 
 def question_card(q: Question, action: str, *, title: str, footer: str = "",

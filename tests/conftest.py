@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.core import Core, build_core
-from bot.domain import Where
+from bot.domain import Card, Where
 from bot.questions import QuestionBank
 
 TEST_PACKS = Path(__file__).parent / "data" / "packs"
@@ -56,6 +57,15 @@ async def core(settings: Settings, clock: FakeClock, bank: QuestionBank) -> Asyn
     c = await build_core(settings, clock=clock, bank=bank, rng=random.Random(7))
     yield c
     await c.close()
+
+
+def letter(card: Card, choice: str) -> str:
+    """The letter a question card shows for `choice` (choices are shuffled per round)."""
+    for line in card.text.splitlines():
+        m = re.match(r"\*\*([A-J])\)\*\* (.*)", line)
+        if m and m.group(2) == choice:
+            return m.group(1)
+    raise AssertionError(f"no choice {choice!r} in {card.text!r}")
 
 
 def where(user: str = "u1", *, channel: str = "c1", team: str = "t1", admin: bool = False,

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from bot.commands import dispatch, leaderboard_options, parse, split_options
 from bot.core import Core
 from bot.domain import UserError
-from tests.conftest import where
+from tests.conftest import letter, where
 
 
 def test_parse_names_aliases_and_plain_answers() -> None:
@@ -46,7 +46,7 @@ def test_leaderboard_options() -> None:
 async def test_dispatch_routes_and_explains(core: Core) -> None:
     reply = await dispatch(core, where("ann"), "/quiz web")
     assert reply.cards[0].buttons
-    reply = await dispatch(core, where("bob"), "/answer A")
+    reply = await dispatch(core, where("bob"), f"/answer {letter(reply.cards[0], '404')}")
     assert reply.cards[0].title == "Right!"
     board = await dispatch(core, where("bob"), "/leaderboard all")
     assert "BOB — 15 pts" in board.cards[0].text

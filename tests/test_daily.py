@@ -15,7 +15,7 @@ from bot.domain import UserError
 from bot.questions import QuestionBank
 from bot.runtime import tick
 from bot.scheduler import DailyScheduler
-from tests.conftest import where
+from tests.conftest import letter, where
 from tests.daily_harness import RecordingPoster, run_due, use_clock_in_apscheduler
 
 ADMIN = where("boss", admin=True)
@@ -162,7 +162,7 @@ async def test_answer_once_privately_and_the_channel_sees_the_count(  # type: ig
     await run_due(bot.scheduler)
     [card] = bot.poster.titled("Daily question ·")
     assert card.buttons and card.action.startswith("daily:")
-    mine = await dispatch(bot.core, where("ann"), "/answer A")
+    mine = await dispatch(bot.core, where("ann"), f"/answer {letter(card, '404')}")
     assert mine.cards[0].title == "Right!" and mine.cards[0].visibility.value == "ephemeral"
     with pytest.raises(UserError, match="can't be changed"):
         await dispatch(bot.core, where("ann"), "/answer B")
@@ -179,18 +179,20 @@ async def test_reveal_on_time_and_after_a_restart(boot, clock: FakeClock) -> Non
     await configure(bot, "09:00 UTC daily topic=web open=1h")
     clock.set(datetime(2026, 1, 5, 9, 0, 1, tzinfo=UTC))
     await run_due(bot.scheduler)
-    rid = bot.poster.titled("Daily question ·")[0].action.split(":")[1]
+    [card] = bot.poster.titled("Daily question ·")
+    rid = card.action.split(":")[1]
+    right = letter(card, "404")
     clock.advance(30)
-    await bot.core.daily.answer(where("ann"), rid, "A")
+    await bot.core.daily.answer(where("ann"), rid, right)
     clock.advance(60)
-    await bot.core.daily.answer(where("bob"), rid, "A")
+    await bot.core.daily.answer(where("bob"), rid, right)
     await bot.stop()
     clock.set(datetime(2026, 1, 5, 11, 0, tzinfo=UTC))  # answers closed at 10:00 while down
     again = await boot()
     await tick(again.core)
     [reveal] = again.poster.titled("Daily question answer")
     fields = dict(reveal.fields)
-    assert fields["Answer"] == "A) 404"
+    assert fields["Answer"] == f"{right}) 404"
     assert fields["Got it (2/2)"].startswith("ANN")
     assert fields["Fastest"] == "ANN in 30.0 s"
     await tick(again.core)
@@ -210,7 +212,7 @@ async def test_weekly_recap(boot, clock: FakeClock) -> None:  # type: ignore[no-
         rid = card.action.split(":")[1]
         q = bot.core.banks.base.get((await bot.core.store.get_round("test", "t1", rid))
                                     .question_id)  # type: ignore[union-attr]
-        right = q.answer_text.split(")")[0] if q.choices else q.accepted[0]  # type: ignore[union-attr]
+        right = q.choices[q.right_choice].text if q.choices else q.accepted[0]  # type: ignore[union-attr, index]
         clock.advance(10)
         await bot.core.daily.answer(where("ann"), rid, right)
         await bot.core.daily.answer(where("bob"), rid, "definitely wrong" if day == 2 else right)

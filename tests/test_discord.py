@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
@@ -115,6 +116,15 @@ def embed(message_or_data: dict[str, Any]) -> dict[str, Any]:
     return e
 
 
+def button_for(message: dict[str, Any], choice: str) -> str:
+    """The custom id of the button a quiz message shows for `choice` (choices are shuffled
+    per round)."""
+    m = re.search(rf"\*\*([A-J])\)\*\* {re.escape(choice)}", embed(message)["description"])
+    assert m, embed(message)["description"]
+    [cid] = [i for i in custom_ids(message) if i.endswith(f":{m.group(1)}")]
+    return cid
+
+
 def custom_ids(message: dict[str, Any]) -> list[str]:
     return [c["custom_id"] for row in message["components"] for c in row["components"]]
 
@@ -199,17 +209,18 @@ async def test_a_quiz_round_public_question_private_feedback_then_reveal(
     assert [i.rsplit(":", 1)[1] for i in ids] == ["A", "B", "C"]
     assert all(i.startswith(f"ib:b:{GUILD_ID}:quiz:") for i in ids)
 
-    right = await fake.click(int(question["id"]), ids[0], user=ALICE)
+    right_id = button_for(question, "404")
+    right = await fake.click(int(question["id"]), right_id, user=ALICE)
     cb = await right.callback()
     assert cb["type"] == CALLBACK_MESSAGE and is_ephemeral(cb["data"])
     assert embed(cb["data"])["title"] == "Right!"
 
-    again = await fake.click(int(question["id"]), ids[1], user=ALICE)
+    again = await fake.click(int(question["id"]), button_for(question, "500"), user=ALICE)
     cb = await again.callback()
     assert is_ephemeral(cb["data"])
     assert cb["data"]["content"] == "You already answered this round: one answer each."
 
-    wrong = await fake.click(int(question["id"]), ids[1], user=BOB)
+    wrong = await fake.click(int(question["id"]), button_for(question, "500"), user=BOB)
     assert embed((await wrong.callback())["data"])["title"] == "Not this time"
 
     # time is up: the ticker edits the question (buttons gone) and posts the reveal
@@ -227,7 +238,8 @@ async def test_a_quiz_round_public_question_private_feedback_then_reveal(
     assert reveal.body["allowed_mentions"] == NO_MENTIONS
     shown = embed(reveal.body)
     assert shown["title"] == "Round over · web"
-    assert {f["name"]: f["value"] for f in shown["fields"]}["Answer"] == "A) 404"
+    right_letter = right_id.rsplit(":", 1)[1]
+    assert {f["name"]: f["value"] for f in shown["fields"]}["Answer"] == f"{right_letter}) 404"
 
 
 async def test_a_button_clicked_after_a_restart_still_counts(
@@ -243,7 +255,7 @@ async def test_a_button_clicked_after_a_restart_still_counts(
     try:
         await connect(fresh)
         assert fake.identified == 2
-        click = await fake.click(int(question["id"]), custom_ids(question)[0], user=BOB)
+        click = await fake.click(int(question["id"]), button_for(question, "404"), user=BOB)
         cb = await click.callback()
         assert is_ephemeral(cb["data"]) and embed(cb["data"])["title"] == "Right!"
     finally:
@@ -367,7 +379,8 @@ async def test_names_with_everyone_never_ping(fake: FakeDiscord, bot: DiscordPla
     loud = FakeUser(2_000_000_000_000_000_010, "@everyone")
     ex = await fake.slash("quiz", {"topic": "web"}, user=loud)
     [question] = await ex.messages(1)
-    await (await fake.click(int(question["id"]), custom_ids(question)[0], user=loud)).callback()
+    await (await fake.click(int(question["id"]), button_for(question, "404"),
+                            user=loud)).callback()
 
     board = await fake.slash("leaderboard", {"period": "all"}, user=ALICE)
     cb = await board.callback()
@@ -381,7 +394,8 @@ async def test_stats_for_me_and_for_another_member(fake: FakeDiscord,
                                                    bot: DiscordPlatform) -> None:
     ex = await fake.slash("quiz", {"topic": "web"}, user=BOB)
     [question] = await ex.messages(1)
-    await (await fake.click(int(question["id"]), custom_ids(question)[0], user=BOB)).callback()
+    await (await fake.click(int(question["id"]), button_for(question, "404"),
+                            user=BOB)).callback()
 
     mine = await fake.slash("stats", user=ALICE)
     cb = await mine.callback()

@@ -13,7 +13,7 @@ from bot.outbox import Outbox
 from bot.runtime import tick
 from tests import test_discord as td
 from tests.fakes.discord_server import CHANNEL_ID, GUILD_ID, FakeDiscord, FakeUser
-from tests.test_discord import BOB, GRADING, custom_ids, embed
+from tests.test_discord import BOB, GRADING, button_for, custom_ids, embed
 
 # the Discord fixtures (the fake Discord, a connected bot, their checks), used by name
 fake, connect, bot = td.fake, td.connect, td.bot
@@ -49,7 +49,7 @@ async def test_a_masked_link_name_is_plain_text_in_the_public_reveal(
     spoof = FakeUser(2_000_000_000_000_000_012, "Ali\u200bce\u202e")
     ex = await fake.slash("quiz", {"topic": "web", "difficulty": "easy"}, user=prize)
     [question] = await ex.messages(1)
-    right = custom_ids(question)[0]  # "Which status code means Not Found?": A) 404
+    right = button_for(question, "404")  # "Which status code means Not Found?" (shuffled)
     for who in (prize, spoof):
         cb = await (await fake.click(int(question["id"]), right, user=who)).callback()
         assert embed(cb["data"])["title"] == "Right!"

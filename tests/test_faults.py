@@ -41,7 +41,7 @@ from bot.domain import Button, Card, Kind, Outgoing, Question, Reply, Target, Vi
 from bot.grading import LEXICAL, GradingOptions, JudgeConfig, grade_many
 from bot.outbox import Outbox
 from bot.questions import QuestionBank
-from tests.conftest import TEST_PACKS
+from tests.conftest import TEST_PACKS, letter
 from tests.fakes.discord_server import CHANNEL_ID, GUILD_ID, TOKEN, FakeDiscord
 from tests.fakes.llm import HANG, FakeLLM
 from tests.fakes.slack_api import TEAM, FakeSlack
@@ -167,8 +167,8 @@ def test_kill_9_mid_game_loses_no_acknowledged_answer(
     bot.say("/interview skip", r"Skipped")
     bot.say("/user carol", "You are now carol")
     bot.say("/quiz web", r"Which status code means Not Found\?")
-    bot.say("/answer A", "Right!")
-    for user, choice in (("dave", "C"), ("erin", "A")):
+    bot.say("/answer 404", "Right!")  # choices are shuffled per round: answered by their text
+    for user, choice in (("dave", "301"), ("erin", "404")):
         bot.say(f"/user {user}", f"You are now {user}")
         bot.say(f"/answer {choice}", ACK)
     bot.say("/user bob", "You are now bob")
@@ -194,9 +194,9 @@ def test_kill_9_mid_game_loses_no_acknowledged_answer(
     out = again.say("/interview start", r"Question 2/2")
     assert "Interview in progress" in out and "You are on question 2 of 2" in out
     again.say("/user frank", "You are now frank")
-    again.say("/answer A", "Right!")
+    again.say("/answer 404", "Right!")
     again.say("/user carol", "You are now carol")
-    again.say("/answer B", "You already answered this round")
+    again.say("/answer 500", "You already answered this round")
     again.quit()
 
     # the round's time runs out (a clock, not a sleep): it closes and reveals exactly once,
@@ -220,7 +220,8 @@ def test_kill_9_mid_game_loses_no_acknowledged_answer(
     reveals = [o.card for o in first + second if o.card.title.startswith("Round over")]
     assert len(reveals) == 1 and not third
     fields = dict(reveals[0].fields)
-    assert fields["Answer"] == "A) 404" and fields["Got it (3/4)"].count("(+") == 3
+    assert re.fullmatch(r"[ABC]\) 404", fields["Answer"])  # the letter it was shown under
+    assert fields["Got it (3/4)"].count("(+") == 3
 
 
 # --- the platform API answering 429 and 5xx to posts -----------------------------------------
@@ -526,7 +527,8 @@ async def test_slow_grading_never_holds_up_clicks(
             await send(view_submission("ibm:interview:s1:0", {"answer": {"text": {
                 "value": "a long answer"}}}, user=f"U{i}", private_metadata=meta))
         quiz = await core.quizzes.start(Where("slack", TEAM, "C1", "UHOST"), "web")
-        await send(block_action(f"ib:{quiz.cards[0].action}:A", "A", user="UQ",
+        right = letter(quiz.cards[0], "404")
+        await send(block_action(f"ib:{quiz.cards[0].action}:{right}", right, user="UQ",
                                 response_url=fake_slack.response_url("click")))
         [reply] = await fake_slack.wait_for("response", where=lambda c: c.args["key"] == "click")
         assert "Right!" in str(reply.args)

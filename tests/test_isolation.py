@@ -75,8 +75,8 @@ async def a(core: Core, monkeypatch: pytest.MonkeyPatch) -> TeamA:
     await dispatch(core, alice, "/settings interview_questions 2")
     quiz = await dispatch(core, alice, "/quiz secretstuff")
     quiz_round = quiz.cards[0].action.split(":")[1]
-    await dispatch(core, alice, "/answer A")
-    await dispatch(core, bob, "/answer B")
+    await dispatch(core, alice, "/answer Nightjar")
+    await dispatch(core, bob, "/answer Sparrow")
     await dispatch(core, alice, "/daily set 17:45 Pacific/Chatham mon-sun topic=secretstuff")
     await dispatch(core, alice, "/daily now")
     daily = await core.store.open_round_in("test", "tA", "c1", "daily")
@@ -195,7 +195,7 @@ async def test_a_reveal_and_a_resume_stay_in_their_team(core: Core, a: TeamA,
     """Team A's reveal names only team A's people; the intruder's own round reveals only
     its own; the interview resumes for team A's user, not for the same id elsewhere."""
     await dispatch(core, intruder, "/quiz web")
-    await dispatch(core, Where(intruder.platform, intruder.team, "c1", "u2", "eve"), "/answer A")
+    await dispatch(core, Where(intruder.platform, intruder.team, "c1", "u2", "eve"), "/answer 404")
     core.clock.advance(seconds=3600)  # type: ignore[attr-defined]
     reveals = await core.quizzes.close_due()
     by_team = {}

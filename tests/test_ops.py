@@ -44,7 +44,7 @@ async def test_metrics_count_commands_answers_and_grading(core: Core) -> None:
     from bot.commands import dispatch
 
     await dispatch(core, where("ann"), "/quiz web")
-    await dispatch(core, where("bob"), "/answer A")
+    await dispatch(core, where("bob"), "/answer 404")  # choices are shuffled per round
     app = make_app(core.store, {})
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         resp = await client.get("/metrics")

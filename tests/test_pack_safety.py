@@ -39,7 +39,7 @@ from bot.questions import (
 )
 from bot.store.base import TeamPack
 from bot.text import display_name
-from tests.conftest import where
+from tests.conftest import letter, where
 
 ADMIN = where("boss", admin=True)
 ALIAS_REFUSED = "aliases and anchors (&name, *name) are not allowed in packs"
@@ -373,7 +373,8 @@ async def test_team_questions_work_in_quizzes_interviews_and_topics(core: Core) 
     assert ("internal", "2 questions") in listed.fields
     quiz = await core.quizzes.start(where("ann"), "internal")
     [card] = quiz.cards
-    answered = await core.quizzes.answer(where("ann"), card.action.split(":", 1)[1], "B")
+    answered = await core.quizzes.answer(where("ann"), card.action.split(":", 1)[1],
+                                         letter(card, "Our cluster"))  # shuffled per round
     assert answered.cards[0].title == "Right!"
     started = await core.interviews.start(where("bob"), "internal", count=1)
     assert "Explain our deploy pipeline" in started.cards[1].text

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 
 import pytest
 
 from bot.clock import FakeClock
-from bot.core import Core
-from bot.domain import UserError, Visibility
-from tests.conftest import where
+from bot.config import Settings
+from bot.core import Core, build_core
+from bot.domain import Question, UserError, Visibility
+from bot.quizzes import as_shown
+from tests.conftest import letter, where
 
 
 def round_id(reply) -> str:  # type: ignore[no-untyped-def]
@@ -35,14 +38,15 @@ async def test_one_open_round_per_channel(core: Core) -> None:
 
 
 async def test_right_answer_scores_points_with_speed_bonus(core: Core, clock: FakeClock) -> None:
-    rid = round_id(await core.quizzes.start(where("alice"), "web"))
-    fast = await core.quizzes.answer(where("bob"), rid, "A")
+    start = await core.quizzes.start(where("alice"), "web")
+    rid = round_id(start)
+    fast = await core.quizzes.answer(where("bob"), rid, letter(start.cards[0], "404"))
     assert fast.cards[0].title == "Right!"
     assert "+15 points" in fast.cards[0].text
     clock.advance(45)
     slow = await core.quizzes.answer(where("carol"), rid, "404")
     assert "+11 points" in slow.cards[0].text  # 10 + round(5 * 15/60)
-    wrong = await core.quizzes.answer(where("dave"), rid, "B")
+    wrong = await core.quizzes.answer(where("dave"), rid, letter(start.cards[0], "500"))
     assert wrong.cards[0].title == "Not this time"
     board = await core.leaderboards.board(where("dave"), "all")
     assert board.text.splitlines()[0].startswith("🥇 BOB — 15 pts")
@@ -52,9 +56,9 @@ async def test_right_answer_scores_points_with_speed_bonus(core: Core, clock: Fa
 
 async def test_each_person_answers_once(core: Core) -> None:
     rid = round_id(await core.quizzes.start(where("alice"), "web"))
-    await core.quizzes.answer(where("bob"), rid, "B")
+    await core.quizzes.answer(where("bob"), rid, "500")
     with pytest.raises(UserError, match="already answered"):
-        await core.quizzes.answer(where("bob"), rid, "A")
+        await core.quizzes.answer(where("bob"), rid, "404")
     board = await core.leaderboards.board(where("bob"), "all")
     assert "BOB — 0 pts (0/1 right)" in board.text
 
@@ -71,12 +75,14 @@ async def test_closed_and_unknown_rounds_say_so(core: Core, clock: FakeClock) ->
 
 
 async def test_round_closes_on_time_and_reveals_once(core: Core, clock: FakeClock) -> None:
-    rid = round_id(await core.quizzes.start(where("alice"), "web"))
+    start = await core.quizzes.start(where("alice"), "web")
+    rid = round_id(start)
+    right = letter(start.cards[0], "404")
     await core.quizzes.message_sent(where("alice"), rid, "msg-1")
-    await core.quizzes.answer(where("bob"), rid, "A")
+    await core.quizzes.answer(where("bob"), rid, right)
     clock.advance(3)
-    await core.quizzes.answer(where("carol"), rid, "A")
-    await core.quizzes.answer(where("dave"), rid, "C")
+    await core.quizzes.answer(where("carol"), rid, "404")
+    await core.quizzes.answer(where("dave"), rid, letter(start.cards[0], "301"))
     clock.advance(30)
     assert await core.quizzes.close_due() == []  # not yet
     clock.advance(30)
@@ -84,7 +90,7 @@ async def test_round_closes_on_time_and_reveals_once(core: Core, clock: FakeCloc
     edit, reveal = out
     assert edit.edit_ref == "msg-1" and edit.card.buttons == ()
     fields = dict(reveal.card.fields)
-    assert fields["Answer"] == "A) 404"
+    assert fields["Answer"] == f"{right}) 404"  # the letter it was shown under
     assert "BOB (+15), CAROL" in fields["Got it (2/3)"]
     assert fields["Fastest"].startswith("BOB in 0.0 s")
     assert "404 Not Found" in reveal.card.text
@@ -149,7 +155,7 @@ async def test_concurrent_answers_all_stored_once_one_first(core: Core) -> None:
 
     async def attempt(u: str) -> str:
         try:
-            r = await core.quizzes.answer(where(u), rid, "A")
+            r = await core.quizzes.answer(where(u), rid, "404")
             return r.cards[0].text
         except UserError as e:
             return str(e)
@@ -163,3 +169,75 @@ async def test_concurrent_answers_all_stored_once_one_first(core: Core) -> None:
     assert sum(a.first_correct for a in answers) == 1
     top = await core.store.top("test", "t1", "team", "all", 100)
     assert len(top) == 40 and all(r.answers == 1 for r in top)
+
+
+# --- choices are shuffled per round (issue 16) ----------------------------------------------
+
+def shown_choices(card) -> list[str]:  # type: ignore[no-untyped-def]
+    return [line.split(")** ", 1)[1] for line in card.text.splitlines() if line.startswith("**")]
+
+
+def round_ids(monkeypatch: pytest.MonkeyPatch, *ids: str) -> None:
+    """The next rounds get these ids (uuid4 otherwise)."""
+    it = iter(ids)
+    monkeypatch.setattr("bot.quizzes.uuid.uuid4", lambda: SimpleNamespace(hex=next(it)))
+
+
+def ids_showing(q: Question, *right_at: int) -> list[str]:
+    """Round ids whose shown order puts the right choice at each of these positions."""
+    return [next(f"r{i}" for i in range(1000)
+                 if as_shown(q, f"r{i}").right_choice == pos) for pos in right_at]
+
+
+def test_the_order_is_fixed_by_the_round_and_differs_between_rounds(bank) -> None:  # type: ignore[no-untyped-def]
+    q = bank.get("t-http")
+    orders = {tuple(c.text for c in as_shown(q, f"round-{i}").choices) for i in range(30)}
+    assert len(orders) > 1  # rounds differ
+    assert all(sorted(o) == ["301", "404", "500"] for o in orders)
+    assert as_shown(q, "round-1") == as_shown(q, "round-1")  # the same round, the same order
+    assert as_shown(bank.get("t-gil"), "round-1") is bank.get("t-gil")  # not a choice question
+
+
+async def test_two_rounds_of_one_question_show_different_orders_and_grade_by_shown_letter(
+        core: Core, bank, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    first, second = ids_showing(bank.get("t-http"), 2, 0)
+    round_ids(monkeypatch, first, second)
+    one = await core.quizzes.start(where("alice"), "web")
+    shown = shown_choices(one.cards[0])
+    assert shown[2] == "404" and "**C)** 404" in one.cards[0].text
+    assert [b.value for b in one.cards[0].buttons] == ["A", "B", "C"]
+    # A is what the card shows first, not the pack's first choice
+    wrong = await core.quizzes.answer(where("bob"), first, "A")
+    assert wrong.cards[0].title == "Not this time"
+    right = await core.quizzes.answer(where("carol"), first, "C")
+    assert right.cards[0].title == "Right!"
+    stopped = await core.quizzes.stop(where("alice"))
+    reveal = stopped.outgoing[-1].card
+    assert dict(reveal.fields)["Answer"] == "C) 404"  # named by the letter it was shown under
+    assert "CAROL" in dict(reveal.fields)["Got it (1/2)"]
+
+    two = await core.quizzes.start(where("alice"), "web")
+    assert two.cards[0].action == f"quiz:{second}"
+    assert shown_choices(two.cards[0]) != shown
+    assert (await core.quizzes.answer(where("bob"), second, "A")).cards[0].title == "Right!"
+
+
+async def test_every_participant_and_a_restart_see_the_same_order(
+        core: Core, bank, settings: Settings, clock: FakeClock,  # type: ignore[no-untyped-def]
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    [rid] = ids_showing(bank.get("t-http"), 1)
+    round_ids(monkeypatch, rid)
+    start = await core.quizzes.start(where("alice"), "web")
+    assert shown_choices(start.cards[0])[1] == "404"
+    await core.quizzes.message_sent(where("alice"), rid, "msg-1")
+    again = await build_core(settings, clock=clock, bank=bank)  # a new process, same database
+    try:
+        assert (await again.quizzes.answer(where("bob"), rid, "B")).cards[0].title == "Right!"
+        assert (await again.quizzes.answer(where("dan"), rid, "b) 404")).cards[0].title \
+            == "Right!"
+        clock.advance(61)
+        edit, reveal = await again.quizzes.close_due()
+        assert shown_choices(edit.card) == shown_choices(start.cards[0])  # the closed post
+        assert dict(reveal.card.fields)["Answer"] == "B) 404"
+    finally:
+        await again.close()

@@ -8,6 +8,7 @@ import itertools
 import json
 import logging
 import random
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -61,6 +62,15 @@ questions:
 def flat(value: Any) -> str:
     """Everything a payload says, as one string to search."""
     return json.dumps(value, ensure_ascii=False)
+
+
+def button(post: Call, choice: str) -> tuple[str, str]:
+    """The action id and value of the button a quiz post shows for `choice` (choices are
+    shuffled per round)."""
+    m = re.search(rf"\*([A-J])\)\* {re.escape(choice)}", flat(post.args))
+    assert m, flat(post.args)
+    [action_id] = [i for i in action_ids(post.args) if i.endswith(f":{m.group(1)}")]
+    return action_id, m.group(1)
 
 
 def action_ids(message: dict[str, Any]) -> list[str]:
@@ -183,9 +193,10 @@ async def test_quiz_buttons_answers_and_the_reveal_edit(
     rnd = await core.store.get_round("slack", TEAM, rid)
     assert rnd is not None and rnd.message_ref and rnd.message_ref.startswith("C1:")
 
-    right = await slack.reply(await slack.click(ids[0], "A", user="U1"))
+    right_button = button(post, "404")
+    right = await slack.reply(await slack.click(*right_button, user="U1"))
     assert "Right!" in right and "+15 points" in right
-    wrong = await slack.reply(await slack.click(ids[2], "C", user="U2"))
+    wrong = await slack.reply(await slack.click(*button(post, "301"), user="U2"))
     assert "Not this time" in wrong
 
     clock.advance(seconds=61)
@@ -194,7 +205,7 @@ async def test_quiz_buttons_answers_and_the_reveal_edit(
     assert edit.args["channel"] == "C1" and edit.args["ts"] == rnd.message_ref.split(":")[1]
     assert "(closed)" in flat(edit.args) and not action_ids(edit.args)
     reveal = fake.of("chat.postMessage")[-1].args
-    assert "Round over" in flat(reveal) and "A) 404" in flat(reveal)
+    assert "Round over" in flat(reveal) and f"{right_button[1]}) 404" in flat(reveal)
     assert "name-U1 (+15)" in flat(reveal)
 
 
@@ -228,15 +239,16 @@ async def test_free_text_quiz_answer_through_a_modal(slack: Slack, fake: FakeSla
 
 
 async def test_a_retried_delivery_counts_once(slack: Slack, fake: FakeSlack) -> None:
-    _, ids = await start_quiz(slack, fake)
-    key = await slack.click(ids[0], "A")
+    post, _ = await start_quiz(slack, fake)
+    right = button(post, "404")
+    key = await slack.click(*right)
     assert "Right!" in await slack.reply(key)
     timeout_retry = await slack.send(
-        interactive_body(block_action(ids[0], "A", response_url=fake.response_url(key))),
+        interactive_body(block_action(*right, response_url=fake.response_url(key))),
         **{"x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout"})
     assert timeout_retry.status == 200
     assert timeout_retry.headers.get("x-slack-no-retry") == ["1"]
-    await slack.click(ids[0], "A", key=key,
+    await slack.click(*right, key=key,
                       **{"x-slack-retry-num": "2", "x-slack-retry-reason": "http_error"})
     replies = await slack.replies(key, 2)
     assert len(replies) == 2
@@ -248,12 +260,12 @@ async def test_a_retried_delivery_counts_once(slack: Slack, fake: FakeSlack) -> 
 async def test_a_button_works_after_a_restart(
         slack: Slack, fake: FakeSlack, slack_settings: Settings, clock: FakeClock,
         bank: QuestionBank) -> None:
-    _, ids = await start_quiz(slack, fake)
+    post, _ = await start_quiz(slack, fake)
     core2 = await build_core(slack_settings, clock=clock, bank=bank, rng=random.Random(1))
     restarted = new_platform(core2, slack_settings, fake)
     try:
         again = Slack(restarted, fake)
-        assert "Right!" in await again.reply(await again.click(ids[0], "A"))
+        assert "Right!" in await again.reply(await again.click(*button(post, "404")))
     finally:
         await restarted.close()
         await core2.close()
@@ -367,8 +379,8 @@ async def test_code_answers_get_a_code_editor(slack: Slack, fake: FakeSlack) -> 
 
 
 async def test_leaderboard_stats_questions_and_help(slack: Slack, fake: FakeSlack) -> None:
-    _, ids = await start_quiz(slack, fake)
-    await slack.reply(await slack.click(ids[0], "A"))
+    post, _ = await start_quiz(slack, fake)
+    await slack.reply(await slack.click(*button(post, "404")))
     await slack.command("leaderboard", "all")  # a leaderboard is for the whole channel
     board = flat((await fake.wait_for("chat.postMessage", 2))[1].args)
     assert "Leaderboard" in board and "name-U1 — 15 pts" in board
@@ -482,8 +494,8 @@ async def test_team_pack_pasted_or_uploaded_in_the_modal(slack: Slack, fake: Fak
 
 async def test_nothing_a_user_typed_pings_anyone(slack: Slack, fake: FakeSlack) -> None:
     fake.users["U1"] = {"profile": {"display_name": "<!channel> <@U2> & co"}}
-    _, ids = await start_quiz(slack, fake)
-    await slack.reply(await slack.click(ids[0], "A"))
+    post, _ = await start_quiz(slack, fake)
+    await slack.reply(await slack.click(*button(post, "404")))
     await slack.command("leaderboard", "all")
     board = flat((await fake.wait_for("chat.postMessage", 2))[1].args)
     assert "&lt;!channel&gt; &lt;@U2&gt; &amp; co" in board
@@ -517,8 +529,8 @@ async def test_an_error_is_answered_and_logged_with_context(
 
 
 async def test_app_home_shows_board_stats_and_schedules(slack: Slack, fake: FakeSlack) -> None:
-    _, ids = await start_quiz(slack, fake)
-    await slack.reply(await slack.click(ids[0], "A"))
+    post, _ = await start_quiz(slack, fake)
+    await slack.reply(await slack.click(*button(post, "404")))
     resp = await slack.send(event_body({"type": "app_home_opened", "user": "U1",
                                         "channel": "D1", "tab": "home",
                                         "event_ts": "1700000000.2"}))

@@ -41,7 +41,7 @@ async def test_a_locked_database_gives_a_clear_message_and_writes_nothing(
         await core.interviews.start(where("bob"), "python", count=2)
         other = lock(db_path)
         with pytest.raises(StoreBusy, match="nothing was saved"):
-            await core.quizzes.answer(where("cat"), rid, "A")
+            await core.quizzes.answer(where("cat"), rid, "404")
         with pytest.raises(StoreBusy):
             await core.interviews.answer(where("bob"), "a generator yields values lazily")
         other.execute("ROLLBACK")
@@ -49,7 +49,7 @@ async def test_a_locked_database_gives_a_clear_message_and_writes_nothing(
         assert await core.store.context_answers("test", "t1", f"quiz:{rid}") == []
         session = await core.interviews.current(where("bob"))
         assert session is not None and session.position == 0  # not moved on without its answer
-        ok = await core.quizzes.answer(where("cat"), rid, "A")  # and it works again
+        ok = await core.quizzes.answer(where("cat"), rid, "404")  # and it works again
         assert ok.cards[0].title == "Right!"
     finally:
         await core.close()
@@ -61,7 +61,7 @@ async def test_a_short_lock_is_waited_out(settings: Settings, clock: FakeClock,
     try:
         rid = (await core.quizzes.start(where("ann"), "web")).cards[0].action.split(":")[1]
         other = lock(db_path)
-        answering = asyncio.ensure_future(core.quizzes.answer(where("cat"), rid, "A"))
+        answering = asyncio.ensure_future(core.quizzes.answer(where("cat"), rid, "404"))
         await asyncio.sleep(0.05)  # the answer is waiting for the lock
         assert not answering.done()
         other.execute("COMMIT")
