@@ -143,6 +143,17 @@ def _orientation(subs: tuple[str, str], claim: str, text: str) -> tuple[int, int
     return agree, swap
 
 
+def reverses(prompt: str, claim: str, text: str) -> bool:
+    """Whether `text` ties more of the claim's words to the other of the question's two things
+    than to the same one: "if only __repr__ is defined, str() falls back to it" does not state
+    "if only __str__ is defined, repr() falls back to it", though it has the same words."""
+    subs = subjects(prompt)
+    if subs is None:
+        return False
+    agree, swap = _orientation(subs, claim, text)
+    return swap > agree
+
+
 CLAIM_SHARE = 0.75  # of the claim's content words, in one sentence of the answer
 
 
