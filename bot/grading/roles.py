@@ -52,14 +52,18 @@ def subjects(prompt: str) -> tuple[str, str] | None:
     if not _CONTRAST.search(text):
         return None
     # "git merge and git rebase" -> "merge and rebase"
-    text = re.sub(r"\b(\w+) (\w+) (and|or|vs\.?|versus) \1 (\w+)", r"\2 \3 \4", text)
+    # "a Docker image and a Docker container" -> "image and container"
+    text = re.sub(r"\b(\w+) (\w+) (and|or|vs\.?|versus) (?:an? |the )?\1 (\w+)", r"\2 \3 \4",
+                  text)
     for m in _PAIR.finditer(text):
         a = _norm(m.group(1)) if m.group(1) else m.group(2)
         b = _norm(m.group(3)) if m.group(3) else m.group(4)
         if not a or not b or a == b or (a in STOPWORDS and not m.group(1)) \
-                or (b in STOPWORDS and not m.group(3)):
+                or (b in STOPWORDS and not m.group(3)) or _CONTRAST.fullmatch(a):
             continue
-        return (a if m.group(1) else stem(a)), (b if m.group(3) else stem(b))
+        a, b = (a if m.group(1) else stem(a)), (b if m.group(3) else stem(b))
+        if a != b:  # "an iterable and an iterator" are one stem: words cannot tell them apart
+            return a, b
     return None
 
 
