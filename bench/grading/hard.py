@@ -1,6 +1,6 @@
 """Misconceptions, paraphrases and adversarial answers to the bank's open questions.
 
-    python bench/grading/hard.py [--semantic auto|on|off] [--show] [--questions DIR]
+    python bench/grading/hard.py [--semantic auto|on|off] [--show] [--questions DIR] [--file F]
 
 Grades every answer in hard_answers.yaml against its bank question (questions/*.yaml, with the
 whole rubric) and prints, per kind, how many meet the target: misconceptions <= 0.3 (at least
@@ -8,7 +8,9 @@ whole rubric) and prints, per kind, how many meet the target: misconceptions <= 
 the same grade graded twice, alone and in a batch. Ends with ONE JSON line.
 
 `--questions DIR` grades against the open questions of another copy of the bank (its other
-kinds are skipped), for example one whose questions carry `misconceptions`.
+kinds are skipped), for example one whose questions carry `misconceptions`. `--file F` grades
+another set of the same shape: `dev_answers.yaml` is the development set the misconception guard's
+thresholds were tuned on (other questions), so that hard_answers.yaml stays a check.
 """
 
 from __future__ import annotations
@@ -52,23 +54,24 @@ def open_questions(directory: Path) -> QuestionBank:
     return QuestionBank(out)
 
 
-def load_hard(bank: QuestionBank | None = None) -> list[tuple[str, Question, str]]:
-    """(kind, question, answer) for every answer in hard_answers.yaml."""
+def load_hard(bank: QuestionBank | None = None,
+              file: Path = FILE) -> list[tuple[str, Question, str]]:
+    """(kind, question, answer) for every answer in hard_answers.yaml (or `file`)."""
     bank = bank or QuestionBank.from_dir(ROOT / "questions")
-    data = yaml.safe_load(FILE.read_text("utf-8"))
+    data = yaml.safe_load(file.read_text("utf-8"))
     out = []
     for kind, items in data.items():
         for it in items:
             q = bank.get(it["q"])
             if q is None:
-                raise SystemExit(f"hard_answers.yaml: unknown question {it['q']}")
+                raise SystemExit(f"{file.name}: unknown question {it['q']}")
             out.append((kind, q, str(it["text"])))
     return out
 
 
-async def run(options: GradingOptions, show: bool,
-              bank: QuestionBank | None = None) -> dict[str, object]:
-    items = load_hard(bank)
+async def run(options: GradingOptions, show: bool, bank: QuestionBank | None = None,
+              file: Path = FILE) -> dict[str, object]:
+    items = load_hard(bank, file)
     with_claims = sum(bool(q.misconceptions) for _, q, _ in items)
     print(f"{len(items)} answers; {with_claims} to questions whose rubric lists misconceptions")
     grades = await grade_many([(q, a) for _, q, a in items], options=options)
@@ -77,6 +80,8 @@ async def run(options: GradingOptions, show: bool,
     summary: dict[str, object] = {}
     for kind, (ok, goal) in TARGETS.items():
         idx = [i for i, (k, _, _) in enumerate(items) if k == kind]
+        if not idx:
+            continue
         scores = [grades[i].score for i in idx]
         met = sum(ok(s) for s in scores)
         share = met / len(idx)
@@ -99,11 +104,13 @@ def main() -> None:
     ap.add_argument("--semantic", choices=("auto", "on", "off"), default="auto")
     ap.add_argument("--show", action="store_true", help="list the answers that miss a target")
     ap.add_argument("--questions", type=Path, help="another copy of the bank's packs")
+    ap.add_argument("--file", type=Path, default=FILE, help="answers (default hard_answers.yaml)")
     args = ap.parse_args()
     sem = {"auto": None, "on": True, "off": False}[args.semantic]
     bank = open_questions(args.questions) if args.questions else None
-    summary = asyncio.run(run(GradingOptions(semantic=sem), args.show, bank))
+    summary = asyncio.run(run(GradingOptions(semantic=sem), args.show, bank, args.file))
     print(json.dumps({"semantic": args.semantic, "questions": str(args.questions or "bank"),
+                      "file": args.file.name,
                       **summary}, separators=(",", ":")))
 
 

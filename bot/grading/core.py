@@ -21,7 +21,7 @@ from bot.grading import semantic as sem
 from bot.grading.choice import grade_choice
 from bot.grading.code import grade_code
 from bot.grading.judge import JudgeConfig, Judgement, judge
-from bot.grading.open import Analysis, analyse, finish
+from bot.grading.open import Analysis, analyse, claim_check, finish, semantic_claims
 from bot.grading.short import grade_short
 from bot.sandbox import Sandbox
 
@@ -99,7 +99,7 @@ async def grade_many(items: Sequence[tuple[Question, str]], *,
         if i % YIELD_EVERY == YIELD_EVERY - 1:
             await asyncio.sleep(0)
     if open_items:
-        sims = await _similarities(open_items, opts)
+        sims, open_items = await _similarities(open_items, opts)
         judged = await _judge_all(open_items, opts)
         for k, (i, q, _answer, a) in enumerate(open_items):
             j = judged[k]
@@ -111,22 +111,39 @@ async def grade_many(items: Sequence[tuple[Question, str]], *,
     return [g for g in grades if g is not None]
 
 
-async def _similarities(items: list[tuple[int, Question, str, Analysis]],
-                        opts: GradingOptions) -> list[float | None]:
+OpenItem = tuple[int, Question, str, Analysis]
+
+
+async def _similarities(items: list[OpenItem], opts: GradingOptions
+                        ) -> tuple[list[float | None], list[OpenItem]]:
+    """Each answer's similarity to its reference, and the items with their analyses held down
+    where a sentence states one of the rubric's misconceptions (`semantic_claims`); all the
+    pairs go to the model in one batch, and each answer's pairs do not depend on the others."""
     embedder = opts.pick_embedder()
     todo = [k for k, (_, q, _a, a) in enumerate(items) if not a.empty and q.reference]
     out: list[float | None] = [None] * len(items)
     if embedder is None or not todo:
-        return out
-    sims = await embedder.similarities([(items[k][2], items[k][1].reference) for k in todo])
+        return out, items
+    checks = {k: c for k in todo if (c := claim_check(items[k][1], items[k][3], items[k][2]))}
+    pairs = [(items[k][2], items[k][1].reference) for k in todo]
+    spans: dict[int, tuple[int, int]] = {}
+    for k, c in checks.items():
+        more = c.pairs()
+        spans[k] = (len(pairs), len(pairs) + len(more))
+        pairs.extend(more)
+    sims = await embedder.similarities(pairs)
     if sims is None:
-        return out
-    for k, s in zip(todo, sims, strict=True):
+        return out, items
+    for k, s in zip(todo, sims[:len(todo)], strict=True):
         out[k] = s
-    return out
+    items = list(items)
+    for k, (lo, hi) in spans.items():
+        i, q, answer, a = items[k]
+        items[k] = (i, q, answer, semantic_claims(q, a, checks[k], sims[lo:hi]))
+    return out, items
 
 
-async def _judge_all(items: list[tuple[int, Question, str, Analysis]],
+async def _judge_all(items: list[OpenItem],
                      opts: GradingOptions) -> list[Judgement | None]:
     if opts.judge is None:
         return [None] * len(items)

@@ -9,6 +9,7 @@ answer; `bot.grading.core.grade_many` batches the semantic part across many answ
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.domain import Grade, Question
@@ -21,9 +22,19 @@ from bot.grading.keypoints import (
     reference_recall,
     rubric_for,
 )
-from bot.grading.roles import mentions, states_claim, swapped
+from bot.grading.roles import mentions, reverses, states_claim, swapped
 from bot.grading.scoring import clamp, verdict_for
-from bot.grading.text import ARTICLES, GLUE, STOPWORDS, prepare, stem
+from bot.grading.text import (
+    ARTICLES,
+    GLUE,
+    STOPWORDS,
+    content_stems,
+    has_negation,
+    prepare,
+    split_sentences,
+    stem,
+    tokens,
+)
 
 # Weights and caps: set by reasoning, then checked against bench/grading, where a small grid
 # fitted on half of the questions scored the same on the other half (see bench/grading/README).
@@ -37,6 +48,13 @@ STUFFING_CAP = 0.3  # a bare list of keywords: at most a low partial
 ECHO_CAP = 0.1  # the question repeated back
 MISCONCEPTION_CAP = 0.2  # states a misconception of the rubric, or swaps the two things compared
 SHORT_CAPS = ((2, 0.25), (5, 0.6), (9, 0.85))  # fewer new content words than n -> at most cap
+# A sentence of the answer states a misconception when it is at least this similar to the claim
+# and closer to it than to every sentence of the reference and every key point (the semantic
+# model's similarity, calibrated). Set on bench/grading/dev_answers.yaml (questions that
+# hard_answers.yaml does not use): its paraphrases stay 0.04 or more on the reference's side.
+CLAIM_FLOOR = 0.6
+CLAIM_MARGIN = 0.0
+CLAIM_MIN_WORDS = 3  # content words a sentence needs to be compared with a claim
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +180,71 @@ def analyse(question: Question, answer: str) -> Analysis:
                         for r in results)
     return replace(a, results=results, cap=min(a.cap, MISCONCEPTION_CAP),
                    notes=(*a.notes, *notes), short=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimCheck:
+    """Each sentence of an answer against the rubric's misconception claims and against what is
+    right (the reference's sentences and the key points), for the semantic model to score."""
+
+    sentences: tuple[str, ...]
+    claims: tuple[str, ...]
+    truths: tuple[str, ...]
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return [(s, t) for s in self.sentences for t in (*self.claims, *self.truths)]
+
+
+def claim_check(question: Question, a: Analysis, answer: str) -> ClaimCheck | None:
+    """What to compare, or None when there is nothing to (no claims, or the answer is already
+    held down)."""
+    if a.empty or a.cap <= MISCONCEPTION_CAP or not question.misconceptions:
+        return None
+    truths = tuple(dict.fromkeys(
+        [*split_sentences(question.reference), *(p.text for p in rubric_for(question).points)]))
+    sentences = tuple(s for s in split_sentences(answer)
+                      if len(content_stems(s)) >= CLAIM_MIN_WORDS)
+    if not truths or not sentences:
+        return None
+    return ClaimCheck(sentences, tuple(m.claim for m in question.misconceptions), truths)
+
+
+_REFUTES = re.compile(
+    r"\b(?:not (?:true|so|the case|correct|right)|(?:isn't|is not|wasn't) (?:true|so)|myths?"
+    r"|misconceptions?|mistakes?|mistaken(?:ly)?|wrong(?:ly)?|false|contrary|untrue"
+    r"|(?:people|some|many|they) (?:often |sometimes |wrongly )?(?:think|believe|assume|say)"
+    r"|(?:think|believe|assume)s? that)\b", re.IGNORECASE)
+
+
+def _negates(text: str) -> bool:
+    return has_negation([t.word for t in tokens(text)])
+
+
+def semantic_claims(question: Question, a: Analysis, check: ClaimCheck,
+                    sims: Sequence[float]) -> Analysis:
+    """`a`, held down when a sentence of the answer is closer to a misconception claim than to
+    anything right (`sims`: one per pair of `check.pairs()`). A sentence that negates where
+    the claim does not (or the other way round), says it is a myth, or ties the claim's words
+    to the other of the two things the question compares, is not taken for it: "an index does
+    not make everything faster" refutes the claim in its words, and the model cannot see word
+    order."""
+    width = len(check.claims) + len(check.truths)
+    found: list[int] = []
+    for i, sentence in enumerate(check.sentences):
+        row = sims[i * width:(i + 1) * width]
+        to_claims, best_truth = row[:len(check.claims)], max(row[len(check.claims):])
+        k = max(range(len(to_claims)), key=lambda j: to_claims[j])
+        if (to_claims[k] >= CLAIM_FLOOR and to_claims[k] - best_truth > CLAIM_MARGIN
+                and _negates(sentence) == _negates(check.claims[k])
+                and not _REFUTES.search(sentence) and k not in found
+                and not reverses(question.prompt, check.claims[k], sentence)):
+            found.append(k)
+    if not found:
+        return a
+    wrong = [question.misconceptions[k] for k in found]
+    notes = [f"That is a common misconception: \u201c{m.claim}\u201d"
+             + (f" \u2014 {m.why}" if m.why else ".") for m in wrong]
+    return replace(a, cap=min(a.cap, MISCONCEPTION_CAP), notes=(*a.notes, *notes), short=False)
 
 
 def _analyse(question: Question, answer: str) -> Analysis:

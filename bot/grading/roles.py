@@ -52,14 +52,18 @@ def subjects(prompt: str) -> tuple[str, str] | None:
     if not _CONTRAST.search(text):
         return None
     # "git merge and git rebase" -> "merge and rebase"
-    text = re.sub(r"\b(\w+) (\w+) (and|or|vs\.?|versus) \1 (\w+)", r"\2 \3 \4", text)
+    # "a Docker image and a Docker container" -> "image and container"
+    text = re.sub(r"\b(\w+) (\w+) (and|or|vs\.?|versus) (?:an? |the )?\1 (\w+)", r"\2 \3 \4",
+                  text)
     for m in _PAIR.finditer(text):
         a = _norm(m.group(1)) if m.group(1) else m.group(2)
         b = _norm(m.group(3)) if m.group(3) else m.group(4)
         if not a or not b or a == b or (a in STOPWORDS and not m.group(1)) \
-                or (b in STOPWORDS and not m.group(3)):
+                or (b in STOPWORDS and not m.group(3)) or _CONTRAST.fullmatch(a):
             continue
-        return (a if m.group(1) else stem(a)), (b if m.group(3) else stem(b))
+        a, b = (a if m.group(1) else stem(a)), (b if m.group(3) else stem(b))
+        if a != b:  # "an iterable and an iterator" are one stem: words cannot tell them apart
+            return a, b
     return None
 
 
@@ -141,6 +145,17 @@ def _orientation(subs: tuple[str, str], claim: str, text: str) -> tuple[int, int
         else:
             swap += 1
     return agree, swap
+
+
+def reverses(prompt: str, claim: str, text: str) -> bool:
+    """Whether `text` ties more of the claim's words to the other of the question's two things
+    than to the same one: "if only __repr__ is defined, str() falls back to it" does not state
+    "if only __str__ is defined, repr() falls back to it", though it has the same words."""
+    subs = subjects(prompt)
+    if subs is None:
+        return False
+    agree, swap = _orientation(subs, claim, text)
+    return swap > agree
 
 
 CLAIM_SHARE = 0.75  # of the claim's content words, in one sentence of the answer

@@ -157,8 +157,11 @@ class StaticEmbedder:
             return None
         if not pairs:
             return []
-        a = model.encode([p[0] for p in pairs])
-        r = model.encode([p[1] for p in pairs])
+        # each distinct text once: a batch repeats the reference and the rubric's sentences
+        where = {t: i for i, t in enumerate(dict.fromkeys(t for p in pairs for t in p))}
+        vectors = model.encode(list(where))
+        a = vectors[[where[p[0]] for p in pairs]]
+        r = vectors[[where[p[1]] for p in pairs]]
         k, c = CALIBRATION
         return [round(float(k * s + c), 6) for s in np.einsum("ij,ij->i", a, r)]
 
