@@ -158,7 +158,7 @@ class Appeals:
             raise UserError(f"#{a.id} was already {a.status}; nothing changed.")
         now = to_ms(self.clock.now())
         rescore = None
-        note = "Marked as accepted."
+        note = f"{a.display_name}'s flag on {a.question_id}: the admins agree."
         if a.kind == "appeal":
             row = await self.store.get_answer(where.platform, where.team, a.user_id, a.context,
                                               a.question_id)
@@ -179,7 +179,7 @@ class Appeals:
         if not done:
             raise UserError(f"#{a.id} was already decided; nothing changed.")
         told = Card(title=f"Your {a.kind} #{a.id} was accepted",
-                    text=f"{a.display_name}: {note}", color="good")
+                    text=note, color="good")
         return Reply(cards=(Card(title=f"#{a.id} accepted", text=note,
                                  visibility=Visibility.EPHEMERAL, color="good"),),
                      outgoing=(Outgoing(Target(a.platform, a.team, a.channel), told),))
