@@ -87,7 +87,8 @@ async def test_an_accepted_appeal_moves_the_board_once(both: Core) -> None:
 
 async def test_a_rejected_appeal_tells_its_author_why(core: Core) -> None:
     rid = await quiz_round(core)
-    await core.quizzes.answer(where("bob"), rid, "C")
+    feedback = await core.quizzes.answer(where("bob"), rid, "C")
+    assert feedback.cards[0].footer == "Think the grade is wrong? /appeal t-http REASON"
     filed = await say(core, where("bob"), "/appeal t-http 301 redirects to the page")
     appeal_id = filed.split("#")[1].split()[0]
     rejected = await dispatch(core, ADMIN, f"/appeals reject {appeal_id} 301 is Moved, "

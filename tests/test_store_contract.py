@@ -763,3 +763,35 @@ async def test_latest_answer(store: Store) -> None:
     assert to_q1 is not None and to_q1.context == "quiz:r0"
     assert await store.latest_answer(P, T, "u1", "q9") is None
     assert await store.latest_answer(P, "t2", "u1") is None
+
+
+async def test_a_migration_numbered_below_the_latest_still_runs_once(
+        store_url: str, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Branches merge out of order (005 before 004): 004 still runs on a database at 005."""
+    import bot.store.postgres
+    import bot.store.sqlite
+
+    real = load_migrations(backend(store_url))
+    late = (4, "004_late", "CREATE TABLE late_one (x INTEGER);")
+    for module in (bot.store.sqlite, bot.store.postgres):
+        monkeypatch.setattr(module, "load_migrations", lambda _b: sorted([*real, late]))
+    for _ in range(2):  # and once only
+        again = open_store(store_url)
+        await again.connect()
+        await again.close()
+    check = open_store(store_url)
+    await check.connect()
+    try:
+        assert await check.schema_version() == max(v for v, _, _ in real)
+        if backend(store_url) == "sqlite":
+            db = check.db  # type: ignore[attr-defined]
+            rows = await db.execute_fetchall("SELECT version FROM schema_version")
+            assert sorted(r[0] for r in rows) == sorted([v for v, _, _ in real] + [4])
+            await db.execute("INSERT INTO late_one VALUES (1)")
+        else:
+            pool = check.pool  # type: ignore[attr-defined]
+            assert sorted(await pool.fetch("SELECT version FROM schema_version")) == \
+                sorted((v,) for v in [*(v for v, _, _ in real), 4])
+            await pool.execute("INSERT INTO late_one VALUES (1)")
+    finally:
+        await check.close()

@@ -230,9 +230,11 @@ class PostgresStore:
                 "'interview-bot:migrate:' || COALESCE(current_schema(), ''), 0))")
             await con.execute("CREATE TABLE IF NOT EXISTS schema_version "
                               "(version INTEGER PRIMARY KEY, name TEXT NOT NULL)")
-            current = await con.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_version")
+            # applied by number, not "above the highest": a migration numbered below one
+            # already applied (branches merged out of order) still runs, once
+            applied = {int(r[0]) for r in await con.fetch("SELECT version FROM schema_version")}
             for version, name, sql in load_migrations("postgres"):
-                if version <= current:
+                if version in applied:
                     continue
                 await con.execute(sql)
                 await con.execute("INSERT INTO schema_version (version, name) VALUES ($1, $2)",

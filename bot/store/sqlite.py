@@ -130,9 +130,12 @@ class SQLiteStore:
         async with self._tx() as db:
             await db.execute("CREATE TABLE IF NOT EXISTS schema_version "
                              "(version INTEGER PRIMARY KEY, name TEXT NOT NULL)")
-            current = await self.schema_version()
+            # applied by number, not "above the highest": a migration numbered below one
+            # already applied (branches merged out of order) still runs, once
+            applied = {int(r[0]) for r in await db.execute_fetchall(
+                "SELECT version FROM schema_version")}
             for version, name, sql in pending:
-                if version <= current:
+                if version in applied:
                     continue
                 for statement in _statements(sql):
                     await db.execute(statement)
