@@ -17,6 +17,11 @@ POINTS_RIGHT = 10
 SPEED_BONUS = 5
 
 
+def appeal_hint(question_id: str) -> str:
+    """The footer of feedback that was not full marks: how to appeal it."""
+    return f"Think the grade is wrong? /appeal {question_id} REASON"
+
+
 def check_length(text: str, limit: int = MAX_ANSWER_CHARS) -> str:
     if len(text) > limit:
         raise UserError(f"That answer is {len(text):,} characters; the limit is {limit:,}.")

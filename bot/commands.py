@@ -30,6 +30,12 @@ HELP = """\
 /questions                     topics and how many questions each has
 /questions import FILE         (admins) add a team question pack
 /questions remove PACK         (admins) remove a team pack
+/questions regrade ID [confirm]  (admins) grade its past answers again; preview first
+/appeal [question-id] REASON   appeal your latest graded answer (or your answer to that question)
+/flag QUESTION_ID REASON       report a question as wrong or unclear
+/appeals                       (admins) the open appeals and flags, with question, answer and grade
+/appeals accept ID [score]     (admins) re-score the answer (default full marks); points follow
+/appeals reject ID REASON      (admins) close it; its author is told why
 /daily status                  when this channel's daily question comes next
 /daily set 09:00 [Europe/Berlin] [mon-fri] [topic=…] [difficulty=…] [open=8h] [recap=fri@17:00]
 /daily off | now               (admins) stop it, or post today's question now
@@ -47,7 +53,8 @@ class Command:
 # Metrics count commands by name; anything else typed is counted as "unknown" (a label per
 # typed word would let anyone grow the metrics without bound).
 COMMAND_NAMES = frozenset({"help", "start", "quiz", "answer", "interview", "skip", "end",
-                           "leaderboard", "stats", "questions", "daily", "settings"})
+                           "leaderboard", "stats", "questions", "daily", "settings",
+                           "appeal", "flag", "appeals"})
 
 _ALIASES = {"q": "quiz", "a": "answer", "lb": "leaderboard", "top": "leaderboard",
             "board": "leaderboard", "i": "interview", "qstats": "stats", "h": "help",
@@ -169,7 +176,30 @@ async def dispatch(core: Core, where: Where, text: str) -> Reply:
                 return _cards(await core.banks.list_topics(where))
             if sub == "remove" and len(cmd.args) == 2:
                 return _cards(await core.banks.remove_pack(where, cmd.args[1]))
-            raise UserError("Use /questions, /questions import FILE or /questions remove PACK.")
+            if sub == "regrade" and len(cmd.args) in (2, 3):
+                confirm = len(cmd.args) == 3 and cmd.args[2].lower() == "confirm"
+                if len(cmd.args) == 3 and not confirm:
+                    raise UserError("Use /questions regrade ID, then /questions regrade ID "
+                                    "confirm.")
+                return _cards(await core.appeals.regrade(where, cmd.args[1], confirm))
+            raise UserError("Use /questions, /questions import FILE, /questions remove PACK or "
+                            "/questions regrade ID.")
+        case "appeal":
+            return _cards(await core.appeals.appeal(where, cmd.rest))
+        case "flag":
+            return _cards(await core.appeals.flag(where, cmd.rest))
+        case "appeals":
+            sub = cmd.args[0].lower() if cmd.args else "list"
+            if sub in ("list", "queue"):
+                return _cards(await core.appeals.queue(where))
+            if sub == "accept" and len(cmd.args) in (2, 3):
+                return await core.appeals.accept(where, cmd.args[1],
+                                                 cmd.args[2] if len(cmd.args) == 3 else None)
+            if sub == "reject" and len(cmd.args) >= 2:
+                reason = cmd.rest.split(None, 2)[2] if len(cmd.args) > 2 else ""
+                return await core.appeals.reject(where, cmd.args[1], reason)
+            raise UserError("Use /appeals, /appeals accept ID [score] or /appeals reject ID "
+                            "reason.")
         case "daily":
             sub = cmd.args[0].lower() if cmd.args else "status"
             if sub == "set":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from bot.appeals import Appeals
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, grading_options
 from bot.daily import Daily
@@ -32,6 +33,7 @@ class Core:
     daily: Daily
     outbox: Outbox
     grading: GradingOptions
+    appeals: Appeals
 
     async def close(self) -> None:
         await self.store.close()
@@ -58,4 +60,5 @@ async def build_core(settings: Settings, *, clock: Clock | None = None,
         daily=Daily(store, banks, team, clock, quizzes, outbox, rng),
         outbox=outbox,
         grading=grading,
+        appeals=Appeals(store, banks, clock, grading),
     )

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import replace
 
 from bot import rotation
-from bot.answers import build_row, check_length, count_answer, quiz_points, timed_grade
+from bot.answers import appeal_hint, build_row, check_length, count_answer, quiz_points, timed_grade
 from bot.clock import Clock, to_ms
 from bot.domain import (
     Button,
@@ -126,10 +126,12 @@ class Quizzes:
                         visibility=Visibility.EPHEMERAL, color="good")
         elif g.score > 0:
             card = Card(title="Partly right", text=f"+{points} points. The full answer comes "
-                        "when the round closes.", visibility=Visibility.EPHEMERAL, color="warn")
+                        "when the round closes.", visibility=Visibility.EPHEMERAL, color="warn",
+                        footer=appeal_hint(question.id))
         else:
             card = Card(title="Not this time", text="The answer comes when the round closes.",
-                        visibility=Visibility.EPHEMERAL, color="bad")
+                        visibility=Visibility.EPHEMERAL, color="bad",
+                        footer=appeal_hint(question.id))
         return Reply(cards=(card,))
 
     async def answer_open_round(self, where: Where, text: str) -> Reply:

@@ -141,10 +141,12 @@ async def test_command_sync_sends_the_whole_tree_to_the_guild(fake: FakeDiscord,
     [put] = fake.find("PUT", rf"/applications/\d+/guilds/{GUILD_ID}/commands")
     tree = {c["name"]: c for c in put.body}
     assert set(tree) == {"quiz", "interview", "leaderboard", "stats", "questions", "settings",
-                         "daily"}
+                         "daily", "appeal", "flag", "appeals"}
     subs = {c["name"]: {o["name"]: o for o in c.get("options", [])} for c in put.body}
     assert set(subs["interview"]) == {"start", "skip", "end"}
-    assert set(subs["questions"]) == {"list", "import", "remove"}
+    assert set(subs["questions"]) == {"list", "import", "remove", "regrade"}
+    assert set(subs["appeals"]) == {"list", "accept", "reject"}
+    assert int(tree["appeals"]["default_member_permissions"]) == 1 << 5
     assert set(subs["daily"]) == {"set", "off", "status", "now"}
     # typed options: topic autocompletes, difficulty and period are choices
     assert subs["quiz"]["topic"]["autocomplete"] is True
@@ -629,3 +631,51 @@ async def test_health_follows_the_gateway(bot: DiscordPlatform) -> None:
     assert bot.is_connected()
     await bot.close()
     assert not bot.is_connected()
+
+
+async def test_appeal_queue_accept_and_the_board_follows(fake: FakeDiscord,
+                                                        bot: DiscordPlatform) -> None:
+    ex = await fake.slash("quiz", {"topic": "web"}, user=ADMIN)
+    [question] = await ex.messages(1)
+    wrong = await fake.click(int(question["id"]), custom_ids(question)[1], user=BOB)
+    assert embed((await wrong.callback())["data"])["title"] == "Not this time"
+
+    filed = await fake.slash("appeal", {"reason": "500 is what our API sends"}, user=BOB)
+    cb = await filed.callback()
+    assert is_ephemeral(cb["data"]) and embed(cb["data"])["title"] == "Appeal #1 filed"
+    flagged = await fake.slash("flag", {"question": "t-http", "reason": "ambiguous"}, user=ALICE)
+    assert embed((await flagged.callback())["data"])["title"] == "Flag #2 filed"
+
+    refused = await fake.slash("appeals", sub="list", user=ALICE)
+    assert (await refused.callback())["data"]["content"] == (
+        "Only members with the Manage Server permission can do that.")
+
+    queue = await fake.slash("appeals", sub="list", user=ADMIN)
+    cb = await queue.callback()
+    shown = embed(cb["data"])
+    assert is_ephemeral(cb["data"]) and shown["title"] == "Appeals and flags (2 open)"
+    assert "#1 appeal by bob on t-http: Which status code means Not Found?" in \
+        shown["description"]
+    assert "answer: 'B' — wrong, score 0.00, 0 pts" in shown["description"]
+    assert "#2 flag by alice on t-http" in shown["description"]
+
+    before = len(fake.calls)
+    accept = await fake.slash("appeals", {"id": 1}, sub="accept", user=ADMIN)
+    cb = await accept.callback()
+    assert is_ephemeral(cb["data"])
+    assert embed(cb["data"])["description"] == "bob's answer to t-http: 0 → 15 points (correct)."
+    told = await fake.wait_for(lambda c: c.method == "POST" and c.path.startswith("/channels"),
+                               after=before)
+    assert told.path == f"/channels/{CHANNEL_ID}/messages"
+    assert embed(told.body)["title"] == "Your appeal #1 was accepted"
+
+    again = await fake.slash("appeals", {"id": 1}, sub="accept", user=ADMIN)
+    assert (await again.callback())["data"]["content"] == (
+        "#1 was already accepted; nothing changed.")
+    board = await fake.slash("leaderboard", {"period": "all"}, user=BOB)
+    assert embed((await board.callback())["data"])["description"].startswith(
+        "🥇 bob — 15 pts (1/1 right)")
+
+    reject = await fake.slash("appeals", {"id": 2, "reason": "it is not"}, sub="reject",
+                              user=ADMIN)
+    assert embed((await reject.callback())["data"])["title"] == "#2 rejected"

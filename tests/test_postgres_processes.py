@@ -180,7 +180,8 @@ async def test_processes_starting_together_migrate_once(pg_url: str) -> None:
     try:
         assert {await s.schema_version() for s in stores} == {latest}
         pool = stores[0].pool  # type: ignore[attr-defined]
-        assert await pool.fetchval("SELECT COUNT(*) FROM schema_version") == latest
+        assert await pool.fetchval("SELECT COUNT(*) FROM schema_version") == \
+            len(load_migrations("postgres"))
     finally:
         for s in stores:
             await s.close()

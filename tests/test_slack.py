@@ -644,3 +644,24 @@ async def test_the_app_loads_the_slack_platform(core: Core, slack_settings: Sett
     platform = load_platform("slack", core, slack_settings)
     assert isinstance(platform, SlackPlatform)
     await platform.close()
+
+
+async def test_appeal_rejected_with_the_reason_posted_to_its_author(slack: Slack,
+                                                                   fake: FakeSlack) -> None:
+    _, ids = await start_quiz(slack, fake)
+    assert "Not this time" in await slack.reply(await slack.click(ids[2], "C", user="U2"))
+    filed = await slack.reply(await slack.command("appeal", "301 also finds the page",
+                                                  user="U2"))
+    assert "Appeal #1 filed" in filed and "t-http" in filed
+    refused = await slack.reply(await slack.command("appeals", user="U2"))
+    assert "Only an admin of this team can see the appeals" in refused
+    fake.users["U9"] = {"is_admin": True}
+    queue = await slack.reply(await slack.command("appeals", user="U9"))
+    assert "#1 appeal by name-U2 on t-http" in queue and "why: 301 also finds the page" in queue
+    before = len(fake.of("chat.postMessage"))
+    done = await slack.reply(await slack.command("appeals", "reject 1 301 is a redirect",
+                                                 user="U9"))
+    assert "#1 rejected" in done
+    told = flat((await fake.wait_for("chat.postMessage", before + 1))[before].args)
+    assert "Your appeal #1 was not accepted" in told
+    assert "name-U2, on t-http: 301 is a redirect" in told

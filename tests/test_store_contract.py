@@ -19,7 +19,9 @@ from bot.store import Store, open_store
 from bot.store.base import (
     Advance,
     AnswerRow,
+    Appeal,
     Recorded,
+    Rescore,
     Round,
     RoundOpen,
     Schedule,
@@ -605,3 +607,191 @@ async def test_the_same_rows_give_the_same_boards(tmp_path: Path, pg_url: str) -
     sqlite, postgres = got
     assert sqlite["top team all"]
     assert {k: v for k, v in postgres.items() if v != sqlite[k]} == {}
+
+
+# --- appeals, flags and re-scoring ---------------------------------------------------------
+
+def appeal(user: str = "u1", context: str = "quiz:r1", question: str = "q1", *,
+           kind: str = "appeal", team: str = T) -> Appeal:
+    return Appeal(id=0, platform=P, team=team, kind=kind, user_id=user,
+                  display_name=user.upper(), channel="c1", question_id=question,
+                  context=context if kind == "appeal" else "", reason="it is right",
+                  status="open", created_ms=5)
+
+
+def right(user: str, context: str = "quiz:r1", question: str = "q1",
+          points: int = 15) -> Rescore:
+    return Rescore(user, context, question, 1.0, "correct", True, points, "re-scored")
+
+
+def wrong(user: str, context: str = "quiz:r1", question: str = "q1") -> Rescore:
+    return Rescore(user, context, question, 0.0, "wrong", False, 0, "re-scored")
+
+
+async def _boards(store: Store, team: str = T) -> dict[tuple[str, str], list[tuple[str, int, int,
+                                                                                 int]]]:
+    keys = [(s, p) for s in ("team", "channel:c1", "channel:c2", "topic:python", "topic:web")
+            for p in ("all", "day:2026-01-05", "day:2026-01-06", "day:2026-01-07",
+                      "week:2026-W02", "month:2026-01")]
+    return {k: [(r.user_id, r.points, r.answers, r.correct)
+                for r in await store.top(P, team, k[0], k[1], 100)] for k in keys}
+
+
+async def test_appeals_are_filed_once_listed_and_kept_per_team(store: Store) -> None:
+    await store.record_answer(ans("u1", correct=False, points=0))
+    first = await store.add_appeal(appeal("u1"))
+    assert first is not None
+    assert await store.add_appeal(appeal("u1")) is None  # one appeal per answer
+    flag = await store.add_appeal(appeal("u2", question="q9", kind="flag"))
+    assert flag is not None and flag != first
+    assert await store.add_appeal(appeal("u2", question="q9", kind="flag")) is None
+    other_team = await store.add_appeal(appeal("u1", team="t2"))
+    assert other_team is not None
+    queue = await store.appeals(P, T)
+    assert [(a.id, a.kind, a.user_id, a.question_id, a.context) for a in queue] == [
+        (first, "appeal", "u1", "q1", "quiz:r1"), (flag, "flag", "u2", "q9", "")]
+    assert [a.id for a in await store.appeals(P, "t2")] == [other_team]
+    assert await store.get_appeal(P, T, other_team) is None  # another team's: not found
+    got = await store.get_appeal(P, T, first)
+    assert got is not None and got.reason == "it is right" and got.status == "open"
+
+
+async def test_accepting_an_appeal_rescores_totals_and_streak_exactly_once(store: Store,
+                                                                         other: Store) -> None:
+    await store.record_answer(ans("u1", "quiz:r0", day="2026-01-05", ms=1))
+    await store.record_answer(ans("u1", "quiz:r1", day="2026-01-06", correct=False, points=0,
+                                  ms=2))
+    await store.record_answer(ans("u1", "quiz:r2", day="2026-01-07", ms=3))
+    await store.record_answer(ans("u2", "quiz:r1", day="2026-01-06", points=12, ms=2))
+    assert await store.streak(P, T, "u1") == Streak("u1", "U1", 1, 1, "2026-01-07")
+    aid = await store.add_appeal(appeal("u1"))
+    assert aid is not None
+    # two admins accept at once, on two connections: one wins, the points move once
+    results = await asyncio.gather(
+        store.resolve_appeal(P, T, aid, "accepted", "admin", "ok", 9, right("u1")),
+        other.resolve_appeal(P, T, aid, "accepted", "admin2", "ok", 9, right("u1")))
+    assert sorted(results) == [False, True]
+    assert await store.resolve_appeal(P, T, aid, "accepted", "admin", "ok", 9,
+                                      right("u1")) is False
+    assert [(r.user_id, r.points, r.answers, r.correct)
+            for r in await store.top(P, T, "team", "all", 10)] == [
+        ("u1", 35, 3, 3), ("u2", 12, 1, 1)]
+    assert [(r.user_id, r.points) for r in await store.top(P, T, "team", "day:2026-01-06", 10)] \
+        == [("u1", 15), ("u2", 12)]
+    assert [(r.user_id, r.points) for r in await store.top(P, T, "channel:c1",
+                                                         "week:2026-W02", 10)] == \
+        [("u1", 35), ("u2", 12)]
+    assert await store.streak(P, T, "u1") == Streak("u1", "U1", 3, 3, "2026-01-07")
+    row = await store.get_answer(P, T, "u1", "quiz:r1", "q1")
+    assert row is not None and (row.score, row.verdict, row.correct, row.points) == \
+        (1.0, "correct", True, 15)
+    done = await store.get_appeal(P, T, aid)
+    assert done is not None and done.status == "accepted" and done.resolved_ms == 9
+    assert await store.appeals(P, T) == []
+
+
+async def test_a_rejected_appeal_changes_no_points(store: Store) -> None:
+    await store.record_answer(ans("u1", correct=False, points=0))
+    aid = await store.add_appeal(appeal("u1"))
+    assert aid is not None
+    before = await _boards(store)
+    assert await store.resolve_appeal(P, T, aid, "rejected", "admin", "no: B is wrong", 9)
+    assert await store.resolve_appeal(P, T, aid, "accepted", "admin", "", 9,
+                                      right("u1")) is False  # decided: stays decided
+    assert await _boards(store) == before
+    got = await store.get_appeal(P, T, aid)
+    assert got is not None and (got.status, got.resolution) == ("rejected", "no: B is wrong")
+
+
+async def test_rescoring_down_takes_the_day_out_of_the_streak(store: Store) -> None:
+    for i, day in enumerate(["2026-01-05", "2026-01-06", "2026-01-07"]):
+        await store.record_answer(ans("u1", f"quiz:r{i}", day=day, ms=i))
+    assert await store.streak(P, T, "u1") == Streak("u1", "U1", 3, 3, "2026-01-07")
+    assert await store.rescore_answers(P, T, [wrong("u1", "quiz:r1")]) == 1
+    assert await store.streak(P, T, "u1") == Streak("u1", "U1", 1, 1, "2026-01-07")
+    assert await store.rescore_answers(P, T, [wrong("u1", "quiz:r2")]) == 1
+    assert await store.streak(P, T, "u1") == Streak("u1", "U1", 1, 1, "2026-01-05")
+    assert await store.rescore_answers(P, T, [wrong("u1", "quiz:r0")]) == 1
+    assert await store.streak(P, T, "u1") is None
+    assert [(r.user_id, r.points, r.answers, r.correct)
+            for r in await store.top(P, T, "team", "all", 10)] == [("u1", 0, 3, 0)]
+
+
+async def test_a_regrade_gives_the_boards_of_answers_graded_so_from_the_start(
+        store: Store, tmp_path: Path) -> None:
+    rows = [ans("u1", "quiz:r0", day="2026-01-05", ms=1),
+            ans("u2", "quiz:r0", day="2026-01-05", correct=False, points=0, ms=2),
+            ans("u3", "quiz:r0", day="2026-01-05", correct=False, points=0, ms=3,
+                channel="c2", topic="web"),
+            ans("u2", "quiz:r1", question="q2", day="2026-01-06", ms=4),
+            ans("u3", "interview:s1", day="2026-01-07", correct=False, points=0, ranked=False)]
+    for r in rows:
+        await store.record_answer(r)
+    changes = [right("u2", "quiz:r0", points=13), right("u3", "quiz:r0", points=11),
+               wrong("u1", "quiz:r0"), right("u3", "interview:s1", points=0),
+               wrong("nobody", "quiz:r0")]  # gone: skipped
+    assert await store.rescore_answers(P, T, changes) == 4
+    assert await store.rescore_answers(P, T, changes) == 0  # twice: nothing more moves
+    fresh = open_store(f"sqlite:///{tmp_path / 'fresh.db'}")
+    await fresh.connect()
+    try:
+        by_key = {(c.user_id, c.context): c for c in changes}
+        for r in rows:
+            c = by_key.get((r.user_id, r.context))
+            if c is not None:
+                r = replace(r, score=c.score, verdict=c.verdict, correct=c.correct,
+                            points=c.points, feedback=c.feedback)
+            await fresh.record_answer(r)
+        assert await _boards(store) == await _boards(fresh)
+        for u in ("u1", "u2", "u3"):
+            assert await store.streak(P, T, u) == await fresh.streak(P, T, u)
+    finally:
+        await fresh.close()
+    assert [r.user_id for r in await store.question_answers(P, T, "q1")] == \
+        ["u1", "u2", "u3", "u3"]  # in answer order; the interview's came last
+
+
+async def test_latest_answer(store: Store) -> None:
+    assert await store.latest_answer(P, T, "u1") is None
+    await store.record_answer(ans("u1", "quiz:r0", ms=1))
+    await store.record_answer(ans("u1", "quiz:r1", question="q2", ms=5))
+    await store.record_answer(replace(ans("u1", "interview:s1", question="q3", ms=9),
+                                      verdict="skipped", correct=False, points=0))
+    latest = await store.latest_answer(P, T, "u1")
+    assert latest is not None and latest.question_id == "q2"  # a skip is not graded
+    to_q1 = await store.latest_answer(P, T, "u1", "q1")
+    assert to_q1 is not None and to_q1.context == "quiz:r0"
+    assert await store.latest_answer(P, T, "u1", "q9") is None
+    assert await store.latest_answer(P, "t2", "u1") is None
+
+
+async def test_a_migration_numbered_below_the_latest_still_runs_once(
+        store_url: str, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Branches merge out of order (005 before 004): 004 still runs on a database at 005."""
+    import bot.store.postgres
+    import bot.store.sqlite
+
+    real = load_migrations(backend(store_url))
+    late = (4, "004_late", "CREATE TABLE late_one (x INTEGER);")
+    for module in (bot.store.sqlite, bot.store.postgres):
+        monkeypatch.setattr(module, "load_migrations", lambda _b: sorted([*real, late]))
+    for _ in range(2):  # and once only
+        again = open_store(store_url)
+        await again.connect()
+        await again.close()
+    check = open_store(store_url)
+    await check.connect()
+    try:
+        assert await check.schema_version() == max(v for v, _, _ in real)
+        if backend(store_url) == "sqlite":
+            db = check.db  # type: ignore[attr-defined]
+            rows = await db.execute_fetchall("SELECT version FROM schema_version")
+            assert sorted(r[0] for r in rows) == sorted([v for v, _, _ in real] + [4])
+            await db.execute("INSERT INTO late_one VALUES (1)")
+        else:
+            pool = check.pool  # type: ignore[attr-defined]
+            assert sorted(await pool.fetch("SELECT version FROM schema_version")) == \
+                sorted((v,) for v in [*(v for v, _, _ in real), 4])
+            await pool.execute("INSERT INTO late_one VALUES (1)")
+    finally:
+        await check.close()

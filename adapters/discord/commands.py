@@ -161,6 +161,67 @@ class InterviewCommands(commands.Cog):
         card = await self.core.banks.remove_pack(where, pack)
         await send_reply(interaction, Reply(cards=(card,)), where)
 
+    @questions.command(name="regrade",
+                       description="(Manage Server) Grade past answers to a question again")
+    @app_commands.describe(question="The question's id",
+                           confirm="Apply it (without: only show what would change)")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def questions_regrade(self, interaction: discord.Interaction, question: str,
+                                confirm: bool = False) -> None:
+        where = where_for(interaction)
+        await defer(interaction)  # grading every answer again may take a while
+        card = await self.core.appeals.regrade(where, question, confirm)
+        await send_reply(interaction, Reply(cards=(card,)), where)
+
+    # --- appeals and flags ----------------------------------------------------------------
+
+    @app_commands.command(name="appeal", description="Appeal the grade of your latest answer")
+    @app_commands.describe(reason="Why the grade is wrong",
+                           question="The question's id (default: your latest answer)")
+    @app_commands.guild_only()
+    async def appeal(self, interaction: discord.Interaction, reason: str,
+                     question: str | None = None) -> None:
+        where = where_for(interaction)
+        text = f"{question} {reason}" if question else reason
+        await send_reply(interaction, Reply(cards=(await self.core.appeals.appeal(where, text),)),
+                         where)
+
+    @app_commands.command(name="flag", description="Report a question as wrong or unclear")
+    @app_commands.describe(question="The question's id", reason="What is wrong with it")
+    @app_commands.guild_only()
+    async def flag(self, interaction: discord.Interaction, question: str, reason: str) -> None:
+        where = where_for(interaction)
+        card = await self.core.appeals.flag(where, f"{question} {reason}")
+        await send_reply(interaction, Reply(cards=(card,)), where)
+
+    appeals = app_commands.Group(name="appeals", description="(Manage Server) Appeals and flags",
+                                 allowed_contexts=_IN_SERVERS,
+                                 default_permissions=discord.Permissions(manage_guild=True))
+
+    @appeals.command(name="list", description="The open appeals and flags")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def appeals_list(self, interaction: discord.Interaction) -> None:
+        where = where_for(interaction)
+        await send_reply(interaction, Reply(cards=(await self.core.appeals.queue(where),)),
+                         where)
+
+    @appeals.command(name="accept", description="Accept: re-score the answer")
+    @app_commands.describe(id="The number from /appeals list",
+                           score="New score, 0-1 or a percentage (default: full marks)")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def appeals_accept(self, interaction: discord.Interaction,
+                             id: app_commands.Range[int, 1], score: str | None = None) -> None:
+        where = where_for(interaction)
+        await _reply(interaction, await self.core.appeals.accept(where, str(id), score))
+
+    @appeals.command(name="reject", description="Reject: its author is told why")
+    @app_commands.describe(id="The number from /appeals list", reason="Why")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def appeals_reject(self, interaction: discord.Interaction,
+                             id: app_commands.Range[int, 1], reason: str) -> None:
+        where = where_for(interaction)
+        await _reply(interaction, await self.core.appeals.reject(where, str(id), reason))
+
     # --- settings -------------------------------------------------------------------------
 
     @app_commands.command(name="settings", description="Show the settings, or change one")

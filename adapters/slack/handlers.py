@@ -43,7 +43,7 @@ PLATFORM = "slack"
 # Slack command -> the typed command the core parses (`/stats` is taken by many apps).
 COMMANDS = {"quiz": "quiz", "interview": "interview", "leaderboard": "leaderboard",
             "qstats": "stats", "questions": "questions", "settings": "settings",
-            "daily": "daily"}
+            "daily": "daily", "appeal": "appeal", "flag": "flag", "appeals": "appeals"}
 
 HELP = """\
 `/quiz [topic] [difficulty]`  a quiz round here (difficulty 1-3 or easy/medium/hard); \
@@ -58,6 +58,13 @@ private here or in a DM
 `/questions import [file.yaml]`  (admins) add a team pack: upload or paste it, or name a \
 YAML file shared in this channel
 `/questions remove PACK`  (admins) remove a team pack
+`/questions regrade ID [confirm]`  (admins) grade a question's past answers again: a preview \
+of the leaderboard changes, then `confirm` applies them
+`/appeal [question-id] REASON`  appeal the grade of your latest answer (or of your answer to \
+that question)
+`/flag QUESTION_ID REASON`  report a question as wrong or unclear
+`/appeals` · `/appeals accept ID [score]` · `/appeals reject ID REASON`  (admins) the queue \
+of appeals and flags; accepting re-scores the answer, rejecting tells its author why
 `/settings [name value]`  show the settings, or (admins) change one
 `/daily status`  when this channel's daily question comes next
 `/daily set 09:00 [Europe/Berlin] [mon-fri] [topic=…] [difficulty=…] [open=8h] \

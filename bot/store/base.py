@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Protocol
 
 from bot.domain import UserError
@@ -141,6 +143,64 @@ class Schedule:
     updated_ms: int
 
 
+@dataclass(frozen=True, slots=True)
+class Appeal:
+    """An appeal of one graded answer (kind "appeal") or a flag on a question ("flag")."""
+
+    id: int
+    platform: str
+    team: str
+    kind: str  # appeal | flag
+    user_id: str
+    display_name: str
+    channel: str
+    question_id: str
+    context: str  # the appealed answer's round or session; "" for a flag
+    reason: str
+    status: str  # open | accepted | rejected
+    created_ms: int
+    resolved_ms: int | None = None
+    resolved_by: str = ""
+    resolution: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Rescore:
+    """A new grade for one stored answer. Its totals and streak follow in the same
+    transaction, by the difference from what the row holds then (so applying it twice
+    changes nothing the second time)."""
+
+    user_id: str
+    context: str
+    question_id: str
+    score: float
+    verdict: str
+    correct: bool
+    points: int
+    feedback: str
+
+
+def streak_of(days: list[str]) -> tuple[int, int, str] | None:
+    """(current, best, last_day) from the sorted distinct days with a right answer: the run
+    that ends on the last day, and the longest run (as the answer triggers keep them)."""
+    if not days:
+        return None
+    best = run = 1
+    for prev, day in itertools.pairwise(days):
+        if date.fromisoformat(day) - date.fromisoformat(prev) == timedelta(days=1):
+            run += 1
+        else:
+            run = 1
+        best = max(best, run)
+    return run, best, days[-1]
+
+
+def total_keys(row: AnswerRow) -> list[tuple[str, str]]:
+    """The (scope, period) running totals one ranked answer counts in."""
+    return [(s, p) for s in ("team", f"channel:{row.channel}", f"topic:{row.topic}")
+            for p in ("all", f"day:{row.day}", f"week:{row.week}", f"month:{row.month}")]
+
+
 class StoreBusy(UserError):
     """The database stayed locked or unreachable after retrying; nothing was written."""
 
@@ -224,3 +284,25 @@ class Store(Protocol):
     async def add_team_pack(self, platform: str, team: str, pack: TeamPack) -> None: ...
     async def team_packs(self, platform: str, team: str) -> list[TeamPack]: ...
     async def remove_team_pack(self, platform: str, team: str, pack_id: str) -> bool: ...
+
+    # appeals, flags and re-grading
+    async def latest_answer(self, platform: str, team: str, user_id: str,
+                            question_id: str | None = None) -> AnswerRow | None: ...
+    async def question_answers(self, platform: str, team: str,
+                               question_id: str) -> list[AnswerRow]: ...
+    async def add_appeal(self, a: Appeal) -> int | None:
+        """The new appeal's id; None when this one was already filed."""
+        ...
+    async def get_appeal(self, platform: str, team: str, appeal_id: int) -> Appeal | None: ...
+    async def appeals(self, platform: str, team: str, status: str = "open",
+                      limit: int = 50) -> list[Appeal]: ...
+    async def resolve_appeal(self, platform: str, team: str, appeal_id: int, status: str,
+                             by: str, resolution: str, ms: int,
+                             rescore: Rescore | None = None) -> bool:
+        """Close an open appeal and apply its re-score in one transaction; False (and
+        nothing changed) when it was not open any more."""
+        ...
+    async def rescore_answers(self, platform: str, team: str,
+                              changes: list[Rescore]) -> int:
+        """Apply new grades in one transaction; how many answers changed."""
+        ...

@@ -33,7 +33,9 @@ import asyncpg
 from bot.store.base import (
     Advance,
     AnswerRow,
+    Appeal,
     Recorded,
+    Rescore,
     Round,
     RoundOpen,
     Schedule,
@@ -43,6 +45,8 @@ from bot.store.base import (
     TeamPack,
     TopicStats,
     TotalRow,
+    streak_of,
+    total_keys,
 )
 from bot.store.migrations import load_migrations
 
@@ -50,6 +54,7 @@ _ANSWER_COLS = [f.name for f in fields(AnswerRow)]
 _ROUND_COLS = [f.name for f in fields(Round)]
 _SESSION_COLS = [f.name for f in fields(Session)]
 _SCHEDULE_COLS = [f.name for f in fields(Schedule)]
+_APPEAL_COLS = [f.name for f in fields(Appeal)]
 
 # Tie-break, everywhere: more points, then whoever reached them first, then user id (bytewise:
 # the text columns are COLLATE "C", as SQLite compares).
@@ -225,9 +230,11 @@ class PostgresStore:
                 "'interview-bot:migrate:' || COALESCE(current_schema(), ''), 0))")
             await con.execute("CREATE TABLE IF NOT EXISTS schema_version "
                               "(version INTEGER PRIMARY KEY, name TEXT NOT NULL)")
-            current = await con.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_version")
+            # applied by number, not "above the highest": a migration numbered below one
+            # already applied (branches merged out of order) still runs, once
+            applied = {int(r[0]) for r in await con.fetch("SELECT version FROM schema_version")}
             for version, name, sql in load_migrations("postgres"):
-                if version <= current:
+                if version in applied:
                     continue
                 await con.execute(sql)
                 await con.execute("INSERT INTO schema_version (version, name) VALUES ($1, $2)",
@@ -543,6 +550,135 @@ class PostgresStore:
             "DELETE FROM team_packs WHERE platform = $1 AND team = $2 AND pack_id = $3 "
             "RETURNING true", platform, team, pack_id)
         return bool(got)
+
+
+    # --- appeals, flags and re-grading ------------------------------------------------------
+
+    async def latest_answer(self, platform: str, team: str, user_id: str,
+                            question_id: str | None = None) -> AnswerRow | None:
+        """The user's latest graded answer (skipped and late ones are not graded)."""
+        r = await self.pool.fetchrow(
+            "SELECT * FROM answers WHERE platform = $1 AND team = $2 AND user_id = $3 "
+            "AND verdict NOT IN ('skipped', 'late') "
+            "AND ($4::text IS NULL OR question_id = $4::text) "
+            "ORDER BY answered_ms DESC, context DESC LIMIT 1",
+            platform, team, user_id, question_id)
+        return _answer(r) if r else None
+
+    async def question_answers(self, platform: str, team: str,
+                               question_id: str) -> list[AnswerRow]:
+        rows = await self.pool.fetch(
+            "SELECT * FROM answers WHERE platform = $1 AND team = $2 AND question_id = $3 "
+            "ORDER BY answered_ms, user_id, context", platform, team, question_id)
+        return [_answer(r) for r in rows]
+
+    async def add_appeal(self, a: Appeal) -> int | None:
+        cols = [c for c in _APPEAL_COLS if c != "id"]
+        got = await self.pool.fetchval(
+            f"INSERT INTO appeals ({', '.join(cols)}) VALUES ({_marks(len(cols))}) "
+            "ON CONFLICT DO NOTHING RETURNING id", *(getattr(a, c) for c in cols))
+        return int(got) if got is not None else None
+
+    async def get_appeal(self, platform: str, team: str, appeal_id: int) -> Appeal | None:
+        r = await self.pool.fetchrow(
+            "SELECT * FROM appeals WHERE platform = $1 AND team = $2 AND id = $3",
+            platform, team, appeal_id)
+        return Appeal(**{c: r[c] for c in _APPEAL_COLS}) if r else None
+
+    async def appeals(self, platform: str, team: str, status: str = "open",
+                      limit: int = 50) -> list[Appeal]:
+        rows = await self.pool.fetch(
+            "SELECT * FROM appeals WHERE platform = $1 AND team = $2 AND status = $3 "
+            "ORDER BY id LIMIT $4", platform, team, status, limit)
+        return [Appeal(**{c: r[c] for c in _APPEAL_COLS}) for r in rows]
+
+    async def resolve_appeal(self, platform: str, team: str, appeal_id: int, status: str,
+                             by: str, resolution: str, ms: int,
+                             rescore: Rescore | None = None) -> bool:
+        async def op() -> bool:
+            async with self._tx() as con:
+                # the row lock makes a second accept wait, then find it closed
+                done = await con.fetchval(
+                    "UPDATE appeals SET status = $1, resolved_by = $2, resolution = $3, "
+                    "resolved_ms = $4 WHERE platform = $5 AND team = $6 AND id = $7 "
+                    "AND status = 'open' RETURNING true",
+                    status, by, resolution, ms, platform, team, appeal_id)
+                if not done:
+                    return False
+                if rescore is not None:
+                    await self._rescore(con, platform, team, rescore)
+            return True
+        return await self._deadlock_retrying(op)  # type: ignore[no-any-return]
+
+    async def rescore_answers(self, platform: str, team: str, changes: list[Rescore]) -> int:
+        # one order for every writer: the rows of one user, then the next
+        ordered = sorted(changes, key=lambda c: (c.user_id, c.context, c.question_id))
+
+        async def op() -> int:
+            changed = 0
+            async with self._tx() as con:
+                for c in ordered:
+                    changed += await self._rescore(con, platform, team, c)
+            return changed
+        return await self._deadlock_retrying(op)  # type: ignore[no-any-return]
+
+    async def _deadlock_retrying(self, op: Callable[[], Awaitable[Any]]) -> Any:
+        for attempt in range(_RETRIES):
+            try:
+                return await _retrying(op)
+            except asyncpg.DeadlockDetectedError:
+                if attempt + 1 == _RETRIES:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _rescore(self, con: asyncpg.Connection, platform: str, team: str,
+                       c: Rescore) -> bool:
+        """Update one answer (locked first); its totals move by the difference, its user's
+        streak is counted again from the right-answer days. Inside the caller's transaction."""
+        r = await con.fetchrow(
+            "SELECT * FROM answers WHERE platform = $1 AND team = $2 AND user_id = $3 "
+            "AND context = $4 AND question_id = $5 FOR UPDATE",
+            platform, team, c.user_id, c.context, c.question_id)
+        if r is None:
+            return False
+        old = _answer(r)
+        if (old.score, old.verdict, old.correct, old.points) == (
+                c.score, c.verdict, c.correct, c.points):
+            return False
+        await con.execute(
+            "UPDATE answers SET score = $1, verdict = $2, correct = $3, points = $4, "
+            "feedback = $5 WHERE platform = $6 AND team = $7 AND user_id = $8 "
+            "AND context = $9 AND question_id = $10",
+            c.score, c.verdict, c.correct, c.points, c.feedback, platform, team, c.user_id,
+            c.context, c.question_id)
+        dp, dc = c.points - old.points, int(c.correct) - int(old.correct)
+        if old.ranked and (dp or dc):
+            await con.executemany(
+                "UPDATE totals SET points = points + $1, correct = correct + $2, "
+                "reached_ms = CASE WHEN $1 > 0 THEN GREATEST(reached_ms, $3) "
+                "ELSE reached_ms END "
+                "WHERE platform = $4 AND team = $5 AND scope = $6 AND period = $7 "
+                "AND user_id = $8",
+                [(dp, dc, old.answered_ms, platform, team, scope, period, c.user_id)
+                 for scope, period in sorted(total_keys(old))])
+        if dc:
+            days = [d[0] for d in await con.fetch(
+                "SELECT DISTINCT day FROM answers WHERE platform = $1 AND team = $2 "
+                "AND user_id = $3 AND correct ORDER BY day", platform, team, c.user_id)]
+            got = streak_of(days)
+            if got is None:
+                await con.execute(
+                    "DELETE FROM streaks WHERE platform = $1 AND team = $2 AND user_id = $3",
+                    platform, team, c.user_id)
+            else:
+                await con.execute(
+                    "INSERT INTO streaks (platform, team, user_id, display_name, current, best, "
+                    "last_day) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                    "ON CONFLICT (platform, team, user_id) DO UPDATE SET "
+                    "current = excluded.current, best = excluded.best, "
+                    "last_day = excluded.last_day",
+                    platform, team, c.user_id, old.display_name, *got)
+        return True
 
 
 async def _init_connection(con: asyncpg.Connection) -> None:

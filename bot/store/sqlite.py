@@ -16,7 +16,9 @@ import aiosqlite
 from bot.store.base import (
     Advance,
     AnswerRow,
+    Appeal,
     Recorded,
+    Rescore,
     Round,
     RoundOpen,
     Schedule,
@@ -26,6 +28,8 @@ from bot.store.base import (
     TeamPack,
     TopicStats,
     TotalRow,
+    streak_of,
+    total_keys,
 )
 from bot.store.migrations import load_migrations
 
@@ -33,6 +37,7 @@ _ANSWER_COLS = [f.name for f in fields(AnswerRow)]
 _ROUND_COLS = [f.name for f in fields(Round)]
 _SESSION_COLS = [f.name for f in fields(Session)]
 _SCHEDULE_COLS = [f.name for f in fields(Schedule)]
+_APPEAL_COLS = [f.name for f in fields(Appeal)]
 
 # Tie-break, everywhere: more points, then whoever reached them first, then user id.
 _RANK_ORDER = "points DESC, reached_ms ASC, user_id ASC"
@@ -125,9 +130,12 @@ class SQLiteStore:
         async with self._tx() as db:
             await db.execute("CREATE TABLE IF NOT EXISTS schema_version "
                              "(version INTEGER PRIMARY KEY, name TEXT NOT NULL)")
-            current = await self.schema_version()
+            # applied by number, not "above the highest": a migration numbered below one
+            # already applied (branches merged out of order) still runs, once
+            applied = {int(r[0]) for r in await db.execute_fetchall(
+                "SELECT version FROM schema_version")}
             for version, name, sql in pending:
-                if version <= current:
+                if version in applied:
                     continue
                 for statement in _statements(sql):
                     await db.execute(statement)
@@ -494,6 +502,112 @@ class SQLiteStore:
                 "DELETE FROM team_packs WHERE platform=? AND team=? AND pack_id=?",
                 (platform, team, pack_id))
             return cur.rowcount == 1
+
+
+    # --- appeals, flags and re-grading ------------------------------------------------------
+
+    async def latest_answer(self, platform: str, team: str, user_id: str,
+                            question_id: str | None = None) -> AnswerRow | None:
+        """The user's latest graded answer (skipped and late ones are not graded)."""
+        r = await self._one(
+            "SELECT * FROM answers WHERE platform=? AND team=? AND user_id=? "
+            "AND verdict NOT IN ('skipped', 'late') AND (? IS NULL OR question_id=?) "
+            "ORDER BY answered_ms DESC, context DESC LIMIT 1",
+            (platform, team, user_id, question_id, question_id))
+        return _answer(r) if r else None
+
+    async def question_answers(self, platform: str, team: str,
+                               question_id: str) -> list[AnswerRow]:
+        rows = await self._all(
+            "SELECT * FROM answers WHERE platform=? AND team=? AND question_id=? "
+            "ORDER BY answered_ms, user_id, context", (platform, team, question_id))
+        return [_answer(r) for r in rows]
+
+    async def add_appeal(self, a: Appeal) -> int | None:
+        cols = [c for c in _APPEAL_COLS if c != "id"]
+        async with self._writing():
+            rows = await self.db.execute_fetchall(
+                f"INSERT INTO appeals ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) "
+                "ON CONFLICT DO NOTHING RETURNING id", tuple(getattr(a, c) for c in cols))
+        got = next(iter(rows), None)
+        return int(got[0]) if got else None
+
+    async def get_appeal(self, platform: str, team: str, appeal_id: int) -> Appeal | None:
+        r = await self._one("SELECT * FROM appeals WHERE platform=? AND team=? AND id=?",
+                            (platform, team, appeal_id))
+        return Appeal(**{c: r[c] for c in _APPEAL_COLS}) if r else None
+
+    async def appeals(self, platform: str, team: str, status: str = "open",
+                      limit: int = 50) -> list[Appeal]:
+        rows = await self._all(
+            "SELECT * FROM appeals WHERE platform=? AND team=? AND status=? ORDER BY id LIMIT ?",
+            (platform, team, status, limit))
+        return [Appeal(**{c: r[c] for c in _APPEAL_COLS}) for r in rows]
+
+    async def resolve_appeal(self, platform: str, team: str, appeal_id: int, status: str,
+                             by: str, resolution: str, ms: int,
+                             rescore: Rescore | None = None) -> bool:
+        async with self._tx() as db:
+            cur = await db.execute(
+                "UPDATE appeals SET status=?, resolved_by=?, resolution=?, resolved_ms=? "
+                "WHERE platform=? AND team=? AND id=? AND status='open'",
+                (status, by, resolution, ms, platform, team, appeal_id))
+            if cur.rowcount != 1:
+                return False
+            if rescore is not None:
+                await self._rescore(db, platform, team, rescore)
+        return True
+
+    async def rescore_answers(self, platform: str, team: str, changes: list[Rescore]) -> int:
+        changed = 0
+        async with self._tx() as db:
+            for c in changes:
+                changed += await self._rescore(db, platform, team, c)
+        return changed
+
+    async def _rescore(self, db: aiosqlite.Connection, platform: str, team: str,
+                       c: Rescore) -> bool:
+        """Update one answer; its totals move by the difference, its user's streak is
+        counted again from the right-answer days. Inside the caller's transaction."""
+        rows = await db.execute_fetchall(
+            "SELECT * FROM answers WHERE platform=? AND team=? AND user_id=? AND context=? "
+            "AND question_id=?", (platform, team, c.user_id, c.context, c.question_id))
+        r = next(iter(rows), None)
+        if r is None:
+            return False
+        old = _answer(r)
+        if (old.score, old.verdict, old.correct, old.points) == (
+                c.score, c.verdict, c.correct, c.points):
+            return False
+        await db.execute(
+            "UPDATE answers SET score=?, verdict=?, correct=?, points=?, feedback=? "
+            "WHERE platform=? AND team=? AND user_id=? AND context=? AND question_id=?",
+            (c.score, c.verdict, int(c.correct), c.points, c.feedback, platform, team,
+             c.user_id, c.context, c.question_id))
+        dp, dc = c.points - old.points, int(c.correct) - int(old.correct)
+        if old.ranked and (dp or dc):
+            await db.executemany(
+                "UPDATE totals SET points = points + ?, correct = correct + ?, "
+                "reached_ms = CASE WHEN ? > 0 THEN max(reached_ms, ?) ELSE reached_ms END "
+                "WHERE platform=? AND team=? AND scope=? AND period=? AND user_id=?",
+                [(dp, dc, dp, old.answered_ms, platform, team, scope, period, c.user_id)
+                 for scope, period in total_keys(old)])
+        if dc:
+            days = [d[0] for d in await db.execute_fetchall(
+                "SELECT DISTINCT day FROM answers WHERE platform=? AND team=? AND user_id=? "
+                "AND correct=1 ORDER BY day", (platform, team, c.user_id))]
+            got = streak_of(days)
+            if got is None:
+                await db.execute("DELETE FROM streaks WHERE platform=? AND team=? AND user_id=?",
+                                 (platform, team, c.user_id))
+            else:
+                await db.execute(
+                    "INSERT INTO streaks (platform, team, user_id, display_name, current, best, "
+                    "last_day) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, team, user_id) "
+                    "DO UPDATE SET current=excluded.current, best=excluded.best, "
+                    "last_day=excluded.last_day",
+                    (platform, team, c.user_id, old.display_name, *got))
+        return True
 
 
 def _statements(script: str) -> list[str]:
