@@ -124,7 +124,7 @@ async def run(settings: Settings) -> None:
     finally:
         if warming is not None:
             warming.cancel()
-            probing.cancel()
+            await _settle(probing)
         await scheduler.stop()
         for p in platforms.values():
             try:
@@ -148,6 +148,13 @@ async def _probe_sandbox(core: Core) -> None:
         await core.grading.sandbox.probe()
 
 
+async def _settle(probe: asyncio.Future[None]) -> None:
+    """Let the sandbox probe finish rather than cancel it: cancelling asyncio while it starts a
+    process can leave the shutdown waiting forever (CPython 3.11). It takes well under 1 s."""
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(asyncio.shield(probe), timeout=10)
+
+
 async def run_console(settings: Settings, *, user: str = "you",
                       stdin: TextIO | None = None) -> None:
     from adapters.console.adapter import ConsoleAdapter
@@ -164,6 +171,6 @@ async def run_console(settings: Settings, *, user: str = "you",
         await _until_stopped(adapter.run(), settings.shutdown_seconds)
     finally:
         warming.cancel()
-        probing.cancel()
+        await _settle(probing)
         await scheduler.stop()
         await core.close()

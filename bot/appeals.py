@@ -16,6 +16,7 @@ from bot.clock import Clock, to_ms
 from bot.domain import Card, Grade, Outgoing, Question, Reply, Target, UserError, Visibility, Where
 from bot.grading import GradingOptions, grade
 from bot.packs import Banks
+from bot.quizzes import as_shown
 from bot.store.base import AnswerRow, Appeal, Rescore, Store
 from bot.text import clip
 
@@ -241,7 +242,7 @@ class Appeals:
         for row in await self.store.question_answers(where.platform, where.team, q.id):
             if row.verdict in _UNGRADED:
                 continue
-            g = await grade(q, row.answer, options=self.grading,
+            g = await grade(_as_answered(q, row.context), row.answer, options=self.grading,
                             who=(f"{where.platform}:{where.team}", row.user_id))
             points = await self._points(where, row, g)
             if (g.score, g.verdict, points) == (row.score, row.verdict, row.points):
@@ -274,3 +275,9 @@ class Appeals:
             lines.append(f"{names[uid]}: {d:+d} points{move}")
         return "\n".join(lines)
 
+
+def _as_answered(q: Question, context: str) -> Question:
+    """The question with its choices in the order the person saw them (a stored letter names
+    the choice shown under it in that round)."""
+    kind, _, round_id = context.partition(":")
+    return as_shown(q, round_id) if kind in ("quiz", "daily") and round_id else q

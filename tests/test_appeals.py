@@ -177,3 +177,20 @@ async def test_regrade_previews_then_applies_in_one_go(both: Core, clock: FakeCl
     assert await say(both, ADMIN, "/leaderboard all") == board
     with pytest.raises(UserError, match="no question"):
         await dispatch(both, ADMIN, "/questions regrade acme/nope")
+
+
+async def test_regrade_reads_a_choice_letter_in_the_order_it_was_shown(core: Core) -> None:
+    """Choices are shuffled per round: a stored letter is re-graded against the order that
+    round showed, so re-grading an unchanged question changes nothing."""
+    from tests.conftest import letter
+
+    for user in ("bob", "cy", "dee"):
+        reply = await core.quizzes.start(ADMIN, "web")
+        card = reply.cards[0]
+        q = (await core.banks.for_team("test", "t1")).get("t-http")
+        assert q is not None
+        right = next(c.text for c in q.choices if c.correct)
+        await core.quizzes.answer(where(user), card.action.split(":")[1], letter(card, right))
+        await core.quizzes.stop(ADMIN)
+    preview = await say(core, ADMIN, "/questions regrade t-http")
+    assert "No answer's grade changes." in preview

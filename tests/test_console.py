@@ -70,7 +70,7 @@ def test_console_appeal_accept_and_the_board_follows(tmp_path: Path) -> None:
     db = tmp_path / "console.db"
     script = "\n".join([
         "/quiz web",
-        "/answer B",
+        "/answer 500",
         "/quiz stop",
         "/appeal our API answers 500 for missing pages",
         "/flag t-http two answers fit",
@@ -85,7 +85,7 @@ def test_console_appeal_accept_and_the_board_follows(tmp_path: Path) -> None:
     assert res.returncode == 0, res.stderr
     assert "Appeal #1 filed" in out and "Flag #2 filed" in out
     assert "#1 appeal by alice on t-http: Which status code means Not Found?" in out
-    assert "answer: 'B' — wrong, score 0.00, 0 pts" in out
+    assert "answer: '500' — wrong, score 0.00, 0 pts" in out
     assert "alice's answer to t-http: 0 → 15 points (correct)" in out  # at once: speed bonus
     assert "#1 was already accepted; nothing changed." in out
     assert "Your appeal #1 was accepted" in out  # posted to the channel
