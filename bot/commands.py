@@ -30,6 +30,8 @@ HELP = """\
 /questions                     topics and how many questions each has
 /questions import FILE         (admins) add a team question pack
 /questions remove PACK         (admins) remove a team pack
+/questions report [topic]      (admins) questions that look broken, and why
+/questions keep ID | retire ID (admins) put a rested question back, or never ask it again
 /daily status                  when this channel's daily question comes next
 /daily set 09:00 [Europe/Berlin] [mon-fri] [topic=…] [difficulty=…] [open=8h] [recap=fri@17:00]
 /daily off | now               (admins) stop it, or post today's question now
@@ -169,7 +171,16 @@ async def dispatch(core: Core, where: Where, text: str) -> Reply:
                 return _cards(await core.banks.list_topics(where))
             if sub == "remove" and len(cmd.args) == 2:
                 return _cards(await core.banks.remove_pack(where, cmd.args[1]))
-            raise UserError("Use /questions, /questions import FILE or /questions remove PACK.")
+            if sub in ("report", "broken") and len(cmd.args) <= 2:
+                topic = cmd.args[1] if len(cmd.args) == 2 else None
+                return _cards(await core.analytics.report(where, topic))
+            if sub == "keep" and len(cmd.args) == 2:
+                return _cards(await core.analytics.keep(where, cmd.args[1]))
+            if sub == "retire" and len(cmd.args) == 2:
+                return _cards(await core.analytics.retire(where, cmd.args[1]))
+            raise UserError("Use /questions, /questions import FILE, /questions remove PACK, "
+                            "/questions report [topic], /questions keep ID or "
+                            "/questions retire ID.")
         case "daily":
             sub = cmd.args[0].lower() if cmd.args else "status"
             if sub == "set":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from bot.analytics import Analytics
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, grading_options
 from bot.daily import Daily
@@ -32,6 +33,7 @@ class Core:
     daily: Daily
     outbox: Outbox
     grading: GradingOptions
+    analytics: Analytics
 
     async def close(self) -> None:
         await self.store.close()
@@ -50,6 +52,8 @@ async def build_core(settings: Settings, *, clock: Clock | None = None,
     outbox = Outbox()
     grading = grading_options(settings)
     quizzes = Quizzes(store, banks, team, clock, rng, grading)
+    analytics = Analytics(store, banks, clock)
+    quizzes.after_close = analytics.maybe_refresh  # rest broken questions as evidence comes
     return Core(
         settings_env=settings, store=store, clock=clock, banks=banks, settings=team,
         quizzes=quizzes,
@@ -58,4 +62,5 @@ async def build_core(settings: Settings, *, clock: Clock | None = None,
         daily=Daily(store, banks, team, clock, quizzes, outbox, rng),
         outbox=outbox,
         grading=grading,
+        analytics=analytics,
     )
