@@ -132,7 +132,7 @@ def flags_for(q: Question | None, s: ItemStats, r: float | None, d: float | None
         out.append(Flag("strongest_miss",
                         f"the strongest players miss it: {s.upper_right} of {s.upper} right in "
                         "the top 27 %", upper_share < STRONGEST_MISS_STRONG))
-    if q is not None and options:
+    if q is not None and options and s.right > 0:  # else nobody_right says it
         if q.kind is Kind.CHOICE:
             right = sum(o.count for o in options if o.right)
             wrong = [o for o in options if not o.right]
