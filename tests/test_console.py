@@ -61,3 +61,20 @@ def test_the_bots_files_are_readable_by_its_user_only(tmp_path: Path) -> None:
     made = [p for p in tmp_path.iterdir() if p.name.startswith("console.db")]
     assert made and all(p.stat().st_mode & 0o077 == 0 for p in made), [
         (p.name, oct(p.stat().st_mode)) for p in made]
+
+
+def test_console_question_report_rests_and_keeps(tmp_path: Path) -> None:
+    db = tmp_path / "console.db"
+    lines = []
+    for i in range(22):  # 22 players, each wrong on the web quiz question
+        lines += [f"/user p{i}", "/quiz web", "/answer B", "/quiz stop"]
+    lines += ["/questions report", "/quiz web", "/questions keep t-http", "/quiz web"]
+    res = run_console(db, "\n".join(lines) + "\n")
+    out = res.stdout
+    assert res.returncode == 0, res.stderr
+    assert "Question report: 1 question(s) look broken" in out
+    assert "t-http (web) · rested" in out
+    assert "nobody got it right in 22 answers" in out
+    assert "Every question that fits is resting or retired in this team" in out
+    assert "t-http kept" in out
+    assert out.count("Quiz · web") == 23  # asked again once kept

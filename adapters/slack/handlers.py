@@ -58,6 +58,9 @@ private here or in a DM
 `/questions import [file.yaml]`  (admins) add a team pack: upload or paste it, or name a \
 YAML file shared in this channel
 `/questions remove PACK`  (admins) remove a team pack
+`/questions report [topic]`  (admins) the questions that look broken, and why
+`/questions keep ID` · `/questions retire ID`  (admins) put a rested question back in \
+rotation, or never ask it again
 `/settings [name value]`  show the settings, or (admins) change one
 `/daily status`  when this channel's daily question comes next
 `/daily set 09:00 [Europe/Berlin] [mon-fri] [topic=…] [difficulty=…] [open=8h] \
