@@ -145,6 +145,7 @@ class Schedule:
 # lower 27 %) once they have answered at least this many questions in the team.
 MIN_PLAYER_ANSWERS = 5
 ALL_TEAMS = "*"  # platform and team of a row pooled across teams
+MAX_PICKS = 50  # answer texts counted per question: the most given (a choice has at most 5)
 
 
 @dataclass(frozen=True, slots=True)

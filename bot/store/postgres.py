@@ -32,6 +32,7 @@ import asyncpg
 
 from bot.store.base import (
     ALL_TEAMS,
+    MAX_PICKS,
     MIN_PLAYER_ANSWERS,
     Advance,
     AnswerRow,
@@ -590,10 +591,13 @@ class PostgresStore:
         key = "question_id" if pooled else "platform, team, question_id"
         sel = f"'{ALL_TEAMS}', '{ALL_TEAMS}', question_id" if pooled else key
         rows = await self.pool.fetch(
-            f"SELECT {sel}, lower(btrim(substr(answer, 1, 200))) AS picked, COUNT(*), "
-            f"SUM(correct::int) FROM answers {where} "
+            f"SELECT * FROM (SELECT {sel}, picked, n, r, ROW_NUMBER() OVER ("
+            f"PARTITION BY {key} ORDER BY n DESC, picked) AS k FROM ("
+            f"SELECT {key}, lower(btrim(substr(answer, 1, 200))) AS picked, "
+            f"COUNT(*) AS n, SUM(correct::int) AS r FROM answers {where} "
             f"AND question_id = ANY(${len(args) + 1}::text[]) "
-            f"GROUP BY {key}, picked ORDER BY {key}, picked",
+            f"GROUP BY {key}, picked) AS g) AS t WHERE k <= {MAX_PICKS} "
+            f"ORDER BY {key}, picked",
             *args, sorted(set(question_ids)))
         return [PickCount(r[0], r[1], r[2], r[3], int(r[4]), int(r[5])) for r in rows]
 

@@ -15,6 +15,7 @@ import aiosqlite
 
 from bot.store.base import (
     ALL_TEAMS,
+    MAX_PICKS,
     MIN_PLAYER_ANSWERS,
     Advance,
     AnswerRow,
@@ -509,26 +510,27 @@ class SQLiteStore:
         sel = f"'{ALL_TEAMS}', '{ALL_TEAMS}', question_id" if pooled else key
         m = MIN_PLAYER_ANSWERS
         rows = await self._all(f"""
-            WITH a AS (SELECT platform, team, user_id, question_id, correct, elapsed_ms
-                       FROM answers {where}),
-            u AS (SELECT platform, team, user_id, COUNT(*) AS n, SUM(correct) AS c FROM a
-                  GROUP BY platform, team, user_id HAVING COUNT(*) >= {m}),
-            g AS (SELECT platform, team, user_id, n, c,
-                         ROW_NUMBER() OVER (PARTITION BY platform, team
-                                            ORDER BY c * 1.0 / n DESC, user_id) AS pos,
-                         COUNT(*) OVER (PARTITION BY platform, team) AS cnt FROM u),
-            j AS (SELECT a.platform, a.team, a.question_id, a.correct AS x,
-                         CASE WHEN g.n IS NULL THEN NULL
-                              ELSE (g.c - a.correct) * 1.0 / (g.n - 1) END AS y,
-                         CASE WHEN g.pos * 100 <= g.cnt * 27 THEN 1 ELSE 0 END AS up,
-                         CASE WHEN (g.cnt - g.pos + 1) * 100 <= g.cnt * 27 THEN 1 ELSE 0
-                         END AS lo
-                  FROM a LEFT JOIN g ON g.platform = a.platform AND g.team = a.team
-                                    AND g.user_id = a.user_id)
+            WITH a AS (SELECT platform, team, user_id, question_id, correct AS x,
+                              COUNT(*) OVER w AS n, SUM(correct) OVER w AS c
+                       FROM answers {where}
+                       WINDOW w AS (PARTITION BY platform, team, user_id)),
+            r AS (SELECT platform, team, question_id, x, n, c,
+                         CASE WHEN n >= {m} THEN DENSE_RANK() OVER (
+                             PARTITION BY platform, team, n >= {m}
+                             ORDER BY c * 1.0 / n DESC, user_id) END AS pos
+                  FROM a),
+            j AS (SELECT platform, team, question_id, x, pos,
+                         MAX(pos) OVER (PARTITION BY platform, team) AS cnt,
+                         CASE WHEN n >= {m} THEN (c - x) * 1.0 / (n - 1) END AS y
+                  FROM r),
+            k AS (SELECT platform, team, question_id, x, y,
+                         CASE WHEN pos * 100 <= cnt * 27 THEN 1 ELSE 0 END AS up,
+                         CASE WHEN (cnt - pos + 1) * 100 <= cnt * 27 THEN 1 ELSE 0 END AS lo
+                  FROM j)
             SELECT {sel}, COUNT(*), SUM(x), COUNT(y),
                    SUM(CASE WHEN y IS NULL THEN 0 ELSE x END), TOTAL(y), TOTAL(y * y),
                    TOTAL(x * y), SUM(up), SUM(up * x), SUM(lo), SUM(lo * x)
-            FROM j GROUP BY {key} ORDER BY {key}""", args)
+            FROM k GROUP BY {key} ORDER BY {key}""", args)
         medians = {tuple(r[:3]): float(r[3]) for r in await self._all(f"""
             SELECT {sel}, AVG(elapsed_ms) FROM (
                 SELECT platform, team, question_id, elapsed_ms,
@@ -546,10 +548,12 @@ class SQLiteStore:
         key = "question_id" if pooled else "platform, team, question_id"
         sel = f"'{ALL_TEAMS}', '{ALL_TEAMS}', question_id" if pooled else key
         rows = await self._all(
-            f"SELECT {sel}, lower(trim(substr(answer, 1, 200))) AS picked, COUNT(*), "
-            f"SUM(correct) FROM answers {where} "
+            f"SELECT * FROM (SELECT {sel}, picked, n, r, ROW_NUMBER() OVER ("
+            f"PARTITION BY {key} ORDER BY n DESC, picked) AS k FROM ("
+            f"SELECT {key}, lower(trim(substr(answer, 1, 200))) AS picked, "
+            f"COUNT(*) AS n, SUM(correct) AS r FROM answers {where} "
             "AND question_id IN (SELECT value FROM json_each(?)) "
-            f"GROUP BY {key}, picked ORDER BY {key}, picked",
+            f"GROUP BY {key}, picked)) WHERE k <= {MAX_PICKS} ORDER BY {key}, picked",
             [*args, json.dumps(sorted(set(question_ids)))])
         return [PickCount(r[0], r[1], r[2], r[3], int(r[4]), int(r[5])) for r in rows]
 
