@@ -59,6 +59,7 @@ class SQLiteStore:
         self.path = str(path)
         self._busy_timeout_ms = busy_timeout_ms
         self._db: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None  # for the long analytics reads
         self._write = asyncio.Lock()
         self._pending: list[tuple[tuple[Any, ...], asyncio.Future[Recorded]]] = []
         self._flusher: asyncio.Future[None] | None = None
@@ -94,6 +95,9 @@ class SQLiteStore:
     async def close(self) -> None:
         if self._flusher is not None and not self._flusher.done():
             await self._flusher
+        if self._reader is not None:
+            await self._reader.close()
+            self._reader = None
         if self._db is not None:
             await self._db.close()
             self._db = None
@@ -503,13 +507,30 @@ class SQLiteStore:
 
     # --- item analytics -----------------------------------------------------------------
 
+    async def _analytics(self, sql: str, args: Iterable[Any]) -> list[sqlite3.Row]:
+        """A long read on a connection (and thread) of its own: WAL lets it read while the
+        main connection goes on writing answers, so a report never holds up a round."""
+        if self.path == ":memory:":
+            return await self._all(sql, args)
+        if self._reader is None:
+            reader = await aiosqlite.connect(self.path, isolation_level=None)
+            try:
+                reader.row_factory = sqlite3.Row
+                await reader.execute(f"PRAGMA busy_timeout={int(self._busy_timeout_ms)}")
+                await reader.execute("PRAGMA query_only=ON")
+            except BaseException:
+                await reader.close()
+                raise
+            self._reader = reader
+        return list(await self._reader.execute_fetchall(sql, tuple(args)))
+
     async def item_stats(self, platform: str | None, team: str | None, *,
                          pooled: bool = False) -> list[ItemStats]:
         where, args = _item_scope(platform, team, pooled)
         key = "question_id" if pooled else "platform, team, question_id"
         sel = f"'{ALL_TEAMS}', '{ALL_TEAMS}', question_id" if pooled else key
         m = MIN_PLAYER_ANSWERS
-        rows = await self._all(f"""
+        rows = await self._analytics(f"""
             WITH a AS (SELECT platform, team, user_id, question_id, correct AS x,
                               COUNT(*) OVER w AS n, SUM(correct) OVER w AS c
                        FROM answers {where}
@@ -531,7 +552,7 @@ class SQLiteStore:
                    SUM(CASE WHEN y IS NULL THEN 0 ELSE x END), TOTAL(y), TOTAL(y * y),
                    TOTAL(x * y), SUM(up), SUM(up * x), SUM(lo), SUM(lo * x)
             FROM k GROUP BY {key} ORDER BY {key}""", args)
-        medians = {tuple(r[:3]): float(r[3]) for r in await self._all(f"""
+        medians = {tuple(r[:3]): float(r[3]) for r in await self._analytics(f"""
             SELECT {sel}, AVG(elapsed_ms) FROM (
                 SELECT platform, team, question_id, elapsed_ms,
                        ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY elapsed_ms) AS rn,
@@ -547,7 +568,7 @@ class SQLiteStore:
         where, args = _item_scope(platform, team, pooled)
         key = "question_id" if pooled else "platform, team, question_id"
         sel = f"'{ALL_TEAMS}', '{ALL_TEAMS}', question_id" if pooled else key
-        rows = await self._all(
+        rows = await self._analytics(
             f"SELECT * FROM (SELECT {sel}, picked, n, r, ROW_NUMBER() OVER ("
             f"PARTITION BY {key} ORDER BY n DESC, picked) AS k FROM ("
             f"SELECT {key}, lower(trim(substr(answer, 1, 200))) AS picked, "
