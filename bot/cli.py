@@ -239,6 +239,51 @@ def questions_import(
         raise typer.Exit(1) from None
 
 
+@questions_app.command("report")
+def questions_report(
+    as_csv: bool = typer.Option(False, "--csv", help="Every answered question's numbers as "
+                                "CSV (spreadsheet-safe), instead of the flagged ones."),
+    team: str = typer.Option(None, "--team", help="Only this team (default: every team, "
+                             "and the shipped questions pooled across teams)."),
+    platform: str = typer.Option(None, "--platform", help="Only this platform."),
+    output: Path = typer.Option(None, "--output", "-o", help="Write to this file, not stdout."),
+) -> None:
+    """Item analytics: per question and team, how many answered, share right, median time,
+    discrimination, the answers given, and the flags of questions that look broken."""
+    import asyncio
+
+    from bot.analytics import to_csv
+    from bot.core import build_core
+
+    settings = _settings()
+
+    async def go():  # type: ignore[no-untyped-def]
+        core = await build_core(settings)
+        try:
+            items = await core.analytics.every_team(platform, team)
+            if team is None:
+                items += await core.analytics.pooled(platform)
+            return items
+        finally:
+            await core.close()
+
+    items = asyncio.run(go())
+    if as_csv:
+        text = to_csv(items)
+        if output is not None:
+            output.write_text(text, "utf-8")
+            err.print(f"{len(items)} row(s) written to {output}", markup=False, highlight=False)
+        else:
+            out.file.write(text)
+        return
+    flagged = [i for i in items if i.flags]
+    table = Table("platform", "team", "question", "answers", "right", "flags", "status")
+    for i in flagged:
+        table.add_row(i.platform, i.team, i.question_id, str(i.answers), f"{i.share_right:.0%}",
+                      "; ".join(f.why for f in i.flags), i.status)
+    con = Console(file=output.open("w", encoding="utf-8")) if output is not None else out
+    con.print(table)
+    con.print(f"{len(flagged)} of {len(items)} row(s) flagged.", markup=False, highlight=False)
 
 
 @discord_app.command("invite-url")

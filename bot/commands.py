@@ -36,6 +36,8 @@ HELP = """\
 /appeals                       (admins) the open appeals and flags, with question, answer and grade
 /appeals accept ID [score]     (admins) re-score the answer (default full marks); points follow
 /appeals reject ID REASON      (admins) close it; its author is told why
+/questions report [topic]      (admins) questions that look broken, and why
+/questions keep ID | retire ID (admins) put a rested question back, or never ask it again
 /daily status                  when this channel's daily question comes next
 /daily set 09:00 [Europe/Berlin] [mon-fri] [topic=…] [difficulty=…] [open=8h] [recap=fri@17:00]
 /daily off | now               (admins) stop it, or post today's question now
@@ -182,8 +184,16 @@ async def dispatch(core: Core, where: Where, text: str) -> Reply:
                     raise UserError("Use /questions regrade ID, then /questions regrade ID "
                                     "confirm.")
                 return _cards(await core.appeals.regrade(where, cmd.args[1], confirm))
-            raise UserError("Use /questions, /questions import FILE, /questions remove PACK or "
-                            "/questions regrade ID.")
+            if sub in ("report", "broken") and len(cmd.args) <= 2:
+                topic = cmd.args[1] if len(cmd.args) == 2 else None
+                return _cards(await core.analytics.report(where, topic))
+            if sub == "keep" and len(cmd.args) == 2:
+                return _cards(await core.analytics.keep(where, cmd.args[1]))
+            if sub == "retire" and len(cmd.args) == 2:
+                return _cards(await core.analytics.retire(where, cmd.args[1]))
+            raise UserError("Use /questions, /questions import FILE, /questions remove PACK, "
+                            "/questions regrade ID, /questions report [topic], /questions keep "
+                            "ID or /questions retire ID.")
         case "appeal":
             return _cards(await core.appeals.appeal(where, cmd.rest))
         case "flag":

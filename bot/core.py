@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from bot.analytics import Analytics
 from bot.appeals import Appeals
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, grading_options
@@ -34,6 +35,7 @@ class Core:
     outbox: Outbox
     grading: GradingOptions
     appeals: Appeals
+    analytics: Analytics
 
     async def close(self) -> None:
         await self.store.close()
@@ -52,6 +54,8 @@ async def build_core(settings: Settings, *, clock: Clock | None = None,
     team = TeamSettings(store, settings)
     outbox = Outbox()
     quizzes = Quizzes(store, banks, team, clock, rng, grading)
+    analytics = Analytics(store, banks, clock)
+    quizzes.after_close = analytics.maybe_refresh  # rest broken questions as evidence comes
     return Core(
         settings_env=settings, store=store, clock=clock, banks=banks, settings=team,
         quizzes=quizzes,
@@ -61,4 +65,5 @@ async def build_core(settings: Settings, *, clock: Clock | None = None,
         outbox=outbox,
         grading=grading,
         appeals=Appeals(store, banks, clock, grading),
+        analytics=analytics,
     )

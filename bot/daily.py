@@ -302,11 +302,12 @@ class Daily:
         bank = await self.banks.for_team(s.platform, s.team)
         try:
             pool = bank.select(s.topic, s.difficulty, kinds=QUIZ_KINDS)
+            # every fitting question rested or retired (bot.analytics): the same as none
+            [q] = await rotation.pick(self.store, s.platform, s.team, f"channel:{s.channel}",
+                                      pool, 1, now_ms, self.rng)
         except UserError as e:
             await self._pause(s, f"no question matches its filters ({e})")
             return "no question matches the channel's filters"
-        [q] = await rotation.pick(self.store, s.platform, s.team, f"channel:{s.channel}", pool,
-                                  1, now_ms, self.rng)
         closes = now + (timedelta(minutes=s.open_minutes) if s.open_minutes else MAX_OPEN)
         if not s.open_minutes and s.status == "active":
             nxt = post_trigger(s).get_next_fire_time(None, now + timedelta(seconds=1))

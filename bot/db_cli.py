@@ -23,7 +23,7 @@ from bot.store.base import Store
 
 # Loaded in this order; totals and streaks last, replacing what SQLite's triggers derived.
 TABLES = ("settings", "rounds", "sessions", "answers", "seen", "team_packs",
-          "daily_schedules", "daily_claims", "totals", "streaks")
+          "daily_schedules", "daily_claims", "question_status", "totals", "streaks")
 DERIVED = ("totals", "streaks")
 BATCH = 1000
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import random
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from bot import rotation
@@ -43,6 +44,8 @@ class Quizzes:
         self.clock = clock
         self.rng = rng or random.Random()
         self._open: dict[str, Round] = {}  # open rounds this process knows; the store decides
+        # called with (platform, team) after a round closed: the item analytics' re-check
+        self.after_close: Callable[[str, str], Awaitable[None]] | None = None
 
     async def _round(self, where: Where, round_id: str) -> Round | None:
         rnd = self._open.get(round_id)
@@ -187,6 +190,8 @@ class Quizzes:
             if rnd.kind == "daily":
                 reveal = replace(reveal, title=f"Daily question answer · {question.topic}")
             out.append(Outgoing(target, reveal))
+        if self.after_close is not None:
+            await self.after_close(rnd.platform, rnd.team)
         return out
 
     async def message_sent(self, where: Where, round_id: str, ref: str) -> None:

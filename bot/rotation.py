@@ -1,11 +1,14 @@
-"""Pick questions without repeats: unseen first; once a pool is used up, the longest unseen."""
+"""Pick questions without repeats: unseen first; once a pool is used up, the longest unseen.
+
+Questions the team has out of rotation (rested by the item analytics, or retired by an
+admin: bot.analytics) are never picked."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Sequence
 
-from bot.domain import Question
+from bot.domain import Question, UserError
 from bot.store.base import Store
 
 
@@ -17,6 +20,13 @@ async def pick(store: Store, platform: str, team: str, scope: str,
     The ones picked are marked seen, so the next pick prefers others.
     """
     rng = rng or random.Random()
+    out = await store.out_of_rotation(platform, team)
+    if out:
+        pool = [q for q in pool if q.id not in out]
+        if not pool:
+            raise UserError("Every question that fits is resting or retired in this team: an "
+                            "admin can see why with /questions report, and keep or retire "
+                            "each.")
     seen = await store.seen(platform, team, scope)
     fresh = [q for q in pool if q.id not in seen]
     rng.shuffle(fresh)

@@ -91,3 +91,18 @@ def test_console_appeal_accept_and_the_board_follows(tmp_path: Path) -> None:
     assert "Your appeal #1 was accepted" in out  # posted to the channel
     assert "alice, on t-http: only 404 means Not Found" in out
     assert "🥇 alice — 15 pts (1/1 right)" in out
+def test_console_question_report_rests_and_keeps(tmp_path: Path) -> None:
+    db = tmp_path / "console.db"
+    lines = []
+    for i in range(22):  # 22 players, each wrong on the web quiz question
+        lines += [f"/user p{i}", "/quiz web", "/answer B", "/quiz stop"]
+    lines += ["/questions report", "/quiz web", "/questions keep t-http", "/quiz web"]
+    res = run_console(db, "\n".join(lines) + "\n")
+    out = res.stdout
+    assert res.returncode == 0, res.stderr
+    assert "Question report: 1 question(s) look broken" in out
+    assert "t-http (web) · rested" in out
+    assert "nobody got it right in 22 answers" in out
+    assert "Every question that fits is resting or retired in this team" in out
+    assert "t-http kept" in out
+    assert out.count("Quiz · web") == 23  # asked again once kept

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from bot import db_cli
 from bot.store import Store, open_store
-from bot.store.base import Schedule, Session, TeamPack
+from bot.store.base import QuestionStatus, Schedule, Session, TeamPack
 from bot.store.migrations import load_migrations
 from tests.test_store_contract import P, T, ans, boards, rnd, season
 
@@ -45,6 +45,8 @@ async def populate(url: str) -> None:
         await store.claim_daily(P, T, "c1", "post", "2026-01-05", 8, 1000)
         await store.mark_daily_posted(P, T, "c1", "post", "2026-01-05", "done1")
         await store.claim_daily(P, T, "c1", "post", "2026-01-06", 9, 1000)
+        await store.set_question_status(P, T, QuestionStatus("q2", "retired", "retired by U1",
+                                                             "u1", 3, 10))
     finally:
         await store.close()
 

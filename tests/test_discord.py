@@ -147,6 +147,7 @@ async def test_command_sync_sends_the_whole_tree_to_the_guild(fake: FakeDiscord,
     assert set(subs["questions"]) == {"list", "import", "remove", "regrade"}
     assert set(subs["appeals"]) == {"list", "accept", "reject"}
     assert int(tree["appeals"]["default_member_permissions"]) == 1 << 5
+    assert set(subs["questions"]) == {"list", "import", "remove", "report", "keep", "retire"}
     assert set(subs["daily"]) == {"set", "off", "status", "now"}
     # typed options: topic autocompletes, difficulty and period are choices
     assert subs["quiz"]["topic"]["autocomplete"] is True
@@ -679,3 +680,40 @@ async def test_appeal_queue_accept_and_the_board_follows(fake: FakeDiscord,
     reject = await fake.slash("appeals", {"id": 2, "reason": "it is not"}, sub="reject",
                               user=ADMIN)
     assert embed((await reject.callback())["data"])["title"] == "#2 rejected"
+async def broken_question_answers(core: Core, platform: str, team: str, n: int = 25) -> None:
+    """n people answered t-is (a choice question) and nobody got it right."""
+    from dataclasses import replace
+
+    from tests.test_store_contract import ans
+
+    for i in range(n):
+        row = replace(ans(f"u{i}", f"quiz:r{i}", "t-is", correct=False), platform=platform,
+                      team=team, answer="B")
+        await core.store.record_answer(row)
+
+
+async def test_an_admin_sees_the_question_report_and_keeps_one(fake: FakeDiscord,
+                                                                bot: DiscordPlatform,
+                                                                core: Core) -> None:
+    await broken_question_answers(core, "discord", str(GUILD_ID))
+    refused = await fake.slash("questions", sub="report", user=ALICE)
+    assert (await refused.callback())["data"]["content"] == (
+        "Only members with the Manage Server permission can do that.")
+
+    ex = await fake.slash("questions", sub="report", user=ADMIN)
+    cb = await ex.callback()
+    assert cb["type"] == CALLBACK_DEFERRED and is_ephemeral(cb["data"])
+    [done] = await ex.messages(1)
+    shown = embed(done)
+    assert shown["title"] == "Question report: 1 question(s) look broken"
+    [field] = shown["fields"]
+    assert field["name"] == "t-is (python) · rested"
+    assert "nobody got it right in 25 answers" in field["value"]
+    assert await core.store.out_of_rotation("discord", str(GUILD_ID)) == {"t-is"}
+
+    kept = await fake.slash("questions", {"question": "t-is"}, sub="keep", user=ADMIN)
+    assert embed((await kept.callback())["data"])["title"] == "t-is kept"
+    assert await core.store.out_of_rotation("discord", str(GUILD_ID)) == set()
+    retired = await fake.slash("questions", {"question": "t-http"}, sub="retire", user=ADMIN)
+    assert embed((await retired.callback())["data"])["title"] == "t-http retired"
+    assert await core.store.out_of_rotation("discord", str(GUILD_ID)) == {"t-http"}

@@ -665,3 +665,21 @@ async def test_appeal_rejected_with_the_reason_posted_to_its_author(slack: Slack
     told = flat((await fake.wait_for("chat.postMessage", before + 1))[before].args)
     assert "Your appeal #1 was not accepted" in told
     assert "name-U2, on t-http: 301 is a redirect" in told
+async def test_questions_report_keep_and_retire_for_admins(slack: Slack, fake: FakeSlack,
+                                                           core: Core) -> None:
+    from tests.fakes.slack_api import TEAM
+    from tests.test_discord import broken_question_answers
+
+    await broken_question_answers(core, "slack", TEAM)
+    refused = await slack.reply(await slack.command("questions", "report"))
+    assert "Only an admin of this team can see the question report" in refused
+    fake.users["U9"] = {"is_admin": True}
+    shown = await slack.reply(await slack.command("questions", "report python", user="U9"))
+    assert "Question report on python: 1 question(s) look broken" in shown
+    assert "nobody got it right in 25 answers" in shown and "rested" in shown
+    assert await core.store.out_of_rotation("slack", TEAM) == {"t-is"}
+    assert "t-is retired" in await slack.reply(
+        await slack.command("questions", "retire t-is", user="U9"))
+    assert "t-is kept" in await slack.reply(
+        await slack.command("questions", "keep t-is", user="U9"))
+    assert await core.store.out_of_rotation("slack", TEAM) == set()

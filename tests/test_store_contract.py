@@ -17,9 +17,12 @@ import pytest
 
 from bot.store import Store, open_store
 from bot.store.base import (
+    ALL_TEAMS,
+    MIN_PLAYER_ANSWERS,
     Advance,
     AnswerRow,
     Appeal,
+    QuestionStatus,
     Recorded,
     Rescore,
     Round,
@@ -795,3 +798,115 @@ async def test_a_migration_numbered_below_the_latest_still_runs_once(
             await pool.execute("INSERT INTO late_one VALUES (1)")
     finally:
         await check.close()
+# --- item analytics -----------------------------------------------------------------------
+
+def item_rows(team: str = T) -> list[AnswerRow]:
+    """8 players with 6 answers each over q1..q6; q1 is right for the two weakest only."""
+    out = []
+    for n in range(8):
+        user = f"p{n}"
+        for q in range(1, 7):
+            right = n < 2 if q == 1 else n >= 2 or q % 2 == 0
+            row = ans(user, f"quiz:r{q}", f"q{q}", correct=right, ms=1_000 * (n + 1) * q,
+                      team=team)
+            out.append(replace(row, answer=" B " if right else f"{'ACD'[n % 3]}"))
+    return out
+
+
+def item_oracle(rows: list[AnswerRow], qid: str) -> tuple[int, int, float, int, float, float,
+                                                           float, float, int, int, int, int]:
+    """What item_stats should sum, computed row by row (the test's own arithmetic)."""
+    per_user: dict[str, list[int]] = {}
+    for r in rows:
+        per_user.setdefault(r.user_id, []).append(int(r.correct))
+    ranked = sorted((u for u, xs in per_user.items() if len(xs) >= MIN_PLAYER_ANSWERS),
+                    key=lambda u: (-sum(per_user[u]) / len(per_user[u]), u))
+    cnt = len(ranked)
+    upper = {u for i, u in enumerate(ranked, 1) if i * 100 <= cnt * 27}
+    lower = {u for i, u in enumerate(ranked, 1) if (cnt - i + 1) * 100 <= cnt * 27}
+    mine = [r for r in rows if r.question_id == qid]
+    times = sorted(r.elapsed_ms for r in mine)
+    mid = (times[(len(times) - 1) // 2] + times[len(times) // 2]) / 2
+    pairs = [(int(r.correct), (sum(per_user[r.user_id]) - int(r.correct))
+              / (len(per_user[r.user_id]) - 1)) for r in mine if r.user_id in ranked]
+    return (len(mine), sum(r.correct for r in mine), mid, len(pairs),
+            float(sum(x for x, _ in pairs)), sum(y for _, y in pairs),
+            sum(y * y for _, y in pairs), sum(x * y for x, y in pairs),
+            sum(r.user_id in upper for r in mine),
+            sum(r.correct and r.user_id in upper for r in mine),
+            sum(r.user_id in lower for r in mine),
+            sum(r.correct and r.user_id in lower for r in mine))
+
+
+async def test_item_stats_are_summed_by_the_database(store: Store) -> None:
+    rows = item_rows()
+    for r in rows:
+        await store.record_answer(r)
+    await store.record_answer(ans("solo", "quiz:x", "q1", correct=True, ms=7_000))  # 1 answer
+    stats = {s.question_id: s for s in await store.item_stats(P, T)}
+    assert sorted(stats) == ["q1", "q2", "q3", "q4", "q5", "q6"]
+    q1 = stats["q1"]
+    assert (q1.platform, q1.team, q1.answers, q1.right, q1.median_ms) == (P, T, 9, 3, 5_000.0)
+    # 8 players of 8 with 6 answers each: the top 27 % (2 of 8) and the bottom 2
+    assert (q1.pairs, q1.upper, q1.lower) == (8, 2, 2)
+    assert (q1.upper_right, q1.lower_right) == (0, 2)
+    every = [*rows, ans("solo", "quiz:x", "q1", correct=True, ms=7_000)]
+    for qid, s in stats.items():
+        want = item_oracle(every, qid)
+        got = (s.answers, s.right, s.median_ms, s.pairs, s.sum_x, s.sum_y, s.sum_yy, s.sum_xy,
+               s.upper, s.upper_right, s.lower, s.lower_right)
+        assert got == pytest.approx(want), qid
+
+
+async def test_item_stats_stay_in_their_team_and_pool_shipped_questions(store: Store) -> None:
+    for r in item_rows():
+        await store.record_answer(r)
+    for r in item_rows(team="t2")[:12]:
+        await store.record_answer(r)
+    await store.record_answer(ans("u1", "quiz:y", "pack/q1", team="t2"))
+    mine = await store.item_stats(P, T)
+    assert {s.question_id: s.answers for s in mine} == {f"q{i}": 8 for i in range(1, 7)}
+    theirs = {s.question_id: s.answers for s in await store.item_stats(P, "t2")}
+    assert theirs == {f"q{i}": 2 for i in range(1, 7)} | {"pack/q1": 1}
+    assert await store.item_stats("other", T) == []
+    pooled = {s.question_id: s for s in await store.item_stats(P, None, pooled=True)}
+    assert "pack/q1" not in pooled  # a team's own question means nothing in another team
+    assert pooled["q1"].answers == 10 and (pooled["q1"].platform, pooled["q1"].team) == \
+        (ALL_TEAMS, ALL_TEAMS)
+    per_team = {(s.team, s.question_id) for s in await store.item_stats(None, None)}
+    assert ("t2", "pack/q1") in per_team and (T, "q6") in per_team
+
+
+async def test_pick_counts(store: Store) -> None:
+    for r in item_rows():
+        await store.record_answer(r)
+    await store.record_answer(ans("u1", "quiz:z", "q1", team="t2"))
+    got = await store.pick_counts(P, T, ["q1", "q3"])  # " B " is "b": trimmed, lower case
+    assert [(p.question_id, p.picked, p.count, p.right) for p in got] == [
+        ("q1", "a", 2, 0), ("q1", "b", 2, 2), ("q1", "c", 2, 0), ("q1", "d", 2, 0),
+        ("q3", "a", 1, 0), ("q3", "b", 6, 6), ("q3", "c", 1, 0)]
+    assert await store.pick_counts(P, T, []) == []
+    pooled = await store.pick_counts(P, None, ["q1"], pooled=True)
+    assert [(p.team, p.picked, p.count) for p in pooled][:2] == [(ALL_TEAMS, "a", 2),
+                                                                (ALL_TEAMS, "answer of u1", 1)]
+
+
+async def test_question_status_rest_keep_retire(store: Store) -> None:
+    assert await store.out_of_rotation(P, T) == set()
+    rested = await store.rest_questions(P, T, [QuestionStatus("q1", "rested", "why", "", 20, 5),
+                                               QuestionStatus("q2", "rested", "why", "", 30, 5)])
+    assert sorted(rested) == ["q1", "q2"]
+    assert await store.out_of_rotation(P, T) == {"q1", "q2"}
+    assert await store.out_of_rotation(P, "t2") == set()
+    await store.set_question_status(P, T, QuestionStatus("q1", "kept", "kept by A", "a", 20, 6))
+    await store.set_question_status(P, T, QuestionStatus("q3", "retired", "r", "a", 0, 7))
+    assert await store.out_of_rotation(P, T) == {"q2", "q3"}
+    # the analytics never override an admin's decision, nor rest a question twice
+    assert await store.rest_questions(P, T, [QuestionStatus("q1", "rested", "w", "", 40, 8),
+                                             QuestionStatus("q2", "rested", "w", "", 40, 8),
+                                             QuestionStatus("q3", "rested", "w", "", 40, 8)]) == []
+    statuses = await store.question_statuses(P, T)
+    assert statuses["q1"] == QuestionStatus("q1", "kept", "kept by A", "a", 20, 6)
+    assert {k: v.status for k, v in statuses.items()} == {"q1": "kept", "q2": "rested",
+                                                          "q3": "retired"}
+    assert await store.question_statuses("other", T) == {}

@@ -221,6 +221,35 @@ class InterviewCommands(commands.Cog):
                              id: app_commands.Range[int, 1], reason: str) -> None:
         where = where_for(interaction)
         await _reply(interaction, await self.core.appeals.reject(where, str(id), reason))
+    @questions.command(name="report",
+                       description="(Manage Server) Questions that look broken, and why")
+    @app_commands.describe(topic="Only this topic")
+    @app_commands.autocomplete(topic=topic_choices)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def questions_report(self, interaction: discord.Interaction,
+                               topic: str | None = None) -> None:
+        where = where_for(interaction)
+        await defer(interaction)  # one pass over the server's answers
+        card = await self.core.analytics.report(where, topic)
+        await send_reply(interaction, Reply(cards=(card,)), where)
+
+    @questions.command(name="keep",
+                       description="(Manage Server) Keep a rested question in rotation")
+    @app_commands.describe(question="The question's id, as in /questions report")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def questions_keep(self, interaction: discord.Interaction, question: str) -> None:
+        where = where_for(interaction)
+        card = await self.core.analytics.keep(where, question)
+        await send_reply(interaction, Reply(cards=(card,)), where)
+
+    @questions.command(name="retire",
+                       description="(Manage Server) Never ask this question here again")
+    @app_commands.describe(question="The question's id, as in /questions report")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def questions_retire(self, interaction: discord.Interaction, question: str) -> None:
+        where = where_for(interaction)
+        card = await self.core.analytics.retire(where, question)
+        await send_reply(interaction, Reply(cards=(card,)), where)
 
     # --- settings -------------------------------------------------------------------------
 

@@ -65,6 +65,9 @@ that question)
 `/flag QUESTION_ID REASON`  report a question as wrong or unclear
 `/appeals` · `/appeals accept ID [score]` · `/appeals reject ID REASON`  (admins) the queue \
 of appeals and flags; accepting re-scores the answer, rejecting tells its author why
+`/questions report [topic]`  (admins) the questions that look broken, and why
+`/questions keep ID` · `/questions retire ID`  (admins) put a rested question back in \
+rotation, or never ask it again
 `/settings [name value]`  show the settings, or (admins) change one
 `/daily status`  when this channel's daily question comes next
 `/daily set 09:00 [Europe/Berlin] [mon-fri] [topic=…] [difficulty=…] [open=8h] \

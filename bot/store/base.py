@@ -199,6 +199,61 @@ def total_keys(row: AnswerRow) -> list[tuple[str, str]]:
     """The (scope, period) running totals one ranked answer counts in."""
     return [(s, p) for s in ("team", f"channel:{row.channel}", f"topic:{row.topic}")
             for p in ("all", f"day:{row.day}", f"week:{row.week}", f"month:{row.month}")]
+# Item analytics: a player counts towards discrimination (the point-biserial and the upper and
+# lower 27 %) once they have answered at least this many questions in the team.
+MIN_PLAYER_ANSWERS = 5
+ALL_TEAMS = "*"  # platform and team of a row pooled across teams
+MAX_PICKS = 50  # answer texts counted per question: the most given (a choice has at most 5)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemStats:
+    """One question's answers in one team (or pooled across teams: platform = team = '*'),
+    summed by the database. `x` is "right on this question" (0/1), `y` the player's share
+    right on their other questions, for players with at least MIN_PLAYER_ANSWERS answers;
+    the sums give the point-biserial correlation without reading an answer in Python."""
+
+    platform: str
+    team: str
+    question_id: str
+    answers: int
+    right: int
+    median_ms: float | None
+    pairs: int = 0  # answers with a y
+    sum_x: float = 0.0
+    sum_y: float = 0.0
+    sum_yy: float = 0.0
+    sum_xy: float = 0.0
+    upper: int = 0  # answers by the team's top 27 % of players (by share right)
+    upper_right: int = 0
+    lower: int = 0  # answers by the bottom 27 %
+    lower_right: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PickCount:
+    """How often one answer text (trimmed, lower-cased) was given to a question, and how
+    often it was marked right."""
+
+    platform: str
+    team: str
+    question_id: str
+    picked: str
+    count: int
+    right: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionStatus:
+    """A team's decision on one question: rested (out of rotation until an admin decides),
+    kept (stays in rotation whatever the analytics say) or retired (never asked again)."""
+
+    question_id: str
+    status: str  # rested | kept | retired
+    reason: str
+    by_user: str
+    answers: int
+    updated_ms: int
 
 
 class StoreBusy(UserError):
@@ -306,3 +361,14 @@ class Store(Protocol):
                               changes: list[Rescore]) -> int:
         """Apply new grades in one transaction; how many answers changed."""
         ...
+    # item analytics (platform / team None: every one; pooled: one row per question, over
+    # the teams, team questions left out as their ids mean something else in each team)
+    async def item_stats(self, platform: str | None, team: str | None, *,
+                         pooled: bool = False) -> list[ItemStats]: ...
+    async def pick_counts(self, platform: str | None, team: str | None,
+                          question_ids: list[str], *, pooled: bool = False) -> list[PickCount]: ...
+    async def question_statuses(self, platform: str, team: str) -> dict[str, QuestionStatus]: ...
+    async def set_question_status(self, platform: str, team: str, s: QuestionStatus) -> None: ...
+    async def rest_questions(self, platform: str, team: str,
+                             rests: list[QuestionStatus]) -> list[str]: ...
+    async def out_of_rotation(self, platform: str, team: str) -> set[str]: ...

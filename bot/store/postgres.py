@@ -31,9 +31,15 @@ from typing import Any
 import asyncpg
 
 from bot.store.base import (
+    ALL_TEAMS,
+    MAX_PICKS,
+    MIN_PLAYER_ANSWERS,
     Advance,
     AnswerRow,
     Appeal,
+    ItemStats,
+    PickCount,
+    QuestionStatus,
     Recorded,
     Rescore,
     Round,
@@ -550,6 +556,109 @@ class PostgresStore:
             "DELETE FROM team_packs WHERE platform = $1 AND team = $2 AND pack_id = $3 "
             "RETURNING true", platform, team, pack_id)
         return bool(got)
+
+    # --- item analytics -----------------------------------------------------------------
+
+    async def item_stats(self, platform: str | None, team: str | None, *,
+                         pooled: bool = False) -> list[ItemStats]:
+        where, args = _item_scope(platform, team, pooled)
+        key = "question_id" if pooled else "platform, team, question_id"
+        sel = f"'{ALL_TEAMS}', '{ALL_TEAMS}', question_id" if pooled else key
+        m = MIN_PLAYER_ANSWERS
+        rows = await self.pool.fetch(f"""
+            WITH a AS (SELECT platform, team, user_id, question_id, correct::int AS x,
+                              elapsed_ms FROM answers {where}),
+            u AS (SELECT platform, team, user_id, COUNT(*) AS n, SUM(x) AS c FROM a
+                  GROUP BY platform, team, user_id HAVING COUNT(*) >= {m}),
+            g AS (SELECT platform, team, user_id, n, c,
+                         ROW_NUMBER() OVER (PARTITION BY platform, team
+                                            ORDER BY c::float8 / n DESC, user_id) AS pos,
+                         COUNT(*) OVER (PARTITION BY platform, team) AS cnt FROM u),
+            j AS (SELECT a.platform, a.team, a.question_id, a.x, a.elapsed_ms,
+                         (g.c - a.x)::float8 / (g.n - 1) AS y,
+                         CASE WHEN g.pos * 100 <= g.cnt * 27 THEN 1 ELSE 0 END AS up,
+                         CASE WHEN (g.cnt - g.pos + 1) * 100 <= g.cnt * 27 THEN 1 ELSE 0
+                         END AS lo
+                  FROM a LEFT JOIN g ON g.platform = a.platform AND g.team = a.team
+                                    AND g.user_id = a.user_id)
+            SELECT {sel}, COUNT(*), SUM(x),
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY elapsed_ms),
+                   COUNT(y), SUM(CASE WHEN y IS NULL THEN 0 ELSE x END),
+                   COALESCE(SUM(y), 0), COALESCE(SUM(y * y), 0), COALESCE(SUM(x * y), 0),
+                   SUM(up), SUM(up * x), SUM(lo), SUM(lo * x)
+            FROM j GROUP BY {key} ORDER BY {key}""", *args)
+        return [ItemStats(r[0], r[1], r[2], int(r[3]), int(r[4]),
+                          None if r[5] is None else float(r[5]), int(r[6]), float(r[7]),
+                          float(r[8]), float(r[9]), float(r[10]), int(r[11]), int(r[12]),
+                          int(r[13]), int(r[14])) for r in rows]
+
+    async def pick_counts(self, platform: str | None, team: str | None,
+                          question_ids: list[str], *, pooled: bool = False) -> list[PickCount]:
+        where, args = _item_scope(platform, team, pooled)
+        key = "question_id" if pooled else "platform, team, question_id"
+        sel = f"'{ALL_TEAMS}', '{ALL_TEAMS}', question_id" if pooled else key
+        rows = await self.pool.fetch(
+            f"SELECT * FROM (SELECT {sel}, picked, n, r, ROW_NUMBER() OVER ("
+            f"PARTITION BY {key} ORDER BY n DESC, picked) AS k FROM ("
+            f"SELECT {key}, lower(btrim(substr(answer, 1, 200))) AS picked, "
+            f"COUNT(*) AS n, SUM(correct::int) AS r FROM answers {where} "
+            f"AND question_id = ANY(${len(args) + 1}::text[]) "
+            f"GROUP BY {key}, picked) AS g) AS t WHERE k <= {MAX_PICKS} "
+            f"ORDER BY {key}, picked",
+            *args, sorted(set(question_ids)))
+        return [PickCount(r[0], r[1], r[2], r[3], int(r[4]), int(r[5])) for r in rows]
+
+    async def question_statuses(self, platform: str, team: str) -> dict[str, QuestionStatus]:
+        rows = await self.pool.fetch(
+            "SELECT question_id, status, reason, by_user, answers, updated_ms "
+            "FROM question_status WHERE platform = $1 AND team = $2", platform, team)
+        return {r[0]: QuestionStatus(*r) for r in rows}
+
+    async def set_question_status(self, platform: str, team: str, s: QuestionStatus) -> None:
+        await self.pool.execute(
+            "INSERT INTO question_status (platform, team, question_id, status, reason, "
+            "by_user, answers, updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+            "ON CONFLICT (platform, team, question_id) DO UPDATE SET "
+            "status = excluded.status, reason = excluded.reason, by_user = excluded.by_user, "
+            "answers = excluded.answers, updated_ms = excluded.updated_ms",
+            platform, team, s.question_id, s.status, s.reason, s.by_user, s.answers,
+            s.updated_ms)
+
+    async def rest_questions(self, platform: str, team: str,
+                             rests: list[QuestionStatus]) -> list[str]:
+        """Rest each question that has no decision yet (an admin's keep or retire stands);
+        the ids rested now. One statement."""
+        if not rests:
+            return []
+        rows = await self.pool.fetch(
+            "INSERT INTO question_status (platform, team, question_id, status, reason, "
+            "by_user, answers, updated_ms) "
+            "SELECT $1, $2, q, 'rested', r, '', n, $6 FROM unnest($3::text[], $4::text[], "
+            "$5::int[]) AS t (q, r, n) ON CONFLICT DO NOTHING RETURNING question_id",
+            platform, team, [s.question_id for s in rests], [s.reason for s in rests],
+            [s.answers for s in rests], max(s.updated_ms for s in rests))
+        return [r[0] for r in rows]
+
+    async def out_of_rotation(self, platform: str, team: str) -> set[str]:
+        rows = await self.pool.fetch(
+            "SELECT question_id FROM question_status WHERE platform = $1 AND team = $2 "
+            "AND status IN ('rested', 'retired')", platform, team)
+        return {r[0] for r in rows}
+
+
+def _item_scope(platform: str | None, team: str | None,
+                pooled: bool) -> tuple[str, list[Any]]:
+    """The WHERE of an analytics query (it always has one, so `AND ...` may follow)."""
+    conds, args = ["true"], []
+    if platform is not None:
+        args.append(platform)
+        conds.append(f"platform = ${len(args)}")
+    if team is not None:
+        args.append(team)
+        conds.append(f"team = ${len(args)}")
+    if pooled:
+        conds.append("strpos(question_id, '/') = 0")  # team questions mean nothing elsewhere
+    return "WHERE " + " AND ".join(conds), args
 
 
     # --- appeals, flags and re-grading ------------------------------------------------------

@@ -14,9 +14,15 @@ from typing import Any
 import aiosqlite
 
 from bot.store.base import (
+    ALL_TEAMS,
+    MAX_PICKS,
+    MIN_PLAYER_ANSWERS,
     Advance,
     AnswerRow,
     Appeal,
+    ItemStats,
+    PickCount,
+    QuestionStatus,
     Recorded,
     Rescore,
     Round,
@@ -58,6 +64,7 @@ class SQLiteStore:
         self.path = str(path)
         self._busy_timeout_ms = busy_timeout_ms
         self._db: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None  # for the long analytics reads
         self._write = asyncio.Lock()
         self._pending: list[tuple[tuple[Any, ...], asyncio.Future[Recorded]]] = []
         self._flusher: asyncio.Future[None] | None = None
@@ -93,6 +100,9 @@ class SQLiteStore:
     async def close(self) -> None:
         if self._flusher is not None and not self._flusher.done():
             await self._flusher
+        if self._reader is not None:
+            await self._reader.close()
+            self._reader = None
         if self._db is not None:
             await self._db.close()
             self._db = None
@@ -502,6 +512,133 @@ class SQLiteStore:
                 "DELETE FROM team_packs WHERE platform=? AND team=? AND pack_id=?",
                 (platform, team, pack_id))
             return cur.rowcount == 1
+
+    # --- item analytics -----------------------------------------------------------------
+
+    async def _analytics(self, sql: str, args: Iterable[Any]) -> list[sqlite3.Row]:
+        """A long read on a connection (and thread) of its own: WAL lets it read while the
+        main connection goes on writing answers, so a report never holds up a round."""
+        if self.path == ":memory:":
+            return await self._all(sql, args)
+        if self._reader is None:
+            reader = await aiosqlite.connect(self.path, isolation_level=None)
+            try:
+                reader.row_factory = sqlite3.Row
+                await reader.execute(f"PRAGMA busy_timeout={int(self._busy_timeout_ms)}")
+                await reader.execute("PRAGMA query_only=ON")
+            except BaseException:
+                await reader.close()
+                raise
+            self._reader = reader
+        return list(await self._reader.execute_fetchall(sql, tuple(args)))
+
+    async def item_stats(self, platform: str | None, team: str | None, *,
+                         pooled: bool = False) -> list[ItemStats]:
+        where, args = _item_scope(platform, team, pooled)
+        key = "question_id" if pooled else "platform, team, question_id"
+        sel = f"'{ALL_TEAMS}', '{ALL_TEAMS}', question_id" if pooled else key
+        m = MIN_PLAYER_ANSWERS
+        rows = await self._analytics(f"""
+            WITH a AS (SELECT platform, team, user_id, question_id, correct AS x,
+                              COUNT(*) OVER w AS n, SUM(correct) OVER w AS c
+                       FROM answers {where}
+                       WINDOW w AS (PARTITION BY platform, team, user_id)),
+            r AS (SELECT platform, team, question_id, x, n, c,
+                         CASE WHEN n >= {m} THEN DENSE_RANK() OVER (
+                             PARTITION BY platform, team, n >= {m}
+                             ORDER BY c * 1.0 / n DESC, user_id) END AS pos
+                  FROM a),
+            j AS (SELECT platform, team, question_id, x, pos,
+                         MAX(pos) OVER (PARTITION BY platform, team) AS cnt,
+                         CASE WHEN n >= {m} THEN (c - x) * 1.0 / (n - 1) END AS y
+                  FROM r),
+            k AS (SELECT platform, team, question_id, x, y,
+                         CASE WHEN pos * 100 <= cnt * 27 THEN 1 ELSE 0 END AS up,
+                         CASE WHEN (cnt - pos + 1) * 100 <= cnt * 27 THEN 1 ELSE 0 END AS lo
+                  FROM j)
+            SELECT {sel}, COUNT(*), SUM(x), COUNT(y),
+                   SUM(CASE WHEN y IS NULL THEN 0 ELSE x END), TOTAL(y), TOTAL(y * y),
+                   TOTAL(x * y), SUM(up), SUM(up * x), SUM(lo), SUM(lo * x)
+            FROM k GROUP BY {key} ORDER BY {key}""", args)
+        medians = {tuple(r[:3]): float(r[3]) for r in await self._analytics(f"""
+            SELECT {sel}, AVG(elapsed_ms) FROM (
+                SELECT platform, team, question_id, elapsed_ms,
+                       ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY elapsed_ms) AS rn,
+                       COUNT(*) OVER (PARTITION BY {key}) AS c
+                FROM answers {where})
+            WHERE rn IN ((c + 1) / 2, (c + 2) / 2) GROUP BY {key}""", args)}
+        return [ItemStats(r[0], r[1], r[2], int(r[3]), int(r[4]), medians.get(tuple(r[:3])),
+                          int(r[5]), float(r[6]), float(r[7]), float(r[8]), float(r[9]),
+                          int(r[10]), int(r[11]), int(r[12]), int(r[13])) for r in rows]
+
+    async def pick_counts(self, platform: str | None, team: str | None,
+                          question_ids: list[str], *, pooled: bool = False) -> list[PickCount]:
+        where, args = _item_scope(platform, team, pooled)
+        key = "question_id" if pooled else "platform, team, question_id"
+        sel = f"'{ALL_TEAMS}', '{ALL_TEAMS}', question_id" if pooled else key
+        rows = await self._analytics(
+            f"SELECT * FROM (SELECT {sel}, picked, n, r, ROW_NUMBER() OVER ("
+            f"PARTITION BY {key} ORDER BY n DESC, picked) AS k FROM ("
+            f"SELECT {key}, lower(trim(substr(answer, 1, 200))) AS picked, "
+            f"COUNT(*) AS n, SUM(correct) AS r FROM answers {where} "
+            "AND question_id IN (SELECT value FROM json_each(?)) "
+            f"GROUP BY {key}, picked)) WHERE k <= {MAX_PICKS} ORDER BY {key}, picked",
+            [*args, json.dumps(sorted(set(question_ids)))])
+        return [PickCount(r[0], r[1], r[2], r[3], int(r[4]), int(r[5])) for r in rows]
+
+    async def question_statuses(self, platform: str, team: str) -> dict[str, QuestionStatus]:
+        rows = await self._all(
+            "SELECT question_id, status, reason, by_user, answers, updated_ms "
+            "FROM question_status WHERE platform=? AND team=?", (platform, team))
+        return {r[0]: QuestionStatus(*r) for r in rows}
+
+    async def set_question_status(self, platform: str, team: str, s: QuestionStatus) -> None:
+        async with self._writing():
+            await self.db.execute(
+                "INSERT INTO question_status (platform, team, question_id, status, reason, "
+                "by_user, answers, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (platform, team, question_id) DO UPDATE SET "
+                "status = excluded.status, reason = excluded.reason, "
+                "by_user = excluded.by_user, answers = excluded.answers, "
+                "updated_ms = excluded.updated_ms",
+                (platform, team, s.question_id, s.status, s.reason, s.by_user, s.answers,
+                 s.updated_ms))
+
+    async def rest_questions(self, platform: str, team: str,
+                             rests: list[QuestionStatus]) -> list[str]:
+        """Rest each question that has no decision yet (an admin's keep or retire stands);
+        the ids rested now."""
+        out: list[str] = []
+        async with self._tx() as db:
+            for s in rests:
+                got = await db.execute_fetchall(
+                    "INSERT INTO question_status (platform, team, question_id, status, reason, "
+                    "by_user, answers, updated_ms) VALUES (?, ?, ?, 'rested', ?, '', ?, ?) "
+                    "ON CONFLICT DO NOTHING RETURNING question_id",
+                    (platform, team, s.question_id, s.reason, s.answers, s.updated_ms))
+                out.extend(r[0] for r in got)
+        return out
+
+    async def out_of_rotation(self, platform: str, team: str) -> set[str]:
+        rows = await self._all(
+            "SELECT question_id FROM question_status WHERE platform=? AND team=? "
+            "AND status IN ('rested', 'retired')", (platform, team))
+        return {r[0] for r in rows}
+
+
+def _item_scope(platform: str | None, team: str | None,
+                pooled: bool) -> tuple[str, list[Any]]:
+    """The WHERE of an analytics query (it always has one, so `AND ...` may follow)."""
+    conds, args = ["1=1"], []
+    if platform is not None:
+        conds.append("platform = ?")
+        args.append(platform)
+    if team is not None:
+        conds.append("team = ?")
+        args.append(team)
+    if pooled:
+        conds.append("instr(question_id, '/') = 0")  # team questions mean nothing elsewhere
+    return "WHERE " + " AND ".join(conds), args
 
 
     # --- appeals, flags and re-grading ------------------------------------------------------
