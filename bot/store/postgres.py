@@ -646,23 +646,6 @@ class PostgresStore:
         return {r[0] for r in rows}
 
 
-def _item_scope(platform: str | None, team: str | None,
-                pooled: bool) -> tuple[str, list[Any]]:
-    """The WHERE of an analytics query (it always has one, so `AND ...` may follow)."""
-    conds, args = ["true"], []
-    if platform is not None:
-        args.append(platform)
-        conds.append(f"platform = ${len(args)}")
-    if team is not None:
-        args.append(team)
-        conds.append(f"team = ${len(args)}")
-    if pooled:
-        conds.append("strpos(question_id, '/') = 0")  # team questions mean nothing elsewhere
-    return "WHERE " + " AND ".join(conds), args
-
-
-    # --- appeals, flags and re-grading ------------------------------------------------------
-
     async def latest_answer(self, platform: str, team: str, user_id: str,
                             question_id: str | None = None) -> AnswerRow | None:
         """The user's latest graded answer (skipped and late ones are not graded)."""
@@ -794,6 +777,25 @@ async def _init_connection(con: asyncpg.Connection) -> None:
     """JSON lists in JSONB columns come and go as Python lists (binary format, so COPY too)."""
     await con.set_type_codec("jsonb", encoder=_jsonb_out, decoder=_jsonb_in,
                              schema="pg_catalog", format="binary")
+
+
+
+def _item_scope(platform: str | None, team: str | None,
+                pooled: bool) -> tuple[str, list[Any]]:
+    """The WHERE of an analytics query (it always has one, so `AND ...` may follow)."""
+    conds, args = ["true"], []
+    if platform is not None:
+        args.append(platform)
+        conds.append(f"platform = ${len(args)}")
+    if team is not None:
+        args.append(team)
+        conds.append(f"team = ${len(args)}")
+    if pooled:
+        conds.append("strpos(question_id, '/') = 0")  # team questions mean nothing elsewhere
+    return "WHERE " + " AND ".join(conds), args
+
+
+    # --- appeals, flags and re-grading ------------------------------------------------------
 
 
 def _jsonb_out(value: Any) -> bytes:

@@ -626,23 +626,6 @@ class SQLiteStore:
         return {r[0] for r in rows}
 
 
-def _item_scope(platform: str | None, team: str | None,
-                pooled: bool) -> tuple[str, list[Any]]:
-    """The WHERE of an analytics query (it always has one, so `AND ...` may follow)."""
-    conds, args = ["1=1"], []
-    if platform is not None:
-        conds.append("platform = ?")
-        args.append(platform)
-    if team is not None:
-        conds.append("team = ?")
-        args.append(team)
-    if pooled:
-        conds.append("instr(question_id, '/') = 0")  # team questions mean nothing elsewhere
-    return "WHERE " + " AND ".join(conds), args
-
-
-    # --- appeals, flags and re-grading ------------------------------------------------------
-
     async def latest_answer(self, platform: str, team: str, user_id: str,
                             question_id: str | None = None) -> AnswerRow | None:
         """The user's latest graded answer (skipped and late ones are not graded)."""
@@ -745,6 +728,25 @@ def _item_scope(platform: str | None, team: str | None,
                     "last_day=excluded.last_day",
                     (platform, team, c.user_id, old.display_name, *got))
         return True
+
+
+
+def _item_scope(platform: str | None, team: str | None,
+                pooled: bool) -> tuple[str, list[Any]]:
+    """The WHERE of an analytics query (it always has one, so `AND ...` may follow)."""
+    conds, args = ["1=1"], []
+    if platform is not None:
+        conds.append("platform = ?")
+        args.append(platform)
+    if team is not None:
+        conds.append("team = ?")
+        args.append(team)
+    if pooled:
+        conds.append("instr(question_id, '/') = 0")  # team questions mean nothing elsewhere
+    return "WHERE " + " AND ".join(conds), args
+
+
+    # --- appeals, flags and re-grading ------------------------------------------------------
 
 
 def _statements(script: str) -> list[str]:
