@@ -57,8 +57,8 @@ async def quiz_round(core: Core, topic: str = "web") -> str:
 
 async def test_an_accepted_appeal_moves_the_board_once(both: Core) -> None:
     rid = await quiz_round(both)
-    await both.quizzes.answer(where("bob"), rid, "B")  # wrong: 0 points
-    await both.quizzes.answer(where("carol"), rid, "A")  # right: 15
+    await both.quizzes.answer(where("bob"), rid, "500")  # wrong: 0 points
+    await both.quizzes.answer(where("carol"), rid, "404")  # right: 15
     board = await say(both, where("bob"), "/leaderboard all")
     assert "🥇 CAROL — 15 pts" in board and "BOB — 0 pts (0/1 right)" in board
 
@@ -66,7 +66,7 @@ async def test_an_accepted_appeal_moves_the_board_once(both: Core) -> None:
     assert "Appeal #" in filed and "t-http" in filed
     queue = await say(both, ADMIN, "/appeals")
     assert "Which status code means Not Found?" in queue  # the question
-    assert "answer: 'B' — wrong, score 0.00, 0 pts" in queue  # the answer and its grade
+    assert "answer: '500' — wrong, score 0.00, 0 pts" in queue  # the answer and its grade
     assert "why: 500 is also Not Found in our API" in queue
     appeal_id = filed.split("#")[1].split()[0]
 
@@ -87,7 +87,7 @@ async def test_an_accepted_appeal_moves_the_board_once(both: Core) -> None:
 
 async def test_a_rejected_appeal_tells_its_author_why(core: Core) -> None:
     rid = await quiz_round(core)
-    feedback = await core.quizzes.answer(where("bob"), rid, "C")
+    feedback = await core.quizzes.answer(where("bob"), rid, "301")
     assert feedback.cards[0].footer == "Think the grade is wrong? /appeal t-http REASON"
     filed = await say(core, where("bob"), "/appeal t-http 301 redirects to the page")
     appeal_id = filed.split("#")[1].split()[0]
@@ -108,7 +108,7 @@ async def test_a_rejected_appeal_tells_its_author_why(core: Core) -> None:
 
 async def test_a_partial_score_on_accept(core: Core) -> None:
     rid = await quiz_round(core)
-    await core.quizzes.answer(where("bob"), rid, "B")
+    await core.quizzes.answer(where("bob"), rid, "500")
     filed = await say(core, where("bob"), "/appeal close enough")
     appeal_id = filed.split("#")[1].split()[0]
     out = await say(core, ADMIN, f"/appeals accept #{appeal_id} 50%")
@@ -135,7 +135,7 @@ async def test_a_flag_shows_in_the_admin_queue(core: Core) -> None:
 
 async def test_only_admins_decide_and_teams_never_see_each_other(core: Core) -> None:
     rid = await quiz_round(core)
-    await core.quizzes.answer(where("bob"), rid, "B")
+    await core.quizzes.answer(where("bob"), rid, "500")
     filed = await say(core, where("bob"), "/appeal 500 is right")
     appeal_id = filed.split("#")[1].split()[0]
     for line in ("/appeals", f"/appeals accept {appeal_id}", f"/appeals reject {appeal_id} no",

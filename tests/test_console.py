@@ -95,7 +95,7 @@ def test_console_question_report_rests_and_keeps(tmp_path: Path) -> None:
     db = tmp_path / "console.db"
     lines = []
     for i in range(22):  # 22 players, each wrong on the web quiz question
-        lines += [f"/user p{i}", "/quiz web", "/answer B", "/quiz stop"]
+        lines += [f"/user p{i}", "/quiz web", "/answer 500", "/quiz stop"]
     lines += ["/questions report", "/quiz web", "/questions keep t-http", "/quiz web"]
     res = run_console(db, "\n".join(lines) + "\n")
     out = res.stdout
