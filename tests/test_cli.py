@@ -11,7 +11,6 @@ from tests.test_questions import GOOD
 runner = CliRunner()
 
 
-@pytest.mark.xfail(strict=True, reason="the bank fixes land separately")  # the pack checks
 def test_validate_the_shipped_bank() -> None:
     res = runner.invoke(app, ["questions", "validate"])
     assert res.exit_code == 0, res.output
