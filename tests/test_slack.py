@@ -648,8 +648,9 @@ async def test_the_app_loads_the_slack_platform(core: Core, slack_settings: Sett
 
 async def test_appeal_rejected_with_the_reason_posted_to_its_author(slack: Slack,
                                                                    fake: FakeSlack) -> None:
-    _, ids = await start_quiz(slack, fake)
-    assert "Not this time" in await slack.reply(await slack.click(ids[2], "C", user="U2"))
+    post, _ = await start_quiz(slack, fake)
+    action_id, value = button(post, "301")
+    assert "Not this time" in await slack.reply(await slack.click(action_id, value, user="U2"))
     filed = await slack.reply(await slack.command("appeal", "301 also finds the page",
                                                   user="U2"))
     assert "Appeal #1 filed" in filed and "t-http" in filed
