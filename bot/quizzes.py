@@ -25,6 +25,7 @@ from bot.domain import (
     choice_letter,
 )
 from bot.grading import GradingOptions
+from bot.grading.choice import choice_index
 from bot.packs import Banks
 from bot.questions import parse_difficulty
 from bot.store.base import AnswerRow, Round, RoundOpen, Store
@@ -109,7 +110,11 @@ class Quizzes:
         eff = await self.settings.get(where.platform, where.team, where.channel)
         elapsed = now_ms - rnd.opened_ms
         points = quiz_points(g, elapsed, rnd.closes_ms - rnd.opened_ms)
-        row = build_row(where, question, text, g, context=context, source=rnd.kind,
+        picked = choice_index(question, text) if question.kind is Kind.CHOICE else None
+        # a choice is stored by its text, not the letter it was shown under this round, so
+        # analytics and re-grading read it whatever order a round showed
+        stored = question.choices[picked].text if picked is not None else text
+        row = build_row(where, question, stored, g, context=context, source=rnd.kind,
                         ranked=True, points=points, elapsed_ms=elapsed, now=now,
                         tz=eff.timezone)
         rec = await self.store.record_answer(row)

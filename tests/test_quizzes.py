@@ -241,3 +241,17 @@ async def test_every_participant_and_a_restart_see_the_same_order(
         assert dict(reveal.card.fields)["Answer"] == "B) 404"
     finally:
         await again.close()
+
+
+async def test_a_choice_is_stored_as_the_choice_not_the_letter_it_was_shown_under(
+        core: Core) -> None:
+    """Item analytics count picks per choice and appeals re-grade stored answers: both read
+    the stored answer, which must not depend on the order a round happened to show."""
+    from tests.conftest import letter
+
+    reply = await core.quizzes.start(where("ann"), "web")
+    card = reply.cards[0]
+    rid = card.action.split(":")[1]
+    await core.quizzes.answer(where("bob"), rid, letter(card, "500"))
+    [row] = await core.store.context_answers("test", "t1", f"quiz:{rid}")
+    assert row.answer == "500" and row.verdict == "wrong"
