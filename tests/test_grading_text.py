@@ -53,3 +53,13 @@ def test_negation_is_scoped_to_its_clause() -> None:
 def test_not_only_does_not_negate() -> None:
     toks = tokens("it is not only fast")
     assert not is_negated(toks, [t.word for t in toks].index("fast"))
+
+
+def test_all_or_nothing_is_not_a_denial() -> None:
+    """Audit: 'all or nothing' read as a negation told right answers they said the opposite."""
+    from bot.grading.text import is_negated, tokens
+
+    toks = tokens("a transaction is all or nothing atomic")
+    assert not is_negated(toks, [t.word for t in toks].index("atomic"))
+    toks = tokens("it is nothing atomic")
+    assert is_negated(toks, [t.word for t in toks].index("atomic"))

@@ -38,6 +38,7 @@ NEGATIONS = frozenset({"not", "no", "never", "cannot", "neither", "nor", "withou
                        "none", "nothing", "nobody", "lack", "lacks", "lacking"})
 # "not only X" and "not just X" still say X.
 _NOT_NEGATING_AFTER = frozenset({"only", "just", "merely", "simply"})
+_NOT_NEGATING_AFTER_OR = frozenset({"nothing", "none"})
 NEGATION_WINDOW = 4
 
 _QUOTES = str.maketrans({
@@ -167,6 +168,8 @@ def is_negated(toks: list[Token], index: int) -> bool:
         if t.clause != clause:
             return False
         if t.word in NEGATIONS:
+            if t.word in _NOT_NEGATING_AFTER_OR and j > 0 and toks[j - 1].word == "or":
+                continue  # "all or nothing", "one or none": a quantity, not a denial
             nxt = toks[j + 1].word if j + 1 < len(toks) else ""
             return nxt not in _NOT_NEGATING_AFTER
     return False
