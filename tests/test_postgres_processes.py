@@ -21,7 +21,7 @@ import pytest
 from bot.clock import FakeClock, to_ms
 from bot.config import Settings
 from bot.core import build_core
-from bot.domain import Kind, Where, choice_letter
+from bot.domain import Kind, Where
 from bot.store import open_store
 from bot.store.base import Schedule
 from bot.store.migrations import load_migrations
@@ -115,8 +115,9 @@ async def test_two_processes_answer_and_post_once(pg_url: str, tmp_path: Path) -
         assert rnd is not None
         q = core.banks.base.get(rnd.question_id)
         assert q is not None and q.kind is Kind.CHOICE
-        right = choice_letter(next(i for i, c in enumerate(q.choices) if c.correct))
-        wrong = choice_letter(next(i for i, c in enumerate(q.choices) if not c.correct))
+        # by text: choices are shown in an order of the round's own
+        right = next(c.text for c in q.choices if c.correct)
+        wrong = next(c.text for c in q.choices if not c.correct)
     finally:
         await core.close()
 
