@@ -208,24 +208,3 @@ def states_claim(prompt: str, claim: str, answer: str, reference: str = "") -> b
                 continue
         return True
     return False
-    distinctive = want - set(content_stems(reference)) - set(content_stems(prompt))
-    negative = has_negation([t.word for t in ct])
-    subs = subjects(prompt)
-    for sentence in split_sentences(answer):  # a claim is made in one sentence
-        st = tokens(sentence)
-        have = {t.stem for i, t in enumerate(st) if is_negated(st, i) == negative}
-        if negative and not has_negation([t.word for t in st]):
-            continue
-        found = len(want & have)
-        if found < CLAIM_SHARE * len(want) or found < min(3, len(want)):
-            continue
-        if distinctive and not distinctive & have:
-            continue
-        if not distinctive and found < len(want):  # only the reference's words: all of them
-            continue
-        if subs is not None:
-            agree, swap = _orientation(subs, claim, sentence)
-            if swap > agree:
-                continue
-        return True
-    return False
