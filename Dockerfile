@@ -4,7 +4,6 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    QUESTIONS_DIR=/app/questions \
     DATABASE_URL=sqlite:////data/interview-bot.db \
     HEALTH_HOST=0.0.0.0 \
     HEALTH_PORT=8080
@@ -22,8 +21,10 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY adapters ./adapters
-RUN pip install '.[postgres]'
+COPY interview_bot ./interview_bot
 COPY questions ./questions
+# A plain install: the question packs are package data, so nothing needs QUESTIONS_DIR.
+RUN pip install '.[postgres]' && rm -rf /app/bot /app/adapters /app/interview_bot /app/questions
 
 USER bot
 VOLUME ["/data"]

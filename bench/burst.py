@@ -42,9 +42,9 @@ from slack_bolt.kwargs_injection.async_args import AsyncArgs
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.platform import EVENTS_PATH, LISTEN_BACKLOG, SlackPlatform, make_client
-from bot.config import Settings
-from bot.core import build_core
-from bot.domain import Where
+from bot.domain.values import Where
+from bot.services.container import build_core
+from interview_bot.config import Settings
 from tests.fakes.slack_api import TEAM, FakeSlack
 from tests.fakes.slack_requests import (
     SECRET,

@@ -25,9 +25,10 @@ import aiosqlite
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.clock import FakeClock
-from bot.config import Settings
-from bot.core import build_core
-from bot.domain import Kind, Where
+from bot.domain.questions import Kind
+from bot.domain.values import Where
+from bot.services.container import build_core
+from interview_bot.config import Settings
 
 
 async def service_rate(folder: Path, users: int, channels: int) -> float:

@@ -18,11 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.config import Settings
-from bot.core import build_core
-from bot.domain import Card, Target
-from bot.scheduler import DailyScheduler
-from bot.store.base import Schedule
+from bot.domain.records import Schedule
+from bot.domain.values import Card, Target
+from bot.services.container import build_core
+from bot.services.scheduler import DailyScheduler
+from interview_bot.config import Settings
 
 
 class LimitedPort:

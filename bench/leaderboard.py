@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.periods import local_keys, period_key
+from bot.domain.periods import local_keys, period_key
 from bot.store import open_store
 
 P, T = "bench", "team"

@@ -26,11 +26,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import yaml
 
 from bot.clock import FakeClock
-from bot.config import Settings
-from bot.core import build_core
-from bot.domain import UserError, Where
-from bot.packs import Banks
-from bot.questions import MAX_PACK_BYTES, MAX_QUESTIONS, QUESTIONS_DIR, QuestionBank
+from bot.domain.values import UserError, Where
+from bot.questions.bank import QuestionBank
+from bot.questions.files import QUESTIONS_DIR
+from bot.questions.schema import MAX_PACK_BYTES, MAX_QUESTIONS
+from bot.services.banks import Banks
+from bot.services.container import build_core
+from interview_bot.config import Settings
 
 ADMIN = Where("bench", "team", "c1", "boss", "Boss", is_admin=True)
 

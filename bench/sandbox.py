@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.domain import Kind
+from bot.domain.questions import Kind
 from bot.grading import GradingOptions, grade
-from bot.questions import QuestionBank
+from bot.questions.bank import QuestionBank
 from bot.sandbox import Program, Sandbox, SandboxLimits
 
 

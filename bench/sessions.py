@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.config import Settings
-from bot.core import build_core
-from bot.domain import Where
+from bot.domain.values import Where
+from bot.services.container import build_core
+from interview_bot.config import Settings
 
 
 def rss_mb() -> float:

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
-from bot.config import Settings
-from bot.core import Core, build_core
-from bot.domain import Card, Where
-from bot.questions import QuestionBank
+from bot.domain.values import Card, Where
+from bot.questions.bank import QuestionBank
+from bot.services.container import Core, build_core
+from interview_bot.config import Settings
 
 TEST_PACKS = Path(__file__).parent / "data" / "packs"
 

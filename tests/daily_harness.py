@@ -8,9 +8,9 @@ from datetime import datetime, tzinfo
 import pytest
 
 from bot.clock import FakeClock
-from bot.domain import Card, Target
-from bot.outbox import ChannelUnavailable
-from bot.scheduler import DailyScheduler
+from bot.domain.values import Card, Target
+from bot.ports import ChannelUnavailable
+from bot.services.scheduler import DailyScheduler
 
 
 def use_clock_in_apscheduler(monkeypatch: pytest.MonkeyPatch, clock: FakeClock) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain import CodeCase, CodeSpec, Kind, Question
+from bot.domain.questions import CodeCase, CodeSpec, Kind, Question
 from bot.sandbox import Sandbox, SandboxLimits
 
 RIGHT = '''

@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot import commands
-from bot.analytics import csv_safe, to_csv
 from bot.clock import FakeClock
-from bot.config import Settings
-from bot.core import Core, build_core
-from bot.domain import UserError
-from bot.questions import QuestionBank, parse_pack
+from bot.commands import dispatch as commands
+from bot.domain.values import UserError
+from bot.questions.bank import QuestionBank
+from bot.questions.parse import parse_pack
+from bot.services.analytics import csv_safe, to_csv
+from bot.services.container import Core, build_core
+from interview_bot.config import Settings
 from tests.conftest import where
 from tests.test_store_contract import ans
 
@@ -205,7 +206,7 @@ async def test_csv_has_every_question_and_no_formula(icore: Core) -> None:
 
 def test_cli_report_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                         settings: Settings) -> None:
-    from bot.cli import app
+    from interview_bot.cli import app
 
     async def fill() -> None:
         c = await build_core(settings, clock=FakeClock(),

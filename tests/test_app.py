@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import PLATFORMS, PlatformUnavailable, load_platform
-from bot.config import Settings
-from bot.core import Core
+from bot.ports import PlatformUnavailable
+from bot.services.container import Core
+from interview_bot.config import Settings
+from interview_bot.main import PLATFORMS, load_platform
 
 
 def test_platforms_map_names_to_adapter_classes() -> None:

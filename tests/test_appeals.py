@@ -8,11 +8,11 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.clock import FakeClock
-from bot.commands import dispatch
-from bot.config import Settings
-from bot.core import Core, build_core
-from bot.domain import Reply, UserError
-from bot.questions import QuestionBank
+from bot.commands.dispatch import dispatch
+from bot.domain.values import Reply, UserError
+from bot.questions.bank import QuestionBank
+from bot.services.container import Core, build_core
+from interview_bot.config import Settings
 from tests.conftest import TEST_PACKS, where
 
 ADMIN = where("alice", admin=True)

@@ -38,16 +38,27 @@ from adapters.slack.handlers import COMMANDS, Handlers
 from adapters.slack.platform import UNREADABLE_ERRORS, SlackPlatform, make_client
 from adapters.slack.poster import SlackPoster
 from adapters.slack.replies import Replies, Turn
-from bot import commands, metrics
+from bot import metrics
 from bot.clock import FakeClock
-from bot.commands import answer_action, dispatch, leaderboard_options, parse, split_options
-from bot.config import Settings
-from bot.core import Core
-from bot.daily import parse_set_args
-from bot.domain import Card, Grade, Reply, Target, UserError, Where
+from bot.commands import dispatch as commands
+from bot.commands.dispatch import (
+    answer_action,
+    dispatch,
+    leaderboard_options,
+    parse,
+    split_options,
+)
+from bot.domain.questions import Grade
+from bot.domain.text import clean
+from bot.domain.values import Card, Reply, Target, UserError, Where
 from bot.grading import LEXICAL, grade, semantic
-from bot.questions import MAX_PACK_BYTES, Pack, PackError, QuestionBank, load_packs, parse_pack
-from bot.text import clean
+from bot.questions.bank import QuestionBank
+from bot.questions.files import load_packs
+from bot.questions.parse import parse_pack
+from bot.questions.schema import MAX_PACK_BYTES, Pack, PackError
+from bot.services.container import Core
+from bot.services.daily import parse_set_args
+from interview_bot.config import Settings
 from tests.conftest import TEST_PACKS
 from tests.fakes.discord_server import GUILD_ID, FakeDiscord, FakeUser
 from tests.fakes.discord_server import TOKEN as DISCORD_TOKEN
@@ -387,7 +398,7 @@ def answer_files(draw: st.DrawFn) -> str:
 @given(answer_files())
 def test_grade_file_takes_any_file_and_keeps_every_row(tmp_path_factory: pytest.TempPathFactory,
                                                        text: str) -> None:
-    from bot import grade_file
+    from interview_bot.cli import grade_file
 
     folder = tmp_path_factory.mktemp("gf")
     infile, out = folder / "in.csv", folder / "out.csv"

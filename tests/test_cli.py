@@ -4,7 +4,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from bot.cli import app
+from interview_bot.cli import app
 from tests.test_questions import GOOD
 
 runner = CliRunner()

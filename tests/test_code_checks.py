@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain import NO_VALUE, CodeCase
+from bot.domain.questions import NO_VALUE, CodeCase
 from bot.grading.code import check, plain, stub_for
 from bot.sandbox import Observation
 

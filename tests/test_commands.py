@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.commands import dispatch, leaderboard_options, parse, split_options
-from bot.core import Core
-from bot.domain import UserError
+from bot.commands.dispatch import dispatch, leaderboard_options, parse, split_options
+from bot.domain.values import UserError
+from bot.services.container import Core
 from tests.conftest import letter, where
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import ConfigError, load_settings
+from interview_bot.config import ConfigError, load_settings
 
 
 def test_bad_variables_are_named(monkeypatch: pytest.MonkeyPatch) -> None:

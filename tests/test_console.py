@@ -17,7 +17,7 @@ def run_console(db: Path, script: str, user: str = "alice") -> subprocess.Comple
     env.update(DATABASE_URL=f"sqlite:///{db}", QUESTIONS_DIR=str(TEST_PACKS), COLUMNS="160",
                NO_COLOR="1")
     return subprocess.run(
-        [sys.executable, "-m", "bot", "console", "--user", user], input=script,
+        [sys.executable, "-m", "interview_bot", "console", "--user", user], input=script,
         capture_output=True, text=True, env=env, timeout=60, check=False)
 
 

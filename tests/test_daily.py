@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.clock import FakeClock
-from bot.commands import dispatch
-from bot.config import Settings
-from bot.core import Core, build_core
-from bot.daily import parse_set_args
-from bot.domain import UserError
-from bot.questions import QuestionBank
-from bot.runtime import tick
-from bot.scheduler import DailyScheduler
+from bot.commands.dispatch import dispatch
+from bot.domain.values import UserError
+from bot.questions.bank import QuestionBank
+from bot.services.container import Core, build_core
+from bot.services.daily import parse_set_args
+from bot.services.scheduler import DailyScheduler
+from bot.services.ticker import tick
+from interview_bot.config import Settings
 from tests.conftest import letter, where
 from tests.daily_harness import RecordingPoster, run_due, use_clock_in_apscheduler
 
@@ -166,7 +166,7 @@ async def test_answer_once_privately_and_the_channel_sees_the_count(  # type: ig
     assert mine.cards[0].title == "Right!" and mine.cards[0].visibility.value == "ephemeral"
     with pytest.raises(UserError, match="can't be changed"):
         await dispatch(bot.core, where("ann"), "/answer B")
-    from bot.commands import answer_action
+    from bot.commands.dispatch import answer_action
     await answer_action(bot.core, where("bob"), card.action, "C")
     await tick(bot.core)
     ref, edited = bot.poster.edits[-1][1:]

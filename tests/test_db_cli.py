@@ -11,10 +11,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from bot import db_cli
+from bot.domain.records import QuestionStatus, Schedule, Session, TeamPack
 from bot.store import Store, open_store
-from bot.store.base import QuestionStatus, Schedule, Session, TeamPack
 from bot.store.migrations import load_migrations
+from interview_bot.cli import db as db_cli
 from tests.test_store_contract import P, T, ans, boards, rnd, season
 
 LATEST = max(v for v, _, _ in load_migrations("sqlite"))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.config import Settings, load_settings
+from interview_bot.config import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_ONLY = {"POSTGRES_PASSWORD"}

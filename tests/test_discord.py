@@ -17,15 +17,15 @@ import pytest
 from pydantic import SecretStr
 
 from adapters.discord.platform import DiscordPlatform
-from bot.app import PlatformUnavailable
 from bot.clock import FakeClock
-from bot.config import Settings
-from bot.core import Core, build_core
-from bot.domain import Button, Card, Target
+from bot.domain.values import Button, Card, Target
 from bot.grading import semantic
-from bot.outbox import ChannelUnavailable, Outbox
-from bot.questions import QuestionBank
-from bot.runtime import tick
+from bot.ports import ChannelUnavailable, PlatformUnavailable
+from bot.questions.bank import QuestionBank
+from bot.services.container import Core, build_core
+from bot.services.outbox import Outbox
+from bot.services.ticker import tick
+from interview_bot.config import Settings
 from tests.fakes.discord_server import (
     APP_ID,
     CHANNEL_ID,
@@ -89,7 +89,7 @@ async def connect(fake: FakeDiscord, settings: Settings, core: Core) -> AsyncIte
     async def start(core: Core, guild: int | None = GUILD_ID) -> DiscordPlatform:
         platform = DiscordPlatform(core, discord_settings(settings, guild=guild),
                                    guild_ready_timeout=0.01)
-        core.outbox.register("discord", platform.poster)  # as bot.app.run does
+        core.outbox.register("discord", platform.poster)  # as interview_bot.main.run does
         task = asyncio.create_task(platform.run())
         running.append((platform, task))
         ready = asyncio.create_task(platform.bot.wait_until_ready())

@@ -13,7 +13,7 @@ from adapters.discord.views import (
     parse_modal_id,
     submitted_text,
 )
-from bot.domain import Button, Card
+from bot.domain.values import Button, Card
 
 TEAM = "1200000000000000002"
 

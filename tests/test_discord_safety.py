@@ -8,9 +8,9 @@ import re
 from adapters.discord.platform import DiscordPlatform
 from adapters.discord.render import safe_name
 from bot.clock import FakeClock
-from bot.core import Core
-from bot.outbox import Outbox
-from bot.runtime import tick
+from bot.services.container import Core
+from bot.services.outbox import Outbox
+from bot.services.ticker import tick
 from tests import test_discord as td
 from tests.fakes.discord_server import CHANNEL_ID, GUILD_ID, FakeDiscord, FakeUser
 from tests.test_discord import BOB, GRADING, button_for, custom_ids, embed

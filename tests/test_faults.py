@@ -35,12 +35,13 @@ from adapters.slack.handlers import SLOW_TURNS
 from adapters.slack.platform import SlackPlatform, make_client
 from adapters.slack.poster import SlackPoster
 from bot.clock import FakeClock
-from bot.config import Settings
-from bot.core import Core, build_core
-from bot.domain import Button, Card, Kind, Outgoing, Question, Reply, Target, Visibility, Where
+from bot.domain.questions import Kind, Question
+from bot.domain.values import Button, Card, Outgoing, Reply, Target, Visibility, Where
 from bot.grading import LEXICAL, GradingOptions, JudgeConfig, grade_many
-from bot.outbox import Outbox
-from bot.questions import QuestionBank
+from bot.questions.bank import QuestionBank
+from bot.services.container import Core, build_core
+from bot.services.outbox import Outbox
+from interview_bot.config import Settings
 from tests.conftest import TEST_PACKS, letter
 from tests.fakes.discord_server import CHANNEL_ID, GUILD_ID, TOKEN, FakeDiscord
 from tests.fakes.llm import HANG, FakeLLM
@@ -63,7 +64,7 @@ ACK = re.compile(r"Right!|Not this time|Partly right|(Right|Partly right|Not qui
 
 
 class BotProcess:
-    """`python -m bot console` on a database file, driven line by line like a person would."""
+    """`python -m interview_bot console` on a database file, driven line by line like a person."""
 
     def __init__(self, db: Path, user: str) -> None:
         env = {k: v for k, v in os.environ.items()
@@ -71,7 +72,7 @@ class BotProcess:
         env.update(DATABASE_URL=f"sqlite:///{db}", QUESTIONS_DIR=str(TEST_PACKS),
                    COLUMNS="200", NO_COLOR="1", PYTHONUNBUFFERED="1", LOG_LEVEL="WARNING")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "console", "--user", user], cwd=ROOT, env=env,
+            [sys.executable, "-m", "interview_bot", "console", "--user", user], cwd=ROOT, env=env,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             encoding="utf-8", bufsize=1)
         self.out = ""
@@ -464,7 +465,7 @@ def test_grade_file_with_a_failing_judge_grades_every_row_locally(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`interview-bot grade-file --judge` against a judge that answers garbage or not at all:
     every row is graded (locally), none is lost or marked an error."""
-    from bot import grade_file
+    from interview_bot.cli import grade_file
 
     rows = [{"question": OPEN.prompt, "reference_answer": OPEN.reference, "answer": a}
             for a in ANSWERS]

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot.domain import Choice, Kind, Question
+from bot.domain.questions import Choice, Kind, Question
 from bot.grading import grade
 from bot.grading.choice import choice_index
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bot.domain import Question
+from bot.domain.questions import Question
 from bot.grading import LEXICAL, grade, grade_many
-from bot.questions import QuestionBank
+from bot.questions.bank import QuestionBank
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench" / "grading"))

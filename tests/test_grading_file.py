@@ -9,8 +9,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from bot.grade_file import grade_rows, register
 from bot.grading import LEXICAL
+from interview_bot.cli.grade_file import grade_rows, register
 
 GIL_Q = "What is the GIL, and what does it mean for threads in CPython?"
 GIL_REF = ("The GIL is a lock that lets only one thread run Python bytecode at a time; I/O-bound "

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import KeyPoint, Kind, Misconception, Question
+from bot.domain.questions import KeyPoint, Kind, Misconception, Question
 from bot.grading import LEXICAL, GradingOptions, grade, grade_many
-from bot.questions import QuestionBank, parse_pack
+from bot.questions.bank import QuestionBank
+from bot.questions.parse import parse_pack
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench" / "grading"))
@@ -134,7 +135,7 @@ questions:
 
 
 def test_only_open_questions_take_misconceptions() -> None:
-    from bot.questions import PackError
+    from bot.questions.schema import PackError
 
     with pytest.raises(PackError, match="misconceptions"):
         parse_pack("""

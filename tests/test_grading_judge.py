@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.domain import KeyPoint, Kind, Question
+from bot.domain.questions import KeyPoint, Kind, Question
 from bot.grading import LEXICAL, GradingOptions, JudgeConfig, grade
 from bot.grading.judge import judge, parse_reply
 from tests.fakes.llm import HANG, FakeLLM
@@ -153,7 +153,7 @@ async def test_the_answer_reaches_the_judge_as_quoted_data(llm: FakeLLM) -> None
 async def test_a_generous_judge_cannot_lift_a_misconception(llm: FakeLLM) -> None:
     import dataclasses
 
-    from bot.domain import Misconception
+    from bot.domain.questions import Misconception
 
     q = dataclasses.replace(Q, misconceptions=(Misconception(
         "durability means data is kept in memory for speed", "it means it survives crashes"),))

@@ -11,7 +11,7 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domain import KeyPoint, Kind, Question
+from bot.domain.questions import KeyPoint, Kind, Question
 from bot.grading import LEXICAL, MAX_ANSWER_CHARS, grade, warm_up
 from bot.grading.keypoints import derive_points
 

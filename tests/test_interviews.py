@@ -6,10 +6,10 @@ import random
 import pytest
 
 from bot.clock import FakeClock
-from bot.config import Settings
-from bot.core import Core, build_core
-from bot.domain import UserError, Visibility
-from bot.questions import QuestionBank
+from bot.domain.values import UserError, Visibility
+from bot.questions.bank import QuestionBank
+from bot.services.container import Core, build_core
+from interview_bot.config import Settings
 from tests.conftest import where
 
 GOOD = {

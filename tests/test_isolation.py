@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.commands import answer_action, dispatch
-from bot.core import Core
-from bot.domain import Card, Reply, Target, UserError, Where
+from bot.commands.dispatch import answer_action, dispatch
+from bot.domain.values import Card, Reply, Target, UserError, Where
 from bot.grading import semantic
+from bot.services.container import Core
 
 PACK = """\
 id: a-secret-pack

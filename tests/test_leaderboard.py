@@ -8,10 +8,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.clock import FakeClock, to_ms
-from bot.core import Core
-from bot.domain import UserError
-from bot.periods import local_keys
-from bot.store.base import AnswerRow, Store
+from bot.domain.periods import local_keys
+from bot.domain.records import AnswerRow
+from bot.domain.values import UserError
+from bot.services.container import Core
+from bot.store.protocol import Store
 from bot.store.sqlite import SQLiteStore
 from tests.conftest import where
 

@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from bot.logs import configure
+from interview_bot.logs import configure
 
 
 def test_json_logs_are_one_object_per_line(capsys: pytest.CaptureFixture[str]) -> None:
@@ -27,7 +27,7 @@ def test_json_logs_are_one_object_per_line(capsys: pytest.CaptureFixture[str]) -
 
 def test_secrets_never_reach_a_log(capsys: pytest.CaptureFixture[str],
                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.config import load_settings
+    from interview_bot.config import load_settings
 
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-very-secret")
     configure("DEBUG", "text")

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.core import Core
-from bot.ops import make_app
+from bot.services.container import Core
+from interview_bot.health import make_app
 from tests.conftest import TEST_PACKS, where
 
 
@@ -41,7 +41,7 @@ async def test_healthz_says_when_the_database_is_gone(core: Core) -> None:
 
 
 async def test_metrics_count_commands_answers_and_grading(core: Core) -> None:
-    from bot.commands import dispatch
+    from bot.commands.dispatch import dispatch
 
     await dispatch(core, where("ann"), "/quiz web")
     await dispatch(core, where("bob"), "/answer 404")  # choices are shuffled per round
@@ -59,7 +59,7 @@ def test_sigterm_stops_cleanly_and_keeps_every_answer(tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_"))}
     env.update(DATABASE_URL=f"sqlite:///{db}", QUESTIONS_DIR=str(TEST_PACKS), COLUMNS="120")
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "console", "--user", "ann"],
+    proc = subprocess.Popen([sys.executable, "-m", "interview_bot", "console", "--user", "ann"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=env, text=True)
     assert proc.stdin is not None and proc.stdout is not None

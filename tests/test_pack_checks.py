@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot import pack_checks as pc
-from bot.cli import app
-from bot.domain import UserError, Where
+from bot.domain.values import UserError, Where
 from bot.grading.text import stem
-from bot.questions import QUESTIONS_DIR, PackError, load_packs, load_sources, parse_pack
+from bot.questions import checks as pc
+from bot.questions.files import QUESTIONS_DIR, load_packs, load_sources
+from bot.questions.parse import parse_pack
+from bot.questions.schema import PackError
 from bot.sandbox import Sandbox
+from interview_bot.cli import app
 from tests.sandbox_support import fresh_sandbox
 
 HEAD = """\
@@ -345,7 +347,7 @@ def test_validate_a_team_pack_prints_warnings_and_passes(tmp_path: Path) -> None
 def test_validate_the_shipped_bank_fails_on_any_problem(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "team.yaml").write_text(GOOD.replace('"GIL",', '"GIL", "I",'))
-    monkeypatch.setattr("bot.cli.QUESTIONS_DIR", tmp_path.resolve())
+    monkeypatch.setattr("interview_bot.cli.QUESTIONS_DIR", tmp_path.resolve())
     res = runner.invoke(app, ["questions", "validate", "--no-code"])
     assert res.exit_code == 1
     assert "accepted answer 'I' is only 1 letter" in res.output

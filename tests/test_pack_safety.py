@@ -14,12 +14,15 @@ from typing import Any
 import pytest
 import yaml
 
-from bot import packs
 from bot.clock import FakeClock
-from bot.core import Core
-from bot.domain import Kind, Question, UserError, Where
-from bot.packs import Banks
-from bot.questions import (
+from bot.domain.questions import Kind, Question
+from bot.domain.records import TeamPack
+from bot.domain.text import display_name
+from bot.domain.values import UserError, Where
+from bot.questions.bank import QuestionBank
+from bot.questions.files import QUESTIONS_DIR, load_packs
+from bot.questions.parse import pack_from_json, parse_pack, parse_pack_stored
+from bot.questions.schema import (
     MAX_CHOICES,
     MAX_KEY_POINTS,
     MAX_LIST_ITEMS,
@@ -29,16 +32,11 @@ from bot.questions import (
     MAX_TEXT_CHARS,
     MAX_TOTAL_TERMS,
     MAX_YAML_NODES,
-    QUESTIONS_DIR,
     PackError,
-    QuestionBank,
-    load_packs,
-    pack_from_json,
-    parse_pack,
-    parse_pack_stored,
 )
-from bot.store.base import TeamPack
-from bot.text import display_name
+from bot.services import banks as packs
+from bot.services.banks import Banks
+from bot.services.container import Core
 from tests.conftest import letter, where
 
 ADMIN = where("boss", admin=True)

@@ -8,7 +8,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.store import postgres
-from bot.store.base import StoreBusy
+from bot.store.errors import StoreBusy
 from bot.store.postgres import PostgresStore
 from tests.test_leaderboard import row
 

@@ -1,6 +1,7 @@
 """Several instances on one PostgreSQL: two real processes serve the same team at once.
 
-Each process builds the whole core (`bot.core.build_core`) from DATABASE_URL, waits at a
+Each process builds the whole core (`bot.services.container.build_core`) from DATABASE_URL,
+waits at a
 barrier (a line on stdin, no sleeping), then answers the same quiz round for overlapping
 users and claims the same daily post several times, all concurrently.
 """
@@ -19,12 +20,13 @@ from typing import Any
 import pytest
 
 from bot.clock import FakeClock, to_ms
-from bot.config import Settings
-from bot.core import build_core
-from bot.domain import Kind, Where
+from bot.domain.questions import Kind
+from bot.domain.records import Schedule
+from bot.domain.values import Where
+from bot.services.container import build_core
 from bot.store import open_store
-from bot.store.base import Schedule
 from bot.store.migrations import load_migrations
+from interview_bot.config import Settings
 from tests.conftest import TEST_PACKS
 
 ROOT = Path(__file__).resolve().parents[1]

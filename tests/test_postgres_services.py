@@ -11,7 +11,7 @@ import inspect
 
 import pytest
 
-from bot.config import Settings
+from interview_bot.config import Settings
 from tests import test_daily, test_interviews, test_leaderboard, test_quizzes
 from tests.conftest import TEST_PACKS
 

@@ -8,16 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import Kind, UserError
+from bot.domain.questions import Kind
+from bot.domain.values import UserError
 from bot.grading.code import problems
-from bot.questions import (
-    QUESTIONS_DIR,
-    PackError,
-    QuestionBank,
-    load_packs,
-    load_sources,
-    parse_pack,
-)
+from bot.questions.bank import QuestionBank
+from bot.questions.files import QUESTIONS_DIR, load_packs, load_sources
+from bot.questions.parse import parse_pack
+from bot.questions.schema import PackError
 from bot.sandbox import Sandbox
 from tests.conftest import where
 
@@ -198,7 +195,7 @@ def test_select_nothing_lists_what_exists() -> None:
 
 
 async def test_rotation_uses_up_the_pool_before_repeating(core) -> None:  # type: ignore[no-untyped-def]
-    from bot import rotation
+    from bot.services import rotation
 
     pool = core.banks.base.select("python")
     seen: list[str] = []

@@ -6,10 +6,11 @@ from types import SimpleNamespace
 import pytest
 
 from bot.clock import FakeClock
-from bot.config import Settings
-from bot.core import Core, build_core
-from bot.domain import Question, UserError, Visibility
-from bot.quizzes import as_shown
+from bot.domain.questions import Question
+from bot.domain.values import UserError, Visibility
+from bot.services.container import Core, build_core
+from bot.services.quizzes import as_shown
+from interview_bot.config import Settings
 from tests.conftest import letter, where
 
 
@@ -180,7 +181,7 @@ def shown_choices(card) -> list[str]:  # type: ignore[no-untyped-def]
 def round_ids(monkeypatch: pytest.MonkeyPatch, *ids: str) -> None:
     """The next rounds get these ids (uuid4 otherwise)."""
     it = iter(ids)
-    monkeypatch.setattr("bot.quizzes.uuid.uuid4", lambda: SimpleNamespace(hex=next(it)))
+    monkeypatch.setattr("bot.services.quizzes.uuid.uuid4", lambda: SimpleNamespace(hex=next(it)))
 
 
 def ids_showing(q: Question, *right_at: int) -> list[str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import CodeCase
+from bot.domain.questions import CodeCase
 from bot.grading import GradingOptions, grade
 from bot.grading.code import problems, stub_for
 from bot.sandbox import Program, Sandbox, SandboxUnavailable

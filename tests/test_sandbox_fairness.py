@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
-from bot.config import Settings
-from bot.core import Core, build_core
-from bot.domain import UserError
-from bot.questions import QuestionBank
+from bot.domain.values import UserError
+from bot.questions.bank import QuestionBank
 from bot.sandbox import FairQueue, SandboxBusy
+from bot.services.container import Core, build_core
+from interview_bot.config import Settings
 from tests.conftest import where
 
 CODE_PACK = Path(__file__).parent / "data" / "code_pack"

@@ -19,15 +19,15 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from adapters.slack.platform import SlackPlatform, make_client
-from bot.app import PlatformUnavailable, load_platform
 from bot.clock import FakeClock
-from bot.config import Settings
-from bot.core import Core, build_core
-from bot.domain import Card, Reply, Target, Visibility
+from bot.domain.values import Card, Reply, Target, Visibility
 from bot.grading import semantic
-from bot.outbox import ChannelUnavailable
-from bot.questions import QuestionBank
-from bot.runtime import tick
+from bot.ports import ChannelUnavailable, PlatformUnavailable
+from bot.questions.bank import QuestionBank
+from bot.services.container import Core, build_core
+from bot.services.ticker import tick
+from interview_bot.config import Settings
+from interview_bot.main import load_platform
 from tests.fakes.slack_api import TEAM, Call, FakeSlack
 from tests.fakes.slack_requests import (
     SECRET,

@@ -16,7 +16,7 @@ from adapters.slack.render import (
     mrkdwn,
     notice,
 )
-from bot.domain import Button, Card
+from bot.domain.values import Button, Card
 
 
 def texts(message: dict[str, Any]) -> list[str]:

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
-from bot.config import Settings
-from bot.core import build_core
-from bot.questions import QuestionBank
-from bot.store.base import StoreBusy
+from bot.questions.bank import QuestionBank
+from bot.services.container import build_core
+from bot.store.errors import StoreBusy
 from bot.store.sqlite import SQLiteStore
+from interview_bot.config import Settings
 from tests.conftest import where
 
 

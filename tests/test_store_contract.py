@@ -15,10 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import Store, open_store
-from bot.store.base import (
-    ALL_TEAMS,
-    MIN_PLAYER_ANSWERS,
+from bot.domain.records import (
     Advance,
     AnswerRow,
     Appeal,
@@ -26,7 +23,6 @@ from bot.store.base import (
     Recorded,
     Rescore,
     Round,
-    RoundOpen,
     Schedule,
     Session,
     Streak,
@@ -34,7 +30,10 @@ from bot.store.base import (
     TopicStats,
     TotalRow,
 )
+from bot.store import Store, open_store
+from bot.store.errors import RoundOpen
 from bot.store.migrations import load_migrations
+from bot.store.protocol import ALL_TEAMS, MIN_PLAYER_ANSWERS
 
 P, T = "test", "t1"
 

@@ -6,7 +6,7 @@ from typing import Any, cast
 
 import discord
 
-from adapters.discord.turns import (
+from adapters.discord.replies import (
     Services,
     check_dm_action,
     defer,
@@ -15,7 +15,7 @@ from adapters.discord.turns import (
     where_for,
 )
 from adapters.discord.views import answer_modal, parse_modal_id, submitted_text
-from bot.commands import answer_action
+from bot.commands.dispatch import answer_action
 
 
 class Answers:

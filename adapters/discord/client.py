@@ -10,14 +10,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from adapters.discord.answers import Answers
-from adapters.discord.commands import InterviewCommands
 from adapters.discord.invite import invite_url
 from adapters.discord.poster import DiscordPoster
-from adapters.discord.turns import NO_MENTIONS, PLATFORM, Services, report_error
+from adapters.discord.replies import NO_MENTIONS, PLATFORM, Services, report_error
+from adapters.discord.slash import InterviewCommands
 from adapters.discord.views import AnswerButton, FormButton
-from bot.app import PlatformUnavailable
-from bot.core import Core
-from bot.outbox import Outbox
+from bot.ports import PlatformUnavailable
+from bot.services.container import Core
+from bot.services.outbox import Outbox
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""DiscordPlatform: what bot.app runs when DISCORD_TOKEN is set."""
+"""DiscordPlatform: what interview_bot.main runs when DISCORD_TOKEN is set."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import discord
 
 from adapters.discord.client import InterviewBot
 from adapters.discord.poster import DiscordPoster
-from bot.app import PlatformUnavailable
-from bot.config import Settings
-from bot.core import Core
+from bot.ports import PlatformUnavailable
+from bot.services.container import Core
+from interview_bot.config import Settings
 
 
 class DiscordPlatform:

@@ -24,9 +24,9 @@ import discord
 from discord.utils import MISSING
 
 from adapters.discord.render import embed_for, view_for
-from adapters.discord.turns import NO_MENTIONS
-from bot.domain import Card, Target
-from bot.outbox import ChannelUnavailable
+from adapters.discord.replies import NO_MENTIONS
+from bot.domain.values import Card, Target
+from bot.ports import ChannelUnavailable
 
 log = logging.getLogger(__name__)
 

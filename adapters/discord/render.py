@@ -11,8 +11,8 @@ import discord
 from adapters.discord import limits
 from adapters.discord.limits import clip_block
 from adapters.discord.views import AnswerButton, FormButton, fits
-from bot.domain import Card
-from bot.text import display_name
+from bot.domain.text import display_name
+from bot.domain.values import Card
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from typing import Any, Protocol, cast
 import discord
 
 from adapters.discord.limits import MODAL_TITLE, clip_block
-from bot.text import clip
+from bot.domain.text import clip
 
 MAX_CUSTOM_ID = 100
 ANSWER_INPUT = "answer"

@@ -33,9 +33,9 @@ from adapters.slack import home, ids, imports
 from adapters.slack.admins import People
 from adapters.slack.render import answer_modal, import_modal
 from adapters.slack.replies import Replies, Turn
-from bot.commands import answer_action, dispatch
-from bot.core import Core
-from bot.domain import Card, Reply, UserError, Visibility, Where
+from bot.commands.dispatch import answer_action, dispatch
+from bot.domain.values import Card, Reply, UserError, Visibility, Where
+from bot.services.container import Core
 
 log = logging.getLogger(__name__)
 

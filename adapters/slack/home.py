@@ -18,9 +18,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import ids
 from adapters.slack.render import card_blocks, home_view, md, mrkdwn, plain
-from bot.core import Core
-from bot.domain import Where
-from bot.periods import PERIODS, resolve_period
+from bot.domain.periods import PERIODS, resolve_period
+from bot.domain.values import Where
+from bot.services.container import Core
 
 MAX_SCHEDULES = 8  # a Home tab holds 100 blocks
 _CHANNEL_ID = re.compile(r"[A-Z][A-Z0-9]{1,30}")  # Slack's ids; anything else is not mentioned

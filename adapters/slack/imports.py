@@ -10,8 +10,8 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain import UserError
-from bot.questions import MAX_PACK_BYTES
+from bot.domain.values import UserError
+from bot.questions.schema import MAX_PACK_BYTES
 
 _YAML = (".yaml", ".yml")
 

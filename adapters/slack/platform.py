@@ -20,9 +20,9 @@ from adapters.slack.handlers import PLATFORM, Handlers
 from adapters.slack.poster import SlackPoster
 from adapters.slack.replies import Replies
 from adapters.slack.retries import retry_handlers
-from bot.app import PlatformUnavailable
-from bot.config import Settings
-from bot.core import Core
+from bot.ports import PlatformUnavailable
+from bot.services.container import Core
+from interview_bot.config import Settings
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.render import card_message
-from bot.domain import Card, Target
-from bot.outbox import ChannelUnavailable
+from bot.domain.values import Card, Target
+from bot.ports import ChannelUnavailable
 
 # Errors that will not go away by trying again: the daily schedule is paused instead.
 PERMANENT = frozenset({"channel_not_found", "not_in_channel", "is_archived",

@@ -30,8 +30,8 @@ from slack_sdk.models.blocks.block_elements import FileInputElement
 from slack_sdk.models.views import View
 
 from adapters.slack import ids
-from bot.domain import Card
-from bot.text import clip
+from bot.domain.text import clip
+from bot.domain.values import Card
 
 log = logging.getLogger(__name__)
 

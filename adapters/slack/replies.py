@@ -18,8 +18,8 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.poster import PERMANENT, message_ref
 from adapters.slack.render import card_message, notice
-from bot.core import Core
-from bot.domain import Card, Reply, UserError, Visibility, Where
+from bot.domain.values import Card, Reply, UserError, Visibility, Where
+from bot.services.container import Core
 
 log = logging.getLogger(__name__)
 

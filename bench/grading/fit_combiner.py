@@ -22,11 +22,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bot.domain import Question  # noqa: E402
-from bot.grade_file import row_question  # noqa: E402
+from bot.domain.questions import Question  # noqa: E402
 from bot.grading import combiner  # noqa: E402
 from bot.grading.open import analyse  # noqa: E402
 from bot.grading.static import StaticEmbedder  # noqa: E402
+from interview_bot.cli.grade_file import row_question  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 L2 = 1e-2

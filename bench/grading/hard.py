@@ -26,9 +26,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bot.domain import Question  # noqa: E402
+from bot.domain.questions import Question  # noqa: E402
 from bot.grading import GradingOptions, grade, grade_many  # noqa: E402
-from bot.questions import QuestionBank  # noqa: E402
+from bot.questions.bank import QuestionBank  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 FILE = HERE / "hard_answers.yaml"
@@ -41,7 +41,7 @@ TARGETS = {  # kind: (passes, goal share)
 
 def open_questions(directory: Path) -> QuestionBank:
     """The open questions of the packs in `directory` (other kinds are not parsed)."""
-    from bot.questions import parse_pack
+    from bot.questions.parse import parse_pack
 
     out: list[Question] = []
     for f in sorted(directory.glob("*.yaml")):

@@ -40,7 +40,7 @@ async def child(model: str, n: int) -> dict[str, float | str]:
 
     from bot.grading import GradingOptions, grade, grade_many, warm_up
     from bot.grading import semantic as sem
-    from bot.questions import QuestionBank
+    from bot.questions.bank import QuestionBank
 
     QuestionBank.from_dir(ROOT / "questions")
     questions, answers = load()

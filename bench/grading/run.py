@@ -25,11 +25,11 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bot.domain import Question  # noqa: E402
+from bot.domain.questions import Question  # noqa: E402
 from bot.grading import LEXICAL, GradingOptions, grade_many, warm_up  # noqa: E402
 from bot.grading import semantic as sem  # noqa: E402
 from bot.grading.open import semantic_score  # noqa: E402
-from bot.questions import parse_pack  # noqa: E402
+from bot.questions.parse import parse_pack  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 TRIVIAL = {"empty", "off-topic", "echo"}  # answers any grader should find easy

@@ -29,9 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bot.grade_file import grade_rows  # noqa: E402
 from bot.grading import GradingOptions  # noqa: E402
 from bot.grading.text import content_stems  # noqa: E402
+from interview_bot.cli.grade_file import grade_rows  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 SETS = {"beetle": "beetle_5way.csv", "scientsbank": "scientsbank_3way.csv"}

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from bot.domain import Choice, Grade, Question, choice_letter
+from bot.domain.questions import Choice, Grade, Question, choice_letter
 from bot.grading.text import normalise
 
 _PREFIX = re.compile(r"^\s*(?:(?:my|the)\s+)?(?:answer|option|choice)\s*(?:is)?\s*[:=\-]?\s*",

@@ -12,7 +12,7 @@ import logging
 import re
 from typing import Any
 
-from bot.domain import CodeCase, CodeSpec, Grade, Question
+from bot.domain.questions import CodeCase, CodeSpec, Grade, Question
 from bot.sandbox import Observation, Program, RunResult, Sandbox
 from bot.sandbox.plain import plain
 

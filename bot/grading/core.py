@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import aiohttp
 
-from bot.domain import Grade, Kind, Question
+from bot.domain.questions import Grade, Kind, Question
 from bot.grading import semantic as sem
 from bot.grading.choice import grade_choice
 from bot.grading.code import grade_code

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
-from bot.domain import Question
+from bot.domain.questions import Question
 from bot.grading.scoring import clamp
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
 
-from bot.domain import KeyPoint, Question
+from bot.domain.questions import KeyPoint, Question
 from bot.grading.scoring import clamp
 from bot.grading.text import (
     NEGATIONS,

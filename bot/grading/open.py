@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot.domain import Grade, Question
+from bot.domain.questions import Grade, Question
 from bot.grading.combiner import combined_score
 from bot.grading.keypoints import (
     AnswerIndex,

@@ -15,7 +15,7 @@ import re
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from bot.domain import Grade, Question
+from bot.domain.questions import Grade, Question
 from bot.grading.text import NEGATIONS, STOPWORDS, canonical_number, normalise
 
 EXTRA_WORDS = 5  # words allowed around the right phrase ("it is the ...")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.store.base import Store
+from bot.store.protocol import Store
 
 
 def open_store(url: str) -> Store:

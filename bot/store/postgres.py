@@ -30,10 +30,7 @@ from typing import Any
 
 import asyncpg
 
-from bot.store.base import (
-    ALL_TEAMS,
-    MAX_PICKS,
-    MIN_PLAYER_ANSWERS,
+from bot.domain.records import (
     Advance,
     AnswerRow,
     Appeal,
@@ -43,18 +40,17 @@ from bot.store.base import (
     Recorded,
     Rescore,
     Round,
-    RoundOpen,
     Schedule,
     Session,
-    StoreBusy,
     Streak,
     TeamPack,
     TopicStats,
     TotalRow,
-    streak_of,
-    total_keys,
 )
+from bot.store.errors import RoundOpen, StoreBusy
 from bot.store.migrations import load_migrations
+from bot.store.protocol import ALL_TEAMS, MAX_PICKS, MIN_PLAYER_ANSWERS
+from bot.store.rows import streak_of, total_keys
 
 _ANSWER_COLS = [f.name for f in fields(AnswerRow)]
 _ROUND_COLS = [f.name for f in fields(Round)]

@@ -1,0 +1,283 @@
+"""Typed commands (`/quiz python 2`), parsed forgivingly and routed to the services.
+
+The console and Slack both speak this; Discord has typed options and calls the services itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot import metrics
+from bot.clock import to_ms
+from bot.domain.periods import PERIODS, resolve_period
+from bot.domain.text import clean, clip
+from bot.domain.values import Card, Reply, UserError, Visibility, Where
+from bot.questions.bank import DIFFICULTY_NAMES
+from bot.services.container import Core
+from bot.services.daily import parse_set_args
+
+MAX_COMMAND_CHARS = 8000
+
+HELP = """\
+/quiz [topic] [difficulty]     a quiz round here (difficulty 1-3 or easy/medium/hard)
+/quiz stop                     close the round now and reveal (its starter or an admin)
+/answer TEXT                   answer the open quiz round, or your interview question
+/interview start [topic] [difficulty] [questions]   a one-to-one mock interview
+/interview skip | end          skip the current question, or finish with a report
+/leaderboard [today|week|month|all] [team|channel|topic] [topic]
+/stats [user]                  answers, accuracy per topic, streaks
+/questions                     topics and how many questions each has
+/questions import FILE         (admins) add a team question pack
+/questions remove PACK         (admins) remove a team pack
+/questions regrade ID [confirm]  (admins) grade its past answers again; preview first
+/appeal [question-id] REASON   appeal your latest graded answer (or your answer to that question)
+/flag QUESTION_ID REASON       report a question as wrong or unclear
+/appeals                       (admins) the open appeals and flags, with question, answer and grade
+/appeals accept ID [score]     (admins) re-score the answer (default full marks); points follow
+/appeals reject ID REASON      (admins) close it; its author is told why
+/questions report [topic]      (admins) questions that look broken, and why
+/questions keep ID | retire ID (admins) put a rested question back, or never ask it again
+/daily status                  when this channel's daily question comes next
+/daily set 09:00 [Europe/Berlin] [mon-fri] [topic=…] [difficulty=…] [open=8h] [recap=fri@17:00]
+/daily off | now               (admins) stop it, or post today's question now
+/settings [name value]         show settings, or (admins) change one
+/help                          this text"""
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    args: tuple[str, ...]
+    rest: str  # everything after the command name, as typed
+
+
+# Metrics count commands by name; anything else typed is counted as "unknown" (a label per
+# typed word would let anyone grow the metrics without bound).
+COMMAND_NAMES = frozenset({"help", "start", "quiz", "answer", "interview", "skip", "end",
+                           "leaderboard", "stats", "questions", "daily", "settings",
+                           "appeal", "flag", "appeals"})
+
+_ALIASES = {"q": "quiz", "a": "answer", "lb": "leaderboard", "top": "leaderboard",
+            "board": "leaderboard", "i": "interview", "qstats": "stats", "h": "help",
+            "?": "help", "settings": "settings", "question": "questions"}
+
+
+def parse(text: str) -> Command:
+    """`/name args...`; text without a leading slash is an answer."""
+    if len(text) > MAX_COMMAND_CHARS:
+        raise UserError(f"That is {len(text):,} characters; the limit is {MAX_COMMAND_CHARS:,}.")
+    t = clean(text).strip()
+    if not t.startswith("/"):
+        return Command("answer", tuple(t.split()), t)
+    head, _, rest = t[1:].partition(" ")
+    name = head.strip().lower()
+    name = _ALIASES.get(name, name)
+    rest = rest.strip()
+    return Command(name, tuple(rest.split()), rest)
+
+
+def split_options(args: tuple[str, ...]) -> tuple[str | None, str | None, int | None, bool]:
+    """Forgiving [topic] [difficulty] [count] [dm]: words, easy/medium/hard, numbers, k=v.
+
+    Numbers fill difficulty then count, except that a lone number above 3 is a count.
+    """
+    topic: str | None = None
+    diff: str | None = None
+    count: int | None = None
+    direct = False
+    numbers: list[int] = []
+    for raw in args:
+        a = raw.strip().lower()
+        if not a:
+            continue
+        key, eq, val = a.partition("=")
+        if eq:
+            if key in ("difficulty", "diff", "d", "level"):
+                diff = val
+            elif key in ("questions", "count", "n", "q"):
+                count = _int(val, "questions")
+            elif key in ("topic", "t"):
+                topic = val
+            else:
+                raise UserError(f"Unknown option '{clip(key, 20)}'.")
+        elif a in ("dm", "direct", "private"):
+            direct = True
+        elif a in DIFFICULTY_NAMES and not a.isdigit():
+            diff = a
+        elif re.fullmatch(r"\d{1,3}", a):
+            numbers.append(int(a))
+        elif topic is None:
+            topic = a
+        else:
+            raise UserError(f"I did not understand '{clip(raw, 30)}'. Try /help.")
+    if len(numbers) == 1 and diff is None and count is None and numbers[0] > 3:
+        count = numbers[0]
+    else:
+        for n in numbers:
+            if diff is None:
+                diff = str(n)
+            elif count is None:
+                count = n
+            else:
+                raise UserError("Too many numbers: give [difficulty] [questions].")
+    return topic, diff, count, direct
+
+
+def _int(val: str, what: str) -> int:
+    if not val.isdigit():
+        raise UserError(f"{what} is a whole number.")
+    return int(val)
+
+
+async def dispatch(core: Core, where: Where, text: str) -> Reply:
+    """Run one typed command. UserError carries the message to show."""
+    cmd = parse(text)
+    metrics.COMMANDS.labels(where.platform,
+                            cmd.name if cmd.name in COMMAND_NAMES else "unknown").inc()
+    match cmd.name:
+        case "help" | "start":
+            return _cards(Card(title="interview-bot commands", text=HELP,
+                               visibility=Visibility.EPHEMERAL))
+        case "quiz":
+            sub = cmd.args[0].lower() if cmd.args else ""
+            if sub in ("stop", "end", "reveal"):
+                return await core.quizzes.stop(where)
+            if sub == "help":
+                return await dispatch(core, where, "/help")
+            topic, diff, _, _ = split_options(cmd.args)
+            return await core.quizzes.start(where, topic, diff)
+        case "answer":
+            return await answer(core, where, cmd.rest)
+        case "interview":
+            sub = cmd.args[0].lower() if cmd.args else "start"
+            args = cmd.args[1:] if cmd.args else ()
+            if sub in ("skip", "pass"):
+                return await core.interviews.skip(where)
+            if sub in ("end", "stop", "finish"):
+                return await core.interviews.end(where)
+            if sub in ("answer",):
+                return await core.interviews.answer(where, " ".join(args))
+            if sub != "start":
+                args = cmd.args  # `/interview django 3`
+            topic, diff, count, direct = split_options(args)
+            return await core.interviews.start(where, topic, diff, count, direct)
+        case "skip":
+            return await core.interviews.skip(where)
+        case "end":
+            return await core.interviews.end(where)
+        case "leaderboard":
+            period, scope, topic = leaderboard_options(cmd.args)
+            return _cards(await core.leaderboards.board(where, period, scope, topic))
+        case "stats":
+            user = cmd.args[0] if cmd.args else None
+            return _cards(await core.leaderboards.stats(where, user))
+        case "questions":
+            sub = cmd.args[0].lower() if cmd.args else "list"
+            if sub in ("list", "topics"):
+                return _cards(await core.banks.list_topics(where))
+            if sub == "remove" and len(cmd.args) == 2:
+                return _cards(await core.banks.remove_pack(where, cmd.args[1]))
+            if sub == "regrade" and len(cmd.args) in (2, 3):
+                confirm = len(cmd.args) == 3 and cmd.args[2].lower() == "confirm"
+                if len(cmd.args) == 3 and not confirm:
+                    raise UserError("Use /questions regrade ID, then /questions regrade ID "
+                                    "confirm.")
+                return _cards(await core.appeals.regrade(where, cmd.args[1], confirm))
+            if sub in ("report", "broken") and len(cmd.args) <= 2:
+                topic = cmd.args[1] if len(cmd.args) == 2 else None
+                return _cards(await core.analytics.report(where, topic))
+            if sub == "keep" and len(cmd.args) == 2:
+                return _cards(await core.analytics.keep(where, cmd.args[1]))
+            if sub == "retire" and len(cmd.args) == 2:
+                return _cards(await core.analytics.retire(where, cmd.args[1]))
+            raise UserError("Use /questions, /questions import FILE, /questions remove PACK, "
+                            "/questions regrade ID, /questions report [topic], /questions keep "
+                            "ID or /questions retire ID.")
+        case "appeal":
+            return _cards(await core.appeals.appeal(where, cmd.rest))
+        case "flag":
+            return _cards(await core.appeals.flag(where, cmd.rest))
+        case "appeals":
+            sub = cmd.args[0].lower() if cmd.args else "list"
+            if sub in ("list", "queue"):
+                return _cards(await core.appeals.queue(where))
+            if sub == "accept" and len(cmd.args) in (2, 3):
+                return await core.appeals.accept(where, cmd.args[1],
+                                                 cmd.args[2] if len(cmd.args) == 3 else None)
+            if sub == "reject" and len(cmd.args) >= 2:
+                reason = cmd.rest.split(None, 2)[2] if len(cmd.args) > 2 else ""
+                return await core.appeals.reject(where, cmd.args[1], reason)
+            raise UserError("Use /appeals, /appeals accept ID [score] or /appeals reject ID "
+                            "reason.")
+        case "daily":
+            sub = cmd.args[0].lower() if cmd.args else "status"
+            if sub == "set":
+                return _cards(await core.daily.configure(where, parse_set_args(cmd.args[1:])))
+            if sub in ("off", "stop"):
+                return _cards(await core.daily.off(where))
+            if sub in ("now", "post"):
+                return await core.daily.post_now(where)
+            if sub == "status":
+                return _cards(await core.daily.status(where))
+            raise UserError("Use /daily status, /daily set …, /daily off or /daily now.")
+        case "settings":
+            if not cmd.args:
+                return _cards(await core.settings.show(where))
+            if len(cmd.args) != 2:
+                raise UserError("Use /settings NAME VALUE, e.g. /settings quiz_seconds 30.")
+            return _cards(await core.settings.set(where, cmd.args[0], cmd.args[1]))
+    raise UserError(f"Unknown command '/{clip(cmd.name, 20)}'. Try /help.")
+
+
+async def answer(core: Core, where: Where, text: str) -> Reply:
+    """A typed answer goes to your interview if one runs, else the channel's quiz round,
+    else the channel's daily question."""
+    if not text.strip():
+        raise UserError("Write your answer after /answer, e.g. /answer B.")
+    if await core.interviews.current(where) is not None:
+        return await core.interviews.answer(where, text)
+    for kind in ("quiz", "daily"):
+        rnd = await core.store.open_round_in(where.platform, where.team, where.channel, kind)
+        if rnd is not None and rnd.closes_ms > to_ms(core.clock.now()):
+            return await answer_action(core, where, f"{kind}:{rnd.id}", text)
+    raise UserError("Nothing to answer here: start a quiz with /quiz or an interview with "
+                    "/interview start.")
+
+
+async def answer_action(core: Core, where: Where, action: str, text: str) -> Reply:
+    """An answer from a button or form: `action` is the card's (`quiz:<id>`, `daily:<id>`,
+    `interview:<id>:<position>`), so it reaches the right round after a restart."""
+    action, text = clean(action), clean(text)
+    kind, _, rest = action.partition(":")
+    if kind == "quiz" and rest:
+        return await core.quizzes.answer(where, rest, text)
+    if kind == "daily" and rest:
+        return await core.daily.answer(where, rest, text)
+    if kind == "interview" and rest:
+        return await core.interviews.answer(where, text, action)
+    raise UserError("That button is no longer in use.")
+
+
+def leaderboard_options(args: tuple[str, ...]) -> tuple[str | None, str | None, str | None]:
+    period = scope = topic = None
+    for raw in args:
+        a = raw.strip().lower()
+        if a in ("team", "channel", "topic"):
+            scope = a
+            continue
+        try:
+            p = resolve_period(a)
+        except UserError:
+            p = None
+        if p in PERIODS and period is None:
+            period = p
+        elif topic is None:
+            topic = a
+        else:
+            raise UserError(f"I did not understand '{clip(raw, 30)}'. Try /help.")
+    return period, scope, topic
+
+
+def _cards(*cards: Card) -> Reply:
+    return Reply(cards=cards)

@@ -1,0 +1,117 @@
+"""Plain values the core speaks in. No platform types ever appear here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.domain.text import clean
+from bot.domain.text import display_name as shown_name
+
+
+class Visibility(StrEnum):
+    PUBLIC = "public"  # everyone in the channel sees it
+    EPHEMERAL = "ephemeral"  # only the user who acted sees it
+    DIRECT = "direct"  # a direct message to the user
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Who acted, and where: every core call is scoped by platform and team."""
+
+    platform: str
+    team: str
+    channel: str
+    user: str
+    display_name: str = ""
+    is_admin: bool = False
+
+    def __post_init__(self) -> None:
+        """Ids and names from a platform may hold lone surrogates (JSON allows `\\ud800`),
+        which SQLite cannot store: they become U+FFFD here, once for every service. The
+        display name, shown to others, also loses zero-width, bidi and control characters
+        (`bot.domain.text.display_name`), on every platform and the console."""
+        for f in ("platform", "team", "channel", "user"):
+            value = getattr(self, f)
+            if isinstance(value, str) and value != (fixed := clean(value)):
+                object.__setattr__(self, f, fixed)
+        if isinstance(self.display_name, str):
+            object.__setattr__(self, "display_name", shown_name(self.display_name))
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.user
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button on a card; `value` comes back to the core when it is pressed."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A platform-neutral reply. Adapters render it; they never add game logic.
+
+    `action` names what buttons and answer forms on the card feed
+    (for example ``quiz:<round id>``), so a click still lands after a restart.
+    """
+
+    title: str
+    text: str = ""
+    fields: tuple[tuple[str, str], ...] = ()
+    buttons: tuple[Button, ...] = ()
+    action: str = ""
+    answer_form: bool = False  # the card wants a free-text (or code) answer
+    code_answer: bool = False
+    visibility: Visibility = Visibility.PUBLIC
+    footer: str = ""
+    color: str = "info"  # info | good | bad | warn
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a card that nobody asked for (a reveal, a daily post) goes."""
+
+    platform: str
+    team: str
+    channel: str
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    target: Target
+    card: Card
+    edit_ref: str | None = None  # edit this earlier message instead of posting
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What a command returns: cards for the caller, plus any for channels."""
+
+    cards: tuple[Card, ...] = ()
+    outgoing: tuple[Outgoing, ...] = field(default=())
+
+
+class UserError(Exception):
+    """Something the user asked that cannot be done; the message is shown as is."""

@@ -1,0 +1,1 @@
+"""Question packs: schema, YAML parsing, loading from files, and the bank built from them."""

@@ -1,0 +1,1 @@
+"""The services: quizzes, interviews, daily questions, leaderboards and what they share."""

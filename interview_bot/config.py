@@ -1,0 +1,115 @@
+"""Settings from the environment and `.env`. Secrets are SecretStr: never printed or logged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.grading import GradingOptions, JudgeConfig
+from bot.questions.files import QUESTIONS_DIR
+from bot.sandbox import Sandbox
+
+
+class ConfigError(Exception):
+    """A setting is wrong; the message names the environment variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8",
+                                      extra="ignore", case_sensitive=False)
+
+    database_url: str = "sqlite:///data/interview-bot.db"
+    questions_dir: Path = QUESTIONS_DIR
+    default_timezone: str = "UTC"
+    quiz_seconds: int = Field(60, ge=5, le=3600)
+    interview_question_seconds: int = Field(600, ge=30, le=86_400)
+    interview_default_questions: int = Field(5, ge=1, le=30)
+    health_port: int = Field(8080, ge=0, le=65535)  # 0: no /healthz and /metrics
+    health_host: str = "127.0.0.1"
+    shutdown_seconds: float = Field(8.0, gt=0, le=60)
+    log_level: str = "INFO"
+    log_format: str = Field("text", pattern="^(text|json)$")
+
+    discord_token: SecretStr | None = None
+    discord_guild_id: int | None = None
+    discord_shard_count: int | None = Field(None, ge=1)
+    discord_shard_ids: str | None = Field(None, pattern=r"^\d+(,\d+)*$")  # e.g. 0,1
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_port: int = 3000
+    slack_admin_users: str = ""  # comma-separated user ids who may change settings
+
+    semantic_grading: bool = True  # blend in the semantic model (the shipped static one)
+    semantic_model: Literal["static", "minilm-torch"] = "static"
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str | None = None
+    llm_timeout: float = Field(15.0, gt=0, le=120)
+
+    sandbox_enabled: bool = True  # false: code questions are never asked or run
+    sandbox_bwrap: str | None = None  # bubblewrap binary (default: bwrap on PATH)
+    sandbox_python: str | None = None  # the Python run inside (default: one under /usr)
+    sandbox_slots: int | None = Field(None, ge=1, le=64)  # runs at once (default: CPU count)
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{v}' is not an IANA timezone name (e.g. Europe/Berlin)") from None
+        return v
+
+    @field_validator("database_url")
+    @classmethod
+    def _db(cls, v: str) -> str:
+        if not v.startswith(("sqlite:///", "postgresql://", "postgres://")):
+            raise ValueError("use sqlite:///path/to/file.db or postgresql://user@host/db")
+        return v
+
+    @property
+    def shard_ids(self) -> list[int] | None:
+        if not self.discord_shard_ids:
+            return None
+        return [int(x) for x in self.discord_shard_ids.split(",")]
+
+    @property
+    def platforms(self) -> list[str]:
+        out = []
+        if self.discord_token:
+            out.append("discord")
+        if self.slack_bot_token:
+            out.append("slack")
+        return out
+
+
+def grading_options(settings: Settings) -> GradingOptions:
+    """How open and code answers are graded, from the settings."""
+    judge = None
+    if settings.llm_base_url:
+        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else ""
+        judge = JudgeConfig(settings.llm_base_url, settings.llm_model or "gpt-4o-mini", key,
+                            settings.llm_timeout)
+    sandbox = Sandbox(enabled=settings.sandbox_enabled, bwrap=settings.sandbox_bwrap,
+                      python=settings.sandbox_python, slots=settings.sandbox_slots)
+    return GradingOptions(semantic=None if settings.semantic_grading else False, judge=judge,
+                          sandbox=sandbox,
+                          model=None if settings.semantic_model == "static" else "minilm-torch")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings, or a ConfigError naming each bad variable and why."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as e:
+        lines = []
+        for err in e.errors():
+            name = "_".join(str(p) for p in err["loc"]).upper() or "settings"
+            msg = err["msg"].removeprefix("Value error, ")
+            lines.append(f"{name}: {msg}")
+        raise ConfigError("Bad configuration:\n  " + "\n  ".join(lines)) from None

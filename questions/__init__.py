@@ -1,0 +1,1 @@
+"""The shipped question packs, as package data (read with importlib.resources)."""
