@@ -2,7 +2,7 @@
 
 The Slack adapter is served as in production (bolt's aiohttp web app on 127.0.0.1, signature
 checked) and every click is a correctly signed `block_actions` request. Its Web API client
-and the clicks' response_urls point at the local fake Slack (tests/fakes/slack_api.py). In
+and the clicks' response_urls point at the local fake Slack (tests/support/fakes/slack_api.py). In
 the same run the same burst goes to a bare slack-bolt AsyncApp whose action handler only
 acks, served the same way: the ratio of the two p99 ack latencies is what the adapter costs.
 Afterwards every answer must be in the store exactly once (and a replay of some clicks, as
@@ -45,8 +45,8 @@ from adapters.slack.platform import EVENTS_PATH, LISTEN_BACKLOG, SlackPlatform, 
 from bot.domain.values import Where
 from bot.services.container import build_core
 from interview_bot.config import Settings
-from tests.fakes.slack_api import TEAM, FakeSlack
-from tests.fakes.slack_requests import (
+from tests.support.fakes.slack_api import TEAM, FakeSlack
+from tests.support.fakes.slack_requests import (
     SECRET,
     block_action,
     interactive_body,

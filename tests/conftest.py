@@ -42,7 +42,7 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def settings(db_path: Path) -> Settings:
     # lexical grading: what these tests check is the services, not the semantic model
-    # (tests/test_grading_semantic.py covers that)
+    # (tests/unit/test_grading_semantic.py covers that)
     return Settings(_env_file=None, database_url=f"sqlite:///{db_path}",  # type: ignore[call-arg]
                     questions_dir=TEST_PACKS, semantic_grading=False)
 

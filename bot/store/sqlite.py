@@ -84,7 +84,7 @@ class SQLiteStore:
             self._db.row_factory = sqlite3.Row
             # busy_timeout first: switching to WAL takes a lock another process may hold
             await self._db.execute(f"PRAGMA busy_timeout={int(self._busy_timeout_ms)}")
-            await self._db.execute("PRAGMA journal_mode=WAL")
+            await self._wal()
             await self._db.execute("PRAGMA synchronous=NORMAL")
             await self._db.execute("PRAGMA foreign_keys=ON")
             await self._db.execute("PRAGMA cache_size=-65536")  # 64 MiB of page cache
@@ -92,6 +92,20 @@ class SQLiteStore:
         except BaseException:
             await self.close()  # never leave the connection's thread running
             raise
+
+    async def _wal(self) -> None:
+        """Switch to WAL. With processes opening a new file together, SQLite can answer
+        "database is locked" here without waiting out busy_timeout (seen under load in
+        test_processes_starting_together_on_a_new_file_migrate_once): try a few times."""
+        assert self._db is not None
+        for attempt in range(8):
+            try:
+                await self._db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as e:
+                if not _busy(e) or attempt == 7:
+                    raise
+                await asyncio.sleep(0.02 * (attempt + 1))
 
     async def close(self) -> None:
         if self._flusher is not None and not self._flusher.done():

@@ -1,0 +1,23 @@
+"""Issue 12 on Slack (security review L1): a name with zero-width or bidi characters cannot
+pass for someone else in a public card (the core cleans every name it is given)."""
+
+from __future__ import annotations
+
+from tests.adapters import test_slack as ts
+from tests.adapters.test_slack import Slack, flat, start_quiz
+from tests.support.fakes.slack_api import FakeSlack
+
+# the Slack fixtures (the fake Slack API, the real bolt app in front of the core), by name
+fake, slack_settings, platform, slack = ts.fake, ts.slack_settings, ts.platform, ts.slack
+_lexical_grading = ts._lexical_grading
+
+
+async def test_a_spoofing_slack_name_is_cleaned_on_the_public_board(slack: Slack,
+                                                                    fake: FakeSlack) -> None:
+    fake.users["U1"] = {"profile": {"display_name": "\u202eAli\u200bce\u2066\x00"}}
+    _, ids = await start_quiz(slack, fake)
+    await slack.reply(await slack.click(ids[0], "A"))
+    await slack.command("leaderboard", "all")
+    board = flat((await fake.wait_for("chat.postMessage", 2))[1].args)
+    assert "Alice — " in board
+    assert not any(ch in board for ch in "\u202e\u200b\u2066\x00")
