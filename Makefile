@@ -22,6 +22,7 @@ console: $(STAMP)
 ## Lint and run the whole test suite.
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy bot adapters interview_bot
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

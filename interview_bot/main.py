@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import importlib
 import logging
 import os
@@ -97,7 +98,7 @@ async def run(settings: Settings) -> None:
             core.outbox.register(name, p.poster)
             platforms[name] = p
         if settings.health_port:
-            ops = OpsServer(core.store, {n: (lambda p=p: _connected(p))
+            ops = OpsServer(core.store, {n: functools.partial(_connected, p)
                                          for n, p in platforms.items()},
                             settings.health_host, settings.health_port)
             await ops.start()

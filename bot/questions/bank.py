@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -112,24 +111,3 @@ class QuestionBank:
         else:
             msg += f" Topics: {', '.join(self._topics)}."
         return msg
-
-    def pick(
-        self,
-        pool: Sequence[Question],
-        seen: set[str],
-        rng: random.Random | None = None,
-    ) -> Question:
-        """A question from `pool` not in `seen`; when all are seen, any from the pool."""
-        rng = rng or random
-        fresh = [q for q in pool if q.id not in seen]
-        return rng.choice(fresh or list(pool))
-
-    def pick_many(self, pool: Sequence[Question], seen: set[str], n: int,
-                  rng: random.Random | None = None) -> list[Question]:
-        """`n` distinct questions, unseen first, then the least recently... any seen ones."""
-        rng = rng or random
-        fresh = [q for q in pool if q.id not in seen]
-        stale = [q for q in pool if q.id in seen]
-        rng.shuffle(fresh)
-        rng.shuffle(stale)
-        return (fresh + stale)[:n]
