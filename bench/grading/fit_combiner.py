@@ -5,9 +5,12 @@
 Reads the `train` rows of bench/grading/data/{beetle_5way,scientsbank_3way}.csv (never a test
 split), computes the features of `bot.grading.combiner` as the grader does (the local analysis,
 and the shipped static model's similarity), and fits a logistic regression (numpy, Newton's
-method, a little L2) on the soft target human_score / 5, once with the similarity and once
-without. The cuts are chosen on the same training rows: "correct" where macro-F1 of the label
-correct is best, "some credit" where macro-F1 of human_score > 0 is best. Deterministic.
+method, a little L2) on the soft target human_score / 5, once with the similarity (and the word
+alignment, `combiner.alignment`) and once without. The cuts are chosen on the same training
+rows: "correct" where macro-F1 of the label correct is best; "some credit" (read as 0.25) where
+the mean of the two sets' Pearson of the score as graded (mapped and capped) is best, at least
+0.05 below the first (the map is piecewise linear: this cut sets how steep its middle is).
+Deterministic.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ def train_rows() -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
     for name in ("beetle_5way.csv", "scientsbank_3way.csv"):
         with (DATA / name).open(newline="", encoding="utf-8") as f:
-            rows.extend(r for r in csv.DictReader(f) if r["split"] == "train")
+            rows.extend({**r, "set": name} for r in csv.DictReader(f) if r["split"] == "train")
     return rows
 
 
@@ -70,19 +73,44 @@ def best_cut(p: np.ndarray, gold: np.ndarray) -> float:
     return float(max(cuts, key=lambda c: macro_f1(p >= c, gold)))
 
 
+def mapped(p: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """`combiner.Fit.score`'s map: lo -> 0.25, hi -> 0.75, piecewise linear."""
+    return np.where(p < lo, 0.25 * p / lo, np.where(p < hi, 0.25 + 0.5 * (p - lo) / (hi - lo),
+                                                      0.75 + 0.25 * (p - hi) / (1 - hi)))
+
+
+def best_partial(p: np.ndarray, y: np.ndarray, sets: np.ndarray, cut_c: float,
+                 caps: np.ndarray) -> float:
+    """The cut read as 0.25: best mean Pearson over the two sets (train rows) of the score as
+    graded (mapped, then capped by the guards)."""
+    cuts = [round(c, 3) for c in np.arange(0.1, cut_c - 0.05 + 1e-9, 0.01)]
+
+    def agreement(c: float) -> float:
+        s = np.minimum(mapped(p, c, cut_c), caps)
+        return float(np.mean([np.corrcoef(s[sets == k], y[sets == k])[0, 1]
+                              for k in np.unique(sets)]))
+
+    return max(cuts, key=agreement)
+
+
 def main() -> None:
     rows = train_rows()
     cache: dict[tuple[str, ...], Question] = {}
     qs = [row_question({"question": r["question"], "reference_answer": r["reference_answer"]},
                        cache) for r in rows]
-    sims = StaticEmbedder().similarities_sync([(r["answer"], q.reference)
-                                               for r, q in zip(rows, qs, strict=True)])
-    assert sims is not None
-    feats = [combiner.features(q.prompt, q.reference, r["answer"], analyse(q, r["answer"]).lexical,
-                               s) for r, q, s in zip(rows, qs, sims, strict=True)]
+    static = StaticEmbedder()
+    sims = static.similarities_sync([(r["answer"], q.reference)
+                                     for r, q in zip(rows, qs, strict=True)])
+    aligned = static.alignments_sync([(q.prompt, q.reference, r["answer"])
+                                      for r, q in zip(rows, qs, strict=True)])
+    assert sims is not None and aligned is not None
+    analyses = [analyse(q, r["answer"]) for r, q in zip(rows, qs, strict=True)]
+    caps = np.array([a.cap for a in analyses])
+    feats = [combiner.features(q.prompt, q.reference, r["answer"], a.lexical, s, al)
+             for r, q, a, s, al in zip(rows, qs, analyses, sims, aligned, strict=True)]
     y = np.array([float(r["human_score"]) / 5 for r in rows])
     correct = np.array([r["label"] == "correct" for r in rows])
-    credit = y > 0
+    sets = np.array([r["set"] for r in rows])
     out: dict[str, object] = {}
     for name, names in (("semantic", combiner.SEMANTIC_FEATURES),
                         ("lexical", combiner.LEXICAL_FEATURES)):
@@ -91,7 +119,7 @@ def main() -> None:
         w = logistic((x - mean) / scale, y)
         p = 1 / (1 + np.exp(-(np.c_[(x - mean) / scale, np.ones(len(x))] @ w)))
         cut_c = best_cut(p, correct)
-        cut_p = min(best_cut(p, credit), cut_c - 0.05)
+        cut_p = best_partial(p, y, sets, cut_c, caps)
         out[name] = {"names": list(names), "mean": [round(v, 6) for v in mean],
                      "scale": [round(v, 6) for v in scale],
                      "weights": [round(v, 6) for v in w[:-1]], "bias": round(float(w[-1]), 6),

@@ -6,13 +6,18 @@ coefficients fitted by `bench/grading/fit_combiner.py` on the `train` splits of 
 of human-graded students' answers (SemEval-2013 Beetle and SciEntsBank) and shipped as
 `data/combiner.json`. Its output is mapped so that the cut that was best for "correct" on the
 training answers reads 0.75 (the verdict "correct") and the cut for "some credit" reads 0.25.
-There are two fits: with the semantic similarity, and without it (lexical only).
+There are two fits: with the semantic similarity, and without it (lexical only). The semantic
+fit also reads how each of the answer's own words aligns with the reference's words in the
+static model's word vectors (`alignment`): how close the answer's new words are to the
+reference's, and how many of the reference's own words the answer says with the opposite
+polarity ("not separated" for "separated").
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -48,7 +53,11 @@ for _pair in _OPPOSITES:
 # "negated" is computed but left out, it lowered that cross-set agreement on both sides.
 LEXICAL_FEATURES = ("recall", "recall_own", "novel", "echo", "fuzzy", "lexical", "opposite",
                     "negation")
-SEMANTIC_FEATURES = (*LEXICAL_FEATURES, "similarity")
+# Added for issue 14 by forward selection on the train splits (fit on one set, score the other,
+# and question-grouped cross-validation; the test splits were not used to choose them).
+SEMANTIC_FEATURES = (*LEXICAL_FEATURES, "similarity", "ref_words", "align_new", "align_flipped",
+                     "answer_words")
+ALIGN_SAME = 0.6  # word-vector cosine from which two words are taken for the same word
 
 
 def _content(toks: list[Token]) -> set[str]:
@@ -76,9 +85,53 @@ def contradictions(reference: list[Token], answer: list[Token]) -> tuple[float, 
     return negated / (seen + 1), opposite / (seen + 1)
 
 
+Vectors = Callable[[list[str]], "object"]  # words -> unit vectors (numpy rows)
+
+
+def alignment(prompt: str, reference: str, answer: str, vectors: Vectors) -> tuple[float, float]:
+    """(align_new, align_flipped) in word vectors: the mean, over the answer's content words that
+    are not in the question, of the best cosine with a word of the reference (1 for the same
+    stem); and the share of the reference's own content words (not in the question) whose
+    closest word in the answer (cosine >= ALIGN_SAME) is negated where it is not, or the
+    reverse. Pure given `vectors`; deterministic."""
+    import numpy as np
+
+    q = {t.stem for t in tokens(prompt)}
+    rt, at = tokens(reference), tokens(answer)
+
+    def words(toks: list[Token], skip: set[str]) -> list[tuple[Token, bool]]:
+        return [(t, is_negated(toks, i)) for i, t in enumerate(toks)
+                if t.word not in STOPWORDS and t.word not in NEGATIONS and t.stem not in skip]
+
+    ref, ans = words(rt, set()), words(at, set())
+    if not ref or not ans:
+        return 0.0, 0.0
+    own = words(rt, q) or ref
+    new = words(at, q)
+    rv = np.asarray(vectors([t.word for t, _ in ref]))
+    av = np.asarray(vectors([t.word for t, _ in ans]))
+    sims = av @ rv.T  # answer word x reference word
+    same = np.array([[a.stem == r.stem for r, _ in ref] for a, _ in ans])
+    sims = np.where(same, 1.0, sims)
+    new_rows = [i for i, (t, _) in enumerate(ans) if t.stem not in q]
+    align_new = float(np.clip(sims[new_rows].max(axis=1), 0, 1).mean()) if new else 0.0
+    own_cols = {r.stem for r, _ in own}
+    flipped = 0
+    for j, (r, neg) in enumerate(ref):
+        if r.stem not in own_cols:
+            continue
+        i = int(np.argmax(sims[:, j]))
+        if sims[i, j] > ALIGN_SAME and ans[i][1] != neg:
+            flipped += 1
+    counted = sum(r.stem in own_cols for r, _ in ref)
+    return align_new, flipped / counted if counted else 0.0
+
+
 def features(prompt: str, reference: str, answer: str, lexical: float,
-             similarity: float | None) -> dict[str, float]:
-    """The combiner's inputs for one answer (pure, a fraction of a millisecond)."""
+             similarity: float | None,
+             aligned: tuple[float, float] | None = None) -> dict[str, float]:
+    """The combiner's inputs for one answer (pure, a fraction of a millisecond); `aligned` is
+    `alignment(...)`, needed by the semantic fit."""
     rt, at, qt = tokens(reference), tokens(answer), tokens(prompt)
     ref, ans, q = _content(rt), _content(at), _content(qt)
     own = ref - q
@@ -95,9 +148,15 @@ def features(prompt: str, reference: str, answer: str, lexical: float,
         "opposite": opposite,
         "negation": float(any(t.word in NEGATIONS for t in at))
         - float(any(t.word in NEGATIONS for t in rt)),
+        "ref_words": math.log1p(sum(1 for t in rt if t.word not in STOPWORDS
+                                    and t.word not in NEGATIONS)),
+        "answer_words": math.log1p(sum(1 for t in at if t.word not in STOPWORDS
+                                       and t.word not in NEGATIONS)),
     }
     if similarity is not None:
         out["similarity"] = similarity
+    if aligned is not None:
+        out["align_new"], out["align_flipped"] = aligned
     return out
 
 
@@ -137,6 +196,11 @@ def fits() -> dict[str, Fit]:
 
 
 def combined_score(prompt: str, reference: str, answer: str, lexical: float,
-                   similarity: float | None) -> float:
-    fit = fits()["semantic" if similarity is not None else "lexical"]
-    return round(clamp(fit.score(features(prompt, reference, answer, lexical, similarity))), 3)
+                   similarity: float | None,
+                   aligned: tuple[float, float] | None = None) -> float:
+    """The semantic fit when both the similarity and the alignment are given, else the lexical
+    one."""
+    semantic = similarity is not None and aligned is not None
+    fit = fits()["semantic" if semantic else "lexical"]
+    return round(clamp(fit.score(features(prompt, reference, answer, lexical, similarity,
+                                          aligned))), 3)

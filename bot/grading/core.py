@@ -12,7 +12,7 @@ import asyncio
 import gc
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import aiohttp
 
@@ -137,6 +137,13 @@ async def _similarities(items: list[OpenItem], opts: GradingOptions
     for k, s in zip(todo, sims[:len(todo)], strict=True):
         out[k] = s
     items = list(items)
+    derived = [k for k in todo if items[k][3].derived]
+    if derived:  # the combiner's word alignment, always in the shipped static model's vectors
+        aligned = await sem.static_embedder().alignments(
+            [(items[k][1].prompt, items[k][1].reference, items[k][2]) for k in derived])
+        for k, al in zip(derived, aligned or [None] * len(derived), strict=True):
+            i, q, answer, a = items[k]
+            items[k] = (i, q, answer, replace(a, aligned=al))
     for k, (lo, hi) in spans.items():
         i, q, answer, a = items[k]
         items[k] = (i, q, answer, semantic_claims(q, a, checks[k], sims[lo:hi]))

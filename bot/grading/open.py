@@ -69,6 +69,7 @@ class Analysis:
     short: bool = False  # the cap is for length: said only when it lowered the score
     derived: bool = False  # reference only (no key points): the fitted combiner scores it
     answer: str = ""
+    aligned: tuple[float, float] | None = None  # reference only: `combiner.alignment`
 
     @property
     def contradicted(self) -> tuple[str, ...]:
@@ -331,7 +332,7 @@ def combine(a: Analysis, similarity: float | None = None, judged: float | None =
         return 0.0, False
     if a.derived and question is not None:
         score = combined_score(question.prompt, question.reference, a.answer, a.lexical,
-                               similarity)
+                               similarity, a.aligned)
     else:
         score = a.lexical
         if similarity is not None:

@@ -184,6 +184,12 @@ def default_embedder(name: str | None = None) -> SimilarityModel | None:
     return _shared((name or os.environ.get(MODEL_ENV, "") or "static").strip().lower())
 
 
+def static_embedder() -> Any:
+    """The shared static model (`bot.grading.static.StaticEmbedder`), whichever model computes
+    the similarities: the reference-only combiner aligns words in its vectors."""
+    return _shared("static")
+
+
 @lru_cache(maxsize=2)
 def _shared(choice: str) -> SimilarityModel | None:
     from bot.grading.static import StaticEmbedder

@@ -103,6 +103,11 @@ class StaticModel:
             ids.extend(self._pieces(w))
         return ids[:MAX_TOKENS]
 
+    def word_vectors(self, words: Sequence[str]) -> Any:
+        """Unit vectors, one row per word: the mean of its WordPiece rows (a zero row for a word
+        with no tokens). Used by the combiner to align an answer's words with the reference's."""
+        return self.encode(words)
+
     def encode(self, texts: Sequence[str]) -> Any:
         """Unit vectors, one row per text (a zero row for a text with no tokens)."""
         import numpy as np
@@ -164,6 +169,23 @@ class StaticEmbedder:
         r = vectors[[where[p[1]] for p in pairs]]
         k, c = CALIBRATION
         return [round(float(k * s + c), 6) for s in np.einsum("ij,ij->i", a, r)]
+
+    def alignments_sync(self, triples: Sequence[tuple[str, str, str]]
+                        ) -> list[tuple[float, float]] | None:
+        """`combiner.alignment` for each (prompt, reference, answer), in this model's word
+        vectors."""
+        from bot.grading.combiner import alignment
+
+        model = self.load_sync()
+        if model is None:
+            return None
+        return [alignment(q, r, a, model.word_vectors) for q, r, a in triples]
+
+    async def alignments(self, triples: Sequence[tuple[str, str, str]]
+                         ) -> list[tuple[float, float]] | None:
+        if self._failed:
+            return None
+        return await asyncio.to_thread(self.alignments_sync, list(triples))
 
     async def load(self) -> bool:
         if self._model is None and not self._failed:

@@ -66,3 +66,18 @@ async def test_dev_set_meets_its_targets_and_grades_repeat() -> None:
     assert sum(s <= 0.3 for s in wrong) >= 0.6 * len(wrong)
     assert all(s >= 0.65 for s in right)
     assert [await grade(q, a) for q, a in items[::5]] == grades[::5]
+
+
+async def test_the_banks_added_claims_hold_a_wrong_fact_and_spare_the_right_one() -> None:
+    q = bank("git-stash-open")
+    wrong = await grade(q, "git stash makes a commit on your current branch with the uncommitted "
+                           "work, so you can switch branches.")
+    right = await grade(q, "git stash saves your uncommitted changes, staged and unstaged, on a "
+                           "stack and resets the working tree; git stash pop brings them back "
+                           "later.")
+    assert wrong.score <= 0.3 and "misconception" in wrong.feedback
+    assert right.score >= 0.65
+    swapped = await grade(bank("web-status-methods-open"),
+                          "Status codes: 4xx means something broke on the server side and 5xx "
+                          "means the client sent a bad request. GET, POST, PUT, PATCH, DELETE.")
+    assert swapped.score <= 0.3

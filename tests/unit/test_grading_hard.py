@@ -9,6 +9,7 @@ rubric misconceptions are held down with feedback that says so, and grades are r
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -69,8 +70,15 @@ async def test_the_same_answer_gets_the_same_grade_alone_and_in_a_batch() -> Non
 
 
 async def test_swapped_roles_are_held_down_and_named() -> None:
-    q = BANK.get("py-is-vs-eq-open")
-    assert q is not None
+    listed = BANK.get("py-is-vs-eq-open")
+    assert listed is not None
+    # the bank's claims now catch this answer as a misconception too; the swap check is tested
+    # on its own, without them
+    q = replace(listed, misconceptions=())
+    caught = await grade(listed, "`is` compares the values of two objects, while `==` compares "
+                                 "identity, that is whether both names point at the same object "
+                                 "in memory.")
+    assert caught.score <= 0.3
     g = await grade(q, "`is` compares the values of two objects, while `==` compares identity, "
                        "that is whether both names point at the same object in memory.")
     right = await grade(q, "`is` compares identity, whether both names point at the same "
