@@ -141,17 +141,27 @@ class Token:
     word: str
     stem: str
     clause: int
+    literal: bool = False  # Python's `None`: a value, never a denial
+
+
+# Python's None, as written in an answer: in backticks, or capitalised inside a sentence
+# ("it returns None when the key is missing"). "None of them" opening a sentence is English.
+_PY_NONE = re.compile(r"`None`|(?<=[^\s.!?]\s)None\b|(?<=[(\[=,])None\b")
+_PY_NONE_MARK = "pyliteralnone"
 
 
 def tokens(text: str) -> list[Token]:
     """Words with their stems and the clause each sits in (for negation scope)."""
     out: list[Token] = []
-    prepared = prepare(text)
+    prepared = prepare(_PY_NONE.sub(f" {_PY_NONE_MARK} ", text or ""))
     for clause_no, clause in enumerate(_CLAUSE_BREAK.split(prepared)):
         for w in _words(clause):
             if w in ARTICLES:
                 continue
-            out.append(Token(w, stem(w), clause_no))
+            if w == _PY_NONE_MARK:
+                out.append(Token("none", stem("none"), clause_no, literal=True))
+            else:
+                out.append(Token(w, stem(w), clause_no))
     return out
 
 
@@ -167,7 +177,7 @@ def is_negated(toks: list[Token], index: int) -> bool:
         t = toks[j]
         if t.clause != clause:
             return False
-        if t.word in NEGATIONS:
+        if t.word in NEGATIONS and not t.literal:
             if t.word in _NOT_NEGATING_AFTER_OR and j > 0 and toks[j - 1].word == "or":
                 continue  # "all or nothing", "one or none": a quantity, not a denial
             nxt = toks[j + 1].word if j + 1 < len(toks) else ""

@@ -37,6 +37,7 @@ REST_ANSWERS = 20  # a strong flag on at least this many answers rests the quest
 MIN_GROUP = 5  # answers from the top 27 % needed before "the strongest players miss it"
 STRONGEST_MISS = 0.34  # the top 27 % get it right less often than this: a flag
 STRONGEST_MISS_STRONG = 0.2
+MANY_APPEALS = 3  # appeals and flags (not rejected) on one question in a team: a flag
 NEGATIVE = -0.1  # point-biserial (or upper-lower index) below this: a flag
 NEGATIVE_STRONG = -0.2
 MIN_PAIRS = 10  # answers by players with enough other answers, for the point-biserial
@@ -124,11 +125,16 @@ def _options(q: Question | None, picks: Sequence[PickCount]) -> tuple[tuple[Opti
 
 
 def flags_for(q: Question | None, s: ItemStats, r: float | None, d: float | None,
-              upper_share: float | None, options: Sequence[Option]) -> tuple[Flag, ...]:
-    """What makes a question look broken, each with why; none below MIN_FLAG_ANSWERS."""
-    if s.answers < MIN_FLAG_ANSWERS:
-        return ()
+              upper_share: float | None, options: Sequence[Option],
+              appeals: int = 0) -> tuple[Flag, ...]:
+    """What makes a question look broken, each with why. The answer statistics need
+    MIN_FLAG_ANSWERS answers; appeals and flags are people saying so, and count sooner."""
     out: list[Flag] = []
+    if appeals >= MANY_APPEALS:
+        out.append(Flag("many_appeals", f"{appeals} appeals and flags on it (rejected ones "
+                        "not counted): see /appeals", False))
+    if s.answers < MIN_FLAG_ANSWERS:
+        return tuple(out)
     if s.right == 0:
         out.append(Flag("nobody_right", f"nobody got it right in {s.answers} answers", True))
     if upper_share is not None and upper_share < STRONGEST_MISS and s.right > 0:
@@ -161,7 +167,7 @@ def flags_for(q: Question | None, s: ItemStats, r: float | None, d: float | None
 
 
 def build_item(q: Question | None, s: ItemStats, picks: Sequence[PickCount],
-               status: str = "") -> ItemReport:
+               status: str = "", appeals: int = 0) -> ItemReport:
     r = point_biserial(s)
     upper_share = s.upper_right / s.upper if s.upper >= MIN_GROUP else None
     lower_share = s.lower_right / s.lower if s.lower >= MIN_GROUP else None
@@ -174,7 +180,8 @@ def build_item(q: Question | None, s: ItemStats, picks: Sequence[PickCount],
         prompt=q.prompt if q else "(no longer in the bank)", answers=s.answers,
         right=s.right, median_s=None if s.median_ms is None else s.median_ms / 1000,
         point_biserial=r, upper_lower=d, upper_share=upper_share, options=options,
-        unmatched=unmatched, flags=flags_for(q, s, r, d, upper_share, options), status=status)
+        unmatched=unmatched, flags=flags_for(q, s, r, d, upper_share, options, appeals),
+        status=status)
 
 
 class Analytics:
@@ -191,8 +198,9 @@ class Analytics:
         bank = await self.banks.for_team(platform, team)
         stats = await self.store.item_stats(platform, team)
         statuses = await self.store.question_statuses(platform, team)
+        appeals = await self.store.appeal_counts(platform, team)
         return await self._build(stats, lambda _p, _t, qid: bank.get(qid), platform, team,
-                                 statuses)
+                                 statuses, appeals=appeals)
 
     async def pooled(self, platform: str | None = None) -> list[ItemReport]:
         """The shipped questions over every team (of one platform, or all)."""
@@ -212,12 +220,13 @@ class Analytics:
             statuses = await self.store.question_statuses(p, t)
             mine = [s for s in stats if (s.platform, s.team) == (p, t)]
             out.extend(await self._build(mine, lambda _p, _t, qid, b=bank: b.get(qid), p, t,
-                                         statuses))
+                                         statuses, appeals=await self.store.appeal_counts(p, t)))
         return out
 
     async def _build(self, stats: Sequence[ItemStats], lookup, platform: str | None,  # type: ignore[no-untyped-def]
                      team: str | None, statuses: dict[str, QuestionStatus], *,
-                     pooled: bool = False) -> list[ItemReport]:
+                     pooled: bool = False,
+                     appeals: dict[str, int] | None = None) -> list[ItemReport]:
         qs = {s.question_id: lookup(s.platform, s.team, s.question_id) for s in stats}
         counted = [qid for qid, q in qs.items() if q is not None and q.kind in QUIZ_KINDS]
         picks: dict[str, list[PickCount]] = {}
@@ -225,7 +234,8 @@ class Analytics:
             for p in await self.store.pick_counts(platform, team, counted, pooled=pooled):
                 picks.setdefault(p.question_id, []).append(p)
         return [build_item(qs[s.question_id], s, picks.get(s.question_id, ()),
-                           statuses[s.question_id].status if s.question_id in statuses else "")
+                           statuses[s.question_id].status if s.question_id in statuses else "",
+                           (appeals or {}).get(s.question_id, 0))
                 for s in stats]
 
     # --- resting ------------------------------------------------------------------------

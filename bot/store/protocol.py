@@ -121,6 +121,9 @@ class Store(Protocol):
     async def get_appeal(self, platform: str, team: str, appeal_id: int) -> Appeal | None: ...
     async def appeals(self, platform: str, team: str, status: str = "open",
                       limit: int = 50) -> list[Appeal]: ...
+    async def appeal_counts(self, platform: str, team: str) -> dict[str, int]:
+        """Appeals and flags per question id in one team, not counting rejected ones."""
+        ...
     async def resolve_appeal(self, platform: str, team: str, appeal_id: int, status: str,
                              by: str, resolution: str, ms: int,
                              rescore: Rescore | None = None) -> bool:

@@ -674,6 +674,12 @@ class SQLiteStore:
             (platform, team, status, limit))
         return [Appeal(**{c: r[c] for c in _APPEAL_COLS}) for r in rows]
 
+    async def appeal_counts(self, platform: str, team: str) -> dict[str, int]:
+        rows = await self._all(
+            "SELECT question_id, count(*) AS n FROM appeals WHERE platform=? AND team=? "
+            "AND status <> 'rejected' GROUP BY question_id", (platform, team))
+        return {r["question_id"]: int(r["n"]) for r in rows}
+
     async def resolve_appeal(self, platform: str, team: str, appeal_id: int, status: str,
                              by: str, resolution: str, ms: int,
                              rescore: Rescore | None = None) -> bool:

@@ -231,3 +231,19 @@ def test_cli_report_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert [r["team"] for r in csv.DictReader(io.StringIO(got.stdout))] == ["t1"]
     got = runner.invoke(app, ["questions", "report"])
     assert got.exit_code == 0 and "0 of 3 row(s) flagged." in got.stdout
+
+
+async def test_many_appeals_and_flags_put_a_question_on_the_report(icore: Core) -> None:
+    """People saying a question is wrong is evidence too: three appeals or flags (rejected
+    ones not counted) list it, without resting it (a person decides)."""
+    await play(icore)
+    for user in ("p01", "p02"):
+        await commands.dispatch(icore, where(user), "/flag ok1 the right choice is not right")
+    [card] = (await commands.dispatch(icore, ADMIN, "/questions report")).cards
+    assert not any(name.startswith("ok1 ") for name, _ in card.fields)
+    await commands.dispatch(icore, where("p03"), "/flag ok1 two choices are right")
+    [card] = (await commands.dispatch(icore, ADMIN, "/questions report")).cards
+    why = {name.split(" ")[0]: (name, value) for name, value in card.fields}
+    name, value = why["ok1"]
+    assert "3 appeals and flags on it" in value and "rested" not in name
+    assert card.title == "Question report: 5 question(s) look broken"

@@ -63,3 +63,30 @@ def test_all_or_nothing_is_not_a_denial() -> None:
     assert not is_negated(toks, [t.word for t in toks].index("atomic"))
     toks = tokens("it is nothing atomic")
     assert is_negated(toks, [t.word for t in toks].index("atomic"))
+
+
+@pytest.mark.parametrize(("text", "denied"), [
+    ("get returns None when the key is missing", False),  # Python's None, a value
+    ("get returns `None` when the key is missing", False),
+    ("d.get(k, None) is used when the key is missing", False),
+    ("None of the keys is missing", True),  # English, opening a sentence
+    ("it returns none when the key is missing", True),  # English, lower case
+])
+def test_pythons_none_is_a_value_not_a_denial(text: str, denied: bool) -> None:
+    toks = tokens(text)
+    assert is_negated(toks, [t.word for t in toks].index("missing")) is denied
+
+
+async def test_an_answer_naming_none_gets_credit_for_what_it_says() -> None:
+    """Before, "returns None when the key is missing" was read as denying "missing"."""
+    from bot.domain.questions import KeyPoint, Kind, Question
+    from bot.grading import LEXICAL, grade
+
+    q = Question(id="q-get", kind=Kind.OPEN, topic="python", difficulty=1,
+                 prompt="What does dict.get do?", explanation="",
+                 reference="It returns the value for a key, or a default when the key is missing.",
+                 key_points=(KeyPoint("a default for a missing key", ("missing", "absent")),
+                             KeyPoint("returns the value", ("value",))))
+    g = await grade(q, "It gives back the value; it returns None when the key is missing.",
+                    options=LEXICAL)
+    assert "a default for a missing key" in g.right and "opposite" not in g.feedback
