@@ -2,9 +2,8 @@
 
 Same behaviour as the SQLite store, made safe for several processes on one database:
 
-- Running totals and streaks are written by the answer's own INSERT statement (data-modifying
-  CTEs), not by triggers: one round trip per answer, the rule sits next to the rank queries,
-  and `db copy` can load answers and their totals verbatim without a trigger counting twice.
+- Running totals and streaks follow each answer by trigger (migration 007), the same mechanism
+  as SQLite's, so both backends keep the rule the same way and in the same transaction.
 - `first_correct`: a partial unique index allows one first right answer per (context,
   question). The INSERT claims it when no committed one is visible; of two racing connections
   the loser waits for the winner's commit, fails on the index and is retried as not first.
@@ -93,43 +92,7 @@ WITH rnd AS MATERIALIZED (
                AND question_id = {_P["question_id"]}::text AND first_correct)
     WHERE NOT EXISTS (SELECT 1 FROM rnd WHERE closed_ms IS NOT NULL)
     ON CONFLICT (platform, team, user_id, context, question_id) DO NOTHING
-    RETURNING platform, team, user_id, display_name, channel, topic, day, week, month,
-              points, correct, ranked, answered_ms, first_correct
-), tot AS (
-    INSERT INTO totals (platform, team, scope, period, user_id, display_name,
-                        points, answers, correct, reached_ms)
-    SELECT i.platform, i.team, s.scope, p.period, i.user_id, i.display_name,
-           i.points, 1, i.correct::int, i.answered_ms
-    FROM ins AS i
-    CROSS JOIN LATERAL (VALUES ('team'), ('channel:' || i.channel),
-                               ('topic:' || i.topic)) AS s (scope)
-    CROSS JOIN LATERAL (VALUES ('all'), ('day:' || i.day), ('week:' || i.week),
-                               ('month:' || i.month)) AS p (period)
-    WHERE i.ranked
-    ORDER BY 3, 4  -- rows locked in one order by every writer: no deadlocks between them
-    ON CONFLICT (platform, team, scope, period, user_id) DO UPDATE SET
-        points = totals.points + excluded.points,
-        answers = totals.answers + 1,
-        correct = totals.correct + excluded.correct,
-        display_name = excluded.display_name,
-        reached_ms = CASE WHEN excluded.points > 0 THEN excluded.reached_ms
-                          ELSE totals.reached_ms END
-), stk AS (
-    INSERT INTO streaks (platform, team, user_id, display_name, current, best, last_day)
-    SELECT platform, team, user_id, display_name, 1, 1, day FROM ins WHERE correct
-    ON CONFLICT (platform, team, user_id) DO UPDATE SET
-        current = CASE
-            WHEN excluded.last_day <= streaks.last_day THEN streaks.current
-            WHEN streaks.last_day = to_char(excluded.last_day::date - 1, 'YYYY-MM-DD')
-                THEN streaks.current + 1
-            ELSE 1 END,
-        best = GREATEST(streaks.best, CASE
-            WHEN excluded.last_day <= streaks.last_day THEN streaks.current
-            WHEN streaks.last_day = to_char(excluded.last_day::date - 1, 'YYYY-MM-DD')
-                THEN streaks.current + 1
-            ELSE 1 END),
-        last_day = GREATEST(streaks.last_day, excluded.last_day),
-        display_name = excluded.display_name
+    RETURNING first_correct
 )
 SELECT first_correct FROM ins
 """
