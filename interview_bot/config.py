@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.grading import GradingOptions, JudgeConfig
 from bot.questions.files import QUESTIONS_DIR
 from bot.sandbox import Sandbox
+from bot.store import backend_of
 
 
 class ConfigError(Exception):
@@ -68,8 +69,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _db(cls, v: str) -> str:
-        if not v.startswith(("sqlite:///", "postgresql://", "postgres://")):
-            raise ValueError("use sqlite:///path/to/file.db or postgresql://user@host/db")
+        backend_of(v)  # ValueError for a scheme no store serves
         return v
 
     @property

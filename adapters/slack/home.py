@@ -53,11 +53,8 @@ async def home_blocks(core: Core, where: Where, period: str | None = None) -> li
 async def schedule_blocks(core: Core, where: Where) -> list[Block]:
     """Each channel's daily-question schedule, in the core's own words (`daily.status`).
 
-    The store lists the active schedules of every team (the scheduler's query); we keep this
-    team's. A team-scoped listing in the core would spare the filter.
     """
-    mine = [s for s in await core.store.active_schedules()
-            if (s.platform, s.team) == (where.platform, where.team)]
+    mine = await core.store.team_schedules(where.platform, where.team)
     blocks: list[Block] = [HeaderBlock(text=plain("Daily questions", 150))]
     if not mine:
         blocks.append(ContextBlock(elements=[md(

@@ -21,6 +21,7 @@ from bot.services.banks import Banks
 from bot.services.points import build_row, check_length, count_answer, timed_grade
 from bot.services.quizzes import question_card
 from bot.services.team_settings import TeamSettings
+from bot.store.errors import SessionActive
 from bot.store.protocol import Store
 
 INTERVIEW_KINDS = (Kind.OPEN, Kind.CODE)
@@ -74,7 +75,7 @@ class Interviews:
                     visibility=vis.value, started_ms=now_ms, question_started_ms=now_ms)
         try:
             await self.store.create_session(s)
-        except Exception:
+        except SessionActive:
             again = await self.store.active_session(where.platform, where.team, where.user)
             if again is None:
                 raise

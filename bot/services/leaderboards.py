@@ -19,6 +19,8 @@ MAX_TOP = 25
 
 
 class Leaderboards:
+    """The leaderboard and stats cards, read from the store's running totals and streaks."""
+
     def __init__(self, store: Store, banks: Banks, settings: TeamSettings, clock: Clock) -> None:
         self.store = store
         self.banks = banks
@@ -48,12 +50,18 @@ class Leaderboards:
         title = f"Leaderboard · {label} · {period_title(p)}"
         if not rows:
             return Card(title=title, text="No points yet. Start a round with /quiz.")
-        lines = [self._line(r, await self._streak(where, r.user_id, eff.timezone)) for r in rows]
+        shown = list(rows)
         if all(r.user_id != where.user for r in rows):
             me = await self.store.rank_of(where.platform, where.team, key, pkey, where.user)
             if me is not None:
-                lines.append("…")
-                lines.append(self._line(me, await self._streak(where, me.user_id, eff.timezone)))
+                shown.append(me)
+        # one query for the page's streaks, not one per row
+        streaks = await self.store.streaks(where.platform, where.team,
+                                           [r.user_id for r in shown])
+        lines = [self._line(r, alive(streaks.get(r.user_id), self.clock, eff.timezone))
+                 for r in shown]
+        if len(shown) > len(rows):
+            lines.insert(len(rows), "…")
         size = await self.store.board_size(where.platform, where.team, key, pkey)
         return Card(title=title, text="\n".join(lines), footer=f"{size} player(s)")
 
@@ -61,10 +69,6 @@ class Leaderboards:
         medal = {1: "🥇", 2: "🥈", 3: "🥉"}.get(r.rank, f"{r.rank}.")
         fire = f" · 🔥{streak}" if streak > 1 else ""
         return f"{medal} {r.display_name} — {r.points} pts ({r.correct}/{r.answers} right){fire}"
-
-    async def _streak(self, where: Where, user_id: str, tz: str) -> int:
-        s = await self.store.streak(where.platform, where.team, user_id)
-        return alive(s, self.clock, tz)
 
     async def stats(self, where: Where, user_id: str | None = None,
                     name: str | None = None) -> Card:

@@ -161,9 +161,9 @@ class Quizzes:
         """Close every round past its time, quiz or daily, each exactly once; the reveals."""
         now_ms = to_ms(self.clock.now())
         out: list[Outgoing] = []
-        for rnd in await self.store.due_rounds(now_ms):
-            if channel and (rnd.platform, rnd.team, rnd.channel) != channel:
-                continue
+        due = (await self.store.due_rounds_in(*channel, now_ms) if channel
+               else await self.store.due_rounds(now_ms))
+        for rnd in due:
             out.extend(await self._close(rnd))
         return out
 

@@ -16,3 +16,11 @@ class StoreBusy(UserError):
 
 class RoundOpen(Exception):
     """A round of that kind is already open in the channel."""
+
+
+class SessionActive(Exception):
+    """The user already has an active interview session in the team."""
+
+
+class LoadError(Exception):
+    """A `load` was refused: the database has data, or a table's columns do not match."""

@@ -2,9 +2,8 @@
 
 Same behaviour as the SQLite store, made safe for several processes on one database:
 
-- Running totals and streaks are written by the answer's own INSERT statement (data-modifying
-  CTEs), not by triggers: one round trip per answer, the rule sits next to the rank queries,
-  and `db copy` can load answers and their totals verbatim without a trigger counting twice.
+- Running totals and streaks follow each answer by trigger (migration 007), the same mechanism
+  as SQLite's, so both backends keep the rule the same way and in the same transaction.
 - `first_correct`: a partial unique index allows one first right answer per (context,
   question). The INSERT claims it when no committed one is visible; of two racing connections
   the loser waits for the winner's commit, fails on the index and is retried as not first.
@@ -23,9 +22,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import fields
 from typing import Any
 
 import asyncpg
@@ -47,32 +45,44 @@ from bot.domain.records import (
     TopicStats,
     TotalRow,
 )
-from bot.store.errors import RoundOpen, StoreBusy
+from bot.store.errors import LoadError, RoundOpen, SessionActive, StoreBusy
 from bot.store.migrations import load_migrations
-from bot.store.protocol import ALL_TEAMS, MAX_PICKS, MIN_PLAYER_ANSWERS
-from bot.store.rows import streak_of, total_keys
+from bot.store.protocol import ALL_TEAMS, MAX_PICKS, MIN_PLAYER_ANSWERS, Batch
+from bot.store.rows import (
+    ANSWER_COLS,
+    APPEAL_COLS,
+    DERIVED,
+    RANK_ORDER,
+    ROUND_COLS,
+    SCHEDULE_COLS,
+    SESSION_COLS,
+    STREAK_COLS,
+    TABLES,
+    answer_of,
+    appeal_of,
+    round_of,
+    round_row,
+    schedule_of,
+    session_changes,
+    session_of,
+    streak_of,
+    streak_row,
+    total_keys,
+)
 
-_ANSWER_COLS = [f.name for f in fields(AnswerRow)]
-_ROUND_COLS = [f.name for f in fields(Round)]
-_SESSION_COLS = [f.name for f in fields(Session)]
-_SCHEDULE_COLS = [f.name for f in fields(Schedule)]
-_APPEAL_COLS = [f.name for f in fields(Appeal)]
-
-# Tie-break, everywhere: more points, then whoever reached them first, then user id (bytewise:
-# the text columns are COLLATE "C", as SQLite compares).
-_RANK_ORDER = "points DESC, reached_ms ASC, user_id ASC"
 _RETRIES = 5
 
 _PG_TYPES = {"score": "float8", "correct": "bool", "ranked": "bool", "points": "int4",
              "elapsed_ms": "int8", "answered_ms": "int8", "right_points": "jsonb",
              "missing_points": "jsonb"}
-_INSERT_COLS = [c for c in _ANSWER_COLS if c != "first_correct"]
+_INSERT_COLS = [c for c in ANSWER_COLS if c != "first_correct"]
 _N = len(_INSERT_COLS)
 _P = {c: f"${i + 1}" for i, c in enumerate(_INSERT_COLS)}
 # $N+1: the round id ('' for an interview); $N+2: may this answer claim first_correct.
 _INSERT_ANSWER = f"""
 WITH rnd AS MATERIALIZED (
-    SELECT closed_ms FROM rounds WHERE id = ${_N + 1}::text FOR SHARE
+    SELECT closed_ms FROM rounds WHERE platform = {_P["platform"]}::text
+    AND team = {_P["team"]}::text AND id = ${_N + 1}::text FOR SHARE
 ), ins AS (
     INSERT INTO answers ({", ".join(_INSERT_COLS)}, first_correct)
     SELECT {", ".join(f"{_P[c]}::{_PG_TYPES.get(c, 'text')}" for c in _INSERT_COLS)},
@@ -82,43 +92,7 @@ WITH rnd AS MATERIALIZED (
                AND question_id = {_P["question_id"]}::text AND first_correct)
     WHERE NOT EXISTS (SELECT 1 FROM rnd WHERE closed_ms IS NOT NULL)
     ON CONFLICT (platform, team, user_id, context, question_id) DO NOTHING
-    RETURNING platform, team, user_id, display_name, channel, topic, day, week, month,
-              points, correct, ranked, answered_ms, first_correct
-), tot AS (
-    INSERT INTO totals (platform, team, scope, period, user_id, display_name,
-                        points, answers, correct, reached_ms)
-    SELECT i.platform, i.team, s.scope, p.period, i.user_id, i.display_name,
-           i.points, 1, i.correct::int, i.answered_ms
-    FROM ins AS i
-    CROSS JOIN LATERAL (VALUES ('team'), ('channel:' || i.channel),
-                               ('topic:' || i.topic)) AS s (scope)
-    CROSS JOIN LATERAL (VALUES ('all'), ('day:' || i.day), ('week:' || i.week),
-                               ('month:' || i.month)) AS p (period)
-    WHERE i.ranked
-    ORDER BY 3, 4  -- rows locked in one order by every writer: no deadlocks between them
-    ON CONFLICT (platform, team, scope, period, user_id) DO UPDATE SET
-        points = totals.points + excluded.points,
-        answers = totals.answers + 1,
-        correct = totals.correct + excluded.correct,
-        display_name = excluded.display_name,
-        reached_ms = CASE WHEN excluded.points > 0 THEN excluded.reached_ms
-                          ELSE totals.reached_ms END
-), stk AS (
-    INSERT INTO streaks (platform, team, user_id, display_name, current, best, last_day)
-    SELECT platform, team, user_id, display_name, 1, 1, day FROM ins WHERE correct
-    ON CONFLICT (platform, team, user_id) DO UPDATE SET
-        current = CASE
-            WHEN excluded.last_day <= streaks.last_day THEN streaks.current
-            WHEN streaks.last_day = to_char(excluded.last_day::date - 1, 'YYYY-MM-DD')
-                THEN streaks.current + 1
-            ELSE 1 END,
-        best = GREATEST(streaks.best, CASE
-            WHEN excluded.last_day <= streaks.last_day THEN streaks.current
-            WHEN streaks.last_day = to_char(excluded.last_day::date - 1, 'YYYY-MM-DD')
-                THEN streaks.current + 1
-            ELSE 1 END),
-        last_day = GREATEST(streaks.last_day, excluded.last_day),
-        display_name = excluded.display_name
+    RETURNING first_correct
 )
 SELECT first_correct FROM ins
 """
@@ -272,8 +246,8 @@ class PostgresStore:
     async def open_round(self, rnd: Round) -> None:
         try:
             await self.pool.execute(
-                f"INSERT INTO rounds ({', '.join(_ROUND_COLS)}) "
-                f"VALUES ({_marks(len(_ROUND_COLS))})", *(getattr(rnd, c) for c in _ROUND_COLS))
+                f"INSERT INTO rounds ({', '.join(ROUND_COLS)}) "
+                f"VALUES ({_marks(len(ROUND_COLS))})", *(getattr(rnd, c) for c in ROUND_COLS))
         except asyncpg.UniqueViolationError:
             raise RoundOpen(rnd.channel) from None
 
@@ -281,14 +255,14 @@ class PostgresStore:
         r = await self.pool.fetchrow(
             "SELECT * FROM rounds WHERE platform = $1 AND team = $2 AND id = $3",
             platform, team, round_id)
-        return _round(r) if r else None
+        return round_row(r) if r else None
 
     async def open_round_in(self, platform: str, team: str, channel: str,
                             kind: str) -> Round | None:
         r = await self.pool.fetchrow(
             "SELECT * FROM rounds WHERE platform = $1 AND team = $2 AND channel = $3 "
             "AND kind = $4 AND closed_ms IS NULL", platform, team, channel, kind)
-        return _round(r) if r else None
+        return round_row(r) if r else None
 
     async def close_round(self, platform: str, team: str, round_id: str, closed_ms: int) -> bool:
         """Close once: True only for the caller that closed it (so it reveals once)."""
@@ -306,11 +280,15 @@ class PostgresStore:
         rows = await self.pool.fetch(
             "SELECT * FROM rounds WHERE closed_ms IS NULL AND closes_ms <= $1 "
             "ORDER BY closes_ms", now_ms)
-        return [_round(r) for r in rows]
+        return [round_row(r) for r in rows]
 
-    async def next_round_deadline(self) -> int | None:
-        v = await self.pool.fetchval("SELECT MIN(closes_ms) FROM rounds WHERE closed_ms IS NULL")
-        return int(v) if v is not None else None
+    async def due_rounds_in(self, platform: str, team: str, channel: str,
+                            now_ms: int) -> list[Round]:
+        rows = await self.pool.fetch(
+            "SELECT * FROM rounds WHERE platform = $1 AND team = $2 AND channel = $3 "
+            "AND closed_ms IS NULL AND closes_ms <= $4 ORDER BY closes_ms",
+            platform, team, channel, now_ms)
+        return [round_row(r) for r in rows]
 
     # --- answers ------------------------------------------------------------------------
 
@@ -350,7 +328,7 @@ class PostgresStore:
         rows = await self.pool.fetch(
             "SELECT * FROM answers WHERE platform = $1 AND team = $2 AND context = $3 "
             "ORDER BY answered_ms, user_id", platform, team, context)
-        return [_answer(r) for r in rows]
+        return [answer_of(r) for r in rows]
 
     async def get_answer(self, platform: str, team: str, user_id: str, context: str,
                          question_id: str) -> AnswerRow | None:
@@ -358,7 +336,7 @@ class PostgresStore:
             "SELECT * FROM answers WHERE platform = $1 AND team = $2 AND user_id = $3 "
             "AND context = $4 AND question_id = $5", platform, team, user_id, context,
             question_id)
-        return _answer(r) if r else None
+        return answer_of(r) if r else None
 
     # --- rotation -----------------------------------------------------------------------
 
@@ -383,42 +361,41 @@ class PostgresStore:
 
     async def create_session(self, s: Session) -> None:
         vals = [list(s.question_ids) if c == "question_ids" else getattr(s, c)
-                for c in _SESSION_COLS]
-        await self.pool.execute(
-            f"INSERT INTO sessions ({', '.join(_SESSION_COLS)}) "
-            f"VALUES ({_marks(len(_SESSION_COLS))})", *vals)
+                for c in SESSION_COLS]
+        try:
+            await self.pool.execute(
+                f"INSERT INTO sessions ({', '.join(SESSION_COLS)}) "
+                f"VALUES ({_marks(len(SESSION_COLS))})", *vals)
+        except asyncpg.UniqueViolationError:
+            raise SessionActive(s.user_id) from None
 
     async def get_session(self, platform: str, team: str, session_id: str) -> Session | None:
         r = await self.pool.fetchrow(
             "SELECT * FROM sessions WHERE platform = $1 AND team = $2 AND id = $3",
             platform, team, session_id)
-        return _session(r) if r else None
+        return session_of(r) if r else None
 
     async def active_session(self, platform: str, team: str, user_id: str) -> Session | None:
         r = await self.pool.fetchrow(
             "SELECT * FROM sessions WHERE platform = $1 AND team = $2 AND user_id = $3 "
             "AND status = 'active'", platform, team, user_id)
-        return _session(r) if r else None
+        return session_of(r) if r else None
 
     async def update_session(self, platform: str, team: str, session_id: str, *,
                              position: int | None = None, status: str | None = None,
                              question_started_ms: int | None = None,
                              finished_ms: int | None = None) -> None:
-        sets: list[str] = []
-        args: list[Any] = []
-        for col, val in (("position", position), ("status", status),
-                         ("question_started_ms", question_started_ms),
-                         ("finished_ms", finished_ms)):
-            if val is not None:
-                args.append(val)
-                sets.append(f"{col} = ${len(args)}")
-        if not sets:
+        changes = session_changes(position=position, status=status,
+                                  question_started_ms=question_started_ms,
+                                  finished_ms=finished_ms)
+        if not changes:
             return
-        n = len(args)
+        sets = ", ".join(f"{c} = ${i + 1}" for i, (c, _) in enumerate(changes))
+        n = len(changes)
         await self.pool.execute(
-            f"UPDATE sessions SET {', '.join(sets)} "
+            f"UPDATE sessions SET {sets} "
             f"WHERE platform = ${n + 1} AND team = ${n + 2} AND id = ${n + 3}",
-            *args, platform, team, session_id)
+            *(v for _, v in changes), platform, team, session_id)
 
     # --- leaderboards -------------------------------------------------------------------
 
@@ -427,7 +404,7 @@ class PostgresStore:
         rows = await self.pool.fetch(
             "SELECT user_id, display_name, points, answers, correct FROM totals "
             "WHERE platform = $1 AND team = $2 AND scope = $3 AND period = $4 "
-            f"ORDER BY {_RANK_ORDER} LIMIT $5", platform, team, scope, period, limit)
+            f"ORDER BY {RANK_ORDER} LIMIT $5", platform, team, scope, period, limit)
         return [TotalRow(r[0], r[1], r[2], r[3], r[4], rank=i + 1) for i, r in enumerate(rows)]
 
     async def rank_of(self, platform: str, team: str, scope: str, period: str,
@@ -451,19 +428,25 @@ class PostgresStore:
 
     async def streak(self, platform: str, team: str, user_id: str) -> Streak | None:
         r = await self.pool.fetchrow(
-            "SELECT user_id, display_name, current, best, last_day FROM streaks "
-            "WHERE platform = $1 AND team = $2 AND user_id = $3", platform, team, user_id)
-        return Streak(*r) if r else None
+            f"SELECT {STREAK_COLS} FROM streaks WHERE platform = $1 AND team = $2 "
+            "AND user_id = $3", platform, team, user_id)
+        return streak_row(r) if r else None
+
+    async def streaks(self, platform: str, team: str,
+                      user_ids: list[str]) -> dict[str, Streak]:
+        rows = await self.pool.fetch(
+            f"SELECT {STREAK_COLS} FROM streaks WHERE platform = $1 AND team = $2 "
+            "AND user_id = ANY($3::text[])", platform, team, sorted(set(user_ids)))
+        return {s.user_id: s for s in map(streak_row, rows)}
 
     async def top_streaks(self, platform: str, team: str, since_day: str,
                           limit: int) -> list[Streak]:
         """Streaks still alive (last right answer on or after `since_day`), longest first."""
         rows = await self.pool.fetch(
-            "SELECT user_id, display_name, current, best, last_day FROM streaks "
-            "WHERE platform = $1 AND team = $2 AND last_day >= $3 "
-            "ORDER BY current DESC, best DESC, user_id LIMIT $4",
+            f"SELECT {STREAK_COLS} FROM streaks WHERE platform = $1 AND team = $2 "
+            "AND last_day >= $3 ORDER BY current DESC, best DESC, user_id LIMIT $4",
             platform, team, since_day, limit)
-        return [Streak(*r) for r in rows]
+        return [streak_row(r) for r in rows]
 
     async def topic_stats(self, platform: str, team: str, user_id: str) -> list[TopicStats]:
         rows = await self.pool.fetch(
@@ -475,18 +458,18 @@ class PostgresStore:
     # --- daily questions ----------------------------------------------------------------
 
     async def upsert_schedule(self, s: Schedule) -> None:
-        sets = ", ".join(f"{c} = excluded.{c}" for c in _SCHEDULE_COLS[3:])
+        sets = ", ".join(f"{c} = excluded.{c}" for c in SCHEDULE_COLS[3:])
         await self.pool.execute(
-            f"INSERT INTO daily_schedules ({', '.join(_SCHEDULE_COLS)}) "
-            f"VALUES ({_marks(len(_SCHEDULE_COLS))}) "
+            f"INSERT INTO daily_schedules ({', '.join(SCHEDULE_COLS)}) "
+            f"VALUES ({_marks(len(SCHEDULE_COLS))}) "
             f"ON CONFLICT (platform, team, channel) DO UPDATE SET {sets}",
-            *(getattr(s, c) for c in _SCHEDULE_COLS))
+            *(getattr(s, c) for c in SCHEDULE_COLS))
 
     async def get_schedule(self, platform: str, team: str, channel: str) -> Schedule | None:
         r = await self.pool.fetchrow(
             "SELECT * FROM daily_schedules WHERE platform = $1 AND team = $2 AND channel = $3",
             platform, team, channel)
-        return Schedule(**{c: r[c] for c in _SCHEDULE_COLS}) if r else None
+        return schedule_of(r) if r else None
 
     async def set_schedule_status(self, platform: str, team: str, channel: str, status: str,
                                   reason: str, ms: int) -> None:
@@ -499,7 +482,13 @@ class PostgresStore:
         """Every active schedule of every team: what the scheduler rebuilds its jobs from."""
         rows = await self.pool.fetch("SELECT * FROM daily_schedules WHERE status = 'active' "
                                      "ORDER BY platform, team, channel")
-        return [Schedule(**{c: r[c] for c in _SCHEDULE_COLS}) for r in rows]
+        return [schedule_of(r) for r in rows]
+
+    async def team_schedules(self, platform: str, team: str) -> list[Schedule]:
+        rows = await self.pool.fetch(
+            "SELECT * FROM daily_schedules WHERE platform = $1 AND team = $2 "
+            "AND status = 'active' ORDER BY channel", platform, team)
+        return [schedule_of(r) for r in rows]
 
     async def claim_daily(self, platform: str, team: str, channel: str, kind: str, day: str,
                           now_ms: int, lease_ms: int) -> bool:
@@ -528,7 +517,7 @@ class PostgresStore:
             "SELECT * FROM rounds WHERE platform = $1 AND team = $2 AND channel = $3 "
             "AND kind = $4 AND opened_ms >= $5 AND opened_ms < $6 ORDER BY opened_ms",
             platform, team, channel, kind, from_ms, to_ms)
-        return [_round(r) for r in rows]
+        return [round_row(r) for r in rows]
 
     # --- team packs ---------------------------------------------------------------------
 
@@ -641,6 +630,7 @@ class PostgresStore:
             "AND status IN ('rested', 'retired')", platform, team)
         return {r[0] for r in rows}
 
+    # --- appeals, flags and re-grading --------------------------------------------------
 
     async def latest_answer(self, platform: str, team: str, user_id: str,
                             question_id: str | None = None) -> AnswerRow | None:
@@ -651,17 +641,17 @@ class PostgresStore:
             "AND ($4::text IS NULL OR question_id = $4::text) "
             "ORDER BY answered_ms DESC, context DESC LIMIT 1",
             platform, team, user_id, question_id)
-        return _answer(r) if r else None
+        return answer_of(r) if r else None
 
     async def question_answers(self, platform: str, team: str,
                                question_id: str) -> list[AnswerRow]:
         rows = await self.pool.fetch(
             "SELECT * FROM answers WHERE platform = $1 AND team = $2 AND question_id = $3 "
             "ORDER BY answered_ms, user_id, context", platform, team, question_id)
-        return [_answer(r) for r in rows]
+        return [answer_of(r) for r in rows]
 
     async def add_appeal(self, a: Appeal) -> int | None:
-        cols = [c for c in _APPEAL_COLS if c != "id"]
+        cols = [c for c in APPEAL_COLS if c != "id"]
         got = await self.pool.fetchval(
             f"INSERT INTO appeals ({', '.join(cols)}) VALUES ({_marks(len(cols))}) "
             "ON CONFLICT DO NOTHING RETURNING id", *(getattr(a, c) for c in cols))
@@ -671,14 +661,14 @@ class PostgresStore:
         r = await self.pool.fetchrow(
             "SELECT * FROM appeals WHERE platform = $1 AND team = $2 AND id = $3",
             platform, team, appeal_id)
-        return Appeal(**{c: r[c] for c in _APPEAL_COLS}) if r else None
+        return appeal_of(r) if r else None
 
     async def appeals(self, platform: str, team: str, status: str = "open",
                       limit: int = 50) -> list[Appeal]:
         rows = await self.pool.fetch(
             "SELECT * FROM appeals WHERE platform = $1 AND team = $2 AND status = $3 "
             "ORDER BY id LIMIT $4", platform, team, status, limit)
-        return [Appeal(**{c: r[c] for c in _APPEAL_COLS}) for r in rows]
+        return [appeal_of(r) for r in rows]
 
     async def appeal_counts(self, platform: str, team: str) -> dict[str, int]:
         rows = await self.pool.fetch(
@@ -735,7 +725,7 @@ class PostgresStore:
             platform, team, c.user_id, c.context, c.question_id)
         if r is None:
             return False
-        old = _answer(r)
+        old = answer_of(r)
         if (old.score, old.verdict, old.correct, old.points) == (
                 c.score, c.verdict, c.correct, c.points):
             return False
@@ -775,6 +765,81 @@ class PostgresStore:
         return True
 
 
+    # --- whole-database copy ------------------------------------------------------------
+
+    async def dump(self, batch: int = 1000) -> AsyncGenerator[Batch, None]:
+        """One REPEATABLE READ transaction: a consistent view of every table."""
+        async with self.pool.acquire() as con, con.transaction(isolation="repeatable_read",
+                                                               readonly=True):
+            for table in TABLES:
+                yielded = False
+                cur = await con.cursor(f"SELECT * FROM {_table(table)}")
+                while rows := await cur.fetch(batch):
+                    yielded = True
+                    yield table, [dict(r.items()) for r in rows]
+                if not yielded:
+                    yield table, []
+
+    async def load(self, batches: AsyncIterable[Batch], *,
+                   replace: bool = False) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        types: dict[str, dict[str, str]] = {}
+        async with self._tx() as con:
+            filled = [t for t in TABLES
+                      if await con.fetchval(f"SELECT EXISTS (SELECT 1 FROM {_table(t)})")]
+            if filled and not replace:
+                raise LoadError(f"the database already has data ({', '.join(filled)})")
+            if filled:
+                await con.execute(f"TRUNCATE {', '.join(map(_table, filled))}")
+            async for table, rows in batches:
+                if table not in types:
+                    types[table] = {r[0]: r[1] for r in await con.fetch(
+                        "SELECT column_name, data_type FROM information_schema.columns "
+                        "WHERE table_schema = current_schema() AND table_name = $1 "
+                        "ORDER BY ordinal_position", _table(table))}
+                    counts[table] = 0
+                    if table in DERIVED:  # what the triggers derived while answers loaded
+                        await con.execute(f"DELETE FROM {_table(table)}")
+                if not rows:
+                    continue
+                kinds = types[table]
+                if set(rows[0]) != set(kinds):
+                    raise LoadError(f"table {table}: the columns differ")
+                names = list(kinds)
+                await con.copy_records_to_table(
+                    table, columns=names,
+                    records=[tuple(_to_postgres(kinds[c], r[c]) for c in names) for r in rows])
+                counts[table] += len(rows)
+            for table, n in counts.items():
+                got = await con.fetchval(f"SELECT COUNT(*) FROM {_table(table)}")
+                if got != n:
+                    raise LoadError(f"table {table}: {n} rows loaded but {got} there")
+            # ids were loaded as they were: new appeals number on from the highest
+            await con.execute(
+                "SELECT setval(pg_get_serial_sequence('appeals', 'id'), "
+                "COALESCE(MAX(id), 0) + 1, false) FROM appeals")
+        return counts
+
+
+def _table(name: str) -> str:
+    """A table name for SQL: only one of our own (rows.TABLES)."""
+    if name not in TABLES:
+        raise LoadError(f"unknown table {name!r}")
+    return name
+
+
+def _to_postgres(kind: str, v: Any) -> Any:
+    """A value from either backend's dump for a column of `kind` (SQLite keeps booleans as
+    0/1 and lists as JSON text)."""
+    if v is None:
+        return None
+    if kind == "boolean":
+        return bool(v)
+    if kind == "jsonb" and isinstance(v, str):
+        return json.loads(v)
+    return v
+
+
 async def _init_connection(con: asyncpg.Connection) -> None:
     """JSON lists in JSONB columns come and go as Python lists (binary format, so COPY too)."""
     await con.set_type_codec("jsonb", encoder=_jsonb_out, decoder=_jsonb_in,
@@ -797,8 +862,6 @@ def _item_scope(platform: str | None, team: str | None,
     return "WHERE " + " AND ".join(conds), args
 
 
-    # --- appeals, flags and re-grading ------------------------------------------------------
-
 
 def _jsonb_out(value: Any) -> bytes:
     return b"\x01" + json.dumps(value).encode()  # jsonb's binary form: version 1, then text
@@ -808,12 +871,6 @@ def _jsonb_in(data: bytes) -> Any:
     return json.loads(data[1:])
 
 
-def round_of(context: str) -> str:
-    """The round id in a `quiz:<id>` or `daily:<id>` context ('' for an interview)."""
-    kind, _, rid = context.partition(":")
-    return rid if kind in ("quiz", "daily") else ""
-
-
 def _marks(n: int) -> str:
     return ", ".join(f"${i + 1}" for i in range(n))
 
@@ -821,20 +878,3 @@ def _marks(n: int) -> str:
 def _answer_value(row: AnswerRow, col: str) -> Any:
     v = getattr(row, col)
     return list(v) if col in ("right_points", "missing_points") else v
-
-
-def _answer(r: asyncpg.Record) -> AnswerRow:
-    d = {c: r[c] for c in _ANSWER_COLS}
-    d["right_points"] = tuple(d["right_points"])
-    d["missing_points"] = tuple(d["missing_points"])
-    return AnswerRow(**d)
-
-
-def _round(r: asyncpg.Record) -> Round:
-    return Round(**{c: r[c] for c in _ROUND_COLS})
-
-
-def _session(r: asyncpg.Record) -> Session:
-    d = {c: r[c] for c in _SESSION_COLS}
-    d["question_ids"] = tuple(d["question_ids"])
-    return Session(**d)

@@ -1,8 +1,15 @@
-"""The Store protocol and the rows it deals in. Every call is scoped by platform and team."""
+"""The Store protocol: what the services may ask of a database, backend by backend the same.
+
+Every call is scoped by platform and team, except the few the background jobs use to find
+work across teams (`due_rounds`, `active_schedules`, analytics with `None`) and `dump`/`load`.
+Each write is one statement or one transaction. Backend errors do not leak: a lost or locked
+database is `StoreBusy`, the two races callers handle are `RoundOpen` and `SessionActive`.
+"""
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import AsyncGenerator, AsyncIterable
+from typing import Any, Protocol
 
 from bot.domain.records import (
     Advance,
@@ -29,119 +36,285 @@ ALL_TEAMS = "*"  # platform and team of a row pooled across teams
 MAX_PICKS = 50  # answer texts counted per question: the most given (a choice has at most 5)
 
 
-
-
-
-
-
-
-
-
+# One batch of `dump`: a table's name and some of its rows, each by column name.
+Batch = tuple[str, list[dict[str, Any]]]
 
 
 class Store(Protocol):
-    async def connect(self) -> None: ...
-    async def close(self) -> None: ...
-    async def schema_version(self) -> int: ...
+    """The storage the core runs on: SQLite (one process) or PostgreSQL (several)."""
+
+    async def connect(self) -> None:
+        """Open the database and apply pending migrations (once, with processes racing)."""
+        ...
+
+    async def close(self) -> None:
+        """Wait for answers being written, then release the connections."""
+        ...
+
+    async def schema_version(self) -> int:
+        """The highest migration number applied."""
+        ...
 
     # settings
-    async def get_settings(self, platform: str, team: str, channel: str) -> dict[str, str]: ...
+    async def get_settings(self, platform: str, team: str, channel: str) -> dict[str, str]:
+        """Team-wide settings (channel '') overlaid with the channel's own."""
+        ...
+
     async def set_setting(self, platform: str, team: str, channel: str, key: str,
-                          value: str | None) -> None: ...
+                          value: str | None) -> None:
+        """Set one setting ('' channel: team-wide); None removes it."""
+        ...
 
     # rounds
-    async def open_round(self, rnd: Round) -> None: ...
-    async def get_round(self, platform: str, team: str, round_id: str) -> Round | None: ...
+    async def open_round(self, rnd: Round) -> None:
+        """Insert an open round; RoundOpen when one of that kind is open in the channel."""
+        ...
+
+    async def get_round(self, platform: str, team: str, round_id: str) -> Round | None:
+        """The round with that id in the team, open or closed."""
+        ...
+
     async def open_round_in(self, platform: str, team: str, channel: str,
-                            kind: str) -> Round | None: ...
+                            kind: str) -> Round | None:
+        """The channel's open round of that kind (there is at most one)."""
+        ...
+
     async def close_round(self, platform: str, team: str, round_id: str,
-                          closed_ms: int) -> bool: ...
+                          closed_ms: int) -> bool:
+        """Close once: True only for the caller that closed it (so it reveals once). Answers
+        in flight are in before it; later ones are refused (`record_answer`)."""
+        ...
+
     async def set_round_message(self, platform: str, team: str, round_id: str,
-                                ref: str) -> None: ...
-    async def due_rounds(self, now_ms: int) -> list[Round]: ...
-    async def next_round_deadline(self) -> int | None: ...
+                                ref: str) -> None:
+        """Remember the platform's reference of the round's posted message."""
+        ...
+
+    async def due_rounds(self, now_ms: int) -> list[Round]:
+        """Every team's open rounds whose time is up, earliest first (the ticker's query)."""
+        ...
+
+    async def due_rounds_in(self, platform: str, team: str, channel: str,
+                            now_ms: int) -> list[Round]:
+        """One channel's open rounds whose time is up, earliest first (a request's query)."""
+        ...
 
     # answers
-    async def record_answer(self, row: AnswerRow, advance: Advance | None = None) -> Recorded: ...
-    async def context_answers(self, platform: str, team: str, context: str) -> list[AnswerRow]: ...
+    async def record_answer(self, row: AnswerRow, advance: Advance | None = None) -> Recorded:
+        """Insert an answer once per (user, context, question), with its running totals and
+        streak in the same transaction; refused (not inserted) when its round is closed.
+        Of racing right answers exactly one is `first_correct`. With `advance`, the session
+        moves on in the same transaction, only if it is still at `from_position`."""
+        ...
+
+    async def context_answers(self, platform: str, team: str, context: str) -> list[AnswerRow]:
+        """A round's or session's answers, in the order they came."""
+        ...
+
     async def get_answer(self, platform: str, team: str, user_id: str, context: str,
-                         question_id: str) -> AnswerRow | None: ...
+                         question_id: str) -> AnswerRow | None:
+        """One stored answer by its key."""
+        ...
 
     # question rotation
-    async def seen(self, platform: str, team: str, scope: str) -> dict[str, int]: ...
+    async def seen(self, platform: str, team: str, scope: str) -> dict[str, int]:
+        """When each question was last shown in a scope (`channel:<id>` or `user:<id>`)."""
+        ...
+
     async def mark_seen(self, platform: str, team: str, scope: str, question_ids: list[str],
-                        ms: int) -> None: ...
+                        ms: int) -> None:
+        """Record the questions as shown at `ms` (repeats allowed)."""
+        ...
 
     # interview sessions
-    async def create_session(self, s: Session) -> None: ...
-    async def get_session(self, platform: str, team: str, session_id: str) -> Session | None: ...
-    async def active_session(self, platform: str, team: str, user_id: str) -> Session | None: ...
+    async def create_session(self, s: Session) -> None:
+        """Insert a session; SessionActive when the user already has an active one."""
+        ...
+
+    async def get_session(self, platform: str, team: str, session_id: str) -> Session | None:
+        """A session by id, whatever its status."""
+        ...
+
+    async def active_session(self, platform: str, team: str, user_id: str) -> Session | None:
+        """The user's active session in the team (there is at most one)."""
+        ...
+
     async def update_session(self, platform: str, team: str, session_id: str, *,
                              position: int | None = None, status: str | None = None,
                              question_started_ms: int | None = None,
-                             finished_ms: int | None = None) -> None: ...
+                             finished_ms: int | None = None) -> None:
+        """Set the fields given (None: unchanged); nothing given, nothing written."""
+        ...
 
-    # leaderboards
+    # leaderboards (running totals: scope team | channel:<id> | topic:<name>, period all |
+    # day:<date> | week:<iso week> | month:<yyyy-mm>; ranked by points, then who reached them
+    # first, then user id)
     async def top(self, platform: str, team: str, scope: str, period: str,
-                  limit: int) -> list[TotalRow]: ...
+                  limit: int) -> list[TotalRow]:
+        """The first `limit` rows of a board, ranked."""
+        ...
+
     async def rank_of(self, platform: str, team: str, scope: str, period: str,
-                      user_id: str) -> TotalRow | None: ...
-    async def board_size(self, platform: str, team: str, scope: str, period: str) -> int: ...
-    async def streak(self, platform: str, team: str, user_id: str) -> Streak | None: ...
+                      user_id: str) -> TotalRow | None:
+        """The user's row and rank on a board; None when they have no row on it."""
+        ...
+
+    async def board_size(self, platform: str, team: str, scope: str, period: str) -> int:
+        """How many players a board has."""
+        ...
+
+    async def streak(self, platform: str, team: str, user_id: str) -> Streak | None:
+        """The user's streak of days with a right answer (current run, best run, last day)."""
+        ...
+
+    async def streaks(self, platform: str, team: str,
+                      user_ids: list[str]) -> dict[str, Streak]:
+        """The streaks of several users in one query, by user id (those with none left out)."""
+        ...
+
     async def top_streaks(self, platform: str, team: str, since_day: str,
-                          limit: int) -> list[Streak]: ...
-    async def topic_stats(self, platform: str, team: str, user_id: str) -> list[TopicStats]: ...
+                          limit: int) -> list[Streak]:
+        """Streaks still alive (last right answer on or after `since_day`), longest first."""
+        ...
+
+    async def topic_stats(self, platform: str, team: str, user_id: str) -> list[TopicStats]:
+        """The user's answers, right answers and score sum per topic, by topic."""
+        ...
 
     # daily questions
-    async def upsert_schedule(self, s: Schedule) -> None: ...
-    async def get_schedule(self, platform: str, team: str, channel: str) -> Schedule | None: ...
+    async def upsert_schedule(self, s: Schedule) -> None:
+        """Create or replace the channel's daily-question schedule."""
+        ...
+
+    async def get_schedule(self, platform: str, team: str, channel: str) -> Schedule | None:
+        """The channel's schedule, whatever its status."""
+        ...
+
     async def set_schedule_status(self, platform: str, team: str, channel: str, status: str,
-                                  reason: str, ms: int) -> None: ...
-    async def active_schedules(self) -> list[Schedule]: ...
+                                  reason: str, ms: int) -> None:
+        """Pause, resume or stop a schedule, with the reason shown to the team."""
+        ...
+
+    async def active_schedules(self) -> list[Schedule]:
+        """Every active schedule of every team: what the scheduler rebuilds its jobs from."""
+        ...
+
+    async def team_schedules(self, platform: str, team: str) -> list[Schedule]:
+        """One team's active schedules, by channel."""
+        ...
+
     async def claim_daily(self, platform: str, team: str, channel: str, kind: str, day: str,
-                          now_ms: int, lease_ms: int) -> bool: ...
+                          now_ms: int, lease_ms: int) -> bool:
+        """Claim the (channel, kind, day) post: True for exactly one caller. A claim never
+        marked posted may be taken again once `lease_ms` has passed (a crashed poster)."""
+        ...
+
     async def mark_daily_posted(self, platform: str, team: str, channel: str, kind: str,
-                                day: str, round_id: str) -> None: ...
+                                day: str, round_id: str) -> None:
+        """The claimed post went out (as that round): no lease lets anyone post it again."""
+        ...
+
     async def rounds_between(self, platform: str, team: str, channel: str, kind: str,
-                             from_ms: int, to_ms: int) -> list[Round]: ...
+                             from_ms: int, to_ms: int) -> list[Round]:
+        """The channel's rounds of that kind opened in [from_ms, to_ms), oldest first."""
+        ...
 
     # team packs
-    async def add_team_pack(self, platform: str, team: str, pack: TeamPack) -> None: ...
-    async def team_packs(self, platform: str, team: str) -> list[TeamPack]: ...
-    async def remove_team_pack(self, platform: str, team: str, pack_id: str) -> bool: ...
+    async def add_team_pack(self, platform: str, team: str, pack: TeamPack) -> None:
+        """Add or replace a team's question pack (validated before)."""
+        ...
+
+    async def team_packs(self, platform: str, team: str) -> list[TeamPack]:
+        """The team's packs, by pack id."""
+        ...
+
+    async def remove_team_pack(self, platform: str, team: str, pack_id: str) -> bool:
+        """Remove a pack; False when there was none of that id."""
+        ...
 
     # appeals, flags and re-grading
     async def latest_answer(self, platform: str, team: str, user_id: str,
-                            question_id: str | None = None) -> AnswerRow | None: ...
+                            question_id: str | None = None) -> AnswerRow | None:
+        """The user's latest graded answer (skipped and late ones are not graded), of one
+        question if given."""
+        ...
+
     async def question_answers(self, platform: str, team: str,
-                               question_id: str) -> list[AnswerRow]: ...
+                               question_id: str) -> list[AnswerRow]:
+        """Every answer to one question in the team, oldest first."""
+        ...
+
     async def add_appeal(self, a: Appeal) -> int | None:
         """The new appeal's id; None when this one was already filed."""
         ...
-    async def get_appeal(self, platform: str, team: str, appeal_id: int) -> Appeal | None: ...
+
+    async def get_appeal(self, platform: str, team: str, appeal_id: int) -> Appeal | None:
+        """An appeal or flag by id."""
+        ...
+
     async def appeals(self, platform: str, team: str, status: str = "open",
-                      limit: int = 50) -> list[Appeal]: ...
+                      limit: int = 50) -> list[Appeal]:
+        """The team's appeals and flags of a status, oldest first."""
+        ...
+
     async def appeal_counts(self, platform: str, team: str) -> dict[str, int]:
         """Appeals and flags per question id in one team, not counting rejected ones."""
         ...
+
     async def resolve_appeal(self, platform: str, team: str, appeal_id: int, status: str,
                              by: str, resolution: str, ms: int,
                              rescore: Rescore | None = None) -> bool:
         """Close an open appeal and apply its re-score in one transaction; False (and
         nothing changed) when it was not open any more."""
         ...
+
     async def rescore_answers(self, platform: str, team: str,
                               changes: list[Rescore]) -> int:
         """Apply new grades in one transaction; how many answers changed."""
         ...
+
     # item analytics (platform / team None: every one; pooled: one row per question, over
     # the teams, team questions left out as their ids mean something else in each team)
     async def item_stats(self, platform: str | None, team: str | None, *,
-                         pooled: bool = False) -> list[ItemStats]: ...
+                         pooled: bool = False) -> list[ItemStats]:
+        """Per question: answers, right ones, median time and the sums the discrimination
+        statistics are computed from (players with at least MIN_PLAYER_ANSWERS answers)."""
+        ...
+
     async def pick_counts(self, platform: str | None, team: str | None,
-                          question_ids: list[str], *, pooled: bool = False) -> list[PickCount]: ...
-    async def question_statuses(self, platform: str, team: str) -> dict[str, QuestionStatus]: ...
-    async def set_question_status(self, platform: str, team: str, s: QuestionStatus) -> None: ...
+                          question_ids: list[str], *, pooled: bool = False) -> list[PickCount]:
+        """How often each answer text was given to each question (the MAX_PICKS most)."""
+        ...
+
+    async def question_statuses(self, platform: str, team: str) -> dict[str, QuestionStatus]:
+        """Every decision on a question (kept, rested, retired), by question id."""
+        ...
+
+    async def set_question_status(self, platform: str, team: str, s: QuestionStatus) -> None:
+        """Record an admin's decision on a question, replacing any before."""
+        ...
+
     async def rest_questions(self, platform: str, team: str,
-                             rests: list[QuestionStatus]) -> list[str]: ...
-    async def out_of_rotation(self, platform: str, team: str) -> set[str]: ...
+                             rests: list[QuestionStatus]) -> list[str]:
+        """Rest each question that has no decision yet (an admin's keep or retire stands);
+        the ids rested now."""
+        ...
+
+    async def out_of_rotation(self, platform: str, team: str) -> set[str]:
+        """The ids of the team's rested and retired questions."""
+        ...
+
+    # whole-database copy (`db copy`)
+    def dump(self, batch: int = 1000) -> AsyncGenerator[Batch, None]:
+        """Every row of every table (rows.TABLES, in that order), in batches, all read in one
+        consistent snapshot. Each table yields at least one batch, maybe empty. Values are
+        as this backend keeps them; `load` of any backend takes them."""
+        ...
+
+    async def load(self, batches: AsyncIterable[Batch], *, replace: bool = False) -> dict[str, int]:
+        """Write a `dump` into this database in one transaction, all or nothing; rows per
+        table. Rows are written as they are, running totals and streaks included (what the
+        answer triggers derive while answers load is replaced). LoadError when the database
+        already has data (unless `replace`: then it is emptied first) or a table's columns
+        differ."""
+        ...

@@ -1,11 +1,92 @@
-"""Pure helpers the store backends share: the streak rule and the running-total keys."""
+"""What the store backends share that is not SQL: column lists, the rank order, row mappers,
+the session-update columns, the streak rule and the running-total keys.
+
+Each backend keeps its own SQL in its own file; the mappers here read a row of either driver
+(a `sqlite3.Row` or an `asyncpg.Record`: both are read by column name), so SQLite's 0/1 and
+JSON text and PostgreSQL's booleans and JSONB lists come out as the same records.
+"""
 
 from __future__ import annotations
 
 import itertools
+import json
+from dataclasses import fields
 from datetime import date, timedelta
+from typing import Any
 
-from bot.domain.records import AnswerRow
+from bot.domain.records import AnswerRow, Appeal, Round, Schedule, Session, Streak
+
+ANSWER_COLS = [f.name for f in fields(AnswerRow)]
+ROUND_COLS = [f.name for f in fields(Round)]
+SESSION_COLS = [f.name for f in fields(Session)]
+SCHEDULE_COLS = [f.name for f in fields(Schedule)]
+APPEAL_COLS = [f.name for f in fields(Appeal)]
+STREAK_COLS = "user_id, display_name, current, best, last_day"
+
+# Tie-break, everywhere: more points, then whoever reached them first, then user id (bytewise:
+# PostgreSQL's text columns are COLLATE "C", as SQLite compares).
+RANK_ORDER = "points DESC, reached_ms ASC, user_id ASC"
+
+# Every table, in the order `db copy` loads them; the derived ones (kept by the answer
+# triggers) last, so what the triggers derived while the answers loaded can be replaced.
+TABLES = ("settings", "rounds", "sessions", "answers", "seen", "team_packs",
+          "daily_schedules", "daily_claims", "question_status", "appeals", "totals", "streaks")
+DERIVED = ("totals", "streaks")
+
+_ANSWER_LISTS = ("right_points", "missing_points")
+_ANSWER_BOOLS = ("correct", "ranked", "first_correct")
+
+
+def round_of(context: str) -> str:
+    """The round id in a `quiz:<id>` or `daily:<id>` context ('' for an interview)."""
+    kind, _, rid = context.partition(":")
+    return rid if kind in ("quiz", "daily") else ""
+
+
+def _list(v: Any) -> tuple[Any, ...]:
+    return tuple(json.loads(v) if isinstance(v, str) else v)
+
+
+def answer_of(r: Any) -> AnswerRow:
+    """An answers row of either backend."""
+    d = {c: r[c] for c in ANSWER_COLS}
+    for c in _ANSWER_LISTS:
+        d[c] = _list(d[c])
+    for c in _ANSWER_BOOLS:
+        d[c] = bool(d[c])
+    return AnswerRow(**d)
+
+
+def round_row(r: Any) -> Round:
+    return Round(**{c: r[c] for c in ROUND_COLS})
+
+
+def session_of(r: Any) -> Session:
+    d = {c: r[c] for c in SESSION_COLS}
+    d["question_ids"] = _list(d["question_ids"])
+    return Session(**d)
+
+
+def schedule_of(r: Any) -> Schedule:
+    return Schedule(**{c: r[c] for c in SCHEDULE_COLS})
+
+
+def appeal_of(r: Any) -> Appeal:
+    return Appeal(**{c: r[c] for c in APPEAL_COLS})
+
+
+def streak_row(r: Any) -> Streak:
+    """A row selected as STREAK_COLS."""
+    return Streak(r[0], r[1], int(r[2]), int(r[3]), r[4])
+
+
+def session_changes(*, position: int | None, status: str | None,
+                    question_started_ms: int | None,
+                    finished_ms: int | None) -> list[tuple[str, Any]]:
+    """The (column, value) pairs an `update_session` call sets: the arguments given."""
+    return [(c, v) for c, v in (("position", position), ("status", status),
+                                ("question_started_ms", question_started_ms),
+                                ("finished_ms", finished_ms)) if v is not None]
 
 
 def streak_of(days: list[str]) -> tuple[int, int, str] | None:
@@ -24,6 +105,7 @@ def streak_of(days: list[str]) -> tuple[int, int, str] | None:
 
 
 def total_keys(row: AnswerRow) -> list[tuple[str, str]]:
-    """The (scope, period) running totals one ranked answer counts in."""
+    """The (scope, period) running totals one ranked answer counts in (the answer triggers
+    write the same twelve)."""
     return [(s, p) for s in ("team", f"channel:{row.channel}", f"topic:{row.topic}")
             for p in ("all", f"day:{row.day}", f"week:{row.week}", f"month:{row.month}")]

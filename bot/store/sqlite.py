@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -30,26 +29,40 @@ from bot.domain.records import (
     TopicStats,
     TotalRow,
 )
-from bot.store.errors import RoundOpen, StoreBusy
+from bot.store import sqlite_path
+from bot.store.errors import LoadError, RoundOpen, SessionActive, StoreBusy
 from bot.store.migrations import load_migrations
-from bot.store.protocol import ALL_TEAMS, MAX_PICKS, MIN_PLAYER_ANSWERS
-from bot.store.rows import streak_of, total_keys
+from bot.store.protocol import ALL_TEAMS, MAX_PICKS, MIN_PLAYER_ANSWERS, Batch
+from bot.store.rows import (
+    ANSWER_COLS,
+    APPEAL_COLS,
+    DERIVED,
+    RANK_ORDER,
+    ROUND_COLS,
+    SCHEDULE_COLS,
+    SESSION_COLS,
+    STREAK_COLS,
+    TABLES,
+    answer_of,
+    appeal_of,
+    round_of,
+    round_row,
+    schedule_of,
+    session_changes,
+    session_of,
+    streak_of,
+    streak_row,
+    total_keys,
+)
 
-_ANSWER_COLS = [f.name for f in fields(AnswerRow)]
-_ROUND_COLS = [f.name for f in fields(Round)]
-_SESSION_COLS = [f.name for f in fields(Session)]
-_SCHEDULE_COLS = [f.name for f in fields(Schedule)]
-_APPEAL_COLS = [f.name for f in fields(Appeal)]
-
-# Tie-break, everywhere: more points, then whoever reached them first, then user id.
-_RANK_ORDER = "points DESC, reached_ms ASC, user_id ASC"
 _BATCH = 200
 _INSERT_ANSWER = (
-    f"INSERT INTO answers ({', '.join(_ANSWER_COLS)}) "
-    f"SELECT {', '.join('?' for c in _ANSWER_COLS if c != 'first_correct')}, "
+    f"INSERT INTO answers ({', '.join(ANSWER_COLS)}) "
+    f"SELECT {', '.join('?' for c in ANSWER_COLS if c != 'first_correct')}, "
     "CASE WHEN ? THEN NOT EXISTS (SELECT 1 FROM answers WHERE platform=? AND team=? "
     "AND context=? AND question_id=? AND correct=1) ELSE 0 END "
-    "WHERE NOT EXISTS (SELECT 1 FROM rounds WHERE id=? AND closed_ms IS NOT NULL) "
+    "WHERE NOT EXISTS (SELECT 1 FROM rounds WHERE platform=? AND team=? AND id=? "
+    "AND closed_ms IS NOT NULL) "
     "ON CONFLICT DO NOTHING RETURNING first_correct")
 
 
@@ -67,8 +80,7 @@ class SQLiteStore:
 
     @classmethod
     def from_url(cls, url: str) -> SQLiteStore:
-        path = url.removeprefix("sqlite:///")
-        return cls(path)
+        return cls(sqlite_path(url) or "")
 
     @property
     def db(self) -> aiosqlite.Connection:
@@ -200,26 +212,26 @@ class SQLiteStore:
     # --- rounds -------------------------------------------------------------------------
 
     async def open_round(self, rnd: Round) -> None:
-        cols = ", ".join(_ROUND_COLS)
-        marks = ", ".join("?" for _ in _ROUND_COLS)
+        cols = ", ".join(ROUND_COLS)
+        marks = ", ".join("?" for _ in ROUND_COLS)
         try:
             async with self._writing():
                 await self.db.execute(f"INSERT INTO rounds ({cols}) VALUES ({marks})",
-                                      tuple(getattr(rnd, c) for c in _ROUND_COLS))
+                                      tuple(getattr(rnd, c) for c in ROUND_COLS))
         except sqlite3.IntegrityError:
             raise RoundOpen(rnd.channel) from None
 
     async def get_round(self, platform: str, team: str, round_id: str) -> Round | None:
         r = await self._one("SELECT * FROM rounds WHERE platform=? AND team=? AND id=?",
                             (platform, team, round_id))
-        return _round(r) if r else None
+        return round_row(r) if r else None
 
     async def open_round_in(self, platform: str, team: str, channel: str,
                             kind: str) -> Round | None:
         r = await self._one(
             "SELECT * FROM rounds WHERE platform=? AND team=? AND channel=? AND kind=? "
             "AND closed_ms IS NULL", (platform, team, channel, kind))
-        return _round(r) if r else None
+        return round_row(r) if r else None
 
     async def close_round(self, platform: str, team: str, round_id: str, closed_ms: int) -> bool:
         """Close once: True only for the caller that closed it (so it reveals once)."""
@@ -239,11 +251,15 @@ class SQLiteStore:
         rows = await self._all(
             "SELECT * FROM rounds WHERE closed_ms IS NULL AND closes_ms <= ? ORDER BY closes_ms",
             (now_ms,))
-        return [_round(r) for r in rows]
+        return [round_row(r) for r in rows]
 
-    async def next_round_deadline(self) -> int | None:
-        r = await self._one("SELECT MIN(closes_ms) FROM rounds WHERE closed_ms IS NULL")
-        return int(r[0]) if r and r[0] is not None else None
+    async def due_rounds_in(self, platform: str, team: str, channel: str,
+                            now_ms: int) -> list[Round]:
+        rows = await self._all(
+            "SELECT * FROM rounds WHERE platform=? AND team=? AND channel=? "
+            "AND closed_ms IS NULL AND closes_ms <= ? ORDER BY closes_ms",
+            (platform, team, channel, now_ms))
+        return [round_row(r) for r in rows]
 
     # --- answers ------------------------------------------------------------------------
 
@@ -255,7 +271,7 @@ class SQLiteStore:
         commit); each caller returns only after that transaction is committed.
         """
         args = (*_answer_values(row), int(row.correct), row.platform, row.team, row.context,
-                row.question_id, round_of(row.context))
+                row.question_id, row.platform, row.team, round_of(row.context))
         if advance is None:
             fut: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
             self._pending.append((args, fut))
@@ -318,14 +334,14 @@ class SQLiteStore:
         rows = await self._all(
             "SELECT * FROM answers WHERE platform=? AND team=? AND context=? "
             "ORDER BY answered_ms, user_id", (platform, team, context))
-        return [_answer(r) for r in rows]
+        return [answer_of(r) for r in rows]
 
     async def get_answer(self, platform: str, team: str, user_id: str, context: str,
                          question_id: str) -> AnswerRow | None:
         r = await self._one(
             "SELECT * FROM answers WHERE platform=? AND team=? AND user_id=? AND context=? "
             "AND question_id=?", (platform, team, user_id, context, question_id))
-        return _answer(r) if r else None
+        return answer_of(r) if r else None
 
     # --- rotation -----------------------------------------------------------------------
 
@@ -347,41 +363,41 @@ class SQLiteStore:
     # --- sessions -----------------------------------------------------------------------
 
     async def create_session(self, s: Session) -> None:
-        cols = ", ".join(_SESSION_COLS)
-        marks = ", ".join("?" for _ in _SESSION_COLS)
+        cols = ", ".join(SESSION_COLS)
+        marks = ", ".join("?" for _ in SESSION_COLS)
         vals = [json.dumps(list(v)) if c == "question_ids" else v
-                for c in _SESSION_COLS for v in [getattr(s, c)]]
-        async with self._writing():
-            await self.db.execute(f"INSERT INTO sessions ({cols}) VALUES ({marks})", vals)
+                for c in SESSION_COLS for v in [getattr(s, c)]]
+        try:
+            async with self._writing():
+                await self.db.execute(f"INSERT INTO sessions ({cols}) VALUES ({marks})", vals)
+        except sqlite3.IntegrityError:
+            raise SessionActive(s.user_id) from None
 
     async def get_session(self, platform: str, team: str, session_id: str) -> Session | None:
         r = await self._one("SELECT * FROM sessions WHERE platform=? AND team=? AND id=?",
                             (platform, team, session_id))
-        return _session(r) if r else None
+        return session_of(r) if r else None
 
     async def active_session(self, platform: str, team: str, user_id: str) -> Session | None:
         r = await self._one(
             "SELECT * FROM sessions WHERE platform=? AND team=? AND user_id=? "
             "AND status='active'", (platform, team, user_id))
-        return _session(r) if r else None
+        return session_of(r) if r else None
 
     async def update_session(self, platform: str, team: str, session_id: str, *,
                              position: int | None = None, status: str | None = None,
                              question_started_ms: int | None = None,
                              finished_ms: int | None = None) -> None:
-        sets, args = [], []
-        for col, val in (("position", position), ("status", status),
-                         ("question_started_ms", question_started_ms),
-                         ("finished_ms", finished_ms)):
-            if val is not None:
-                sets.append(f"{col} = ?")
-                args.append(val)
-        if not sets:
+        changes = session_changes(position=position, status=status,
+                                  question_started_ms=question_started_ms,
+                                  finished_ms=finished_ms)
+        if not changes:
             return
+        sets = ", ".join(f"{c} = ?" for c, _ in changes)
         async with self._writing():
             await self.db.execute(
-                f"UPDATE sessions SET {', '.join(sets)} WHERE platform=? AND team=? AND id=?",
-                (*args, platform, team, session_id))
+                f"UPDATE sessions SET {sets} WHERE platform=? AND team=? AND id=?",
+                (*(v for _, v in changes), platform, team, session_id))
 
     # --- leaderboards -------------------------------------------------------------------
 
@@ -389,7 +405,7 @@ class SQLiteStore:
                   limit: int) -> list[TotalRow]:
         rows = await self._all(
             "SELECT user_id, display_name, points, answers, correct FROM totals "
-            f"WHERE platform=? AND team=? AND scope=? AND period=? ORDER BY {_RANK_ORDER} "
+            f"WHERE platform=? AND team=? AND scope=? AND period=? ORDER BY {RANK_ORDER} "
             "LIMIT ?", (platform, team, scope, period, limit))
         return [TotalRow(r[0], r[1], r[2], r[3], r[4], rank=i + 1) for i, r in enumerate(rows)]
 
@@ -418,18 +434,25 @@ class SQLiteStore:
 
     async def streak(self, platform: str, team: str, user_id: str) -> Streak | None:
         r = await self._one(
-            "SELECT user_id, display_name, current, best, last_day FROM streaks "
-            "WHERE platform=? AND team=? AND user_id=?", (platform, team, user_id))
-        return Streak(*r) if r else None
+            f"SELECT {STREAK_COLS} FROM streaks WHERE platform=? AND team=? AND user_id=?",
+            (platform, team, user_id))
+        return streak_row(r) if r else None
+
+    async def streaks(self, platform: str, team: str,
+                      user_ids: list[str]) -> dict[str, Streak]:
+        rows = await self._all(
+            f"SELECT {STREAK_COLS} FROM streaks WHERE platform=? AND team=? "
+            "AND user_id IN (SELECT value FROM json_each(?))",
+            (platform, team, json.dumps(sorted(set(user_ids)))))
+        return {s.user_id: s for s in map(streak_row, rows)}
 
     async def top_streaks(self, platform: str, team: str, since_day: str,
                           limit: int) -> list[Streak]:
         """Streaks still alive (last right answer on or after `since_day`), longest first."""
         rows = await self._all(
-            "SELECT user_id, display_name, current, best, last_day FROM streaks "
-            "WHERE platform=? AND team=? AND last_day >= ? "
+            f"SELECT {STREAK_COLS} FROM streaks WHERE platform=? AND team=? AND last_day >= ? "
             "ORDER BY current DESC, best DESC, user_id LIMIT ?", (platform, team, since_day, limit))
-        return [Streak(*r) for r in rows]
+        return [streak_row(r) for r in rows]
 
     async def topic_stats(self, platform: str, team: str, user_id: str) -> list[TopicStats]:
         rows = await self._all(
@@ -441,20 +464,20 @@ class SQLiteStore:
     # --- daily questions -------------------------------------------------------------------
 
     async def upsert_schedule(self, s: Schedule) -> None:
-        cols = ", ".join(_SCHEDULE_COLS)
-        marks = ", ".join("?" for _ in _SCHEDULE_COLS)
-        sets = ", ".join(f"{c} = excluded.{c}" for c in _SCHEDULE_COLS[3:])
+        cols = ", ".join(SCHEDULE_COLS)
+        marks = ", ".join("?" for _ in SCHEDULE_COLS)
+        sets = ", ".join(f"{c} = excluded.{c}" for c in SCHEDULE_COLS[3:])
         async with self._writing():
             await self.db.execute(
                 f"INSERT INTO daily_schedules ({cols}) VALUES ({marks}) "
                 f"ON CONFLICT (platform, team, channel) DO UPDATE SET {sets}",
-                tuple(getattr(s, c) for c in _SCHEDULE_COLS))
+                tuple(getattr(s, c) for c in SCHEDULE_COLS))
 
     async def get_schedule(self, platform: str, team: str, channel: str) -> Schedule | None:
         r = await self._one(
             "SELECT * FROM daily_schedules WHERE platform=? AND team=? AND channel=?",
             (platform, team, channel))
-        return Schedule(**{c: r[c] for c in _SCHEDULE_COLS}) if r else None
+        return schedule_of(r) if r else None
 
     async def set_schedule_status(self, platform: str, team: str, channel: str, status: str,
                                   reason: str, ms: int) -> None:
@@ -468,7 +491,12 @@ class SQLiteStore:
         """Every active schedule of every team: what the scheduler rebuilds its jobs from."""
         rows = await self._all("SELECT * FROM daily_schedules WHERE status='active' "
                                "ORDER BY platform, team, channel")
-        return [Schedule(**{c: r[c] for c in _SCHEDULE_COLS}) for r in rows]
+        return [schedule_of(r) for r in rows]
+
+    async def team_schedules(self, platform: str, team: str) -> list[Schedule]:
+        rows = await self._all("SELECT * FROM daily_schedules WHERE platform=? AND team=? "
+                               "AND status='active' ORDER BY channel", (platform, team))
+        return [schedule_of(r) for r in rows]
 
     async def claim_daily(self, platform: str, team: str, channel: str, kind: str, day: str,
                           now_ms: int, lease_ms: int) -> bool:
@@ -496,7 +524,7 @@ class SQLiteStore:
             "SELECT * FROM rounds WHERE platform=? AND team=? AND channel=? AND kind=? "
             "AND opened_ms >= ? AND opened_ms < ? ORDER BY opened_ms",
             (platform, team, channel, kind, from_ms, to_ms))
-        return [_round(r) for r in rows]
+        return [round_row(r) for r in rows]
 
     # --- team packs ---------------------------------------------------------------------
 
@@ -635,6 +663,7 @@ class SQLiteStore:
             "AND status IN ('rested', 'retired')", (platform, team))
         return {r[0] for r in rows}
 
+    # --- appeals, flags and re-grading --------------------------------------------------
 
     async def latest_answer(self, platform: str, team: str, user_id: str,
                             question_id: str | None = None) -> AnswerRow | None:
@@ -644,17 +673,17 @@ class SQLiteStore:
             "AND verdict NOT IN ('skipped', 'late') AND (? IS NULL OR question_id=?) "
             "ORDER BY answered_ms DESC, context DESC LIMIT 1",
             (platform, team, user_id, question_id, question_id))
-        return _answer(r) if r else None
+        return answer_of(r) if r else None
 
     async def question_answers(self, platform: str, team: str,
                                question_id: str) -> list[AnswerRow]:
         rows = await self._all(
             "SELECT * FROM answers WHERE platform=? AND team=? AND question_id=? "
             "ORDER BY answered_ms, user_id, context", (platform, team, question_id))
-        return [_answer(r) for r in rows]
+        return [answer_of(r) for r in rows]
 
     async def add_appeal(self, a: Appeal) -> int | None:
-        cols = [c for c in _APPEAL_COLS if c != "id"]
+        cols = [c for c in APPEAL_COLS if c != "id"]
         async with self._writing():
             rows = await self.db.execute_fetchall(
                 f"INSERT INTO appeals ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) "
@@ -665,14 +694,14 @@ class SQLiteStore:
     async def get_appeal(self, platform: str, team: str, appeal_id: int) -> Appeal | None:
         r = await self._one("SELECT * FROM appeals WHERE platform=? AND team=? AND id=?",
                             (platform, team, appeal_id))
-        return Appeal(**{c: r[c] for c in _APPEAL_COLS}) if r else None
+        return appeal_of(r) if r else None
 
     async def appeals(self, platform: str, team: str, status: str = "open",
                       limit: int = 50) -> list[Appeal]:
         rows = await self._all(
             "SELECT * FROM appeals WHERE platform=? AND team=? AND status=? ORDER BY id LIMIT ?",
             (platform, team, status, limit))
-        return [Appeal(**{c: r[c] for c in _APPEAL_COLS}) for r in rows]
+        return [appeal_of(r) for r in rows]
 
     async def appeal_counts(self, platform: str, team: str) -> dict[str, int]:
         rows = await self._all(
@@ -711,7 +740,7 @@ class SQLiteStore:
         r = next(iter(rows), None)
         if r is None:
             return False
-        old = _answer(r)
+        old = answer_of(r)
         if (old.score, old.verdict, old.correct, old.points) == (
                 c.score, c.verdict, c.correct, c.points):
             return False
@@ -747,6 +776,80 @@ class SQLiteStore:
 
 
 
+    # --- whole-database copy ------------------------------------------------------------
+
+    async def dump(self, batch: int = 1000) -> AsyncGenerator[Batch, None]:
+        """One read transaction on the main connection (held under the write lock, so no
+        write of this store lands in the middle): a consistent view of every table."""
+        async with self._write:
+            await self.db.execute("BEGIN")
+            try:
+                for table in TABLES:
+                    yielded = False
+                    async with self.db.execute(
+                            f"SELECT * FROM {_table(table)} ORDER BY rowid") as cur:
+                        cols = [d[0] for d in cur.description]
+                        while rows := await cur.fetchmany(batch):
+                            yielded = True
+                            yield table, [dict(zip(cols, r, strict=True)) for r in rows]
+                    if not yielded:
+                        yield table, []
+            finally:
+                await self.db.execute("COMMIT")
+
+    async def load(self, batches: AsyncIterable[Batch], *,
+                   replace: bool = False) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        cols: dict[str, list[str]] = {}
+        async with self._tx() as db:
+            filled = [t for t in TABLES if (await self._count(t))]
+            if filled and not replace:
+                raise LoadError(f"the database already has data ({', '.join(filled)})")
+            for table in filled:
+                await db.execute(f"DELETE FROM {_table(table)}")
+            async for table, rows in batches:
+                if table not in cols:
+                    info = await db.execute_fetchall(f"PRAGMA table_info({_table(table)})")
+                    cols[table] = [r[1] for r in info]
+                    counts[table] = 0
+                    if table in DERIVED:  # what the triggers derived while answers loaded
+                        await db.execute(f"DELETE FROM {_table(table)}")
+                if not rows:
+                    continue
+                if set(rows[0]) != set(cols[table]):
+                    raise LoadError(f"table {table}: the columns differ")
+                names = cols[table]
+                await db.executemany(
+                    f"INSERT INTO {_table(table)} ({', '.join(names)}) "
+                    f"VALUES ({', '.join('?' for _ in names)})",
+                    [tuple(_to_sqlite(r[c]) for c in names) for r in rows])
+                counts[table] += len(rows)
+            for table, n in counts.items():
+                if (got := await self._count(table)) != n:
+                    raise LoadError(f"table {table}: {n} rows loaded but {got} there")
+        return counts
+
+    async def _count(self, table: str) -> int:
+        r = await self._one(f"SELECT COUNT(*) FROM {_table(table)}")
+        return int(r[0]) if r else 0
+
+
+def _table(name: str) -> str:
+    """A table name for SQL: only one of our own (rows.TABLES)."""
+    if name not in TABLES:
+        raise LoadError(f"unknown table {name!r}")
+    return name
+
+
+def _to_sqlite(v: Any) -> Any:
+    """A value from either backend's dump as SQLite keeps it (0/1, JSON text)."""
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, list | dict):
+        return json.dumps(v)
+    return v
+
+
 def _item_scope(platform: str | None, team: str | None,
                 pooled: bool) -> tuple[str, list[Any]]:
     """The WHERE of an analytics query (it always has one, so `AND ...` may follow)."""
@@ -761,8 +864,6 @@ def _item_scope(platform: str | None, team: str | None,
         conds.append("instr(question_id, '/') = 0")  # team questions mean nothing elsewhere
     return "WHERE " + " AND ".join(conds), args
 
-
-    # --- appeals, flags and re-grading ------------------------------------------------------
 
 
 def _statements(script: str) -> list[str]:
@@ -786,12 +887,6 @@ def _busy(e: sqlite3.OperationalError) -> bool:
     return "locked" in msg or "busy" in msg
 
 
-def round_of(context: str) -> str:
-    """The round id in a `quiz:<id>` or `daily:<id>` context ('' for an interview)."""
-    kind, _, rid = context.partition(":")
-    return rid if kind in ("quiz", "daily") else ""
-
-
 def _insert_batch(con: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> list[Recorded]:
     """On the connection's thread: every row in one transaction, each once."""
     out = []
@@ -810,7 +905,7 @@ def _insert_batch(con: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> list[
 
 def _answer_values(row: AnswerRow) -> list[Any]:
     out: list[Any] = []
-    for c in _ANSWER_COLS:
+    for c in ANSWER_COLS:
         if c == "first_correct":
             continue
         v = getattr(row, c)
@@ -820,22 +915,3 @@ def _answer_values(row: AnswerRow) -> list[Any]:
             v = int(v)
         out.append(v)
     return out
-
-
-def _answer(r: sqlite3.Row) -> AnswerRow:
-    d = {c: r[c] for c in _ANSWER_COLS}
-    d["right_points"] = tuple(json.loads(d["right_points"]))
-    d["missing_points"] = tuple(json.loads(d["missing_points"]))
-    for b in ("correct", "ranked", "first_correct"):
-        d[b] = bool(d[b])
-    return AnswerRow(**d)
-
-
-def _round(r: sqlite3.Row) -> Round:
-    return Round(**{c: r[c] for c in _ROUND_COLS})
-
-
-def _session(r: sqlite3.Row) -> Session:
-    d = {c: r[c] for c in _SESSION_COLS}
-    d["question_ids"] = tuple(json.loads(d["question_ids"]))
-    return Session(**d)

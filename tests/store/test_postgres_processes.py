@@ -38,10 +38,10 @@ import asyncio, json, sys
 from datetime import datetime
 
 from bot.clock import FakeClock
-from bot.config import Settings
-from bot.core import build_core
-from bot.domain import UserError, Where
-from bot.store.base import Schedule
+from bot.domain.records import Schedule
+from bot.domain.values import UserError, Where
+from bot.services.container import build_core
+from interview_bot.config import Settings
 
 
 class Poster:

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,9 +32,10 @@ from bot.domain.records import (
     TotalRow,
 )
 from bot.store import Store, open_store
-from bot.store.errors import RoundOpen
+from bot.store.errors import LoadError, RoundOpen, SessionActive
 from bot.store.migrations import load_migrations
 from bot.store.protocol import ALL_TEAMS, MIN_PLAYER_ANSWERS
+from bot.store.rows import TABLES
 
 P, T = "test", "t1"
 
@@ -175,17 +177,18 @@ async def test_a_round_closes_exactly_once(store: Store, other: Store) -> None:
     assert got is not None and got.closed_ms in range(1_000, 1_016)
 
 
-async def test_due_rounds_and_next_deadline(store: Store) -> None:
+async def test_due_rounds(store: Store) -> None:
     assert await store.due_rounds(10**12) == []
-    assert await store.next_round_deadline() is None
     await store.open_round(rnd("late", channel="c1", closes=30_000))
     await store.open_round(rnd("early", channel="c2", closes=20_000, team="t2"))
     await store.open_round(rnd("later", channel="c3", closes=90_000))
     await store.open_round(rnd("gone", channel="c4", closes=10_000))
     await store.close_round(P, T, "gone", 5_000)
-    assert await store.next_round_deadline() == 20_000
     assert [r.id for r in await store.due_rounds(19_999)] == []
     assert [r.id for r in await store.due_rounds(30_000)] == ["early", "late"]  # every team
+    assert [r.id for r in await store.due_rounds_in(P, T, "c1", 30_000)] == ["late"]
+    assert await store.due_rounds_in(P, T, "c2", 30_000) == []  # t2's c2, not t1's
+    assert await store.due_rounds_in(P, T, "c1", 29_999) == []
     await store.set_round_message(P, T, "late", "msg-7")
     assert (await store.get_round(P, T, "late")).message_ref == "msg-7"  # type: ignore[union-attr]
     await store.set_round_message(P, "t2", "late", "other-team")  # touches nothing
@@ -418,7 +421,7 @@ async def test_sessions_one_active_per_user(store: Store) -> None:
     await store.create_session(sess("s1"))
     assert await store.get_session(P, T, "s1") == sess("s1")
     assert await store.active_session(P, T, "u1") == sess("s1")
-    with pytest.raises(Exception):  # noqa: B017 - each backend raises its own driver error
+    with pytest.raises(SessionActive):
         await store.create_session(sess("s2"))
     await store.create_session(sess("s3", team="t2"))  # the same user in another team
     await store.update_session(P, T, "s1", status="ended", finished_ms=9)
@@ -504,6 +507,8 @@ async def test_schedules(store: Store) -> None:
                                                            updated_ms=10)
     assert [(s.team, s.channel) for s in await store.active_schedules()] == \
            [("t0", "c0"), (T, "c1")]
+    assert [(s.team, s.channel) for s in await store.team_schedules(P, T)] == [(T, "c1")]
+    assert await store.team_schedules(P, "t9") == []
     assert await store.get_schedule(P, "t2", "c1") is None
 
 
@@ -915,3 +920,56 @@ async def test_question_status_rest_keep_retire(store: Store) -> None:
     assert {k: v.status for k, v in statuses.items()} == {"q1": "kept", "q2": "rested",
                                                           "q3": "retired"}
     assert await store.question_statuses("other", T) == {}
+
+
+# --- team scope, batched reads, dump and load ------------------------------------------------
+
+async def test_a_closed_round_of_another_team_does_not_refuse_an_answer(store: Store) -> None:
+    """The round-closed guard is keyed by platform, team and round id, like every query."""
+    await store.open_round(rnd("r1", team="t2"))
+    await store.close_round(P, "t2", "r1", 5)
+    assert (await store.record_answer(ans("u1", "quiz:r1", team=T))).inserted
+    assert not (await store.record_answer(ans("u1", "quiz:r1", team="t2"))).inserted
+
+
+async def test_streaks_of_many_users_in_one_call(store: Store) -> None:
+    for day in ("2026-01-04", "2026-01-05"):
+        await store.record_answer(ans("u1", f"quiz:{day}", day=day))
+    await store.record_answer(ans("u2", "quiz:x", day="2026-01-05"))
+    await store.record_answer(ans("u3", "quiz:y", team="t2"))
+    got = await store.streaks(P, T, ["u1", "u2", "u3", "nobody", "u1"])
+    assert got == {"u1": Streak("u1", "U1", 2, 2, "2026-01-05"),
+                   "u2": Streak("u2", "U2", 1, 1, "2026-01-05")}
+    assert await store.streaks(P, T, []) == {}
+
+
+async def test_the_copy_tables_are_every_table_of_the_schema(store_url: str) -> None:
+    s = open_store(store_url)
+    await s.connect()
+    try:
+        dumped = [t async for t, _ in s.dump()]
+    finally:
+        await s.close()
+    assert dumped == list(dict.fromkeys(dumped)) == list(TABLES)
+    created = {w.split("(")[0].strip().lower()
+               for _, _, sql in load_migrations(backend(store_url))
+               for w in sql.split("CREATE TABLE ")[1:]}
+    assert created - {"if not exists schema_version"} == set(TABLES)
+
+
+async def test_load_refuses_data_unless_replacing(store: Store) -> None:
+    await store.record_answer(ans("u1"))
+    batches = [b async for b in store.dump(batch=1)]
+    with pytest.raises(LoadError, match="already has data"):
+        await store.load(_aiter(batches))
+    counts = await store.load(_aiter(batches), replace=True)
+    assert counts["answers"] == 1 and counts["totals"] == 12 and counts["streaks"] == 1
+    assert await store.top(P, T, "team", "all", 10) == [TotalRow("u1", "U1", 10, 1, 1, rank=1)]
+    with pytest.raises(LoadError, match="columns differ"):
+        await store.load(_aiter([("seen", [{"platform": P}])]), replace=True)
+    assert await store.get_answer(P, T, "u1", "quiz:r1", "q1") is not None  # rolled back
+
+
+async def _aiter(items: list[Any]) -> AsyncIterator[Any]:
+    for item in items:
+        yield item

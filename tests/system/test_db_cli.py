@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from contextlib import aclosing
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +12,11 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from bot.domain.records import QuestionStatus, Schedule, Session, TeamPack
+from bot.domain.records import Appeal, QuestionStatus, Schedule, Session, TeamPack
 from bot.store import Store, open_store
 from bot.store.migrations import load_migrations
+from bot.store.rows import TABLES
+from bot.store.sqlite import SQLiteStore
 from interview_bot.cli import db as db_cli
 from tests.store.test_store_contract import P, T, ans, boards, rnd, season
 
@@ -47,6 +50,10 @@ async def populate(url: str) -> None:
         await store.claim_daily(P, T, "c1", "post", "2026-01-06", 9, 1000)
         await store.set_question_status(P, T, QuestionStatus("q2", "retired", "retired by U1",
                                                              "u1", 3, 10))
+        await store.add_appeal(Appeal(0, P, T, "appeal", "u1", "U1", "c1", "q1", "quiz:r1",
+                                      "it was right", "open", 11))
+        await store.add_appeal(Appeal(0, P, T, "flag", "u2", "U2", "c1", "q2", "",
+                                      "typo", "open", 12))
     finally:
         await store.close()
 
@@ -65,16 +72,11 @@ async def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
     store = open_store(url)
     await store.connect()
     try:
-        side = db_cli._side(url, store)
-        await side.snapshot()
-        out = {}
-        for table in db_cli.TABLES:
-            cols = sorted(await side.columns(table))
-            rows = [tuple(_plain(v) for v in r)
-                    async for batch in side.read(table, cols, 500) for r in batch]
-            out[table] = sorted(rows, key=repr)
-        await side.end()
-        return out
+        out: dict[str, list[tuple[Any, ...]]] = {}
+        async for table, rows in store.dump(500):
+            out.setdefault(table, []).extend(
+                tuple(_plain(r[c]) for c in sorted(r)) for r in rows)
+        return {t: sorted(rows, key=repr) for t, rows in out.items()}
     finally:
         await store.close()
 
@@ -89,6 +91,7 @@ async def views(url: str) -> dict[str, object]:
                 "schedules": await store.active_schedules(),
                 "settings": await store.get_settings(P, T, "c1"),
                 "packs": await store.team_packs(P, T),
+                "appeals": await store.appeals(P, T),
                 "due": await store.due_rounds(10**12),
                 "claimed": await store.claim_daily(P, T, "c1", "post", "2026-01-05", 10**12, 1)}
     finally:
@@ -116,6 +119,18 @@ async def test_copy_sqlite_to_postgres_and_back(tmp_path: Path, pg_url: str) -> 
     assert await views(pg_url) == await views(src)
     assert await db_cli.copy(pg_url, back, batch=50) == counts
     assert await dump(back) == before
+    for url in (pg_url, back):  # the next appeal numbers on from the copied ones
+        assert await next_appeal_id(url) == 3
+
+
+async def next_appeal_id(url: str) -> int | None:
+    store = open_store(url)
+    await store.connect()
+    try:
+        return await store.add_appeal(Appeal(0, P, T, "flag", "u3", "U3", "c1", "q3", "",
+                                             "new", "open", 13))
+    finally:
+        await store.close()
 
 
 async def test_copy_refuses_a_target_with_data_unless_forced(tmp_path: Path,
@@ -133,21 +148,20 @@ async def test_a_failed_copy_leaves_the_target_empty(tmp_path: Path, store_url: 
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     src = f"sqlite:///{tmp_path / 'a.db'}"
     await populate(src)
-    real = db_cli._converter
+    real = SQLiteStore.dump
 
-    def broken(kind: str) -> Any:
+    async def broken(self: SQLiteStore, batch: int = 1000) -> Any:
         """Fails on the totals, the last-but-one table: after the answers were written."""
-        conv = real(kind)
+        async with aclosing(real(self, batch)) as batches:
+            async for table, rows in batches:
+                if table == "totals":
+                    raise RuntimeError("disk full")
+                yield table, rows
 
-        def f(v: Any) -> Any:
-            if v == "topic:web":
-                raise RuntimeError("disk full")
-            return conv(v)
-        return f
-
-    monkeypatch.setattr(db_cli, "_converter", broken)
+    monkeypatch.setattr(SQLiteStore, "dump", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         await db_cli.copy(src, store_url)
+    monkeypatch.undo()
     assert all(rows == [] for rows in (await dump(store_url)).values())
 
 
@@ -199,7 +213,7 @@ def test_copy_command(cli: typer.Typer, tmp_path: Path) -> None:
                                       "--batch", "10"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert [line.split()[0] for line in lines[:-1]] == list(db_cli.TABLES)
+    assert [line.split()[0] for line in lines[:-1]] == list(TABLES)
     assert lines[3].split() == ["answers", "145"]
     assert lines[-1].startswith("copied ") and f"to {dst}" in lines[-1]
     result = CliRunner().invoke(cli, ["db", "copy", "--from", src, "--to", dst])

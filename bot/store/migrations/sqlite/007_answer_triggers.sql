@@ -1,0 +1,3 @@
+-- PostgreSQL's 007 moves its running totals and streaks to answer triggers, the mechanism
+-- SQLite has had since 001_core.sql (answers_keep_totals, answers_keep_streaks). Nothing to
+-- change here: the file keeps the two backends' migration numbers in step.
