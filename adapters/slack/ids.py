@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from bot.domain.actions import Action
+
 CHOICE = "ib:"
 FORM = "ibf:"
 CODE_FORM = "ibc:"
@@ -25,13 +27,19 @@ def choice(action: str, value: str) -> str:
     return f"{CHOICE}{action}:{value}"
 
 
-def parse_choice(action_id: str, value: str | None) -> tuple[str, str]:
-    """(card action, button value) from a choice button; the value field wins when present."""
+def parse_choice(action_id: str, value: str | None) -> tuple[Action, str]:
+    """(card action, button value) from a choice button; the value field wins when present.
+    BadAction (a UserError) when the id does not carry one of ours."""
     body = action_id.removeprefix(CHOICE)
     if value and body.endswith(":" + value):
-        return body[: -len(value) - 1], value
+        return Action.parse(body[: -len(value) - 1]), value
     action, _, tail = body.rpartition(":")
-    return action, value or tail
+    return Action.parse(action), value or tail
+
+
+def action(prefix: str, some_id: str) -> Action:
+    """The card action an id with `prefix` (FORM, SKIP, MODAL...) carries."""
+    return Action.parse(some_id.removeprefix(prefix))
 
 
 def after(prefix: str, some_id: str) -> str:
