@@ -35,7 +35,7 @@ from adapters.slack.render import answer_modal, import_modal
 from adapters.slack.replies import Replies, Turn
 from bot.commands.actions import answer_action
 from bot.commands.dispatch import dispatch
-from bot.domain.actions import ActionKind
+from bot.domain.actions import Action, ActionKind
 from bot.domain.values import Card, Reply, UserError, Visibility, Where
 from bot.services.container import Core
 
@@ -231,14 +231,12 @@ class Handlers:
     async def on_choice(self, args: AsyncArgs) -> None:
         await args.ack()
         act = args.body["actions"][0]
-        raw = act.get("value")
-
-        async def work(turn: Turn) -> Reply:
-            action, value = ids.parse_choice(str(act["action_id"]),
-                                             None if raw is None else str(raw))
-            return await answer_action(self.core, turn.where, action, value)
-
-        await self._handle("button", args, **_actor(args.body), work=work)
+        value = act.get("value")
+        action, value = ids.parse_choice(str(act["action_id"]),
+                                         None if value is None else str(value))
+        await self._handle("button", args, **_actor(args.body),
+                           work=lambda t: answer_action(self.core, t.where,
+                                                        Action.parse(action), value))
 
     async def on_form(self, args: AsyncArgs) -> None:
         """Open the answer modal at once: the trigger id expires 3 s after the click."""

@@ -27,14 +27,15 @@ def choice(action: str, value: str) -> str:
     return f"{CHOICE}{action}:{value}"
 
 
-def parse_choice(action_id: str, value: str | None) -> tuple[Action, str]:
-    """(card action, button value) from a choice button; the value field wins when present.
-    BadAction (a UserError) when the id does not carry one of ours."""
+def parse_choice(action_id: str, value: str | None) -> tuple[str, str]:
+    """(card action text, button value) from a choice button; the value field wins when
+    present. The action text is parsed by `Action.parse` in the turn, where a bad one is
+    answered."""
     body = action_id.removeprefix(CHOICE)
     if value and body.endswith(":" + value):
-        return Action.parse(body[: -len(value) - 1]), value
+        return body[: -len(value) - 1], value
     action, _, tail = body.rpartition(":")
-    return Action.parse(action), value or tail
+    return action, value or tail
 
 
 def action(prefix: str, some_id: str) -> Action:

@@ -8,8 +8,8 @@ import pytest
 from bot.clock import FakeClock
 from bot.domain.questions import Question
 from bot.domain.values import UserError, Visibility
-from bot.services.container import Core, build_core
 from bot.services.cards import as_shown
+from bot.services.container import Core, build_core
 from interview_bot.config import Settings
 from tests.conftest import letter, where
 from tests.support.scheduler import RecordingPoster
