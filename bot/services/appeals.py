@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import Clock, to_ms
+from bot.domain.actions import AnswerContext
 from bot.domain.questions import Grade, Question, Verdict
 from bot.domain.records import AnswerRow, Appeal, Rescore
 from bot.domain.text import clip
@@ -207,9 +208,10 @@ class Appeals:
         and daily answers 10 scaled by the score, plus the speed bonus of their round."""
         if not row.ranked:
             return 0
-        kind, _, rid = row.context.partition(":")
+        ctx = AnswerContext.parse(row.context)
+        rid = ctx.round_id if ctx is not None else None
         limit_ms = 0
-        if kind in ("quiz", "daily") and rid:
+        if rid:
             rnd = await self.store.get_round(where.platform, where.team, rid)
             if rnd is not None:
                 limit_ms = rnd.closes_ms - rnd.opened_ms
@@ -281,5 +283,6 @@ class Appeals:
 def _as_answered(q: Question, context: str) -> Question:
     """The question with its choices in the order the person saw them (a stored letter names
     the choice shown under it in that round)."""
-    kind, _, round_id = context.partition(":")
-    return as_shown(q, round_id) if kind in ("quiz", "daily") and round_id else q
+    ctx = AnswerContext.parse(context)
+    round_id = ctx.round_id if ctx is not None else None
+    return as_shown(q, round_id) if round_id else q

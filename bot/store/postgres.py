@@ -30,6 +30,7 @@ from typing import Any
 
 import asyncpg
 
+from bot.domain.actions import AnswerContext
 from bot.domain.records import (
     Advance,
     AnswerRow,
@@ -824,9 +825,9 @@ def _jsonb_in(data: bytes) -> Any:
 
 
 def round_of(context: str) -> str:
-    """The round id in a `quiz:<id>` or `daily:<id>` context ('' for an interview)."""
-    kind, _, rid = context.partition(":")
-    return rid if kind in ("quiz", "daily") else ""
+    """The round id of a quiz or daily answer's context ('' for an interview's)."""
+    ctx = AnswerContext.parse(context)
+    return (ctx.round_id if ctx is not None else None) or ""
 
 
 def _marks(n: int) -> str:

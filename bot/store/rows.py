@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
+from bot.domain.keys import PeriodKey, Scope
 from bot.domain.records import AnswerRow
 
 
@@ -25,5 +26,7 @@ def streak_of(days: list[str]) -> tuple[int, int, str] | None:
 
 def total_keys(row: AnswerRow) -> list[tuple[str, str]]:
     """The (scope, period) running totals one ranked answer counts in."""
-    return [(s, p) for s in ("team", f"channel:{row.channel}", f"topic:{row.topic}")
-            for p in ("all", f"day:{row.day}", f"week:{row.week}", f"month:{row.month}")]
+    scopes = (Scope.team(), Scope.channel(row.channel), Scope.topic(row.topic))
+    periods = (PeriodKey.all(), PeriodKey.day(row.day), PeriodKey.week(row.week),
+               PeriodKey.month(row.month))
+    return [(str(s), str(p)) for s in scopes for p in periods]

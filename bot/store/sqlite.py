@@ -13,6 +13,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.domain.actions import AnswerContext
 from bot.domain.records import (
     Advance,
     AnswerRow,
@@ -804,9 +805,9 @@ def _busy(e: sqlite3.OperationalError) -> bool:
 
 
 def round_of(context: str) -> str:
-    """The round id in a `quiz:<id>` or `daily:<id>` context ('' for an interview)."""
-    kind, _, rid = context.partition(":")
-    return rid if kind in ("quiz", "daily") else ""
+    """The round id of a quiz or daily answer's context ('' for an interview's)."""
+    ctx = AnswerContext.parse(context)
+    return (ctx.round_id if ctx is not None else None) or ""
 
 
 def _insert_batch(con: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> list[Recorded]:
