@@ -30,7 +30,9 @@ from bot.store.protocol import Store
 
 log = logging.getLogger(__name__)
 
-REVEAL_LEASE_MS = 60 * 1000  # a reveal whose post failed is tried again after this
+# A reveal whose post failed is tried again after this; long enough that a post still in
+# the platform client's own retries (Retry-After, back-off) is not claimed by another process.
+REVEAL_LEASE_MS = 2 * 60 * 1000
 REVEAL_GIVE_UP_MS = 24 * 3600 * 1000  # a reveal still owed after a day is dropped
 _CACHE_LIMIT = 10_000
 AfterClose = Callable[[str, str], Awaitable[None]]

@@ -14,6 +14,7 @@ from bot.clock import FakeClock
 from bot.domain.values import Card, Target
 from bot.questions.bank import QuestionBank
 from bot.services.container import Core, build_core
+from bot.services.rounds import REVEAL_LEASE_MS
 from bot.services.ticker import tick
 from interview_bot.config import Settings
 from tests.conftest import TEST_PACKS, letter, where
@@ -74,7 +75,7 @@ async def test_a_reveal_that_fails_to_post_is_posted_on_a_later_tick(
     clock.advance(5)
     await tick(core)  # not at once: the failed attempt's claim still holds
     assert poster.failed == 1 and poster.titled("Round over") == []
-    clock.advance(60)
+    clock.advance(REVEAL_LEASE_MS / 1000)
     await tick(core)
     [reveal] = poster.titled("Round over", "c1")
     assert "BOB (+" in dict(reveal.fields)["Got it (1/1)"]
@@ -90,7 +91,7 @@ async def test_a_stopped_round_whose_reveal_failed_is_revealed_later(
     await core.quizzes.start(where("alice"), "web")
     await core.quizzes.stop(where("alice"))
     assert poster.titled("Round over") == []
-    clock.advance(61)
+    clock.advance(REVEAL_LEASE_MS / 1000)
     await tick(core)
     assert len(poster.titled("Round over")) == 1
 
@@ -130,7 +131,7 @@ async def test_two_processes_post_one_reveal_and_retry_a_failed_one_once(
     assert first.failed == 1 and reveals() == 1
     await asyncio.gather(tick(one), tick(two))
     assert reveals() == 1
-    clock.advance(61)
+    clock.advance(REVEAL_LEASE_MS / 1000)
     await asyncio.gather(tick(one), tick(two), tick(one), tick(two))
     assert reveals() == 2
     clock.advance(3600)
