@@ -352,13 +352,13 @@ class Daily:
         try:
             ref = await self.outbox.post(target, card)
         except ChannelUnavailable as e:
-            await self.store.close_round(s.platform, s.team, rnd.id, now_ms)
+            await self.rounds.withdraw(rnd)
             await self._pause(s, f"cannot post there ({e})")
             return PostOutcome.CHANNEL_GONE
         except Exception:
             # left unposted: the claim's lease lets a later attempt (a restart's catch-up) retry
             log.exception("daily post to %s/%s/%s failed", s.platform, s.team, s.channel)
-            await self.store.close_round(s.platform, s.team, rnd.id, now_ms)
+            await self.rounds.withdraw(rnd)
             return PostOutcome.FAILED
         await self.rounds.posted(rnd, ref)
         await self.store.mark_daily_posted(s.platform, s.team, s.channel, "post", day, rnd.id)

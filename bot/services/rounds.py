@@ -152,6 +152,13 @@ class Rounds:
             await self.after_close(rnd.platform, rnd.team)
         return True
 
+    async def withdraw(self, rnd: Round) -> None:
+        """Close a round whose question never reached its channel: it owes no reveal."""
+        self._open.pop(rnd.id, None)
+        now_ms = to_ms(self.clock.now())
+        await self.store.close_round(rnd.platform, rnd.team, rnd.id, now_ms)
+        await self.store.mark_revealed(rnd.platform, rnd.team, rnd.id, now_ms)
+
     async def close_and_reveal(self, rnd: Round) -> None:
         """Close before its time (a stop, a new daily post) and reveal at once."""
         if await self.close(rnd):

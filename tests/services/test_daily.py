@@ -326,3 +326,23 @@ async def test_a_daily_reveal_that_fails_to_post_is_posted_later_once(  # type: 
     await tick(bot.core)
     [reveal] = bot.poster.titled("Daily question answer")
     assert dict(reveal.fields)["Got it (1/1)"].startswith("ANN")
+
+
+async def test_a_post_that_failed_reveals_nothing(boot, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    """A daily post the platform did not take leaves no round behind whose answer would be
+    revealed to a channel that never saw the question."""
+    clock.set(datetime(2026, 1, 5, 8, 0, tzinfo=UTC))
+    bot = await boot()
+    await configure(bot, "09:00 UTC daily topic=web")
+    post = bot.poster.post
+
+    async def fails(target, card):  # type: ignore[no-untyped-def]
+        raise RuntimeError("500 internal_error")
+
+    bot.poster.post = fails  # type: ignore[method-assign]
+    clock.set(datetime(2026, 1, 5, 9, 0, 1, tzinfo=UTC))
+    await run_due(bot.scheduler)
+    bot.poster.post = post  # type: ignore[method-assign]
+    clock.advance(3600)
+    await tick(bot.core)
+    assert bot.poster.titled("Daily question answer") == []
