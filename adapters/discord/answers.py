@@ -15,7 +15,8 @@ from adapters.discord.replies import (
     where_for,
 )
 from adapters.discord.views import answer_modal, parse_modal_id, submitted_text
-from bot.commands.dispatch import answer_action
+from bot.commands.actions import answer_action
+from bot.domain.actions import Action, ActionKind
 
 
 class Answers:
@@ -31,11 +32,13 @@ class Answers:
                         code: bool) -> None:
         try:
             where_for(interaction, team)  # refuse a foreign server's button before the form
-            await check_dm_action(interaction, team, action)
+            parsed = Action.parse(action)
+            await check_dm_action(interaction, team, parsed)
             title, prompt = _question(interaction.message)
             await interaction.response.send_modal(answer_modal(
-                team, action, code=code, multiline=code or action.startswith("interview:"),
-                title=title, prompt=prompt))
+                team, action, code=code,
+                multiline=code or parsed.kind is ActionKind.INTERVIEW, title=title,
+                prompt=prompt))
         except Exception as e:
             await report_error(interaction, e, f"answer form {action}")
 
@@ -54,10 +57,11 @@ class Answers:
                       text: str, *, slow: bool) -> None:
         try:
             where = where_for(interaction, team)
-            await check_dm_action(interaction, team, action)
+            parsed = Action.parse(action)
+            await check_dm_action(interaction, team, parsed)
             if slow:  # free text and code may take seconds to grade: acknowledge first
                 await defer(interaction)
-            reply = await answer_action(self.services.core, where, action, text)
+            reply = await answer_action(self.services.core, where, parsed, text)
             await send_reply(interaction, reply, where)
         except Exception as e:
             await report_error(interaction, e, f"answer {action}")

@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.utils import MISSING  # "not given" (None would mean "remove")
 
 from adapters.discord.render import embed_for, safe_name, view_for
+from bot.domain.actions import Action, ActionKind
 from bot.domain.text import clip
 from bot.domain.values import Card, Reply, UserError, Visibility, Where
 from bot.services.container import Core
@@ -48,16 +49,15 @@ def where_for(interaction: discord.Interaction, team: str | None = None) -> Wher
                  is_admin=gid is not None and interaction.permissions.manage_guild)
 
 
-async def check_dm_action(interaction: discord.Interaction, team: str, action: str) -> None:
+async def check_dm_action(interaction: discord.Interaction, team: str,
+                          action: Action) -> None:
     """In a DM nothing vouches for the team a custom id names, so only the user's own
-    interview is answered there: `interview:<session>:<position>` whose session, in that
-    team, is this user's. In a server the guild decides (`where_for`)."""
+    interview is answered there: an interview action whose session, in that team, is this
+    user's. In a server the guild decides (`where_for`)."""
     if interaction.guild_id is not None:
         return
-    kind, _, rest = action.partition(":")
-    sid = rest.split(":", 1)[0]
-    session = (await services(interaction).core.store.get_session(PLATFORM, team, sid)
-               if kind == "interview" and sid else None)
+    session = (await services(interaction).core.store.get_session(PLATFORM, team, action.id)
+               if action.kind is ActionKind.INTERVIEW else None)
     if session is None or session.user_id != str(interaction.user.id):
         raise UserError("In direct messages I only take answers to your own interview.")
 
@@ -123,9 +123,8 @@ async def send_reply(interaction: discord.Interaction, reply: Reply, where: Wher
                                   + card.footer)
         ephemeral = card.visibility is not Visibility.PUBLIC and not in_dm
         ref = await send_card(interaction, card, where.team, ephemeral=ephemeral)
-        kind, _, round_id = card.action.partition(":")
-        if ref and card.visibility is Visibility.PUBLIC and kind == "quiz" and round_id:
-            await svc.core.quizzes.message_sent(where, round_id, ref)  # edited when it closes
+        if ref and card.visibility is Visibility.PUBLIC and reply.posted is not None:
+            await reply.posted(card, ref)  # the core keeps what it needs (a quiz's post)
     if dm_sent:
         await say(interaction, "✉️ Sent to your direct messages.")
     elif not interaction.response.is_done() or _original_pending(interaction):

@@ -33,7 +33,9 @@ from adapters.slack import home, ids, imports
 from adapters.slack.admins import People
 from adapters.slack.render import answer_modal, import_modal
 from adapters.slack.replies import Replies, Turn
-from bot.commands.dispatch import answer_action, dispatch
+from bot.commands.actions import answer_action
+from bot.commands.dispatch import dispatch
+from bot.domain.actions import Action, ActionKind
 from bot.domain.values import Card, Reply, UserError, Visibility, Where
 from bot.services.container import Core
 
@@ -233,7 +235,8 @@ class Handlers:
         action, value = ids.parse_choice(str(act["action_id"]),
                                          None if value is None else str(value))
         await self._handle("button", args, **_actor(args.body),
-                           work=lambda t: answer_action(self.core, t.where, action, value))
+                           work=lambda t: answer_action(self.core, t.where,
+                                                        Action.parse(action), value))
 
     async def on_form(self, args: AsyncArgs) -> None:
         """Open the answer modal at once: the trigger id expires 3 s after the click."""
@@ -241,11 +244,12 @@ class Handlers:
         body = args.body
         action_id = str(body["actions"][0]["action_id"])
         code = action_id.startswith(ids.CODE_FORM)
-        action = action_id.split(":", 1)[1]
 
         async def work(turn: Turn) -> None:
+            action = ids.action(ids.CODE_FORM if code else ids.FORM, action_id)
             meta = {"c": turn.where.channel, "r": turn.response_url or ""}
-            view = answer_modal(action, code=code, multiline=not action.startswith("quiz:"),
+            view = answer_modal(str(action), code=code,
+                                multiline=action.kind is not ActionKind.QUIZ,
                                 prompt=_question_text(body), meta=meta)
             await turn.client.views_open(trigger_id=str(body["trigger_id"]), view=view)
 
@@ -254,9 +258,10 @@ class Handlers:
 
     async def on_skip(self, args: AsyncArgs) -> None:
         await args.ack()
-        action = ids.after(ids.SKIP, str(args.body["actions"][0]["action_id"]))
+        action_id = str(args.body["actions"][0]["action_id"])
         await self._handle("interview skip", args, **_actor(args.body),
-                           work=lambda t: self.core.interviews.skip(t.where, action))
+                           work=lambda t: self.core.interviews.skip(
+                               t.where, ids.action(ids.SKIP, action_id)))
 
     async def on_end(self, args: AsyncArgs) -> None:
         await args.ack()
@@ -269,10 +274,11 @@ class Handlers:
         """Close the modal at once, then grade (open and code answers may take seconds)."""
         await args.ack()
         view = args.body["view"]
-        action = ids.after(ids.MODAL, str(view["callback_id"]))
+        callback_id = str(view["callback_id"])
         text = _text(_input(view, "answer", "text").get("value"))
         await self._handle("modal answer", args, **_modal_actor(args.body), lane="slow",
-                           work=lambda t: answer_action(self.core, t.where, action, text))
+                           work=lambda t: answer_action(
+                               self.core, t.where, ids.action(ids.MODAL, callback_id), text))
 
     async def on_import(self, args: AsyncArgs) -> None:
         view = args.body["view"]

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from bot.domain.actions import Action
+
 CHOICE = "ib:"
 FORM = "ibf:"
 CODE_FORM = "ibc:"
@@ -26,12 +28,19 @@ def choice(action: str, value: str) -> str:
 
 
 def parse_choice(action_id: str, value: str | None) -> tuple[str, str]:
-    """(card action, button value) from a choice button; the value field wins when present."""
+    """(card action text, button value) from a choice button; the value field wins when
+    present. The action text is parsed by `Action.parse` in the turn, where a bad one is
+    answered."""
     body = action_id.removeprefix(CHOICE)
     if value and body.endswith(":" + value):
         return body[: -len(value) - 1], value
     action, _, tail = body.rpartition(":")
     return action, value or tail
+
+
+def action(prefix: str, some_id: str) -> Action:
+    """The card action an id with `prefix` (FORM, SKIP, MODAL...) carries."""
+    return Action.parse(some_id.removeprefix(prefix))
 
 
 def after(prefix: str, some_id: str) -> str:

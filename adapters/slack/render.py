@@ -194,7 +194,7 @@ def _buttons(card: Card) -> list[ButtonElement]:
         label = "Write your code" if card.code_answer else "Answer"
         out.append(ButtonElement(text=label, action_id=_fit(prefix + card.action),
                                  style="primary"))
-    if card.action.startswith("interview:"):
+    if card.interview_controls:
         out.append(ButtonElement(text="Skip", action_id=_fit(ids.SKIP + card.action)))
         out.append(ButtonElement(
             text="End interview", action_id=_fit(ids.END + card.action), style="danger",

@@ -41,16 +41,15 @@ class Replies:
 
     async def send(self, turn: Turn, reply: Reply) -> None:
         for card in reply.cards:
-            await self.card(turn, card)
+            await self.card(turn, card, reply)
         if reply.outgoing:
             await self.core.outbox.deliver(reply.outgoing)
 
-    async def card(self, turn: Turn, card: Card) -> None:
+    async def card(self, turn: Turn, card: Card, reply: Reply | None = None) -> None:
         if card.visibility is Visibility.PUBLIC:
             ref = await self.public(turn, card)
-            kind, _, round_id = card.action.partition(":")
-            if kind == "quiz" and round_id:
-                await self.core.quizzes.message_sent(turn.where, round_id, ref)
+            if reply is not None and reply.posted is not None:
+                await reply.posted(card, ref)  # the core keeps what it needs (a quiz's post)
         elif card.visibility is Visibility.DIRECT:
             await self.direct(turn, card_message(card))
         else:

@@ -10,7 +10,10 @@ from dataclasses import dataclass
 
 from bot import metrics
 from bot.clock import to_ms
+from bot.commands.actions import answer_action
+from bot.domain.actions import Action
 from bot.domain.periods import PERIODS, resolve_period
+from bot.domain.records import RoundKind
 from bot.domain.text import clean, clip
 from bot.domain.values import Card, Reply, UserError, Visibility, Where
 from bot.questions.bank import DIFFICULTY_NAMES
@@ -237,26 +240,12 @@ async def answer(core: Core, where: Where, text: str) -> Reply:
         raise UserError("Write your answer after /answer, e.g. /answer B.")
     if await core.interviews.current(where) is not None:
         return await core.interviews.answer(where, text)
-    for kind in ("quiz", "daily"):
+    for kind in RoundKind:
         rnd = await core.store.open_round_in(where.platform, where.team, where.channel, kind)
         if rnd is not None and rnd.closes_ms > to_ms(core.clock.now()):
-            return await answer_action(core, where, f"{kind}:{rnd.id}", text)
+            return await answer_action(core, where, Action.of_round(kind, rnd.id), text)
     raise UserError("Nothing to answer here: start a quiz with /quiz or an interview with "
                     "/interview start.")
-
-
-async def answer_action(core: Core, where: Where, action: str, text: str) -> Reply:
-    """An answer from a button or form: `action` is the card's (`quiz:<id>`, `daily:<id>`,
-    `interview:<id>:<position>`), so it reaches the right round after a restart."""
-    action, text = clean(action), clean(text)
-    kind, _, rest = action.partition(":")
-    if kind == "quiz" and rest:
-        return await core.quizzes.answer(where, rest, text)
-    if kind == "daily" and rest:
-        return await core.daily.answer(where, rest, text)
-    if kind == "interview" and rest:
-        return await core.interviews.answer(where, text, action)
-    raise UserError("That button is no longer in use.")
 
 
 def leaderboard_options(args: tuple[str, ...]) -> tuple[str | None, str | None, str | None]:

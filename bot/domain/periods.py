@@ -6,6 +6,7 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.domain.keys import PeriodKey
 from bot.domain.text import clip
 from bot.domain.values import UserError
 
@@ -50,8 +51,8 @@ def resolve_period(name: str | None) -> str:
 
 def period_key(period: str, now: datetime, tz: str) -> str:
     day, week, month = local_keys(now, tz)
-    return {"today": f"day:{day}", "week": f"week:{week}", "month": f"month:{month}",
-            "all": "all"}[period]
+    return str({"today": PeriodKey.day(day), "week": PeriodKey.week(week),
+                "month": PeriodKey.month(month), "all": PeriodKey.all()}[period])
 
 
 def yesterday(now: datetime, tz: str) -> str:

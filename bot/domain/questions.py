@@ -101,6 +101,16 @@ class Question:
         return self.reference
 
 
+class Verdict(StrEnum):
+    """How an answer was judged; the values are what the store keeps."""
+
+    CORRECT = "correct"
+    PARTIAL = "partial"
+    WRONG = "wrong"
+    SKIPPED = "skipped"  # an interview question passed
+    LATE = "late"  # an interview answer after the time limit, not graded
+
+
 def choice_letter(index: int) -> str:
     return "ABCDEFGHIJ"[index]
 
@@ -110,11 +120,15 @@ class Grade:
     """The result of grading one answer."""
 
     score: float  # 0..1
-    verdict: str  # correct | partial | wrong | skipped | late
+    verdict: Verdict
     feedback: str
     right: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.verdict, Verdict):  # graders may pass the plain value
+            object.__setattr__(self, "verdict", Verdict(self.verdict))
+
     @property
     def correct(self) -> bool:
-        return self.verdict == "correct"
+        return self.verdict is Verdict.CORRECT

@@ -3,6 +3,33 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class RoundKind(StrEnum):
+    """A channel round: a quiz someone started, or the scheduled daily question."""
+
+    QUIZ = "quiz"
+    DAILY = "daily"
+
+
+class SessionStatus(StrEnum):
+    ACTIVE = "active"
+    FINISHED = "finished"  # every question answered
+    ENDED = "ended"  # stopped early
+
+
+class ScheduleStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"  # the bot could not post; /daily set resumes
+    OFF = "off"
+
+
+def _coerce(obj: object, name: str, enum: type[StrEnum]) -> None:
+    """Rows come back from the store as plain strings: make them the enum (same value)."""
+    value = getattr(obj, name)
+    if not isinstance(value, enum):
+        object.__setattr__(obj, name, enum(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -11,7 +38,7 @@ class Round:
     platform: str
     team: str
     channel: str
-    kind: str  # quiz | daily
+    kind: RoundKind
     question_id: str
     topic: str
     started_by: str
@@ -19,6 +46,9 @@ class Round:
     closes_ms: int
     closed_ms: int | None = None
     message_ref: str | None = None
+
+    def __post_init__(self) -> None:
+        _coerce(self, "kind", RoundKind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,11 +63,14 @@ class Session:
     difficulty: int | None
     question_ids: tuple[str, ...]
     position: int
-    status: str  # active | finished | ended
+    status: SessionStatus
     visibility: str
     started_ms: int
     question_started_ms: int
     finished_ms: int | None = None
+
+    def __post_init__(self) -> None:
+        _coerce(self, "status", SessionStatus)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,9 +166,12 @@ class Schedule:
     open_minutes: int | None
     recap_day: str | None
     recap_time: str | None
-    status: str  # active | paused | off
+    status: ScheduleStatus
     reason: str
     updated_ms: int
+
+    def __post_init__(self) -> None:
+        _coerce(self, "status", ScheduleStatus)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -13,6 +14,15 @@ class Visibility(StrEnum):
     PUBLIC = "public"  # everyone in the channel sees it
     EPHEMERAL = "ephemeral"  # only the user who acted sees it
     DIRECT = "direct"  # a direct message to the user
+
+
+class Color(StrEnum):
+    """The accent of a card: neutral, or how an answer went."""
+
+    INFO = "info"
+    GOOD = "good"
+    BAD = "bad"
+    WARN = "warn"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,24 +53,6 @@ class Where:
         return self.display_name or self.user
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 @dataclass(frozen=True, slots=True)
 class Button:
     """A button on a card; `value` comes back to the core when it is pressed."""
@@ -73,8 +65,10 @@ class Button:
 class Card:
     """A platform-neutral reply. Adapters render it; they never add game logic.
 
-    `action` names what buttons and answer forms on the card feed
-    (for example ``quiz:<round id>``), so a click still lands after a restart.
+    `action` names what buttons and answer forms on the card feed: the text of a
+    `bot.domain.actions.Action` (``quiz:<round id>``...), which adapters carry in their ids
+    as is and parse back with `Action.parse`, so a click still lands after a restart.
+    `interview_controls`: the card is an interview question, which offers Skip and End.
     """
 
     title: str
@@ -84,9 +78,10 @@ class Card:
     action: str = ""
     answer_form: bool = False  # the card wants a free-text (or code) answer
     code_answer: bool = False
+    interview_controls: bool = False
     visibility: Visibility = Visibility.PUBLIC
     footer: str = ""
-    color: str = "info"  # info | good | bad | warn
+    color: Color = Color.INFO
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,12 +100,20 @@ class Outgoing:
     edit_ref: str | None = None  # edit this earlier message instead of posting
 
 
+Posted = Callable[[Card, str], Awaitable[None]]
+
+
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """What a command returns: cards for the caller, plus any for channels."""
+    """What a command returns: cards for the caller, plus any for channels.
+
+    `posted`, when set, is the core's own record keeping: the adapter calls it with each
+    public card it posted and the message's ref (a quiz round edits its post on close), and
+    needs to know nothing of what the card is."""
 
     cards: tuple[Card, ...] = ()
     outgoing: tuple[Outgoing, ...] = field(default=())
+    posted: Posted | None = None
 
 
 class UserError(Exception):

@@ -12,7 +12,7 @@ import logging
 import re
 from typing import Any
 
-from bot.domain.questions import CodeCase, CodeSpec, Grade, Question
+from bot.domain.questions import CodeCase, CodeSpec, Grade, Question, Verdict
 from bot.sandbox import Observation, Program, RunResult, Sandbox
 from bot.sandbox.plain import plain
 
@@ -127,20 +127,21 @@ async def grade_code(question: Question, answer: str, sandbox: Sandbox | None = 
     SandboxUnavailable (no boundary here) or SandboxBusy (too many runs waiting)."""
     spec = question.code
     if spec is None:
-        return Grade(0.0, "wrong", "This question has no tests to run.")
+        return Grade(0.0, Verdict.WRONG, "This question has no tests to run.")
     names = tuple(c.name for c in spec.cases)
     code = strip_fences(answer)
     if not code.strip():
-        return Grade(0.0, "wrong", "No code to run.", missing=names)
+        return Grade(0.0, Verdict.WRONG, "No code to run.", missing=names)
     if len(code) > MAX_CODE_CHARS:
-        return Grade(0.0, "wrong", f"The code is longer than {MAX_CODE_CHARS} characters.",
+        return Grade(0.0, Verdict.WRONG, f"The code is longer than {MAX_CODE_CHARS} characters.",
                      missing=names)
     run = await (sandbox or default_sandbox()).run(program_for(spec, code), who=who)
     checked = results(spec, run)
     passed = tuple(name for name, why in checked if not why)
     failed = tuple(f"{name}: {why}" for name, why in checked if why)
     score = round(len(passed) / len(checked), 3) if checked else 0.0
-    verdict = "correct" if checked and not failed else "partial" if passed else "wrong"
+    verdict = (Verdict.CORRECT if checked and not failed else
+               Verdict.PARTIAL if passed else Verdict.WRONG)
     return Grade(score, verdict, report(run, checked), right=passed, missing=failed)
 
 

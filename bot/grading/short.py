@@ -15,7 +15,7 @@ import re
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from bot.domain.questions import Grade, Question
+from bot.domain.questions import Grade, Question, Verdict
 from bot.grading.text import NEGATIONS, STOPWORDS, canonical_number, normalise
 
 EXTRA_WORDS = 5  # words allowed around the right phrase ("it is the ...")
@@ -147,13 +147,13 @@ def _changes_meaning(words: list[str], start: int, end: int, alt_words: set[str]
 def grade_short(question: Question, answer: str) -> Grade:
     """Right (1.0) or wrong (0.0), with a word when a typo was forgiven or it was close."""
     if not normalise(answer):
-        return Grade(0.0, "wrong", "No answer.", missing=(question.answer_text,))
+        return Grade(0.0, Verdict.WRONG, "No answer.", missing=(question.answer_text,))
     ok, typo, form = match_short(question.accepted, answer)
     if ok:
         note = f" (spelled \u201c{form}\u201d)" if typo else ""
-        return Grade(1.0, "correct", f"Right{note}.", right=(form,))
+        return Grade(1.0, Verdict.CORRECT, f"Right{note}.", right=(form,))
     na = normalise(answer)
     near = max((fuzz.ratio(na, normalise(a)) for a in question.accepted), default=0)
     hint = "Close, but not quite" if near >= 70 else "Not quite"
-    return Grade(0.0, "wrong", f"{hint}: the answer is {question.answer_text}.",
+    return Grade(0.0, Verdict.WRONG, f"{hint}: the answer is {question.answer_text}.",
                  missing=(question.answer_text,))

@@ -25,7 +25,7 @@ from bot.clock import Clock, to_ms
 from bot.domain.questions import Kind, Question, choice_letter
 from bot.domain.records import ItemStats, PickCount, QuestionStatus
 from bot.domain.text import clip
-from bot.domain.values import Card, UserError, Visibility, Where
+from bot.domain.values import Card, Color, UserError, Visibility, Where
 from bot.grading.choice import choice_index
 from bot.services.banks import Banks
 from bot.store.protocol import ALL_TEAMS, Store
@@ -283,7 +283,7 @@ class Analytics:
             return Card(title=f"Question report{where_txt}: nothing looks broken",
                         text=f"{len(items)} question(s) answered, {answered} answer(s) in all. "
                              f"Flags need at least {MIN_FLAG_ANSWERS} answers to a question.",
-                        visibility=Visibility.EPHEMERAL, color="good")
+                        visibility=Visibility.EPHEMERAL, color=Color.GOOD)
         fields = []
         for i in broken[:REPORT_LINES]:
             state = {"rested": " · rested", "kept": " · kept"}.get(i.status, "")
@@ -298,7 +298,7 @@ class Analytics:
             text=f"Of {len(items)} question(s) answered here ({answered} answers).{more} "
                  "Rested questions are out of rotation until you decide: "
                  "/questions keep ID or /questions retire ID.",
-            fields=tuple(fields), visibility=Visibility.EPHEMERAL, color="warn",
+            fields=tuple(fields), visibility=Visibility.EPHEMERAL, color=Color.WARN,
             footer="All of it as CSV: interview-bot questions report --csv")
 
     async def keep(self, where: Where, question_id: str) -> Card:
@@ -325,7 +325,7 @@ class Analytics:
         else:
             text = "It will not be asked again here. /questions keep ID brings it back."
         return Card(title=f"{qid} {status}", text=f"{clip(q.prompt, 120)}\n\n{text}",
-                    visibility=Visibility.EPHEMERAL, color="good")
+                    visibility=Visibility.EPHEMERAL, color=Color.GOOD)
 
 
 def _with_status(i: ItemReport, status: str) -> ItemReport:

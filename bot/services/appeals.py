@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import Clock, to_ms
-from bot.domain.questions import Grade, Question
+from bot.domain.actions import AnswerContext
+from bot.domain.questions import Grade, Question, Verdict
 from bot.domain.records import AnswerRow, Appeal, Rescore
 from bot.domain.text import clip
-from bot.domain.values import Card, Outgoing, Reply, Target, UserError, Visibility, Where
+from bot.domain.values import Card, Color, Outgoing, Reply, Target, UserError, Visibility, Where
 from bot.grading import GradingOptions, grade
 from bot.services.banks import Banks
 from bot.services.points import POINTS_RIGHT, quiz_points
@@ -58,8 +59,8 @@ def parse_score(raw: str) -> float:
     return round(value, 4)
 
 
-def _verdict(score: float) -> str:
-    return "correct" if score >= 1 else "partial"
+def _verdict(score: float) -> Verdict:
+    return Verdict.CORRECT if score >= 1 else Verdict.PARTIAL
 
 
 class Appeals:
@@ -97,7 +98,7 @@ class Appeals:
         return Card(title=f"Appeal #{new} filed",
                     text=f"Your answer to {row.question_id} ({row.verdict}, {row.points} "
                          "points) goes to the admins; you will hear what they decide.",
-                    visibility=Visibility.EPHEMERAL, color="info")
+                    visibility=Visibility.EPHEMERAL, color=Color.INFO)
 
     async def flag(self, where: Where, text: str) -> Card:
         """`/flag QUESTION_ID reason`: anyone, about any question of the team's bank."""
@@ -182,9 +183,9 @@ class Appeals:
         if not done:
             raise UserError(f"#{a.id} was already decided; nothing changed.")
         told = Card(title=f"Your {a.kind} #{a.id} was accepted",
-                    text=note, color="good")
+                    text=note, color=Color.GOOD)
         return Reply(cards=(Card(title=f"#{a.id} accepted", text=note,
-                                 visibility=Visibility.EPHEMERAL, color="good"),),
+                                 visibility=Visibility.EPHEMERAL, color=Color.GOOD),),
                      outgoing=(Outgoing(Target(a.platform, a.team, a.channel), told),))
 
     async def reject(self, where: Where, raw_id: str, text: str) -> Reply:
@@ -197,7 +198,7 @@ class Appeals:
             raise UserError(f"#{a.id} was already {a.status if a.status != 'open' else 'decided'}"
                             "; nothing changed.")
         told = Card(title=f"Your {a.kind} #{a.id} was not accepted",
-                    text=f"{a.display_name}, on {a.question_id}: {reason}", color="warn")
+                    text=f"{a.display_name}, on {a.question_id}: {reason}", color=Color.WARN)
         return Reply(cards=(Card(title=f"#{a.id} rejected", text=f"{a.display_name} is told: "
                                  f"{reason}", visibility=Visibility.EPHEMERAL),),
                      outgoing=(Outgoing(Target(a.platform, a.team, a.channel), told),))
@@ -207,9 +208,10 @@ class Appeals:
         and daily answers 10 scaled by the score, plus the speed bonus of their round."""
         if not row.ranked:
             return 0
-        kind, _, rid = row.context.partition(":")
+        ctx = AnswerContext.parse(row.context)
+        rid = ctx.round_id if ctx is not None else None
         limit_ms = 0
-        if kind in ("quiz", "daily") and rid:
+        if rid:
             rnd = await self.store.get_round(where.platform, where.team, rid)
             if rnd is not None:
                 limit_ms = rnd.closes_ms - rnd.opened_ms
@@ -233,11 +235,11 @@ class Appeals:
         if not confirm:
             return Card(title=f"Re-grade {qid}: preview", text=summary,
                         footer=f"/questions regrade {qid} confirm applies it",
-                        visibility=Visibility.EPHEMERAL, color="warn")
+                        visibility=Visibility.EPHEMERAL, color=Color.WARN)
         n = await self.store.rescore_answers(where.platform, where.team,
                                              [c.rescore for c in changes])
         return Card(title=f"Re-graded {qid}", text=f"{n} answers re-graded.\n{summary}",
-                    visibility=Visibility.EPHEMERAL, color="good")
+                    visibility=Visibility.EPHEMERAL, color=Color.GOOD)
 
     async def _changes(self, where: Where, q: Question) -> list[Change]:
         out = []
@@ -281,5 +283,6 @@ class Appeals:
 def _as_answered(q: Question, context: str) -> Question:
     """The question with its choices in the order the person saw them (a stored letter names
     the choice shown under it in that round)."""
-    kind, _, round_id = context.partition(":")
-    return as_shown(q, round_id) if kind in ("quiz", "daily") and round_id else q
+    ctx = AnswerContext.parse(context)
+    round_id = ctx.round_id if ctx is not None else None
+    return as_shown(q, round_id) if round_id else q

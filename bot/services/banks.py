@@ -19,7 +19,7 @@ from dataclasses import replace
 from bot.clock import Clock, to_ms
 from bot.domain.questions import Question
 from bot.domain.records import TeamPack
-from bot.domain.values import Card, UserError, Visibility, Where
+from bot.domain.values import Card, Color, UserError, Visibility, Where
 from bot.questions.bank import QuestionBank
 from bot.questions.checks import team_pack_warnings, warnings_text
 from bot.questions.parse import pack_from_json, parse_pack, parse_pack_stored
@@ -128,7 +128,7 @@ class Banks:
             text=f"{len(pack.questions)} question(s) on {pack.topic}: "
                  + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
                  + ". Only this team sees them." + warnings_text(warnings),
-            visibility=Visibility.EPHEMERAL, color="warn" if warnings else "good")
+            visibility=Visibility.EPHEMERAL, color=Color.WARN if warnings else Color.GOOD)
 
     async def remove_pack(self, where: Where, pack_id: str) -> Card:
         _require_admin(where)

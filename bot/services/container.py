@@ -16,6 +16,7 @@ from bot.services.interviews import Interviews
 from bot.services.leaderboards import Leaderboards
 from bot.services.outbox import Outbox
 from bot.services.quizzes import Quizzes
+from bot.services.rounds import Rounds
 from bot.services.team_settings import TeamSettings
 from bot.store import Store, open_store
 from interview_bot.config import Settings, grading_options
@@ -28,6 +29,7 @@ class Core:
     clock: Clock
     banks: Banks
     settings: TeamSettings
+    rounds: Rounds
     quizzes: Quizzes
     interviews: Interviews
     leaderboards: Leaderboards
@@ -53,15 +55,16 @@ async def build_core(settings: Settings, *, clock: Clock | None = None,
     banks = Banks(bank, store, clock, grading.sandbox)
     team = TeamSettings(store, settings)
     outbox = Outbox()
-    quizzes = Quizzes(store, banks, team, clock, rng, grading)
+    rounds = Rounds(store, banks, team, clock, outbox, grading)
+    quizzes = Quizzes(rounds, store, banks, team, clock, rng)
     analytics = Analytics(store, banks, clock)
-    quizzes.after_close = analytics.maybe_refresh  # rest broken questions as evidence comes
+    rounds.after_close = analytics.maybe_refresh  # rest broken questions as evidence comes
     return Core(
         settings_env=settings, store=store, clock=clock, banks=banks, settings=team,
-        quizzes=quizzes,
+        rounds=rounds, quizzes=quizzes,
         interviews=Interviews(store, banks, team, clock, rng, grading),
         leaderboards=Leaderboards(store, banks, team, clock),
-        daily=Daily(store, banks, team, clock, quizzes, outbox, rng),
+        daily=Daily(store, banks, team, clock, rounds, outbox, rng),
         outbox=outbox,
         grading=grading,
         appeals=Appeals(store, banks, clock, grading),

@@ -13,22 +13,27 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.clock import Clock, from_ms, to_ms
+from bot.domain.actions import Action, AnswerContext
+from bot.domain.keys import PeriodKey, Scope
 from bot.domain.periods import check_timezone, local_keys, yesterday
-from bot.domain.records import Round, Schedule
+from bot.domain.records import Round, RoundKind, Schedule, ScheduleStatus
 from bot.domain.text import clip
-from bot.domain.values import Card, Outgoing, Reply, Target, UserError, Visibility, Where
+from bot.domain.values import Card, Color, Outgoing, Reply, Target, UserError, Visibility, Where
 from bot.ports import ChannelUnavailable
 from bot.questions.bank import parse_difficulty
 from bot.services import rotation
 from bot.services.banks import Banks
+from bot.services.cards import question_card
 from bot.services.leaderboards import alive
 from bot.services.outbox import Outbox
-from bot.services.quizzes import QUIZ_KINDS, Quizzes, as_shown, question_card
+from bot.services.quizzes import QUIZ_KINDS
+from bot.services.rounds import Rounds
 from bot.services.team_settings import TeamSettings
 from bot.store.errors import RoundOpen
 from bot.store.protocol import Store
@@ -42,6 +47,18 @@ _DAY_WORDS = {"daily": WEEKDAYS, "everyday": WEEKDAYS, "every-day": WEEKDAYS, "a
 MAX_OPEN = timedelta(hours=24)
 CLAIM_LEASE_MS = 5 * 60 * 1000
 OnChange = Callable[[str, str, str], Awaitable[None]]
+
+
+class PostOutcome(StrEnum):
+    """What one attempt at the day's post came to; the values are said to admins."""
+
+    POSTED = "posted"
+    TAKEN = "taken"  # another attempt has the day
+    NO_QUESTION = "no question matches the channel's filters"
+    STILL_OPEN = "a daily question is still open here"
+    QUESTION_GONE = "the question is gone from the bank"
+    CHANNEL_GONE = "the bot cannot post in this channel"
+    FAILED = "the platform did not take the post; try again in a few minutes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,13 +195,16 @@ def due_fire_time(trigger: CronTrigger, now: datetime, grace: timedelta) -> date
 
 
 class Daily:
+    """The scheduled daily question of a channel: its settings, its post, its weekly recap.
+    Answering, closing and revealing are the round's (`bot.services.rounds`)."""
+
     def __init__(self, store: Store, banks: Banks, settings: TeamSettings, clock: Clock,
-                 quizzes: Quizzes, outbox: Outbox, rng: random.Random | None = None) -> None:
+                 rounds: Rounds, outbox: Outbox, rng: random.Random | None = None) -> None:
         self.store = store
         self.banks = banks
         self.settings = settings
         self.clock = clock
-        self.quizzes = quizzes
+        self.rounds = rounds
         self.outbox = outbox
         self.rng = rng or random.Random()
         self.on_change: OnChange | None = None  # the scheduler rebuilds the channel's jobs
@@ -220,19 +240,19 @@ class Daily:
             weekdays=opts.weekdays or (current.weekdays if current else ",".join(WEEKDAYS[:5])),
             topic=topic, difficulty=difficulty, open_minutes=open_minutes,
             recap_day=recap[0] if recap else None, recap_time=recap[1] if recap else None,
-            status="active", reason="", updated_ms=to_ms(self.clock.now()))
+            status=ScheduleStatus.ACTIVE, reason="", updated_ms=to_ms(self.clock.now()))
         await self.store.upsert_schedule(s)
         await self._changed(s)
         card = await self.status(where)
-        return replace(card, title="Daily question scheduled", color="good")
+        return replace(card, title="Daily question scheduled", color=Color.GOOD)
 
     async def off(self, where: Where) -> Card:
         _admin(where)
         s = await self.store.get_schedule(where.platform, where.team, where.channel)
-        if s is None or s.status == "off":
+        if s is None or s.status is ScheduleStatus.OFF:
             raise UserError("This channel has no daily question.")
-        await self.store.set_schedule_status(where.platform, where.team, where.channel, "off",
-                                             "", to_ms(self.clock.now()))
+        await self.store.set_schedule_status(where.platform, where.team, where.channel,
+                                             ScheduleStatus.OFF, "", to_ms(self.clock.now()))
         await self._changed(s)
         return Card(title="Daily question off", text="No more daily questions in this channel. "
                     "/daily set brings them back with the same settings.",
@@ -240,7 +260,7 @@ class Daily:
 
     async def status(self, where: Where) -> Card:
         s = await self.store.get_schedule(where.platform, where.team, where.channel)
-        if s is None or s.status == "off":
+        if s is None or s.status is ScheduleStatus.OFF:
             return Card(title="Daily question", text="Not set up in this channel. An admin can "
                         "start it with /daily set 09:00 [timezone] [mon-fri] [topic=…].",
                         visibility=Visibility.EPHEMERAL)
@@ -254,7 +274,7 @@ class Daily:
              if s.open_minutes else "until the next post (at most 24 h)"),
             ("Weekly recap", f"{s.recap_day} {s.recap_time}" if s.recap_day else "off"),
         ]
-        if s.status == "paused":
+        if s.status is ScheduleStatus.PAUSED:
             text = f"Paused: {s.reason or 'the bot could not post here'}. /daily set resumes it."
         elif nxt is not None:
             text = f"Next post: {nxt.astimezone(tz).strftime('%a %d %b %Y, %H:%M')} ({s.timezone})"
@@ -267,18 +287,20 @@ class Daily:
         """Post today's question now; it counts as the day's post."""
         _admin(where)
         s = await self.store.get_schedule(where.platform, where.team, where.channel)
-        if s is None or s.status == "off":
-            s = Schedule(where.platform, where.team, where.channel, "09:00",
-                         (await self.settings.get(where.platform, where.team)).timezone,
-                         ",".join(WEEKDAYS), None, None, None, None, None, "off", "",
-                         to_ms(self.clock.now()))
+        if s is None or s.status is ScheduleStatus.OFF:
+            tz = (await self.settings.get(where.platform, where.team)).timezone
+            s = Schedule(platform=where.platform, team=where.team, channel=where.channel,
+                         post_time="09:00", timezone=tz, weekdays=",".join(WEEKDAYS),
+                         topic=None, difficulty=None, open_minutes=None, recap_day=None,
+                         recap_time=None, status=ScheduleStatus.OFF, reason="",
+                         updated_ms=to_ms(self.clock.now()))
         outcome = await self._post(s, self.clock.now())
-        if outcome == "taken":
+        if outcome is PostOutcome.TAKEN:
             raise UserError("Today's daily question was already posted in this channel.")
-        if outcome != "posted":
+        if outcome is not PostOutcome.POSTED:
             raise UserError(f"The daily question could not be posted: {outcome}.")
         return Reply(cards=(Card(title="Posted", text="Today's question is up.",
-                                 visibility=Visibility.EPHEMERAL, color="good"),))
+                                 visibility=Visibility.EPHEMERAL, color=Color.GOOD),))
 
     async def _changed(self, s: Schedule) -> None:
         if self.on_change is not None:
@@ -288,69 +310,68 @@ class Daily:
 
     async def run_post(self, s: Schedule, fire_time: datetime) -> bool:
         """The scheduled post for `fire_time`'s local day; False when another took it."""
-        return await self._post(s, fire_time) == "posted"
+        return await self._post(s, fire_time) is PostOutcome.POSTED
 
-    async def _post(self, s: Schedule, fire_time: datetime) -> str:
-        """'posted', 'taken' (another post has the day) or why nothing was posted."""
+    async def _post(self, s: Schedule, fire_time: datetime) -> PostOutcome:
+        """Claim the day, close yesterday's round, open and post today's."""
         day = local_keys(fire_time, s.timezone)[0]
         now = self.clock.now()
         now_ms = to_ms(now)
         if not await self.store.claim_daily(s.platform, s.team, s.channel, "post", day, now_ms,
                                             CLAIM_LEASE_MS):
-            return "taken"
+            return PostOutcome.TAKEN
         target = Target(s.platform, s.team, s.channel)
-        previous = await self.store.open_round_in(s.platform, s.team, s.channel, "daily")
+        previous = await self.store.open_round_in(s.platform, s.team, s.channel, RoundKind.DAILY)
         if previous is not None:
-            await self.outbox.deliver(await self.quizzes.close_round_now(previous))
+            await self.rounds.close_and_reveal(previous)
         bank = await self.banks.for_team(s.platform, s.team)
         try:
             pool = bank.select(s.topic, s.difficulty, kinds=QUIZ_KINDS)
             # every fitting question rested or retired (bot.services.analytics): the same as none
-            [q] = await rotation.pick(self.store, s.platform, s.team, f"channel:{s.channel}",
+            [q] = await rotation.pick(self.store, s.platform, s.team, Scope.channel(s.channel),
                                       pool, 1, now_ms, self.rng)
         except UserError as e:
             await self._pause(s, f"no question matches its filters ({e})")
-            return "no question matches the channel's filters"
+            return PostOutcome.NO_QUESTION
         closes = now + (timedelta(minutes=s.open_minutes) if s.open_minutes else MAX_OPEN)
-        if not s.open_minutes and s.status == "active":
+        if not s.open_minutes and s.status is ScheduleStatus.ACTIVE:
             nxt = post_trigger(s).get_next_fire_time(None, now + timedelta(seconds=1))
             if nxt is not None:
                 closes = min(closes, nxt)
         rnd = Round(id=uuid.uuid4().hex, platform=s.platform, team=s.team, channel=s.channel,
-                    kind="daily", question_id=q.id, topic=q.topic, started_by="scheduler",
+                    kind=RoundKind.DAILY, question_id=q.id, topic=q.topic, started_by="scheduler",
                     opened_ms=now_ms, closes_ms=to_ms(closes))
         try:
-            await self.store.open_round(rnd)
+            await self.rounds.open(rnd)
         except RoundOpen:
             log.warning("daily round already open in %s/%s/%s", s.platform, s.team, s.channel)
-            return "a daily question is still open here"
+            return PostOutcome.STILL_OPEN
         card = await self.card(rnd, 0, s.timezone)
         if card is None:
-            return "the question is gone from the bank"
+            return PostOutcome.QUESTION_GONE
         try:
             ref = await self.outbox.post(target, card)
         except ChannelUnavailable as e:
-            await self.store.close_round(s.platform, s.team, rnd.id, now_ms)
+            await self.rounds.withdraw(rnd)
             await self._pause(s, f"cannot post there ({e})")
-            return "the bot cannot post in this channel"
+            return PostOutcome.CHANNEL_GONE
         except Exception:
             # left unposted: the claim's lease lets a later attempt (a restart's catch-up) retry
             log.exception("daily post to %s/%s/%s failed", s.platform, s.team, s.channel)
-            await self.store.close_round(s.platform, s.team, rnd.id, now_ms)
-            return "the platform did not take the post; try again in a few minutes"
-        if ref:
-            await self.store.set_round_message(s.platform, s.team, rnd.id, ref)
+            await self.rounds.withdraw(rnd)
+            return PostOutcome.FAILED
+        await self.rounds.posted(rnd, ref)
         await self.store.mark_daily_posted(s.platform, s.team, s.channel, "post", day, rnd.id)
         log.info("daily question %s posted to %s/%s/%s", q.id, s.platform, s.team, s.channel)
-        return "posted"
+        return PostOutcome.POSTED
 
     async def card(self, rnd: Round, answered: int, tz: str) -> Card | None:
         """The posted question, with how many answered so far."""
-        q = (await self.banks.for_team(rnd.platform, rnd.team)).get(rnd.question_id)
+        q = await self.rounds.question(rnd)
         if q is None:
             return None
         closes = from_ms(rnd.closes_ms).astimezone(ZoneInfo(tz))
-        return question_card(as_shown(q, rnd.id), f"daily:{rnd.id}",
+        return question_card(q, Action.daily(rnd.id),
                              title=f"Daily question · {q.topic}",
                              footer=f"{answered} answered · one answer each · answers close "
                                     f"{closes.strftime('%a %H:%M')} ({tz})")
@@ -358,15 +379,16 @@ class Daily:
     async def _pause(self, s: Schedule, reason: str) -> None:
         log.warning("daily question paused in %s/%s/%s: %s", s.platform, s.team, s.channel,
                     reason)
-        if s.status == "active":
-            await self.store.set_schedule_status(s.platform, s.team, s.channel, "paused",
+        if s.status is ScheduleStatus.ACTIVE:
+            await self.store.set_schedule_status(s.platform, s.team, s.channel,
+                                                 ScheduleStatus.PAUSED,
                                                  clip(reason, 200), to_ms(self.clock.now()))
             await self._changed(s)
 
     # --- answers --------------------------------------------------------------------------
 
     async def answer(self, where: Where, round_id: str, text: str) -> Reply:
-        reply = await self.quizzes.answer(where, round_id, text)
+        reply = await self.rounds.answer(where, Action.daily(round_id), text)
         self._dirty.add((where.platform, where.team, round_id))  # the count, at the next tick
         return reply
 
@@ -378,11 +400,11 @@ class Daily:
             rnd = await self.store.get_round(platform, team, round_id)
             if rnd is None or rnd.closed_ms is not None or not rnd.message_ref:
                 continue
-            answers = await self.store.context_answers(platform, team, f"daily:{rnd.id}")
+            answered = await self.rounds.answer_count(rnd)
             sched = await self.store.get_schedule(rnd.platform, rnd.team, rnd.channel)
             tz = sched.timezone if sched else (await self.settings.get(rnd.platform,
                                                                          rnd.team)).timezone
-            card = await self.card(rnd, len(answers), tz)
+            card = await self.card(rnd, answered, tz)
             if card is not None:
                 out.append(Outgoing(Target(rnd.platform, rnd.team, rnd.channel), card,
                                     edit_ref=rnd.message_ref))
@@ -410,7 +432,8 @@ class Daily:
         week_start = (local - timedelta(days=local.weekday())).replace(
             hour=0, minute=0, second=0, microsecond=0)
         week = local_keys(when, s.timezone)[1]
-        top = await self.store.top(s.platform, s.team, f"channel:{s.channel}", f"week:{week}", 10)
+        top = await self.store.top(s.platform, s.team, str(Scope.channel(s.channel)),
+                                   str(PeriodKey.week(week)), 10)
         lines = [f"{r.rank}. {r.display_name} — {r.points} pts ({r.correct}/{r.answers} right)"
                  for r in top] or ["Nobody scored this week."]
         streaks = [st for st in await self.store.top_streaks(
@@ -421,9 +444,11 @@ class Daily:
             fields.append(("Longest streaks", "\n".join(
                 f"🔥{st.current} {st.display_name}" for st in streaks)))
         hardest = None
-        for rnd in await self.store.rounds_between(s.platform, s.team, s.channel, "daily",
-                                                   to_ms(week_start), to_ms(when) + 1):
-            answers = await self.store.context_answers(s.platform, s.team, f"daily:{rnd.id}")
+        for rnd in await self.store.rounds_between(s.platform, s.team, s.channel,
+                                                   RoundKind.DAILY, to_ms(week_start),
+                                                   to_ms(when) + 1):
+            answers = await self.store.context_answers(
+                s.platform, s.team, str(AnswerContext.of_round(rnd.kind, rnd.id)))
             if not answers:
                 continue
             rate = sum(a.correct for a in answers) / len(answers)

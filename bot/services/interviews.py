@@ -8,8 +8,10 @@ from collections import defaultdict
 from dataclasses import replace
 
 from bot.clock import Clock, to_ms
-from bot.domain.questions import Grade, Kind, Question
-from bot.domain.records import Advance, AnswerRow, Session
+from bot.domain.actions import Action, AnswerContext
+from bot.domain.keys import Scope
+from bot.domain.questions import Grade, Kind, Question, Verdict
+from bot.domain.records import Advance, Session, SessionStatus
 from bot.domain.text import clip as _clip
 from bot.domain.values import Card, Reply, UserError, Visibility, Where
 from bot.grading import GradingOptions
@@ -18,8 +20,8 @@ from bot.questions.bank import QuestionBank, parse_difficulty
 from bot.sandbox import SandboxBusy, SandboxUnavailable
 from bot.services import rotation
 from bot.services.banks import Banks
+from bot.services.cards import answer_line, feedback_card, question_card, report_color
 from bot.services.points import build_row, check_length, count_answer, timed_grade
-from bot.services.quizzes import question_card
 from bot.services.team_settings import TeamSettings
 from bot.store.errors import SessionActive
 from bot.store.protocol import Store
@@ -28,11 +30,11 @@ INTERVIEW_KINDS = (Kind.OPEN, Kind.CODE)
 NO_SANDBOX = ("Code questions are off on this server: it has no sandbox to run code answers "
               "safely in.")
 MAX_QUESTIONS = 30
-_VERDICT_TITLES = {"correct": "Right", "partial": "Partly right", "wrong": "Not quite",
-                   "skipped": "Skipped", "late": "Time's up"}
 
 
 class Interviews:
+    """One person's mock interview, a question at a time, graded like an interviewer."""
+
     def __init__(self, store: Store, banks: Banks, settings: TeamSettings, clock: Clock,
                  rng: random.Random | None = None,
                  grading: GradingOptions | None = None) -> None:
@@ -65,13 +67,14 @@ class Interviews:
         eff = await self.settings.get(where.platform, where.team, where.channel)
         n = count or eff.interview_questions
         now_ms = to_ms(self.clock.now())
-        qs = await rotation.pick(self.store, where.platform, where.team, f"user:{where.user}",
+        qs = await rotation.pick(self.store, where.platform, where.team, Scope.user(where.user),
                                  pool, n, now_ms, self.rng)
         vis = Visibility.DIRECT if direct else Visibility.EPHEMERAL
         s = Session(id=uuid.uuid4().hex, platform=where.platform, team=where.team,
                     channel=where.channel, user_id=where.user, display_name=where.name,
                     topic=bank.resolve_topic(topic), difficulty=diff,
-                    question_ids=tuple(q.id for q in qs), position=0, status="active",
+                    question_ids=tuple(q.id for q in qs), position=0,
+                    status=SessionStatus.ACTIVE,
                     visibility=vis.value, started_ms=now_ms, question_started_ms=now_ms)
         try:
             await self.store.create_session(s)
@@ -102,25 +105,26 @@ class Interviews:
 
     def _question(self, s: Session, q: Question, limit_s: int) -> Card:
         return question_card(
-            q, f"interview:{s.id}:{s.position}",
+            q, Action.interview(s.id, s.position),
             title=f"Question {s.position + 1}/{len(s.question_ids)} · {q.topic}",
             footer=f"{limit_s // 60} min to answer", visibility=Visibility(s.visibility))
 
     async def current(self, where: Where) -> Session | None:
         return await self.store.active_session(where.platform, where.team, where.user)
 
-    async def answer(self, where: Where, text: str, action: str | None = None) -> Reply:
-        """Answer the current question; `action` (`interview:<id>:<pos>`) pins which one."""
+    async def answer(self, where: Where, text: str, action: Action | None = None) -> Reply:
+        """Answer the current question; `action` (from the question's card) pins which one."""
         check_length(text)
         if not text.strip():
             raise UserError("The answer is empty. Write your answer, or /interview skip the "
                             "question.")
         return await self._advance(where, text, action, skip=False)
 
-    async def skip(self, where: Where, action: str | None = None) -> Reply:
+    async def skip(self, where: Where, action: Action | None = None) -> Reply:
         return await self._advance(where, "", action, skip=True)
 
-    async def _advance(self, where: Where, text: str, action: str | None, *, skip: bool) -> Reply:
+    async def _advance(self, where: Where, text: str, action: Action | None, *,
+                       skip: bool) -> Reply:
         s = await self._session_for(where, action)
         bank = await self.banks.for_team(where.platform, where.team)
         q = _question_at(bank, s)
@@ -129,15 +133,16 @@ class Interviews:
         now_ms = to_ms(now)
         elapsed = now_ms - s.question_started_ms
         if skip:
-            g = Grade(0.0, "skipped", "Skipped.", (), tuple(k.point for k in q.key_points))
+            g = Grade(0.0, Verdict.SKIPPED, "Skipped.", (), tuple(k.point for k in q.key_points))
         elif elapsed > eff.interview_question_seconds * 1000:
-            g = Grade(0.0, "late", f"Time's up: the limit is {eff.interview_question_seconds // 60}"
-                      " min per question, so this answer was not graded.",
-                      (), tuple(k.point for k in q.key_points))
+            g = Grade(0.0, Verdict.LATE, "Time's up: the limit is "
+                      f"{eff.interview_question_seconds // 60} min per question, so this answer "
+                      "was not graded.", (), tuple(k.point for k in q.key_points))
         else:
             g = await self._grade(s, q, text, where)
         last = s.position + 1 >= len(s.question_ids)
-        row = build_row(where, q, text, g, context=f"interview:{s.id}", source="interview",
+        row = build_row(where, q, text, g, context=str(AnswerContext.interview(s.id)),
+                        source="interview",
                         ranked=False, points=0, elapsed_ms=elapsed, now=now, tz=eff.timezone)
         rec = await self.store.record_answer(row, Advance(s.id, s.position, now_ms, finish=last))
         if not rec.inserted:
@@ -175,29 +180,28 @@ class Interviews:
         finally:
             self._grading_now.discard(key)
 
-    async def _session_for(self, where: Where, action: str | None) -> Session:
+    async def _session_for(self, where: Where, action: Action | None) -> Session:
         s = await self.store.active_session(where.platform, where.team, where.user)
-        if action:
-            parts = action.split(":")
-            if len(parts) != 3 or parts[0] != "interview":
+        if action is not None:
+            if action.round_kind is not None:
                 raise UserError("That is not an interview question.")
-            if s is None or s.id != parts[1]:
+            if s is None or s.id != action.id:
                 raise UserError("That interview is over. Start a new one with /interview start.")
-            if str(s.position) != parts[2]:
+            if s.position != action.position:
                 raise UserError("That question was already answered; answer the current one.")
         if s is None:
             raise UserError("You have no interview in progress. Start one with /interview start.")
         return s
 
-    async def end(self, where: Where, action: str | None = None) -> Reply:
+    async def end(self, where: Where, action: Action | None = None) -> Reply:
         """Finish with a report; `action` (from an End button) pins which interview."""
         s = await self.store.active_session(where.platform, where.team, where.user)
         if s is None:
             raise UserError("You have no interview in progress.")
-        if action and action.split(":")[1:2] != [s.id]:
+        if action is not None and action.id != s.id:
             raise UserError("That interview is over. Start a new one with /interview start.")
         now_ms = to_ms(self.clock.now())
-        await self.store.update_session(s.platform, s.team, s.id, status="ended",
+        await self.store.update_session(s.platform, s.team, s.id, status=SessionStatus.ENDED,
                                         finished_ms=now_ms)
         done = await self.store.get_session(s.platform, s.team, s.id)
         return Reply(cards=(await self.report_card(done or s),))
@@ -206,7 +210,8 @@ class Interviews:
         """Score per topic and, per question, what was right and what was missing."""
         bank = await self.banks.for_team(s.platform, s.team)
         answers = {a.question_id: a for a in
-                   await self.store.context_answers(s.platform, s.team, f"interview:{s.id}")}
+                   await self.store.context_answers(s.platform, s.team,
+                                                   str(AnswerContext.interview(s.id)))}
         per_topic: dict[str, list[float]] = defaultdict(list)
         lines: list[tuple[str, str]] = []
         for i, qid in enumerate(s.question_ids, 1):
@@ -215,18 +220,18 @@ class Interviews:
             if q is None or a is None:
                 continue
             per_topic[q.topic].append(a.score)
-            lines.append((f"{i}. {_clip(q.prompt, 90)}", _answer_line(a)))
+            lines.append((f"{i}. {_clip(q.prompt, 90)}", answer_line(a)))
         total = sum(sum(v) for v in per_topic.values())
         asked = len(answers)
         pct = round(100 * total / asked) if asked else 0
         topics = "; ".join(f"{t} {sum(v):.1f}/{len(v)}" for t, v in sorted(per_topic.items()))
-        status = "finished" if s.status == "finished" else "ended early"
+        status = "finished" if s.status is SessionStatus.FINISHED else "ended early"
         minutes = max(1, round(((s.finished_ms or s.question_started_ms) - s.started_ms) / 60000))
         return Card(title=f"Interview report · {s.topic or 'all topics'}",
                     text=f"Score {total:.1f} of {asked} ({pct}%), {status} after {minutes} min.\n"
                          f"By topic: {topics or 'nothing answered'}",
                     fields=tuple(lines), visibility=Visibility(s.visibility),
-                    color="good" if pct >= 70 else "warn" if pct >= 40 else "bad")
+                    color=report_color(pct))
 
 
 def _question_at(bank: QuestionBank, s: Session) -> Question:
@@ -235,30 +240,3 @@ def _question_at(bank: QuestionBank, s: Session) -> Question:
         raise UserError("This interview's question is no longer in the bank; /interview end it.")
     return q
 
-
-def feedback_card(q: Question, g: Grade, vis: Visibility) -> Card:
-    title = _VERDICT_TITLES.get(g.verdict, g.verdict)
-    if g.verdict in ("correct", "partial", "wrong"):
-        title += f" · {round(g.score * 100)}%"
-    fields: list[tuple[str, str]] = []
-    if g.right:
-        fields.append(("What you got right", "\n".join(f"✓ {p}" for p in g.right)))
-    if g.missing:
-        fields.append(("What was missing", "\n".join(f"✗ {p}" for p in g.missing)))
-    if q.kind is Kind.CODE and q.code:
-        fields.append(("A reference solution", f"```python\n{q.code.solution.strip()}\n```"))
-    elif q.reference:
-        fields.append(("A strong answer", q.reference))
-    fields.append(("Why it matters", q.explanation))
-    color = {"correct": "good", "partial": "warn"}.get(g.verdict, "bad")
-    return Card(title=title, text=g.feedback, fields=tuple(fields), visibility=vis, color=color)
-
-
-def _answer_line(a: AnswerRow) -> str:
-    head = f"{_VERDICT_TITLES.get(a.verdict, a.verdict)} ({round(a.score * 100)}%)"
-    parts = [head]
-    if a.right_points:
-        parts.append("✓ " + "; ".join(a.right_points))
-    if a.missing_points:
-        parts.append("✗ " + "; ".join(a.missing_points))
-    return "\n".join(parts)

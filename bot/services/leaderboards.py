@@ -6,6 +6,7 @@ Everything here reads running totals (kept with each answer), never a scan of al
 from __future__ import annotations
 
 from bot.clock import Clock
+from bot.domain.keys import Scope
 from bot.domain.periods import period_key, period_title, resolve_period, yesterday
 from bot.domain.records import Streak, TotalRow
 from bot.domain.text import display_name
@@ -39,11 +40,11 @@ class Leaderboards:
             t = bank.resolve_topic(topic)
             if t is None:
                 raise UserError(f"Which topic? Topics: {', '.join(bank.topics)}.")
-            key, label = f"topic:{t}", f"topic {t}"
+            key, label = str(Scope.topic(t)), f"topic {t}"
         elif sc == "channel":
-            key, label = f"channel:{where.channel}", "this channel"
+            key, label = str(Scope.channel(where.channel)), "this channel"
         else:
-            key, label = "team", "the team"
+            key, label = str(Scope.team()), "the team"
         pkey = period_key(p, self.clock.now(), eff.timezone)
         n = max(1, min(top, MAX_TOP))
         rows = await self.store.top(where.platform, where.team, key, pkey, n)

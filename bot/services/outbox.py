@@ -12,10 +12,6 @@ from bot.ports import ChannelUnavailable, Poster
 log = logging.getLogger(__name__)
 
 
-
-
-
-
 class Outbox:
     """Routes outgoing cards to the poster of their platform."""
 

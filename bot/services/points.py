@@ -8,7 +8,7 @@ from datetime import datetime
 from bot import metrics
 from bot.clock import to_ms
 from bot.domain.periods import local_keys
-from bot.domain.questions import Grade, Question
+from bot.domain.questions import Grade, Question, Verdict
 from bot.domain.records import AnswerRow
 from bot.domain.values import UserError, Where
 from bot.grading import GradingOptions, grade
@@ -40,7 +40,7 @@ def quiz_points(grade: Grade, elapsed_ms: int, limit_ms: int) -> int:
 
 def build_row(where: Where, question: Question, text: str, grade: Grade, *, context: str,
               source: str, ranked: bool, points: int, elapsed_ms: int, now: datetime,
-              tz: str, verdict: str | None = None) -> AnswerRow:
+              tz: str, verdict: Verdict | None = None) -> AnswerRow:
     day, week, month = local_keys(now, tz)
     return AnswerRow(
         platform=where.platform, team=where.team, user_id=where.user, context=context,

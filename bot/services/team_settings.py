@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 
 from bot.domain.periods import check_timezone
-from bot.domain.values import Card, UserError, Visibility, Where
+from bot.domain.values import Card, Color, UserError, Visibility, Where
 from bot.store.protocol import Store
 from interview_bot.config import Settings
 
@@ -88,7 +88,7 @@ class TeamSettings:
                                                                             where.team)}
         scope = "this channel" if knob.channel_level else "the team"
         return Card(title="Setting saved", text=f"{knob.key} = {value} for {scope}.",
-                    visibility=Visibility.EPHEMERAL, color="good")
+                    visibility=Visibility.EPHEMERAL, color=Color.GOOD)
 
     async def show(self, where: Where) -> Card:
         eff = await self.get(where.platform, where.team, where.channel)

@@ -10,11 +10,13 @@ from bot.services.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
+
 async def tick(core: Core, outbox: Outbox | None = None) -> None:
-    """One pass: close rounds whose time is up, deliver their reveals, refresh counts."""
+    """One pass: close rounds whose time is up, post the reveals owed (a failed one again),
+    refresh the daily posts' answer counts."""
     box = outbox or core.outbox
     try:
-        await box.deliver(await core.quizzes.close_due())
+        await core.rounds.close_due()
         await box.deliver(await core.daily.refresh_counts())
     except Exception:
         log.exception("the ticker failed; it will try again")

@@ -290,6 +290,27 @@ class PostgresStore:
             platform, team, channel, now_ms)
         return [round_row(r) for r in rows]
 
+    async def claim_reveal(self, platform: str, team: str, round_id: str, now_ms: int,
+                           lease_ms: int) -> bool:
+        got = await self.pool.fetchval(
+            "UPDATE rounds SET reveal_claimed_ms = $1 WHERE platform = $2 AND team = $3 "
+            "AND id = $4 AND closed_ms IS NOT NULL AND revealed_ms IS NULL "
+            "AND (reveal_claimed_ms IS NULL OR reveal_claimed_ms <= $5) RETURNING true",
+            now_ms, platform, team, round_id, now_ms - lease_ms)
+        return bool(got)
+
+    async def mark_revealed(self, platform: str, team: str, round_id: str, now_ms: int) -> None:
+        await self.pool.execute(
+            "UPDATE rounds SET revealed_ms = $1 WHERE platform = $2 AND team = $3 AND id = $4",
+            now_ms, platform, team, round_id)
+
+    async def owed_reveals(self, now_ms: int, lease_ms: int, since_ms: int) -> list[Round]:
+        rows = await self.pool.fetch(
+            "SELECT * FROM rounds WHERE closed_ms IS NOT NULL AND revealed_ms IS NULL "
+            "AND closed_ms >= $1 AND (reveal_claimed_ms IS NULL OR reveal_claimed_ms <= $2) "
+            "ORDER BY closed_ms", since_ms, now_ms - lease_ms)
+        return [round_row(r) for r in rows]
+
     # --- answers ------------------------------------------------------------------------
 
     async def record_answer(self, row: AnswerRow, advance: Advance | None = None) -> Recorded:

@@ -99,6 +99,22 @@ class Store(Protocol):
         """One channel's open rounds whose time is up, earliest first (a request's query)."""
         ...
 
+    async def claim_reveal(self, platform: str, team: str, round_id: str, now_ms: int,
+                           lease_ms: int) -> bool:
+        """Take a closed round's reveal for `lease_ms`: True for one caller, while it is
+        owed and nobody else holds a live claim."""
+        ...
+
+    async def mark_revealed(self, platform: str, team: str, round_id: str,
+                            now_ms: int) -> None:
+        """The round's reveal was posted: it is owed no more."""
+        ...
+
+    async def owed_reveals(self, now_ms: int, lease_ms: int, since_ms: int) -> list[Round]:
+        """Every team's rounds closed since `since_ms` whose reveal is owed and not claimed
+        now (the ticker's query)."""
+        ...
+
     # answers
     async def record_answer(self, row: AnswerRow, advance: Advance | None = None) -> Recorded:
         """Insert an answer once per (user, context, question), with its running totals and

@@ -14,6 +14,8 @@ from dataclasses import fields
 from datetime import date, timedelta
 from typing import Any
 
+from bot.domain.actions import AnswerContext
+from bot.domain.keys import PeriodKey, Scope
 from bot.domain.records import AnswerRow, Appeal, Round, Schedule, Session, Streak
 
 ANSWER_COLS = [f.name for f in fields(AnswerRow)]
@@ -38,9 +40,9 @@ _ANSWER_BOOLS = ("correct", "ranked", "first_correct")
 
 
 def round_of(context: str) -> str:
-    """The round id in a `quiz:<id>` or `daily:<id>` context ('' for an interview)."""
-    kind, _, rid = context.partition(":")
-    return rid if kind in ("quiz", "daily") else ""
+    """The round id of a quiz or daily answer's context ('' for an interview's)."""
+    ctx = AnswerContext.parse(context)
+    return (ctx.round_id if ctx is not None else None) or ""
 
 
 def _list(v: Any) -> tuple[Any, ...]:
@@ -107,5 +109,7 @@ def streak_of(days: list[str]) -> tuple[int, int, str] | None:
 def total_keys(row: AnswerRow) -> list[tuple[str, str]]:
     """The (scope, period) running totals one ranked answer counts in (the answer triggers
     write the same twelve)."""
-    return [(s, p) for s in ("team", f"channel:{row.channel}", f"topic:{row.topic}")
-            for p in ("all", f"day:{row.day}", f"week:{row.week}", f"month:{row.month}")]
+    scopes = (Scope.team(), Scope.channel(row.channel), Scope.topic(row.topic))
+    periods = (PeriodKey.all(), PeriodKey.day(row.day), PeriodKey.week(row.week),
+               PeriodKey.month(row.month))
+    return [(str(s), str(p)) for s in scopes for p in periods]

@@ -261,6 +261,29 @@ class SQLiteStore:
             (platform, team, channel, now_ms))
         return [round_row(r) for r in rows]
 
+    async def claim_reveal(self, platform: str, team: str, round_id: str, now_ms: int,
+                           lease_ms: int) -> bool:
+        async with self._writing():
+            cur = await self.db.execute(
+                "UPDATE rounds SET reveal_claimed_ms=? WHERE platform=? AND team=? AND id=? "
+                "AND closed_ms IS NOT NULL AND revealed_ms IS NULL "
+                "AND (reveal_claimed_ms IS NULL OR reveal_claimed_ms <= ?)",
+                (now_ms, platform, team, round_id, now_ms - lease_ms))
+            return cur.rowcount == 1
+
+    async def mark_revealed(self, platform: str, team: str, round_id: str, now_ms: int) -> None:
+        async with self._writing():
+            await self.db.execute(
+                "UPDATE rounds SET revealed_ms=? WHERE platform=? AND team=? AND id=?",
+                (now_ms, platform, team, round_id))
+
+    async def owed_reveals(self, now_ms: int, lease_ms: int, since_ms: int) -> list[Round]:
+        rows = await self._all(
+            "SELECT * FROM rounds WHERE closed_ms IS NOT NULL AND revealed_ms IS NULL "
+            "AND closed_ms >= ? AND (reveal_claimed_ms IS NULL OR reveal_claimed_ms <= ?) "
+            "ORDER BY closed_ms", (since_ms, now_ms - lease_ms))
+        return [round_row(r) for r in rows]
+
     # --- answers ------------------------------------------------------------------------
 
     async def record_answer(self, row: AnswerRow, advance: Advance | None = None) -> Recorded:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from adapters.slack import ids
 from adapters.slack.render import (
     TEXT_CHARS,
@@ -16,7 +18,8 @@ from adapters.slack.render import (
     mrkdwn,
     notice,
 )
-from bot.domain.values import Button, Card
+from bot.domain.actions import Action
+from bot.domain.values import Button, Card, UserError
 
 
 def texts(message: dict[str, Any]) -> list[str]:
@@ -55,6 +58,9 @@ def test_a_question_card_has_a_title_line_a_color_bar_and_buttons() -> None:
 def test_choice_ids_round_trip() -> None:
     assert ids.parse_choice(ids.choice("quiz:r1", "B"), "B") == ("quiz:r1", "B")
     assert ids.parse_choice("ib:interview:s1:0:C", None) == ("interview:s1:0", "C")
+    assert ids.action(ids.SKIP, "ibs:interview:s1:0") == Action.interview("s1", 0)
+    with pytest.raises(UserError, match="no longer in use"):
+        ids.action(ids.FORM, "ibf:poll:r1")
 
 
 def test_huge_cards_are_cut_to_slack_limits_without_crashing() -> None:
@@ -89,7 +95,7 @@ def test_code_fences_survive_being_split() -> None:
 
 def test_answer_forms_and_interview_buttons() -> None:
     card = Card(title="Question 1/2", text="Write a function", action="interview:s1:0",
-                answer_form=True, code_answer=True)
+                answer_form=True, code_answer=True, interview_controls=True)
     [actions] = [b for b in card_message(card)["attachments"][0]["blocks"]
                  if b["type"] == "actions"]
     assert [e["action_id"] for e in actions["elements"]] == [

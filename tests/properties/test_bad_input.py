@@ -741,7 +741,7 @@ async def test_discord_never_pings_from_names_or_text(
     board = await fake.slash("leaderboard", {"period": "all"}, user=loud)
     await board.callback()
     clock.advance(3600)  # the round closes: the reveal names who answered
-    await core.outbox.deliver(await core.quizzes.close_due())
+    await core.rounds.close_due()
     bodies = sent_to_discord(fake, start)
     assert len(bodies) >= 3
     for body in bodies:

@@ -12,6 +12,7 @@ from bot.domain.values import UserError
 from bot.questions.bank import QuestionBank
 from bot.services.container import Core, build_core
 from bot.services.daily import parse_set_args
+from bot.services.rounds import REVEAL_LEASE_MS
 from bot.services.scheduler import DailyScheduler
 from bot.services.ticker import tick
 from interview_bot.config import Settings
@@ -291,3 +292,57 @@ async def test_unknown_topic_is_refused_and_nothing_changes(boot) -> None:  # ty
         await configure(bot, "09:00 topic=cobol")
     assert await bot.core.store.get_schedule("test", "t1", "c1") is None
 
+
+
+async def test_a_daily_reveal_that_fails_to_post_is_posted_later_once(  # type: ignore[no-untyped-def]
+        boot, clock: FakeClock) -> None:
+    """The next day's post closes yesterday's round; its reveal failing (a platform 500) does
+    not lose it: the ticker posts it once the failed attempt's claim lapsed."""
+    clock.set(datetime(2026, 1, 5, 8, 0, tzinfo=UTC))
+    bot = await boot()
+    await configure(bot, "09:00 UTC daily topic=web")
+    clock.set(datetime(2026, 1, 5, 9, 0, 1, tzinfo=UTC))
+    await run_due(bot.scheduler)
+    [card] = bot.poster.titled("Daily question ·")
+    await bot.core.daily.answer(where("ann"), card.action.removeprefix("daily:"),
+                                letter(card, "404"))
+    refused = 0
+    post = bot.poster.post
+
+    async def fails_for_reveals(target, card):  # type: ignore[no-untyped-def]
+        nonlocal refused
+        if card.title.startswith("Daily question answer"):
+            refused += 1
+            raise RuntimeError("500 internal_error")
+        return await post(target, card)
+
+    bot.poster.post = fails_for_reveals  # type: ignore[method-assign]
+    clock.set(datetime(2026, 1, 6, 9, 0, 1, tzinfo=UTC))  # the next post closes the round
+    await run_due(bot.scheduler)
+    assert refused == 1 and len(bot.poster.titled("Daily question ·")) == 2
+    bot.poster.post = post  # type: ignore[method-assign]
+    clock.advance(REVEAL_LEASE_MS / 1000)
+    await tick(bot.core)
+    await tick(bot.core)
+    [reveal] = bot.poster.titled("Daily question answer")
+    assert dict(reveal.fields)["Got it (1/1)"].startswith("ANN")
+
+
+async def test_a_post_that_failed_reveals_nothing(boot, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    """A daily post the platform did not take leaves no round behind whose answer would be
+    revealed to a channel that never saw the question."""
+    clock.set(datetime(2026, 1, 5, 8, 0, tzinfo=UTC))
+    bot = await boot()
+    await configure(bot, "09:00 UTC daily topic=web")
+    post = bot.poster.post
+
+    async def fails(target, card):  # type: ignore[no-untyped-def]
+        raise RuntimeError("500 internal_error")
+
+    bot.poster.post = fails  # type: ignore[method-assign]
+    clock.set(datetime(2026, 1, 5, 9, 0, 1, tzinfo=UTC))
+    await run_due(bot.scheduler)
+    bot.poster.post = post  # type: ignore[method-assign]
+    clock.advance(3600)
+    await tick(bot.core)
+    assert bot.poster.titled("Daily question answer") == []

@@ -6,6 +6,7 @@ import random
 import pytest
 
 from bot.clock import FakeClock
+from bot.domain.actions import Action
 from bot.domain.values import UserError, Visibility
 from bot.questions.bank import QuestionBank
 from bot.services.container import Core, build_core
@@ -79,7 +80,7 @@ async def test_time_limit_per_question(core: Core, clock: FakeClock) -> None:
 
 async def test_stale_or_repeated_answer_is_refused(core: Core) -> None:
     reply = await core.interviews.start(where("ann"), "python", count=2)
-    action = reply.cards[1].action
+    action = Action.parse(reply.cards[1].action)
     text = GOOD[reply.cards[1].text]
     results = await asyncio.gather(
         core.interviews.answer(where("ann"), text, action),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pytest
 
 from bot.commands.dispatch import answer_action, dispatch
+from bot.domain.actions import Action
 from bot.domain.values import Card, Reply, Target, UserError, Where
 from bot.grading import semantic
 from bot.services.container import Core
@@ -161,8 +162,8 @@ async def test_rounds_and_interviews_of_another_team_cannot_be_reached(
                     "/quiz stop", "/interview answer yield", "/daily now"):
         shown = await read(core, intruder, command)
         assert not leaks(shown), (command, shown)
-    for call in (core.interviews.skip(intruder, f"interview:{a.session}:1"),
-                 core.interviews.end(intruder, f"interview:{a.session}:1"),
+    for call in (core.interviews.skip(intruder, Action.interview(a.session, 1)),
+                 core.interviews.end(intruder, Action.interview(a.session, 1)),
                  core.quizzes.answer(intruder, a.quiz_round, "A"),
                  core.daily.answer(intruder, a.daily_round, "A"),
                  core.quizzes.stop(intruder)):
@@ -197,11 +198,14 @@ async def test_a_reveal_and_a_resume_stay_in_their_team(core: Core, a: TeamA,
     await dispatch(core, intruder, "/quiz web")
     await dispatch(core, Where(intruder.platform, intruder.team, "c1", "u2", "eve"), "/answer 404")
     core.clock.advance(seconds=3600)  # type: ignore[attr-defined]
-    reveals = await core.quizzes.close_due()
+    recorders = {p: Recorder() for p in ("test", "other")}
+    for platform, recorder in recorders.items():
+        core.outbox.register(platform, recorder)
+    await core.rounds.close_due()
     by_team = {}
-    for o in reveals:
-        if o.card.title.startswith("Round over"):
-            by_team[(o.target.platform, o.target.team)] = text_of(o.card)
+    for target, card in [p for r in recorders.values() for p in r.posts]:
+        if card.title.startswith("Round over"):
+            by_team[(target.platform, target.team)] = text_of(card)
     theirs = by_team[(intruder.platform, intruder.team)]
     assert "eve" in theirs and not leaks(theirs)
     ours = by_team[("test", "tA")]

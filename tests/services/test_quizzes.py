@@ -8,10 +8,19 @@ import pytest
 from bot.clock import FakeClock
 from bot.domain.questions import Question
 from bot.domain.values import UserError, Visibility
+from bot.services.cards import as_shown
 from bot.services.container import Core, build_core
-from bot.services.quizzes import as_shown
 from interview_bot.config import Settings
 from tests.conftest import letter, where
+from tests.support.scheduler import RecordingPoster
+
+
+@pytest.fixture
+def poster(core: Core) -> RecordingPoster:
+    """The channel the core posts reveals to."""
+    p = RecordingPoster()
+    core.outbox.register("test", p)
+    return p
 
 
 def round_id(reply) -> str:  # type: ignore[no-untyped-def]
@@ -75,27 +84,34 @@ async def test_closed_and_unknown_rounds_say_so(core: Core, clock: FakeClock) ->
         await core.quizzes.answer(where("bob"), rid, "A")
 
 
-async def test_round_closes_on_time_and_reveals_once(core: Core, clock: FakeClock) -> None:
+async def test_round_closes_on_time_and_reveals_once(core: Core, clock: FakeClock,
+                                                     poster: RecordingPoster) -> None:
     start = await core.quizzes.start(where("alice"), "web")
     rid = round_id(start)
     right = letter(start.cards[0], "404")
-    await core.quizzes.message_sent(where("alice"), rid, "msg-1")
+    assert start.posted is not None
+    await start.posted(start.cards[0], "msg-1")  # what an adapter does once it posted the card
     await core.quizzes.answer(where("bob"), rid, right)
     clock.advance(3)
     await core.quizzes.answer(where("carol"), rid, "404")
     await core.quizzes.answer(where("dave"), rid, letter(start.cards[0], "301"))
     clock.advance(30)
-    assert await core.quizzes.close_due() == []  # not yet
+    await core.rounds.close_due()
+    assert poster.posts == [] and poster.edits == []  # not yet
     clock.advance(30)
-    out = await core.quizzes.close_due()
-    edit, reveal = out
-    assert edit.edit_ref == "msg-1" and edit.card.buttons == ()
-    fields = dict(reveal.card.fields)
+    await core.rounds.close_due()
+    [(_, ref, closed)] = poster.edits
+    assert ref == "msg-1" and closed.buttons == () and "(closed)" in closed.title
+    [(target, reveal)] = poster.posts
+    assert (target.team, target.channel) == ("t1", "c1")
+    fields = dict(reveal.fields)
     assert fields["Answer"] == f"{right}) 404"  # the letter it was shown under
     assert "BOB (+15), CAROL" in fields["Got it (2/3)"]
     assert fields["Fastest"].startswith("BOB in 0.0 s")
-    assert "404 Not Found" in reveal.card.text
-    assert await core.quizzes.close_due() == []
+    assert "404 Not Found" in reveal.text
+    clock.advance(3600)
+    await core.rounds.close_due()
+    assert len(poster.posts) == 1 and len(poster.edits) == 1
     # a new round may start once the old one is closed
     assert (await core.quizzes.start(where("alice"), "web")).cards
 
@@ -118,12 +134,12 @@ async def test_settings_need_an_admin(core: Core) -> None:
         await core.settings.set(where("bob", admin=True), "quiz_seconds", "2")
 
 
-async def test_stop_by_starter_or_admin_only(core: Core) -> None:
+async def test_stop_by_starter_or_admin_only(core: Core, poster: RecordingPoster) -> None:
     await core.quizzes.start(where("alice"), "web")
     with pytest.raises(UserError, match="Only whoever started"):
         await core.quizzes.stop(where("bob"))
-    reply = await core.quizzes.stop(where("alice"))
-    assert reply.outgoing[-1].card.title.startswith("Round over")
+    await core.quizzes.stop(where("alice"))
+    assert len(poster.titled("Round over", "c1")) == 1
 
 
 async def test_unknown_topic_lists_topics(core: Core) -> None:
@@ -200,7 +216,8 @@ def test_the_order_is_fixed_by_the_round_and_differs_between_rounds(bank) -> Non
 
 
 async def test_two_rounds_of_one_question_show_different_orders_and_grade_by_shown_letter(
-        core: Core, bank, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+        core: Core, bank, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+        poster: RecordingPoster) -> None:
     first, second = ids_showing(bank.get("t-http"), 2, 0)
     round_ids(monkeypatch, first, second)
     one = await core.quizzes.start(where("alice"), "web")
@@ -212,8 +229,8 @@ async def test_two_rounds_of_one_question_show_different_orders_and_grade_by_sho
     assert wrong.cards[0].title == "Not this time"
     right = await core.quizzes.answer(where("carol"), first, "C")
     assert right.cards[0].title == "Right!"
-    stopped = await core.quizzes.stop(where("alice"))
-    reveal = stopped.outgoing[-1].card
+    await core.quizzes.stop(where("alice"))
+    [reveal] = poster.titled("Round over")
     assert dict(reveal.fields)["Answer"] == "C) 404"  # named by the letter it was shown under
     assert "CAROL" in dict(reveal.fields)["Got it (1/2)"]
 
@@ -229,17 +246,20 @@ async def test_every_participant_and_a_restart_see_the_same_order(
     [rid] = ids_showing(bank.get("t-http"), 1)
     round_ids(monkeypatch, rid)
     start = await core.quizzes.start(where("alice"), "web")
-    assert shown_choices(start.cards[0])[1] == "404"
-    await core.quizzes.message_sent(where("alice"), rid, "msg-1")
+    assert shown_choices(start.cards[0])[1] == "404" and start.posted is not None
+    await start.posted(start.cards[0], "msg-1")
     again = await build_core(settings, clock=clock, bank=bank)  # a new process, same database
+    poster = RecordingPoster()
+    again.outbox.register("test", poster)
     try:
         assert (await again.quizzes.answer(where("bob"), rid, "B")).cards[0].title == "Right!"
         assert (await again.quizzes.answer(where("dan"), rid, "b) 404")).cards[0].title \
             == "Right!"
         clock.advance(61)
-        edit, reveal = await again.quizzes.close_due()
-        assert shown_choices(edit.card) == shown_choices(start.cards[0])  # the closed post
-        assert dict(reveal.card.fields)["Answer"] == "B) 404"
+        await again.rounds.close_due()
+        [(_, _, edit)], [(_, reveal)] = poster.edits, poster.posts
+        assert shown_choices(edit) == shown_choices(start.cards[0])  # the closed post
+        assert dict(reveal.fields)["Answer"] == "B) 404"
     finally:
         await again.close()
 

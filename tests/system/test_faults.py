@@ -53,6 +53,7 @@ from tests.support.fakes.slack_requests import (
     signed,
     view_submission,
 )
+from tests.support.scheduler import RecordingPoster
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = 30.0  # the most any wait on the bot process may take (a safety net, never a sleep)
@@ -202,24 +203,26 @@ def test_kill_9_mid_game_loses_no_acknowledged_answer(
 
     # the round's time runs out (a clock, not a sleep): it closes and reveals exactly once,
     # even with two processes on the file trying at the same moment
-    async def close_twice() -> tuple[list[Any], list[Any], list[Any]]:
+    async def close_twice() -> list[Any]:
         settings = Settings(_env_file=None, database_url=f"sqlite:///{db}",  # type: ignore[call-arg]
                             questions_dir=TEST_PACKS)
         later = FakeClock(datetime.now(UTC) + timedelta(seconds=61))
         bank = QuestionBank.from_dir(TEST_PACKS)
         one = await build_core(settings, clock=later, bank=bank)
         two = await build_core(settings, clock=later, bank=bank)
+        poster = RecordingPoster()
+        for core in (one, two):
+            core.outbox.register("console", poster)
         try:
-            first, second = await asyncio.gather(one.quizzes.close_due(),
-                                                 two.quizzes.close_due())
-            return first, second, await one.quizzes.close_due()
+            await asyncio.gather(one.rounds.close_due(), two.rounds.close_due())
+            await one.rounds.close_due()
+            return poster.titled("Round over")
         finally:
             await one.close()
             await two.close()
 
-    first, second, third = asyncio.run(close_twice())
-    reveals = [o.card for o in first + second if o.card.title.startswith("Round over")]
-    assert len(reveals) == 1 and not third
+    reveals = asyncio.run(close_twice())
+    assert len(reveals) == 1
     fields = dict(reveals[0].fields)
     assert re.fullmatch(r"[ABC]\) 404", fields["Answer"])  # the letter it was shown under
     assert fields["Got it (3/4)"].count("(+") == 3
