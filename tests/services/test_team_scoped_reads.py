@@ -38,7 +38,7 @@ class StoreSpy:
 
 def spy_on(core: Core) -> StoreSpy:
     spy = StoreSpy(core.store)
-    for holder in (core, core.quizzes, core.leaderboards, core.daily):
+    for holder in (core, core.quizzes, core.rounds, core.leaderboards, core.daily):
         holder.store = spy  # type: ignore[attr-defined]
     return spy
 
@@ -54,7 +54,7 @@ async def test_a_quiz_start_closes_only_its_own_channels_due_rounds(core: Core,
     assert spy.calls["due_rounds"] == 0  # no scan of every team's rounds
     got = await core.store.get_round("test", "t2", "r-other")
     assert got is not None and got.closed_ms is None  # left to the ticker
-    await core.quizzes.close_due()  # the ticker's sweep over every team
+    await core.rounds.close_due()  # the ticker's sweep over every team
     got = await core.store.get_round("test", "t2", "r-other")
     assert got is not None and got.closed_ms is not None
 
