@@ -23,6 +23,7 @@ from bot.grading.code import grade_code
 from bot.grading.judge import JudgeConfig, Judgement, judge
 from bot.grading.open import Analysis, analyse, claim_check, finish, semantic_claims
 from bot.grading.short import grade_short
+from bot.grading.static import StaticEmbedder
 from bot.sandbox import Sandbox
 
 log = logging.getLogger(__name__)
@@ -131,17 +132,26 @@ async def _similarities(items: list[OpenItem], opts: GradingOptions
         more = c.pairs()
         spans[k] = (len(pairs), len(pairs) + len(more))
         pairs.extend(more)
-    sims = await embedder.similarities(pairs)
+    # the combiner's word alignment, always in the shipped static model's vectors: in the same
+    # worker-thread call as the similarities when that model computes them
+    derived = [k for k in todo if items[k][3].derived]
+    triples = [(items[k][1].prompt, items[k][1].reference, items[k][2]) for k in derived]
+    static = sem.static_embedder()
+    aligned: list[tuple[float, float]] | None = None
+    if triples and isinstance(embedder, StaticEmbedder) and embedder.path == static.path:
+        sims, aligned = await embedder.similarities_and_alignments(pairs, triples)
+    else:
+        sims = await embedder.similarities(pairs)
+        if sims is not None and triples:
+            aligned = await static.alignments(triples)
     if sims is None:
         return out, items
     for k, s in zip(todo, sims[:len(todo)], strict=True):
         out[k] = s
     items = list(items)
-    derived = [k for k in todo if items[k][3].derived]
-    if derived:  # the combiner's word alignment, always in the shipped static model's vectors
-        aligned = await sem.static_embedder().alignments(
-            [(items[k][1].prompt, items[k][1].reference, items[k][2]) for k in derived])
-        for k, al in zip(derived, aligned or [None] * len(derived), strict=True):
+    if derived:
+        per: list[tuple[float, float] | None] = [*aligned] if aligned else [None] * len(derived)
+        for k, al in zip(derived, per, strict=True):
             i, q, answer, a = items[k]
             items[k] = (i, q, answer, replace(a, aligned=al))
     for k, (lo, hi) in spans.items():
