@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -60,11 +61,11 @@ SEMANTIC_FEATURES = (*LEXICAL_FEATURES, "similarity", "ref_words", "align_new", 
 ALIGN_SAME = 0.6  # word-vector cosine from which two words are taken for the same word
 
 
-def _content(toks: list[Token]) -> set[str]:
+def _content(toks: Sequence[Token]) -> set[str]:
     return {t.stem for t in toks if t.word not in STOPWORDS and t.word not in NEGATIONS}
 
 
-def contradictions(reference: list[Token], answer: list[Token]) -> tuple[float, float]:
+def contradictions(reference: Sequence[Token], answer: Sequence[Token]) -> tuple[float, float]:
     """(negated, opposite): shares of the reference's words that the answer negates where the
     reference does not (or the reverse), and that it replaces by an opposite ("separated" ->
     "connected")."""
@@ -88,43 +89,76 @@ def contradictions(reference: list[Token], answer: list[Token]) -> tuple[float, 
 Vectors = Callable[[list[str]], "object"]  # words -> unit vectors (numpy rows)
 
 
+@lru_cache(maxsize=256)
+def _tokens(text: str) -> tuple[Token, ...]:
+    """`tokens(text)`, kept a while: a batch repeats its questions and references, and
+    `features` reads the answer's again after `alignment` (a batch is 64 answers)."""
+    return tuple(tokens(text))
+
+
+def _aligned_words(toks: Sequence[Token], skip: frozenset[str]) -> list[tuple[Token, bool]]:
+    """Content words (not stopwords, negations or stems in `skip`) with whether each is
+    negated."""
+    return [(t, is_negated(toks, i)) for i, t in enumerate(toks)
+            if t.word not in STOPWORDS and t.word not in NEGATIONS and t.stem not in skip]
+
+
+@dataclass(frozen=True, slots=True)
+class _Reference:
+    """The reference's side of `alignment`, the same for every answer to a question."""
+
+    question: frozenset[str]  # the prompt's stems
+    words: tuple[str, ...]  # its content words, in order
+    stems: dict[str, int]  # a number per distinct stem among them
+    stem_ids: Any  # each word's stem number (numpy)
+    negated: Any  # each word negated (numpy bool)
+    own: Any  # indices of the words whose stem is one of the reference's own (not in the prompt)
+
+
+@lru_cache(maxsize=512)
+def _reference(prompt: str, reference: str) -> _Reference:
+    import numpy as np
+
+    q = frozenset(t.stem for t in _tokens(prompt))
+    rt = _tokens(reference)
+    ref = _aligned_words(rt, frozenset())
+    own_stems = {r.stem for r, _ in (_aligned_words(rt, q) or ref)}
+    stems = {s: i for i, s in enumerate(dict.fromkeys(t.stem for t, _ in ref))}
+    return _Reference(q, tuple(t.word for t, _ in ref), stems,
+                      np.array([stems[t.stem] for t, _ in ref], dtype=np.int64),
+                      np.array([n for _, n in ref], dtype=bool),
+                      np.flatnonzero([t.stem in own_stems for t, _ in ref]))
+
+
 def alignment(prompt: str, reference: str, answer: str, vectors: Vectors) -> tuple[float, float]:
     """(align_new, align_flipped) in word vectors: the mean, over the answer's content words that
     are not in the question, of the best cosine with a word of the reference (1 for the same
     stem); and the share of the reference's own content words (not in the question) whose
     closest word in the answer (cosine >= ALIGN_SAME) is negated where it is not, or the
-    reverse. Pure given `vectors`; deterministic."""
+    reverse. Pure given `vectors`; deterministic. The reference's side is kept per (prompt,
+    reference); the rest is numpy over the answer x reference word matrix."""
     import numpy as np
 
-    q = {t.stem for t in tokens(prompt)}
-    rt, at = tokens(reference), tokens(answer)
-
-    def words(toks: list[Token], skip: set[str]) -> list[tuple[Token, bool]]:
-        return [(t, is_negated(toks, i)) for i, t in enumerate(toks)
-                if t.word not in STOPWORDS and t.word not in NEGATIONS and t.stem not in skip]
-
-    ref, ans = words(rt, set()), words(at, set())
-    if not ref or not ans:
+    side = _reference(prompt, reference)
+    ans = _aligned_words(_tokens(answer), frozenset())
+    if not side.words or not ans:
         return 0.0, 0.0
-    own = words(rt, q) or ref
-    new = words(at, q)
-    rv = np.asarray(vectors([t.word for t, _ in ref]))
+    new_rows = [i for i, (t, _) in enumerate(ans) if t.stem not in side.question]
+    rv = np.asarray(vectors(list(side.words)))
     av = np.asarray(vectors([t.word for t, _ in ans]))
     sims = av @ rv.T  # answer word x reference word
-    same = np.array([[a.stem == r.stem for r, _ in ref] for a, _ in ans])
-    sims = np.where(same, 1.0, sims)
-    new_rows = [i for i, (t, _) in enumerate(ans) if t.stem not in q]
-    align_new = float(np.clip(sims[new_rows].max(axis=1), 0, 1).mean()) if new else 0.0
-    own_cols = {r.stem for r, _ in own}
-    flipped = 0
-    for j, (r, neg) in enumerate(ref):
-        if r.stem not in own_cols:
-            continue
-        i = int(np.argmax(sims[:, j]))
-        if sims[i, j] > ALIGN_SAME and ans[i][1] != neg:
-            flipped += 1
-    counted = sum(r.stem in own_cols for r, _ in ref)
-    return align_new, flipped / counted if counted else 0.0
+    ans_ids = np.array([side.stems.get(t.stem, -1) for t, _ in ans], dtype=np.int64)
+    sims = np.where(ans_ids[:, None] == side.stem_ids[None, :], 1.0, sims)
+    align_new = (float(np.clip(sims[new_rows].max(axis=1), 0, 1).mean()) if new_rows
+                 else 0.0)
+    cols = side.own
+    if not len(cols):
+        return align_new, 0.0
+    best = sims[:, cols].argmax(axis=0)  # each own reference word's closest answer word
+    ans_neg = np.array([n for _, n in ans], dtype=bool)
+    flipped = int(np.count_nonzero((sims[best, cols] > ALIGN_SAME)
+                                   & (ans_neg[best] != side.negated[cols])))
+    return align_new, flipped / len(cols)
 
 
 def features(prompt: str, reference: str, answer: str, lexical: float,
@@ -132,7 +166,7 @@ def features(prompt: str, reference: str, answer: str, lexical: float,
              aligned: tuple[float, float] | None = None) -> dict[str, float]:
     """The combiner's inputs for one answer (pure, a fraction of a millisecond); `aligned` is
     `alignment(...)`, needed by the semantic fit."""
-    rt, at, qt = tokens(reference), tokens(answer), tokens(prompt)
+    rt, at, qt = _tokens(reference), _tokens(answer), _tokens(prompt)
     ref, ans, q = _content(rt), _content(at), _content(qt)
     own = ref - q
     negated, opposite = contradictions(rt, at)

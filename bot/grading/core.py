@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -23,12 +24,15 @@ from bot.grading.code import grade_code
 from bot.grading.judge import JudgeConfig, Judgement, judge
 from bot.grading.open import Analysis, analyse, claim_check, finish, semantic_claims
 from bot.grading.short import grade_short
+from bot.grading.static import StaticEmbedder
 from bot.sandbox import Sandbox
 
 log = logging.getLogger(__name__)
 
 MAX_ANSWER_CHARS = 4000  # longer text answers are graded on their first this many characters
-YIELD_EVERY = 8  # batches give the event loop a turn this often (about every 3 ms)
+YIELD_EVERY = 8  # batches give the event loop a turn at least this often (answers)...
+YIELD_S = 0.004  # ...and once this long has passed since the last turn (an open answer takes
+# about 1 ms here, a long one over 10 ms: eight of them could hold the loop for tens of ms)
 JUDGE_CONCURRENCY = 4
 
 
@@ -86,6 +90,7 @@ async def grade_many(items: Sequence[tuple[Question, str]], *,
     opts = options or GradingOptions()
     grades: list[Grade | None] = [None] * len(items)
     open_items: list[tuple[int, Question, str, Analysis]] = []
+    turn = _Turns()
     for i, (q, raw) in enumerate(items):
         answer = (raw or "")[:MAX_ANSWER_CHARS] if q.kind is not Kind.CODE else (raw or "")
         if q.kind is Kind.CHOICE:
@@ -96,8 +101,7 @@ async def grade_many(items: Sequence[tuple[Question, str]], *,
             grades[i] = await grade_code(q, answer, opts.sandbox, who=who)
         else:
             open_items.append((i, q, answer, analyse(q, answer)))
-        if i % YIELD_EVERY == YIELD_EVERY - 1:
-            await asyncio.sleep(0)
+        await turn.maybe(i)
     if open_items:
         sims, open_items = await _similarities(open_items, opts)
         judged = await _judge_all(open_items, opts)
@@ -106,9 +110,23 @@ async def grade_many(items: Sequence[tuple[Question, str]], *,
             weight = opts.judge.weight if opts.judge and j else 0.0
             extra = j.feedback if j else ""
             grades[i] = finish(q, a, sims[k], j.score if j else None, weight, extra)
-            if k % YIELD_EVERY == YIELD_EVERY - 1:
-                await asyncio.sleep(0)
+            await turn.maybe(k)
     return [g for g in grades if g is not None]
+
+
+class _Turns:
+    """Gives the event loop a turn every YIELD_EVERY items or YIELD_S seconds, whichever first."""
+
+    __slots__ = ("_last",)
+
+    def __init__(self) -> None:
+        self._last = time.perf_counter()
+
+    async def maybe(self, i: int) -> None:
+        now = time.perf_counter()
+        if i % YIELD_EVERY == YIELD_EVERY - 1 or now - self._last >= YIELD_S:
+            await asyncio.sleep(0)
+            self._last = time.perf_counter()
 
 
 OpenItem = tuple[int, Question, str, Analysis]
@@ -131,17 +149,26 @@ async def _similarities(items: list[OpenItem], opts: GradingOptions
         more = c.pairs()
         spans[k] = (len(pairs), len(pairs) + len(more))
         pairs.extend(more)
-    sims = await embedder.similarities(pairs)
+    # the combiner's word alignment, always in the shipped static model's vectors: in the same
+    # worker-thread call as the similarities when that model computes them
+    derived = [k for k in todo if items[k][3].derived]
+    triples = [(items[k][1].prompt, items[k][1].reference, items[k][2]) for k in derived]
+    static = sem.static_embedder()
+    aligned: list[tuple[float, float]] | None = None
+    if triples and isinstance(embedder, StaticEmbedder) and embedder.path == static.path:
+        sims, aligned = await embedder.similarities_and_alignments(pairs, triples)
+    else:
+        sims = await embedder.similarities(pairs)
+        if sims is not None and triples:
+            aligned = await static.alignments(triples)
     if sims is None:
         return out, items
     for k, s in zip(todo, sims[:len(todo)], strict=True):
         out[k] = s
     items = list(items)
-    derived = [k for k in todo if items[k][3].derived]
-    if derived:  # the combiner's word alignment, always in the shipped static model's vectors
-        aligned = await sem.static_embedder().alignments(
-            [(items[k][1].prompt, items[k][1].reference, items[k][2]) for k in derived])
-        for k, al in zip(derived, aligned or [None] * len(derived), strict=True):
+    if derived:
+        per: list[tuple[float, float] | None] = [*aligned] if aligned else [None] * len(derived)
+        for k, al in zip(derived, per, strict=True):
             i, q, answer, a = items[k]
             items[k] = (i, q, answer, replace(a, aligned=al))
     for k, (lo, hi) in spans.items():

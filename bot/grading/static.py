@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import threading
 import unicodedata
 from collections.abc import Sequence
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 TABLE = Path(__file__).resolve().parent / "data" / "minilm-static.npz"
 MAX_WORD_CHARS = 100  # as BERT: a longer "word" is one unknown token
 MAX_TOKENS = 512
+WORD_CACHE = 4096  # word vectors kept for the combiner's alignment (1 KB each, at most ~4 MB)
 # Static cosines run higher than the transformer's; this maps them onto its scale (least squares
 # over the 8,910 train-split answer/reference pairs of bench/grading/data, correlation 0.76), so
 # the graders read either model's similarity the same way.
@@ -38,8 +40,21 @@ def _is_punct(ch: str) -> bool:
     return unicodedata.category(ch).startswith("P")
 
 
+# The same split for ASCII text, at C speed: control characters and spaces separate, each of
+# the ASCII punctuation characters (33-47, 58-64, 91-96, 123-126) is a word, letters and digits
+# run together.
+_ASCII_WORDS = re.compile(r"[a-z0-9]+|[!-/:-@\[-`{-~]")
+
+
 def basic_words(text: str) -> list[str]:
     """BERT's basic tokenisation (uncased): lower case, accents stripped, punctuation split."""
+    if text.isascii():
+        return _ASCII_WORDS.findall(text.lower())
+    return _basic_words(text)
+
+
+def _basic_words(text: str) -> list[str]:
+    """`basic_words`, character by character (any text)."""
     text = unicodedata.normalize("NFD", text.lower())
     out: list[str] = []
     cur: list[str] = []
@@ -69,12 +84,15 @@ class StaticModel:
         import numpy as np
 
         with np.load(path) as data:
-            self.vectors = (data["vectors"].astype(np.float32)
-                            * data["scales"][:, None]).astype(np.float32)
+            vectors = data["vectors"].astype(np.float32)
+            vectors *= data["scales"][:, None]  # in place: no second 31 MB table meanwhile
+            self.vectors = vectors
             vocab = str(data["vocab"]).split("\n")
         self.vocab = {t: i for i, t in enumerate(vocab)}
         self.unk = self.vocab["[UNK]"]
         self._pieces = lru_cache(maxsize=65536)(self._wordpiece)
+        self._words: dict[str, Any] = {}  # word -> its row of `encode([word])`, oldest first
+        self._words_lock = threading.Lock()
 
     def _wordpiece(self, word: str) -> tuple[int, ...]:
         """Greedy longest-match-first WordPiece, as BERT does it."""
@@ -105,8 +123,24 @@ class StaticModel:
 
     def word_vectors(self, words: Sequence[str]) -> Any:
         """Unit vectors, one row per word: the mean of its WordPiece rows (a zero row for a word
-        with no tokens). Used by the combiner to align an answer's words with the reference's."""
-        return self.encode(words)
+        with no tokens). Used by the combiner to align an answer's words with the reference's.
+        Each distinct word is encoded once and kept (the last WORD_CACHE words): a row of
+        `encode` depends on its own text only, so the rows are the same as `encode(words)`."""
+        import numpy as np
+
+        if not words:
+            return np.zeros((0, self.vectors.shape[1]), dtype=np.float32)
+        with self._words_lock:
+            got: dict[str, Any] = {w: self._words.get(w) for w in dict.fromkeys(words)}
+        todo = [w for w, v in got.items() if v is None]
+        if todo:
+            fresh = [v.copy() for v in self.encode(todo)]
+            got.update(zip(todo, fresh, strict=True))
+            with self._words_lock:
+                self._words.update(zip(todo, fresh, strict=True))
+                while len(self._words) > WORD_CACHE:
+                    del self._words[next(iter(self._words))]
+        return np.stack([got[w] for w in words])
 
     def encode(self, texts: Sequence[str]) -> Any:
         """Unit vectors, one row per text (a zero row for a text with no tokens)."""
@@ -121,6 +155,20 @@ class StaticModel:
                 if n > 0:
                     out[i] = v / n
         return out
+
+
+_TABLES: dict[Path, StaticModel] = {}
+_TABLES_LOCK = threading.Lock()
+
+
+def shared_model(path: Path = TABLE) -> StaticModel:
+    """The one StaticModel per table file: every StaticEmbedder of that file shares it (the
+    table is 31 MB; the combiner's alignment and a model passed in the options use the same)."""
+    with _TABLES_LOCK:
+        model = _TABLES.get(path)
+        if model is None:
+            model = _TABLES[path] = StaticModel(path)
+        return model
 
 
 class StaticEmbedder:
@@ -142,11 +190,15 @@ class StaticEmbedder:
     def failed(self) -> str | None:
         return self._failed
 
+    @property
+    def path(self) -> Path:
+        return self._path
+
     def load_sync(self) -> StaticModel | None:
         with self._lock:
             if self._model is None and not self._failed:
                 try:
-                    self._model = StaticModel(self._path)
+                    self._model = shared_model(self._path)
                     log.info("semantic model loaded from %s", self._path)
                 except Exception as e:  # any failure: grade without it
                     self._failed = f"{type(e).__name__}: {e}"
@@ -180,6 +232,21 @@ class StaticEmbedder:
         if model is None:
             return None
         return [alignment(q, r, a, model.word_vectors) for q, r, a in triples]
+
+    def similarities_and_alignments_sync(
+            self, pairs: Sequence[tuple[str, str]], triples: Sequence[tuple[str, str, str]]
+    ) -> tuple[list[float] | None, list[tuple[float, float]] | None]:
+        sims = self.similarities_sync(pairs)
+        return sims, (self.alignments_sync(triples) if sims is not None and triples else None)
+
+    async def similarities_and_alignments(
+            self, pairs: Sequence[tuple[str, str]], triples: Sequence[tuple[str, str, str]]
+    ) -> tuple[list[float] | None, list[tuple[float, float]] | None]:
+        """`similarities(pairs)` and `alignments(triples)` in one worker-thread call."""
+        if self._failed:
+            return None, None
+        return await asyncio.to_thread(self.similarities_and_alignments_sync, list(pairs),
+                                       list(triples))
 
     async def alignments(self, triples: Sequence[tuple[str, str, str]]
                          ) -> list[tuple[float, float]] | None:

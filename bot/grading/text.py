@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -170,7 +171,7 @@ def content_stems(text: str) -> list[str]:
     return [t.stem for t in tokens(text) if t.word not in STOPWORDS]
 
 
-def is_negated(toks: list[Token], index: int) -> bool:
+def is_negated(toks: Sequence[Token], index: int) -> bool:
     """Whether a negation cue shortly before `toks[index]`, in the same clause, denies it."""
     clause = toks[index].clause
     for j in range(index - 1, max(-1, index - 1 - NEGATION_WINDOW), -1):

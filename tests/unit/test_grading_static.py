@@ -156,3 +156,22 @@ def test_reference_only_grades_use_the_alignment_and_repeat() -> None:
     batch = asyncio.run(grade_many([(q, bad), (q, good), (q, bad)]))
     assert alone[0].score > alone[1].score
     assert batch == [alone[1], alone[0], alone[1]]
+
+
+def test_basic_words_ascii_fast_path_splits_as_the_character_loop() -> None:
+    import random
+
+    from bot.grading.static import _basic_words
+
+    rng = random.Random(7)
+    texts = ["", " ", "Hello, World!", "a\tb\x00c\x1fd\x7fe\x1cf", "3.5e-2 x[i]={a:b}~`^_|\\",
+             "__init__ O(n log n) can't won't", "".join(chr(c) for c in range(128))]
+    texts += ["".join(chr(rng.randrange(128)) for _ in range(rng.randrange(60)))
+              for _ in range(2000)]
+    rows = (Path(__file__).resolve().parents[2] / "bench" / "grading" / "data"
+            / "beetle_5way.csv").read_text("utf-8").splitlines()
+    texts += [r for r in rows if r.isascii()][:3000]
+    for t in texts:
+        assert t.isascii()
+        assert basic_words(t) == _basic_words(t), repr(t)
+    assert basic_words("Café naïve") == _basic_words("Café naïve") == ["cafe", "naive"]
