@@ -25,6 +25,7 @@ from bot.domain.values import Card, Outgoing, Reply, Target, UserError, Visibili
 from bot.ports import ChannelUnavailable
 from bot.questions.bank import parse_difficulty
 from bot.services import rotation
+from bot.services.access import require_admin
 from bot.services.banks import Banks
 from bot.services.leaderboards import alive
 from bot.services.outbox import Outbox
@@ -238,6 +239,12 @@ class Daily:
                     "/daily set brings them back with the same settings.",
                     visibility=Visibility.EPHEMERAL)
 
+    async def channels(self, where: Where) -> list[str]:
+        """The channels of the team that have an active daily question, in order."""
+        # TODO(store): `self.store.team_schedules(where.platform, where.team)` once it lands
+        return sorted(s.channel for s in await self.store.active_schedules()
+                      if (s.platform, s.team) == (where.platform, where.team))
+
     async def status(self, where: Where) -> Card:
         s = await self.store.get_schedule(where.platform, where.team, where.channel)
         if s is None or s.status == "off":
@@ -438,8 +445,7 @@ class Daily:
 
 
 def _admin(where: Where) -> None:
-    if not where.is_admin:
-        raise UserError("Only an admin can change the daily question.")
+    require_admin(where, "change the daily question")
 
 
 def _days_text(weekdays: str) -> str:
