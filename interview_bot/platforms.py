@@ -16,6 +16,9 @@ from bot.ports import Platform, PlatformUnavailable
 from bot.services.container import Core
 
 if TYPE_CHECKING:
+    from adapters.console.config import ConsoleConfig
+    from adapters.discord.config import DiscordConfig
+    from adapters.slack.config import SlackConfig
     from interview_bot.config import Settings
 
 
@@ -24,7 +27,7 @@ def _secret(value: object) -> str:
     return str(get()).strip() if callable(get) else ""
 
 
-def discord_config(settings: Settings) -> object:
+def discord_config(settings: Settings) -> DiscordConfig:
     from adapters.discord.config import DiscordConfig
 
     return DiscordConfig(token=_secret(settings.discord_token), guild_id=settings.discord_guild_id,
@@ -32,7 +35,7 @@ def discord_config(settings: Settings) -> object:
                          shard_count=settings.discord_shard_count)
 
 
-def slack_config(settings: Settings) -> object:
+def slack_config(settings: Settings) -> SlackConfig:
     from adapters.slack.admins import parse_admin_ids
     from adapters.slack.config import SlackConfig
 
@@ -43,7 +46,7 @@ def slack_config(settings: Settings) -> object:
                        admin_users=parse_admin_ids(settings.slack_admin_users))
 
 
-def console_config(settings: Settings) -> object:
+def console_config(settings: Settings) -> ConsoleConfig:
     from adapters.console.config import ConsoleConfig
 
     return ConsoleConfig()

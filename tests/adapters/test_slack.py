@@ -27,7 +27,7 @@ from bot.questions.bank import QuestionBank
 from bot.services.container import Core, build_core
 from bot.services.ticker import tick
 from interview_bot.config import Settings
-from interview_bot.main import load_platform
+from interview_bot.platforms import load_platform, slack_config
 from tests.support.fakes.slack_api import TEAM, Call, FakeSlack
 from tests.support.fakes.slack_requests import (
     SECRET,
@@ -153,8 +153,11 @@ def slack_settings(settings: Settings) -> Settings:
 
 def new_platform(core: Core, settings: Settings, fake: FakeSlack,
                  admins: frozenset[str] | None = frozenset()) -> SlackPlatform:
-    return SlackPlatform(core, settings, client=make_client("xoxb-test", fake.api_url),
-                         host="127.0.0.1", admin_ids=admins)
+    platform = SlackPlatform(core, slack_config(settings),
+                             client=make_client("xoxb-test", fake.api_url), host="127.0.0.1",
+                             admin_ids=admins)
+    core.outbox.register("slack", platform.poster)  # as interview_bot.main.run does
+    return platform
 
 
 @pytest.fixture
@@ -426,7 +429,7 @@ async def test_daily_question_set_posted_answered_and_on_app_home(
 async def test_settings_need_a_workspace_admin_or_a_listed_user(
         slack: Slack, fake: FakeSlack, core: Core, slack_settings: Settings) -> None:
     refused = await slack.reply(await slack.command("settings", "quiz_seconds 30"))
-    assert "Only an admin can change settings" in refused
+    assert "Only an admin of this team can change settings" in refused
     fake.users["U9"] = {"is_admin": True}
     saved = await slack.reply(await slack.command("settings", "quiz_seconds 30", user="U9"))
     assert "Setting saved" in saved
@@ -434,8 +437,8 @@ async def test_settings_need_a_workspace_admin_or_a_listed_user(
     assert "Setting saved" in await slack.reply(
         await slack.command("settings", "quiz_seconds 40", user="U8"))
 
-    listed = SlackPlatform(core, slack_settings.model_copy(update={"slack_admin_users": "U5, U6"}),
-                           client=make_client("xoxb-test", fake.api_url))
+    listed = SlackPlatform(core, slack_config(slack_settings.model_copy(
+        update={"slack_admin_users": "U5, U6"})), client=make_client("xoxb-test", fake.api_url))
     try:
         other = Slack(listed, fake)
         assert "Setting saved" in await other.reply(
@@ -637,7 +640,8 @@ async def test_bad_tokens_and_missing_secrets_stop_with_a_clear_message(
     await socket.close()
 
     with pytest.raises(PlatformUnavailable, match="SLACK_BOT_TOKEN is not set"):
-        SlackPlatform(core, slack_settings.model_copy(update={"slack_bot_token": None}))
+        SlackPlatform(core, slack_config(slack_settings.model_copy(
+            update={"slack_bot_token": None})))
 
 
 async def test_the_app_loads_the_slack_platform(core: Core, slack_settings: Settings) -> None:
