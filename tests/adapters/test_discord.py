@@ -27,6 +27,7 @@ from bot.services.outbox import Outbox
 from bot.services.ticker import tick
 from interview_bot.config import Settings
 from interview_bot.platforms import discord_config
+from tests.adapters.metrics import errors_counted
 from tests.support.fakes.discord_server import (
     APP_ID,
     CHANNEL_ID,
@@ -432,9 +433,11 @@ async def test_a_failing_handler_answers_briefly_and_logs_with_context(
         raise RuntimeError("the store fell over")
 
     monkeypatch.setattr(core.leaderboards, "board", broken)
+    before = errors_counted("discord", "leaderboard")
     with caplog.at_level(logging.ERROR, logger="adapters.discord"):
         ex = await fake.slash("leaderboard", user=ALICE)
         cb = await ex.callback()
+    assert errors_counted("discord", "leaderboard") == before + 1  # /metrics shows it
     assert is_ephemeral(cb["data"])
     assert cb["data"]["content"].startswith("Something went wrong on my side")
     [record] = [r for r in caplog.records if r.name.startswith("adapters.discord")]
