@@ -138,6 +138,8 @@ async def test_the_console_runs_on_the_apps_start_up_path(
         settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     """`interview-bot console` is main.run with the console platform: /healthz and /metrics
     when HEALTH_PORT is set, the ticker, and a clean stop when the input ends."""
+    umask = os.umask(0o022)  # run() makes the process's files private; put it back after
+    os.umask(umask)
     port = _free_port()
     read, write = os.pipe()
     stdin = io.TextIOWrapper(io.FileIO(read, "r"), encoding="utf-8")
@@ -159,5 +161,8 @@ async def test_the_console_runs_on_the_apps_start_up_path(
         os.write(write, b"/quiz web\n")
     finally:
         os.close(write)  # end of input: the console's run returns and the app stops
-    await asyncio.wait_for(app, 20)
+    try:
+        await asyncio.wait_for(app, 20)
+    finally:
+        os.umask(umask)
     assert "Quiz · web" in capsys.readouterr().out

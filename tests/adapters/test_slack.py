@@ -702,7 +702,7 @@ async def test_an_old_end_button_does_not_end_the_current_interview(slack: Slack
     _, question = await slack.replies(first, 2)
     _, _, old_end = action_ids(question)
     assert "Interview report" in await slack.reply(await slack.command("interview", "end"))
-    await slack.command("interview", "start python")
+    await slack.replies(await slack.command("interview", "start python"), 2)  # it has begun
 
     stale = await slack.click(old_end)
     assert "That interview is over" in await slack.reply(stale)
