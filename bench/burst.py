@@ -45,6 +45,7 @@ from adapters.slack.platform import EVENTS_PATH, LISTEN_BACKLOG, SlackPlatform, 
 from bot.domain.values import Where
 from bot.services.container import build_core
 from interview_bot.config import Settings
+from interview_bot.platforms import slack_config
 from tests.support.fakes.slack_api import TEAM, FakeSlack
 from tests.support.fakes.slack_requests import (
     SECRET,
@@ -245,8 +246,10 @@ async def main(args: argparse.Namespace) -> None:
                             slack_bot_token=SecretStr("xoxb-test"),
                             slack_signing_secret=SecretStr(SECRET), slack_port=0)
         core = await build_core(settings)
-        platform = SlackPlatform(core, settings, client=make_client("xoxb-test", fake.api_url),
+        platform = SlackPlatform(core, slack_config(settings),
+                                 client=make_client("xoxb-test", fake.api_url),
                                  host="127.0.0.1", admin_ids=frozenset())
+        core.outbox.register("slack", platform.poster)
         task = asyncio.create_task(platform.run())
         await asyncio.wait_for(platform.started.wait(), 10)
         bot_url = f"http://127.0.0.1:{platform.port}{EVENTS_PATH}"

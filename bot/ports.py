@@ -30,12 +30,22 @@ class Poster(Protocol):
 
 
 class Platform(Protocol):
-    """What an adapter gives the app: a poster for timed work, and a life cycle."""
+    """What an adapter gives the app: its name, a poster for timed work, and a life cycle.
 
+    The app registers `poster` with the core's outbox under `name`, runs the ticker, and
+    serves /healthz from `is_connected`; the adapter does none of that itself.
+    """
+
+    name: str
     poster: Poster
 
     async def run(self) -> None:
-        """Connect and serve until cancelled; raise PlatformUnavailable on a bad token."""
+        """Connect and serve until cancelled (or, for the console, until input ends);
+        raise PlatformUnavailable on a bad token."""
+        ...
+
+    def is_connected(self) -> bool:
+        """For /healthz: whether the platform is up."""
         ...
 
     async def close(self) -> None: ...

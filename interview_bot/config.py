@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.domain.periods import check_timezone
+from bot.domain.values import UserError
 from bot.grading import GradingOptions, JudgeConfig
 from bot.questions.files import QUESTIONS_DIR
 from bot.sandbox import Sandbox
+from bot.services.container import CoreConfig
+from bot.services.team_settings import Defaults
 from bot.store import backend_of
 
 
@@ -20,6 +23,9 @@ class ConfigError(Exception):
 
 
 class Settings(BaseSettings):
+    """Everything configurable, from the environment. The core and the adapters are given
+    only their part of it: `core_config()` and the per-platform values in platforms.py."""
+
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8",
                                       extra="ignore", case_sensitive=False)
 
@@ -61,10 +67,9 @@ class Settings(BaseSettings):
     @classmethod
     def _tz(cls, v: str) -> str:
         try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"'{v}' is not an IANA timezone name (e.g. Europe/Berlin)") from None
-        return v
+            return check_timezone(v)
+        except UserError as e:
+            raise ValueError(str(e)) from None
 
     @field_validator("database_url")
     @classmethod
@@ -80,12 +85,21 @@ class Settings(BaseSettings):
 
     @property
     def platforms(self) -> list[str]:
-        out = []
-        if self.discord_token:
-            out.append("discord")
-        if self.slack_bot_token:
-            out.append("slack")
-        return out
+        """The chat platforms whose tokens are set (none: the console)."""
+        from interview_bot.platforms import configured
+
+        return configured(self)
+
+    def defaults(self) -> Defaults:
+        """What a team gets until an admin changes it."""
+        return Defaults(timezone=self.default_timezone, quiz_seconds=self.quiz_seconds,
+                        interview_question_seconds=self.interview_question_seconds,
+                        interview_questions=self.interview_default_questions)
+
+    def core_config(self) -> CoreConfig:
+        """The core's part of the settings: no token is in it."""
+        return CoreConfig(database_url=self.database_url, questions_dir=self.questions_dir,
+                          defaults=self.defaults(), grading=grading_options(self))
 
 
 def grading_options(settings: Settings) -> GradingOptions:

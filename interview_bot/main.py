@@ -5,54 +5,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import importlib
 import logging
 import os
 import signal
 from collections.abc import Awaitable
-from typing import TextIO
 
 from bot.grading import warm_up
-from bot.ports import Platform, PlatformUnavailable
+from bot.ports import Platform
 from bot.services.container import Core, build_core
 from bot.services.scheduler import DailyScheduler
-from bot.services.ticker import tick_forever
+from bot.services.ticker import tick, tick_forever
 from interview_bot.config import Settings
 from interview_bot.health import OpsServer
+from interview_bot.platforms import FALLBACK, PLATFORMS, load_platform
 
 log = logging.getLogger(__name__)
 
-# A plain map from platform name to the class that runs it ("module:Class", imported only
-# when that platform is configured, so a Slack-only bot never imports discord.py).
-PLATFORMS: dict[str, str] = {
-    "discord": "adapters.discord.platform:DiscordPlatform",
-    "slack": "adapters.slack.platform:SlackPlatform",
-}
-
-
-
-
-
-
-def load_platform(name: str, core: Core, settings: Settings) -> Platform:
-    target = PLATFORMS.get(name)
-    if target is None:
-        raise PlatformUnavailable(f"unknown platform {name!r}")
-    module_name, _, cls_name = target.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as e:
-        if e.name and (e.name == module_name or module_name.startswith(e.name + ".")):
-            raise PlatformUnavailable(f"{name}: this build has no adapter for it yet. Unset "
-                                      "its token to play in the console.") from None
-        raise
-    cls = getattr(module, cls_name)
-    return cls(core, settings)  # type: ignore[no-any-return]
-
-
-def _connected(p: Platform) -> bool:
-    check = getattr(p, "is_connected", None)
-    return bool(check()) if callable(check) else True
+__all__ = ["PLATFORMS", "load_platform", "run"]
 
 
 async def _until_stopped(main: Awaitable[object], grace: float) -> None:
@@ -80,12 +49,14 @@ async def _until_stopped(main: Awaitable[object], grace: float) -> None:
                 loop.remove_signal_handler(sig)
 
 
-async def run(settings: Settings) -> None:
-    """Every platform whose token is set; the console when none is."""
-    names = settings.platforms
-    if not names:
-        await run_console(settings)
-        return
+async def run(settings: Settings, *, only: list[str] | None = None,
+              configs: dict[str, object] | None = None) -> None:
+    """Every platform whose token is set; the console when none is. Each one gets the same
+    start-up: its poster registered once, the ticker, the scheduler, /healthz, a clean stop.
+
+    `only` names the platforms to run instead (`interview-bot console`); `configs`
+    replaces a platform's config value (the console's player and input)."""
+    names = only or settings.platforms or [FALLBACK]
     private_files()
     core = await build_core(settings)
     scheduler = DailyScheduler(core.daily, core.clock)
@@ -94,22 +65,20 @@ async def run(settings: Settings) -> None:
     warming: asyncio.Future[bool] | None = None
     try:
         for name in names:
-            p = load_platform(name, core, settings)
-            core.outbox.register(name, p.poster)
+            p = load_platform(name, core, settings, (configs or {}).get(name))
+            core.outbox.register(p.name, p.poster)
             platforms[name] = p
-        if settings.health_port:
+        if _health_port(settings, names):
             ops = OpsServer(core.store, {n: functools.partial(_connected, p)
                                          for n, p in platforms.items()},
-                            settings.health_host, settings.health_port)
+                            settings.health_host, _health_port(settings, names))
             await ops.start()
         log.info("starting %s", ", ".join(names))
         # load the semantic model now, off the event loop, not on the first open answer
         warming = asyncio.ensure_future(warm_up(core.grading))
         probing = asyncio.ensure_future(_probe_sandbox(core))
         await scheduler.start()
-        await _until_stopped(
-            asyncio.gather(tick_forever(core), *(p.run() for p in platforms.values())),
-            settings.shutdown_seconds)
+        await _until_stopped(_serve(core, list(platforms.values())), settings.shutdown_seconds)
     finally:
         if warming is not None:
             warming.cancel()
@@ -124,6 +93,31 @@ async def run(settings: Settings) -> None:
             await ops.stop()
         await core.close()  # waits for answers being written
         log.info("stopped")
+
+
+async def _serve(core: Core, platforms: list[Platform]) -> None:
+    """The platforms and the ticker, until every platform's run ends (the console's ends
+    with its input; the chat platforms' when they are cancelled)."""
+    ticking = asyncio.ensure_future(tick_forever(core))
+    try:
+        await asyncio.gather(*(p.run() for p in platforms))
+    finally:
+        ticking.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await ticking
+    await tick(core)  # rounds that closed while the last lines were read
+
+
+def _health_port(settings: Settings, names: list[str]) -> int:
+    """The console serves /healthz and /metrics only when HEALTH_PORT is set: a terminal
+    session must not fail because the bot already runs on the default port."""
+    if names == [FALLBACK] and "health_port" not in settings.model_fields_set:
+        return 0
+    return settings.health_port
+
+
+def _connected(p: Platform) -> bool:
+    return bool(p.is_connected())
 
 
 def private_files() -> None:
@@ -142,24 +136,3 @@ async def _settle(probe: asyncio.Future[None]) -> None:
     process can leave the shutdown waiting forever (CPython 3.11). It takes well under 1 s."""
     with contextlib.suppress(Exception):
         await asyncio.wait_for(asyncio.shield(probe), timeout=10)
-
-
-async def run_console(settings: Settings, *, user: str = "you",
-                      stdin: TextIO | None = None) -> None:
-    from adapters.console.platform import ConsoleAdapter
-
-    private_files()
-    core = await build_core(settings)
-    scheduler = DailyScheduler(core.daily, core.clock)
-    # the semantic model loads in the background while the first question is asked
-    warming = asyncio.ensure_future(warm_up(core.grading))
-    probing = asyncio.ensure_future(_probe_sandbox(core))
-    try:
-        adapter = ConsoleAdapter(core, user=user, stdin=stdin)
-        await scheduler.start()
-        await _until_stopped(adapter.run(), settings.shutdown_seconds)
-    finally:
-        warming.cancel()
-        await _settle(probing)
-        await scheduler.stop()
-        await core.close()

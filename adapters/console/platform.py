@@ -1,45 +1,69 @@
-"""The terminal as a platform: the same commands as in chat, typed or piped on stdin."""
+"""The terminal as a platform: the same commands as in chat, typed or piped on stdin.
+
+ConsolePlatform is a Platform like Discord's and Slack's: the app registers its poster,
+runs the ticker and the health server, and stops it the same way. `ConsoleSession` runs
+one typed line at a time and shows what comes back on a Screen; the terminal's screen
+prints rich panels, the test harness's (harness.py) records the cards.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-import sys
 import threading
-from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
-from rich.console import Console, Group
-from rich.panel import Panel
+from rich.console import Console
 from rich.text import Text
 
+from adapters.console.config import ConsoleConfig
+from adapters.console.render import panel
+from bot import metrics
 from bot.commands import dispatch as commands
-from bot.domain.values import Card, Reply, Target, UserError, Visibility, Where
+from bot.domain.values import Card, Reply, Target, UserError, Where
 from bot.services.container import Core
-from bot.services.ticker import tick as tick_once
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "console"
 TEAM = "local"
 CHANNEL = "terminal"
-_COLORS = {"info": "cyan", "good": "green", "bad": "red", "warn": "yellow"}
-CONSOLE_HELP = """\
-/user NAME                     play as someone else (to try the leaderboard with friends)
-/quit                          leave (Ctrl-D works too)"""
+SORRY = "Something went wrong; it has been logged."
+_QUIT = ("/quit", "/exit", "/q!")
+
+
+class Screen(Protocol):
+    """Where the console shows things: cards, and short lines (refusals, errors, notes)."""
+
+    def card(self, card: Card) -> None: ...
+
+    def line(self, text: str, style: str) -> None: ...
+
+
+class RichScreen:
+    """The terminal: cards as panels, lines in a colour by what they are."""
+
+    def __init__(self, console: Console | None = None) -> None:
+        self.console = console or Console(soft_wrap=False, highlight=False)
+
+    def card(self, card: Card) -> None:
+        self.console.print(panel(card))
+
+    def line(self, text: str, style: str) -> None:
+        self.console.print(Text(text, style=style))
 
 
 class ConsolePoster:
-    """The posting port for the terminal: print what the bot posts to the channel."""
+    """The posting port for the terminal: show what the bot posts to the channel."""
 
-    def __init__(self, render: Callable[[Card], None]) -> None:
-        self._render = render
+    def __init__(self, screen: Screen) -> None:
+        self._screen = screen
         self._n = 0
 
     async def post(self, target: Target, card: Card) -> str:
-        self._render(card)
+        self._screen.card(card)
         self._n += 1
         return f"console-{self._n}"
 
@@ -47,49 +71,16 @@ class ConsolePoster:
         """A terminal cannot change what it printed; the reveal that follows says it all."""
 
 
-class ConsoleAdapter:
-    def __init__(self, core: Core, *, user: str = "you", stdin: TextIO | None = None,
-                 console: Console | None = None, tick_seconds: float = 0.5) -> None:
+class ConsoleSession:
+    """One player at the terminal (an admin of the local team): runs typed lines."""
+
+    def __init__(self, core: Core, screen: Screen, user: str = "you") -> None:
         self.core = core
+        self.screen = screen
         self.user = user
-        self.stdin = stdin or sys.stdin
-        self.console = console or Console(soft_wrap=False, highlight=False)
-        self.tick_seconds = tick_seconds
-        self.poster = ConsolePoster(self.render)
-        self.outbox = core.outbox
-        self.outbox.register(PLATFORM, self.poster)
 
     def where(self) -> Where:
         return Where(PLATFORM, TEAM, CHANNEL, self.user, self.user, is_admin=True)
-
-    # --- rendering ----------------------------------------------------------------------
-
-    def render(self, card: Card) -> None:
-        body: list[Text] = []
-        if card.text:
-            body.append(Text(card.text.replace("**", "")))
-        for name, value in card.fields:
-            body.append(Text.assemble((f"{name}\n", "bold"), value.replace("**", "")))
-        if card.buttons:
-            body.append(Text("  ".join(f"[{b.label}]" for b in card.buttons)
-                             + "   → /answer " + card.buttons[0].value + " …", style="bold"))
-        elif card.answer_form:
-            body.append(Text("→ /answer your answer" + (" (code: write it on one line with "
-                                                         "\\n for newlines)" if card.code_answer
-                                                         else ""), style="bold"))
-        if card.footer:
-            body.append(Text(card.footer, style="dim"))
-        who = " (only you)" if card.visibility is not Visibility.PUBLIC else ""
-        self.console.print(Panel(Group(*body) if body else Text(""),
-                                 title=Text(card.title + who),
-                                 title_align="left", border_style=_COLORS.get(card.color, "cyan")))
-
-    async def show(self, reply: Reply) -> None:
-        for card in reply.cards:
-            self.render(card)
-        await self.outbox.deliver(reply.outgoing)
-
-    # --- the loop -----------------------------------------------------------------------
 
     async def handle(self, line: str) -> bool:
         """Run one typed line; False means quit."""
@@ -97,65 +88,75 @@ class ConsoleAdapter:
         if not text:
             return True
         low = text.lower()
-        if low in ("/quit", "/exit", "/q!"):
+        if low in _QUIT:
             return False
         try:
-            if low.startswith("/user"):
-                name = text[5:].strip()
-                if not name or len(name) > 40:
-                    raise UserError("Use /user NAME (up to 40 characters).")
-                self.user = name
-                self.console.print(Text(f"You are now {name}.", style="dim"))
-                return True
-            if low.startswith("/questions import"):
-                parts = text.split(None, 2)
-                path = Path(parts[2] if len(parts) == 3 else "")
-                source = await asyncio.to_thread(_read_text, path)
-                card = await self.core.banks.import_pack(self.where(), source, str(path))
-                self.render(card)
-                return True
-            text = text.replace("\\n", "\n") if low.startswith("/answer") else text
-            reply = await commands.dispatch(self.core, self.where(), text)
-            if low.startswith("/help") or low.startswith("/start"):
-                reply = Reply(cards=(*reply.cards, Card(title="In the terminal",
-                                                        text=CONSOLE_HELP)))
-            await self.show(reply)
+            await self._run(text, low)
         except UserError as e:
-            self.console.print(Text(str(e), style="yellow"))
+            self.screen.line(str(e), "yellow")
         except Exception:
             log.exception("console command failed: %r", text[:200])
-            self.console.print(Text("Something went wrong; it has been logged.", style="red"))
+            metrics.COMMAND_ERRORS.labels(
+                PLATFORM, commands.metric_name(text if low.startswith("/") else "/answer")).inc()
+            self.screen.line(SORRY, "red")
         return True
 
-    async def tick(self) -> None:
-        """Close quiz rounds whose time is up and show their reveals."""
-        await tick_once(self.core, self.outbox)
+    async def _run(self, text: str, low: str) -> None:
+        if low.startswith("/user"):
+            name = text[5:].strip()
+            if not name or len(name) > 40:
+                raise UserError("Use /user NAME (up to 40 characters).")
+            self.user = name
+            self.screen.line(f"You are now {name}.", "dim")
+            return
+        if low.startswith("/questions import"):
+            parts = text.split(None, 2)
+            path = Path(parts[2] if len(parts) == 3 else "")
+            source = await asyncio.to_thread(_read_text, path)
+            self.screen.card(await self.core.banks.import_pack(self.where(), source, str(path)))
+            return
+        text = text.replace("\\n", "\n") if low.startswith("/answer") else text
+        await self.show(await commands.dispatch(self.core, self.where(), text))
+
+    async def show(self, reply: Reply) -> None:
+        for card in reply.cards:
+            self.screen.card(card)
+        await self.core.outbox.deliver(reply.outgoing)
+
+
+class ConsolePlatform:
+    """The console as a Platform: reads lines until input ends or /quit."""
+
+    name = PLATFORM
+
+    def __init__(self, core: Core, config: ConsoleConfig | None = None, *,
+                 screen: Screen | None = None) -> None:
+        self.config = config or ConsoleConfig()
+        self.screen = screen or RichScreen()
+        self.session = ConsoleSession(core, self.screen, self.config.user)
+        self.poster = ConsolePoster(self.screen)
 
     async def run(self) -> None:
-        interactive = self.stdin.isatty()
+        """Serve typed lines; returns when the input ends (Ctrl-D, end of a pipe) or /quit."""
+        stdin = self.config.stdin
+        interactive = stdin.isatty()
         if interactive:
-            self.console.print(Text(f"interview-bot console · you are {self.user} · "
-                                    "type /help", style="bold"))
-        lines = _lines_of(self.stdin)
+            self.screen.line(f"interview-bot console · you are {self.session.user} · "
+                             "type /help", "bold")
+        lines = _lines_of(stdin)
+        while True:
+            if interactive and isinstance(self.screen, RichScreen):
+                self.screen.console.print(Text(f"{self.session.user}> ", style="bold"), end="")
+            line = await lines.get()
+            if line is None or not await self.session.handle(line):
+                return
 
-        async def ticker() -> None:
-            while True:
-                await asyncio.sleep(self.tick_seconds)
-                await self.tick()
+    def is_connected(self) -> bool:
+        """A terminal is always there."""
+        return True
 
-        ticking = asyncio.create_task(ticker())
-        try:
-            while True:
-                if interactive:
-                    self.console.print(Text(f"{self.user}> ", style="bold"), end="")
-                line = await lines.get()
-                if line is None:
-                    break
-                if not await self.handle(line):
-                    break
-        finally:
-            ticking.cancel()
-            await self.tick()
+    async def close(self) -> None:
+        """Nothing to disconnect: the stdin reader is a daemon thread."""
 
 
 def _lines_of(stream: TextIO) -> asyncio.Queue[str | None]:

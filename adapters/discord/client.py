@@ -12,12 +12,11 @@ from discord.ext import commands
 from adapters.discord.answers import Answers
 from adapters.discord.invite import invite_url
 from adapters.discord.poster import DiscordPoster
-from adapters.discord.replies import NO_MENTIONS, PLATFORM, Services, report_error
+from adapters.discord.replies import NO_MENTIONS, Services, report_error
 from adapters.discord.slash import InterviewCommands
 from adapters.discord.views import AnswerButton, FormButton
 from bot.ports import PlatformUnavailable
 from bot.services.container import Core
-from bot.services.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +34,8 @@ class InterviewBot(commands.Bot):
         self.sync_guild_id = sync_guild_id
         self.logged_in = asyncio.Event()
         self.poster = DiscordPoster(self, self.logged_in)
-        self.outbox = Outbox()
-        self.outbox.register(PLATFORM, self.poster)
-        self.services = Services(core, self.outbox)
+        # reveals go through the core's outbox, where the app registers this poster
+        self.services = Services(core, core.outbox)
         self.answers = Answers(self.services)
         self.tree.error(self._on_tree_error)
 

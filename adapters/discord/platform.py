@@ -6,25 +6,30 @@ import aiohttp
 import discord
 
 from adapters.discord.client import InterviewBot
+from adapters.discord.config import DiscordConfig
 from adapters.discord.poster import DiscordPoster
+from adapters.discord.replies import PLATFORM
 from bot.ports import PlatformUnavailable
 from bot.services.container import Core
-from interview_bot.config import Settings
 
 
 class DiscordPlatform:
-    def __init__(self, core: Core, settings: Settings, *,
+    """The Discord bot as a Platform: one gateway connection (one shard) per process."""
+
+    name = PLATFORM
+
+    def __init__(self, core: Core, config: DiscordConfig, *,
                  guild_ready_timeout: float = 2.0) -> None:
-        self.settings = settings
-        ids = settings.shard_ids or []
+        self.config = config
+        ids = config.shard_ids
         if len(ids) > 1:
             raise PlatformUnavailable("discord: run one shard per process (DISCORD_SHARD_IDS="
                                       "one id); start another process for each other shard.")
-        count = settings.discord_shard_count
+        count = config.shard_count
         if ids and (count is None or ids[0] >= count):
             raise PlatformUnavailable("discord: DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT "
                                       "greater than the shard id.")
-        self.bot = InterviewBot(core, sync_guild_id=settings.discord_guild_id,
+        self.bot = InterviewBot(core, sync_guild_id=config.guild_id,
                                 guild_ready_timeout=guild_ready_timeout,
                                 shard_id=ids[0] if ids else None,
                                 shard_count=count if ids else None)
@@ -32,8 +37,7 @@ class DiscordPlatform:
 
     async def run(self) -> None:
         """Log in, sync the commands and serve until cancelled or closed."""
-        secret = self.settings.discord_token
-        token = secret.get_secret_value().strip() if secret else ""
+        token = self.config.token.strip()
         if not token:
             raise PlatformUnavailable("discord: DISCORD_TOKEN is not set.")
         try:

@@ -11,6 +11,8 @@ from discord import app_commands
 from discord.utils import MISSING  # "not given" (None would mean "remove")
 
 from adapters.discord.render import embed_for, safe_name, view_for
+from bot import metrics
+from bot.commands.dispatch import metric_name
 from bot.domain.actions import Action, ActionKind
 from bot.domain.text import clip
 from bot.domain.values import Card, Reply, UserError, Visibility, Where
@@ -167,6 +169,7 @@ async def report_error(interaction: discord.Interaction, error: Exception, what:
                f"user={interaction.user.id} interaction={interaction.id})")
     if text is None:
         log.error("discord %s failed", context, exc_info=error)
+        metrics.COMMAND_ERRORS.labels(PLATFORM, metric_name(what)).inc()
         text = "Something went wrong on my side; it has been logged. Please try again."
     else:
         log.info("discord %s refused: %s", context, clip(text, 200))

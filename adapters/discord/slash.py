@@ -16,6 +16,7 @@ from discord.ext import commands
 
 from adapters.discord.render import safe_name
 from adapters.discord.replies import PLATFORM, Services, defer, send_reply, services, where_for
+from bot.commands.help import describe
 from bot.domain.values import Reply, UserError
 from bot.questions.schema import MAX_PACK_BYTES
 from bot.services.daily import parse_set_args
@@ -26,6 +27,7 @@ Difficulty = Literal["easy", "medium", "hard"]
 Period = Literal["today", "week", "month", "all"]
 Scope = Literal["team", "channel", "topic"]
 _MAX_CHOICES = 25
+_ADMINS = "(Manage Server)"  # who may use an admin command, in Discord's words
 _IN_SERVERS = app_commands.AppCommandContext(guild=True)
 
 
@@ -44,10 +46,10 @@ async def pack_choices(interaction: discord.Interaction,
                        current: str) -> list[app_commands.Choice[str]]:
     if interaction.guild_id is None:
         return []
-    packs = await services(interaction).core.store.team_packs(PLATFORM, str(interaction.guild_id))
+    packs = await services(interaction).core.banks.pack_ids(PLATFORM, str(interaction.guild_id))
     typed = current.strip().lower()
-    return [app_commands.Choice(name=p.pack_id[:100], value=p.pack_id[:100]) for p in packs
-            if typed in p.pack_id.lower()][:_MAX_CHOICES]
+    return [app_commands.Choice(name=p[:100], value=p[:100]) for p in packs
+            if typed in p.lower()][:_MAX_CHOICES]
 
 
 async def _reply(interaction: discord.Interaction, reply: Reply) -> None:
@@ -67,7 +69,7 @@ class InterviewCommands(commands.Cog):
 
     # --- quizzes --------------------------------------------------------------------------
 
-    @app_commands.command(name="quiz", description="Start a quiz round in this channel")
+    @app_commands.command(name="quiz", description=describe("quiz"))
     @app_commands.describe(topic="What the question is about", difficulty="How hard")
     @app_commands.autocomplete(topic=topic_choices)
     @app_commands.guild_only()
@@ -79,7 +81,7 @@ class InterviewCommands(commands.Cog):
 
     # --- interviews -----------------------------------------------------------------------
 
-    @interview.command(name="start", description="Start a mock interview (only you see it)")
+    @interview.command(name="start", description=describe("interview start"))
     @app_commands.describe(topic="What the questions are about", difficulty="How hard",
                            questions="How many questions", dm="Hold it in direct messages")
     @app_commands.autocomplete(topic=topic_choices)
@@ -91,17 +93,17 @@ class InterviewCommands(commands.Cog):
         reply = await self.core.interviews.start(where, topic, difficulty, questions, dm)
         await send_reply(interaction, reply, where)
 
-    @interview.command(name="skip", description="Skip the current interview question")
+    @interview.command(name="skip", description=describe("interview skip"))
     async def interview_skip(self, interaction: discord.Interaction) -> None:
         await _reply(interaction, await self.core.interviews.skip(where_for(interaction)))
 
-    @interview.command(name="end", description="End the interview now and get the report")
+    @interview.command(name="end", description=describe("interview end"))
     async def interview_end(self, interaction: discord.Interaction) -> None:
         await _reply(interaction, await self.core.interviews.end(where_for(interaction)))
 
     # --- leaderboards and stats -----------------------------------------------------------
 
-    @app_commands.command(name="leaderboard", description="Who has the most points")
+    @app_commands.command(name="leaderboard", description=describe("leaderboard"))
     @app_commands.describe(period="Default: this week", scope="Default: the whole server",
                            topic="For scope topic")
     @app_commands.autocomplete(topic=topic_choices)
@@ -112,7 +114,7 @@ class InterviewCommands(commands.Cog):
         card = await self.core.leaderboards.board(where, period, scope, topic)
         await send_reply(interaction, Reply(cards=(card,)), where)
 
-    @app_commands.command(name="stats", description="Answers, accuracy per topic and streaks")
+    @app_commands.command(name="stats", description=describe("stats"))
     @app_commands.describe(member="Whose stats (default: yours)")
     @app_commands.guild_only()
     async def stats(self, interaction: discord.Interaction,
@@ -127,13 +129,13 @@ class InterviewCommands(commands.Cog):
 
     # --- the question bank ----------------------------------------------------------------
 
-    @questions.command(name="list", description="Topics and how many questions each has")
+    @questions.command(name="list", description=describe("questions list"))
     async def questions_list(self, interaction: discord.Interaction) -> None:
         where = where_for(interaction)
         await send_reply(interaction, Reply(cards=(await self.core.banks.list_topics(where),)),
                          where)
 
-    @questions.command(name="import", description="(Manage Server) Add a YAML question pack")
+    @questions.command(name="import", description=describe("questions import", _ADMINS))
     @app_commands.describe(file="A .yaml pack (format: questions/AUTHORING.md)")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def questions_import(self, interaction: discord.Interaction,
@@ -152,7 +154,7 @@ class InterviewCommands(commands.Cog):
         card = await self.core.banks.import_pack(where, text, file.filename)
         await send_reply(interaction, Reply(cards=(card,)), where)
 
-    @questions.command(name="remove", description="(Manage Server) Remove a pack this server added")
+    @questions.command(name="remove", description=describe("questions remove", _ADMINS))
     @app_commands.describe(pack="The pack's id")
     @app_commands.autocomplete(pack=pack_choices)
     @app_commands.checks.has_permissions(manage_guild=True)
@@ -186,7 +188,7 @@ class InterviewCommands(commands.Cog):
         await send_reply(interaction, Reply(cards=(await self.core.appeals.appeal(where, text),)),
                          where)
 
-    @app_commands.command(name="flag", description="Report a question as wrong or unclear")
+    @app_commands.command(name="flag", description=describe("flag"))
     @app_commands.describe(question="The question's id", reason="What is wrong with it")
     @app_commands.guild_only()
     async def flag(self, interaction: discord.Interaction, question: str, reason: str) -> None:
@@ -222,7 +224,7 @@ class InterviewCommands(commands.Cog):
         where = where_for(interaction)
         await _reply(interaction, await self.core.appeals.reject(where, str(id), reason))
     @questions.command(name="report",
-                       description="(Manage Server) Questions that look broken, and why")
+                       description=describe("questions report", _ADMINS))
     @app_commands.describe(topic="Only this topic")
     @app_commands.autocomplete(topic=topic_choices)
     @app_commands.checks.has_permissions(manage_guild=True)
@@ -253,7 +255,7 @@ class InterviewCommands(commands.Cog):
 
     # --- settings -------------------------------------------------------------------------
 
-    @app_commands.command(name="settings", description="Show the settings, or change one")
+    @app_commands.command(name="settings", description=describe("settings"))
     @app_commands.describe(name="The setting to change", value="Its new value")
     @app_commands.choices(name=[app_commands.Choice(name=k, value=k) for k in KNOBS])
     @app_commands.default_permissions(manage_guild=True)
@@ -278,12 +280,12 @@ class InterviewCommands(commands.Cog):
     daily = app_commands.Group(name="daily", description="This channel's daily question",
                                allowed_contexts=_IN_SERVERS)
 
-    @daily.command(name="status", description="When this channel's daily question comes next")
+    @daily.command(name="status", description=describe("daily status"))
     async def daily_status(self, interaction: discord.Interaction) -> None:
         where = where_for(interaction)
         await send_reply(interaction, Reply(cards=(await self.core.daily.status(where),)), where)
 
-    @daily.command(name="set", description="(Manage Server) Post a daily question here")
+    @daily.command(name="set", description=describe("daily set", _ADMINS))
     @app_commands.describe(
         time="Local time of day, HH:MM", timezone="IANA name, e.g. Europe/Berlin",
         weekdays="e.g. mon-fri, daily, mon,wed,fri", topic="Only this topic",

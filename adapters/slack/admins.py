@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -42,19 +43,37 @@ class People:
             return hit[1]
         listed = user in self.admin_ids
         try:
-            resp = await client.users_info(user=user)
-            info = resp.get("user") or {}
-            profile = info.get("profile") or {}
-            name = (profile.get("display_name") or profile.get("real_name")
-                    or info.get("real_name") or info.get("name") or fallback or user)
-            admin = listed or any(bool(info.get(k)) for k in
-                                  ("is_admin", "is_owner", "is_primary_owner"))
-            person = Person(str(name), admin)
-        except SlackApiError as e:
+            person = await self._look_up(client, user, fallback, listed)
+        except Exception as e:  # a lookup never fails the turn: an error page, an outage
             log.warning("users.info failed for %s/%s: %s (admins from %s only)", team, user,
-                        e.response.get("error"), ADMIN_USERS_VAR)
+                        _why(e), ADMIN_USERS_VAR)
             person = Person(fallback or user, listed)
         if len(self._cache) > 10_000:
             self._cache.clear()
         self._cache[key] = (time.monotonic(), person)
         return person
+
+    async def _look_up(self, client: AsyncWebClient, user: str, fallback: str,
+                       listed: bool) -> Person:
+        resp = await client.users_info(user=user)
+        info = _dict(resp.get("user"))
+        profile = _dict(info.get("profile"))
+        name = (profile.get("display_name") or profile.get("real_name")
+                or info.get("real_name") or info.get("name") or fallback or user)
+        admin = listed or any(bool(info.get(k)) for k in
+                              ("is_admin", "is_owner", "is_primary_owner"))
+        return Person(str(name), admin)
+
+
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _why(e: Exception) -> str:
+    """Slack's error code when there is one; else the kind of failure (a body that is not
+    JSON comes with an aiohttp response, not a Slack one)."""
+    try:
+        code = e.response.get("error") if isinstance(e, SlackApiError) else None
+    except (AttributeError, TypeError):
+        code = None
+    return str(code) if code else type(e).__name__

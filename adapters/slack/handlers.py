@@ -33,10 +33,14 @@ from adapters.slack import home, ids, imports
 from adapters.slack.admins import People
 from adapters.slack.render import answer_modal, import_modal
 from adapters.slack.replies import Replies, Turn
+from bot import metrics
 from bot.commands.actions import answer_action
-from bot.commands.dispatch import dispatch
+from bot.commands.dispatch import dispatch, help_card, metric_name
+from bot.commands.help import SLACK, help_text
 from bot.domain.actions import Action, ActionKind
-from bot.domain.values import Card, Reply, UserError, Visibility, Where
+from bot.domain.values import Reply, UserError, Where
+from bot.services.access import require_admin
+from bot.services.banks import MANAGE_PACKS
 from bot.services.container import Core
 
 log = logging.getLogger(__name__)
@@ -47,35 +51,9 @@ COMMANDS = {"quiz": "quiz", "interview": "interview", "leaderboard": "leaderboar
             "qstats": "stats", "questions": "questions", "settings": "settings",
             "daily": "daily", "appeal": "appeal", "flag": "flag", "appeals": "appeals"}
 
-HELP = """\
-`/quiz [topic] [difficulty]`  a quiz round here (difficulty 1-3 or easy/medium/hard); \
-answer with the buttons
-`/quiz stop`  close the round now and reveal (whoever started it, or an admin)
-`/interview start [topic] [difficulty] [questions] [dm]`  a one-to-one mock interview, \
-private here or in a DM
-`/interview skip` · `/interview end`  skip the current question, or finish with a report
-`/leaderboard [today|week|month|all] [team|channel|topic] [topic]`
-`/qstats`  your answers, accuracy per topic and streak
-`/questions`  topics and how many questions each has
-`/questions import [file.yaml]`  (admins) add a team pack: upload or paste it, or name a \
-YAML file shared in this channel
-`/questions remove PACK`  (admins) remove a team pack
-`/questions regrade ID [confirm]`  (admins) grade a question's past answers again: a preview \
-of the leaderboard changes, then `confirm` applies them
-`/appeal [question-id] REASON`  appeal the grade of your latest answer (or of your answer to \
-that question)
-`/flag QUESTION_ID REASON`  report a question as wrong or unclear
-`/appeals` · `/appeals accept ID [score]` · `/appeals reject ID REASON`  (admins) the queue \
-of appeals and flags; accepting re-scores the answer, rejecting tells its author why
-`/questions report [topic]`  (admins) the questions that look broken, and why
-`/questions keep ID` · `/questions retire ID`  (admins) put a rested question back in \
-rotation, or never ask it again
-`/settings [name value]`  show the settings, or (admins) change one
-`/daily status`  when this channel's daily question comes next
-`/daily set 09:00 [Europe/Berlin] [mon-fri] [topic=…] [difficulty=…] [open=8h] \
-[recap=fri@17:00]`  (admins) a daily question in this channel
-`/daily off` · `/daily now`  (admins) stop it, or post today's question now
-The bot's Home tab shows the leaderboard and your stats."""
+_SLACK_NAMES = {"/stats": "/qstats", "/questions import FILE": "/questions import [file.yaml]"}
+HELP = (help_text(SLACK, code=True, rename=_SLACK_NAMES)
+        + "\nThe bot's Home tab shows the leaderboard and your stats.")
 
 SORRY = "Something went wrong; it has been logged."
 UNREADABLE = "I could not read that request; please try again."
@@ -183,6 +161,7 @@ class Handlers:
         except Exception:
             log.exception("slack %s failed (team %s, channel %s, user %s)", what, w.team,
                           w.channel, w.user)
+            metrics.COMMAND_ERRORS.labels(PLATFORM, metric_name(what)).inc()
             await self.replies.notice(turn, SORRY)
 
     # --- slash commands -------------------------------------------------------------------
@@ -196,8 +175,7 @@ class Handlers:
 
         async def work(turn: Turn) -> Reply | None:
             if first.lower() in ("help", "?"):
-                return Reply(cards=(Card(title="interview-bot commands", text=HELP,
-                                         visibility=Visibility.EPHEMERAL),))
+                return Reply(cards=(help_card(PLATFORM, HELP),))
             if name == "questions" and first.lower() == "import":
                 return await self._import_command(turn, rest.strip(),
                                                   str(body.get("trigger_id", "")))
@@ -211,8 +189,7 @@ class Handlers:
                            else "quick")
 
     async def _import_command(self, turn: Turn, file_name: str, trigger_id: str) -> Reply | None:
-        if not turn.where.is_admin:
-            raise UserError("Only an admin of this team can change its question packs.")
+        require_admin(turn.where, MANAGE_PACKS)
         if file_name:
             found = await imports.find_shared(turn.client, turn.where.channel, file_name)
             return await self._import_file(turn, found)
@@ -265,8 +242,10 @@ class Handlers:
 
     async def on_end(self, args: AsyncArgs) -> None:
         await args.ack()
+        action_id = str(args.body["actions"][0]["action_id"])
         await self._handle("interview end", args, **_actor(args.body),
-                           work=lambda t: self.core.interviews.end(t.where))
+                           work=lambda t: self.core.interviews.end(
+                               t.where, ids.action(ids.END, action_id)))
 
     # --- modals ---------------------------------------------------------------------------
 

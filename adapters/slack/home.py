@@ -51,18 +51,16 @@ async def home_blocks(core: Core, where: Where, period: str | None = None) -> li
 
 
 async def schedule_blocks(core: Core, where: Where) -> list[Block]:
-    """Each channel's daily-question schedule, in the core's own words (`daily.status`).
-
-    """
-    mine = await core.store.team_schedules(where.platform, where.team)
+    """Each channel's daily-question schedule, in the core's own words (`daily.status`)."""
+    mine = await core.daily.channels(where)
     blocks: list[Block] = [HeaderBlock(text=plain("Daily questions", 150))]
     if not mine:
         blocks.append(ContextBlock(elements=[md(
             "No channel has a daily question yet. An admin starts one in a channel with "
             "`/daily set 09:00`.")]))
-    for s in mine[:MAX_SCHEDULES]:
-        card = await core.daily.status(replace(where, channel=s.channel))
-        name = f"<#{s.channel}>" if _CHANNEL_ID.fullmatch(s.channel) else "a channel"
+    for channel in mine[:MAX_SCHEDULES]:
+        card = await core.daily.status(replace(where, channel=channel))
+        name = f"<#{channel}>" if _CHANNEL_ID.fullmatch(channel) else "a channel"
         blocks.append(SectionBlock(text=md(f"*{name}*  {mrkdwn(card.text)}")))
         blocks.extend(card_blocks(replace(card, text=""), header=False, max_blocks=4))
     if len(mine) > MAX_SCHEDULES:

@@ -15,14 +15,14 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.interval_calculator import RetryIntervalCalculator
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.admins import People, parse_admin_ids
+from adapters.slack.admins import People
+from adapters.slack.config import SlackConfig
 from adapters.slack.handlers import PLATFORM, Handlers
 from adapters.slack.poster import SlackPoster
 from adapters.slack.replies import Replies
 from adapters.slack.retries import retry_handlers
 from bot.ports import PlatformUnavailable
 from bot.services.container import Core
-from interview_bot.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -56,24 +56,22 @@ async def refuse_unreadable(request: web.Request, handler: Handler) -> web.Strea
 
 
 class SlackPlatform:
+    """The Slack app as a Platform: Socket Mode with an app token, else HTTP."""
+
     name = PLATFORM
 
-    def __init__(self, core: Core, settings: Settings, *, client: AsyncWebClient | None = None,
+    def __init__(self, core: Core, config: SlackConfig, *, client: AsyncWebClient | None = None,
                  host: str = "0.0.0.0", admin_ids: frozenset[str] | None = None) -> None:
-        token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
-        if not token:
+        if not config.bot_token:
             raise PlatformUnavailable("slack: SLACK_BOT_TOKEN is not set.")
-        secret = settings.slack_signing_secret
         self.core = core
-        self.settings = settings
+        self.config = config
         self.host = host
-        self.client = client or make_client(token)
+        self.client = client or make_client(config.bot_token)
         self.app = AsyncApp(client=self.client, name="interview-bot",
-                            signing_secret=secret.get_secret_value() if secret else "")
+                            signing_secret=config.signing_secret)
         self.poster = SlackPoster(self.client)
-        core.outbox.register(PLATFORM, self.poster)  # reveals of rounds closed by a command
-        people = People(admin_ids if admin_ids is not None else
-                        parse_admin_ids(settings.slack_admin_users))
+        people = People(admin_ids if admin_ids is not None else config.admin_users)
         self.handlers = Handlers(core, people, Replies(core))
         self.handlers.register(self.app)
         self.port: int | None = None  # the HTTP port once listening (useful with port 0)
@@ -85,9 +83,8 @@ class SlackPlatform:
         """Check the token, then serve until cancelled."""
         self._share_connections()
         await self._check_bot_token()
-        app_token = self.settings.slack_app_token
-        if app_token and app_token.get_secret_value():
-            await self._serve_socket_mode(app_token.get_secret_value())
+        if self.config.app_token:
+            await self._serve_socket_mode(self.config.app_token)
         else:
             await self._serve_http()
 
@@ -111,12 +108,11 @@ class SlackPlatform:
         log.info("slack: connected to workspace %s as %s", auth.get("team"), auth.get("user"))
 
     async def _serve_http(self) -> None:
-        secret = self.settings.slack_signing_secret
-        if not secret or not secret.get_secret_value():
+        if not self.config.signing_secret:
             raise PlatformUnavailable(
                 "slack: HTTP mode needs SLACK_SIGNING_SECRET (your app's Basic Information page);"
                 " or set SLACK_APP_TOKEN to use Socket Mode, which needs no public URL.")
-        port = self.settings.slack_port
+        port = self.config.port
         web_app = self.app.web_app(path=EVENTS_PATH, port=port)
         web_app.middlewares.append(refuse_unreadable)
         runner = web.AppRunner(web_app)
@@ -147,6 +143,10 @@ class SlackPlatform:
         log.info("slack: Socket Mode connected")
         self.started.set()
         await asyncio.Event().wait()
+
+    def is_connected(self) -> bool:
+        """For /healthz: serving (HTTP listening, or the Socket Mode connection open)."""
+        return self.started.is_set()
 
     async def close(self) -> None:
         """Stop taking requests, then let turns already acknowledged finish."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from bot import metrics
 from bot.clock import to_ms
 from bot.commands.actions import answer_action
+from bot.commands.help import help_text
 from bot.domain.actions import Action
 from bot.domain.periods import PERIODS, resolve_period
 from bot.domain.records import RoundKind
@@ -21,31 +22,6 @@ from bot.services.container import Core
 from bot.services.daily import parse_set_args
 
 MAX_COMMAND_CHARS = 8000
-
-HELP = """\
-/quiz [topic] [difficulty]     a quiz round here (difficulty 1-3 or easy/medium/hard)
-/quiz stop                     close the round now and reveal (its starter or an admin)
-/answer TEXT                   answer the open quiz round, or your interview question
-/interview start [topic] [difficulty] [questions]   a one-to-one mock interview
-/interview skip | end          skip the current question, or finish with a report
-/leaderboard [today|week|month|all] [team|channel|topic] [topic]
-/stats [user]                  answers, accuracy per topic, streaks
-/questions                     topics and how many questions each has
-/questions import FILE         (admins) add a team question pack
-/questions remove PACK         (admins) remove a team pack
-/questions regrade ID [confirm]  (admins) grade its past answers again; preview first
-/appeal [question-id] REASON   appeal your latest graded answer (or your answer to that question)
-/flag QUESTION_ID REASON       report a question as wrong or unclear
-/appeals                       (admins) the open appeals and flags, with question, answer and grade
-/appeals accept ID [score]     (admins) re-score the answer (default full marks); points follow
-/appeals reject ID REASON      (admins) close it; its author is told why
-/questions report [topic]      (admins) questions that look broken, and why
-/questions keep ID | retire ID (admins) put a rested question back, or never ask it again
-/daily status                  when this channel's daily question comes next
-/daily set 09:00 [Europe/Berlin] [mon-fri] [topic=…] [difficulty=…] [open=8h] [recap=fri@17:00]
-/daily off | now               (admins) stop it, or post today's question now
-/settings [name value]         show settings, or (admins) change one
-/help                          this text"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +56,20 @@ def parse(text: str) -> Command:
     return Command(name, tuple(rest.split()), rest)
 
 
-def split_options(args: tuple[str, ...]) -> tuple[str | None, str | None, int | None, bool]:
+def help_card(platform: str, text: str | None = None) -> Card:
+    """The command list, as a card only the asker sees."""
+    return Card(title="interview-bot commands", text=text or help_text(platform),
+                visibility=Visibility.EPHEMERAL)
+
+
+def split_options(args: tuple[str, ...], *, count_first: bool = False,
+                  ) -> tuple[str | None, str | None, int | None, bool]:
     """Forgiving [topic] [difficulty] [count] [dm]: words, easy/medium/hard, numbers, k=v.
 
-    Numbers fill difficulty then count, except that a lone number above 3 is a count.
+    Two numbers are difficulty then count. One number is a count when `count_first` (an
+    interview: `/interview start django 3` asks three questions) or above 3, else a
+    difficulty (`/quiz python 2`). Named options (`difficulty=2`, `questions=3`) and the
+    words easy/medium/hard are never ambiguous.
     """
     topic: str | None = None
     diff: str | None = None
@@ -114,7 +100,7 @@ def split_options(args: tuple[str, ...]) -> tuple[str | None, str | None, int | 
             topic = a
         else:
             raise UserError(f"I did not understand '{clip(raw, 30)}'. Try /help.")
-    if len(numbers) == 1 and diff is None and count is None and numbers[0] > 3:
+    if len(numbers) == 1 and diff is None and count is None and (count_first or numbers[0] > 3):
         count = numbers[0]
     else:
         for n in numbers:
@@ -133,6 +119,18 @@ def _int(val: str, what: str) -> int:
     return int(val)
 
 
+def metric_name(text: str) -> str:
+    """The `command` label of the metrics for a typed line or a turn's name: a known
+    command's name, "action" for a click or form (no slash), else "unknown"."""
+    if not text.lstrip().startswith("/"):
+        return "action"
+    try:
+        name = parse(text[:200]).name
+    except UserError:
+        return "unknown"
+    return name if name in COMMAND_NAMES else "unknown"
+
+
 async def dispatch(core: Core, where: Where, text: str) -> Reply:
     """Run one typed command. UserError carries the message to show."""
     cmd = parse(text)
@@ -140,8 +138,7 @@ async def dispatch(core: Core, where: Where, text: str) -> Reply:
                             cmd.name if cmd.name in COMMAND_NAMES else "unknown").inc()
     match cmd.name:
         case "help" | "start":
-            return _cards(Card(title="interview-bot commands", text=HELP,
-                               visibility=Visibility.EPHEMERAL))
+            return _cards(help_card(where.platform))
         case "quiz":
             sub = cmd.args[0].lower() if cmd.args else ""
             if sub in ("stop", "end", "reveal"):
@@ -163,7 +160,7 @@ async def dispatch(core: Core, where: Where, text: str) -> Reply:
                 return await core.interviews.answer(where, " ".join(args))
             if sub != "start":
                 args = cmd.args  # `/interview django 3`
-            topic, diff, count, direct = split_options(args)
+            topic, diff, count, direct = split_options(args, count_first=True)
             return await core.interviews.start(where, topic, diff, count, direct)
         case "skip":
             return await core.interviews.skip(where)

@@ -27,10 +27,13 @@ from bot.domain.records import ItemStats, PickCount, QuestionStatus
 from bot.domain.text import clip
 from bot.domain.values import Card, Color, UserError, Visibility, Where
 from bot.grading.choice import choice_index
+from bot.services.access import require_admin
 from bot.services.banks import Banks
 from bot.store.protocol import ALL_TEAMS, Store
 
 log = logging.getLogger(__name__)
+
+_REPORT = "see the question report or keep and retire questions"
 
 MIN_FLAG_ANSWERS = 10  # fewer answers than this: no flags, too little evidence
 REST_ANSWERS = 20  # a strong flag on at least this many answers rests the question
@@ -269,7 +272,7 @@ class Analytics:
 
     async def report(self, where: Where, topic: str | None = None) -> Card:
         """(admins) The questions that look broken here, with why, worst first."""
-        _require_admin(where)
+        require_admin(where, _REPORT)
         bank = await self.banks.for_team(where.platform, where.team)
         t = bank.resolve_topic(topic)
         items = [i for i in await self.refresh(where.platform, where.team)
@@ -308,7 +311,7 @@ class Analytics:
         return await self._decide(where, question_id, "retired")
 
     async def _decide(self, where: Where, question_id: str, status: str) -> Card:
-        _require_admin(where)
+        require_admin(where, _REPORT)
         qid = question_id.strip()
         bank = await self.banks.for_team(where.platform, where.team)
         q = bank.get(qid)
@@ -334,12 +337,6 @@ def _with_status(i: ItemReport, status: str) -> ItemReport:
 
 def _why(flags: Iterable[Flag]) -> str:
     return "; ".join(f.why for f in flags if f.strong)
-
-
-def _require_admin(where: Where) -> None:
-    if not where.is_admin:
-        raise UserError("Only an admin of this team can see the question report or keep and "
-                        "retire questions.")
 
 
 # --- CSV ----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from bot.domain.records import AnswerRow, Appeal, Rescore
 from bot.domain.text import clip
 from bot.domain.values import Card, Color, Outgoing, Reply, Target, UserError, Visibility, Where
 from bot.grading import GradingOptions, grade
+from bot.services.access import require_admin
 from bot.services.banks import Banks
 from bot.services.points import POINTS_RIGHT, quiz_points
 from bot.services.quizzes import as_shown
@@ -31,11 +32,6 @@ _UNGRADED = ("skipped", "late")
 class Change:
     row: AnswerRow
     rescore: Rescore
-
-
-def _admin(where: Where, what: str) -> None:
-    if not where.is_admin:
-        raise UserError(f"Only an admin of this team can {what}.")
 
 
 def _reason(text: str, what: str) -> str:
@@ -123,7 +119,7 @@ class Appeals:
     # --- the admins' queue --------------------------------------------------------------
 
     async def queue(self, where: Where) -> Card:
-        _admin(where, "see the appeals")
+        require_admin(where, "see the appeals")
         items = await self.store.appeals(where.platform, where.team, "open", limit=20)
         if not items:
             return Card(title="Appeals and flags", text="Nothing waiting.",
@@ -156,7 +152,7 @@ class Appeals:
         return a
 
     async def accept(self, where: Where, raw_id: str, raw_score: str | None = None) -> Reply:
-        _admin(where, "decide appeals")
+        require_admin(where, "decide appeals")
         a = await self._open(where, raw_id)
         if a.status != "open":
             raise UserError(f"#{a.id} was already {a.status}; nothing changed.")
@@ -189,7 +185,7 @@ class Appeals:
                      outgoing=(Outgoing(Target(a.platform, a.team, a.channel), told),))
 
     async def reject(self, where: Where, raw_id: str, text: str) -> Reply:
-        _admin(where, "decide appeals")
+        require_admin(where, "decide appeals")
         a = await self._open(where, raw_id)
         reason = _reason(text, f"/appeals reject {a.id} the answer misses the key point")
         done = await self.store.resolve_appeal(where.platform, where.team, a.id, "rejected",
@@ -222,7 +218,7 @@ class Appeals:
     # --- re-grading one question --------------------------------------------------------
 
     async def regrade(self, where: Where, qid: str, confirm: bool = False) -> Card:
-        _admin(where, "re-grade answers")
+        require_admin(where, "re-grade answers")
         bank = await self.banks.for_team(where.platform, where.team)
         q = bank.get(qid)
         if q is None:

@@ -25,12 +25,14 @@ from bot.questions.checks import team_pack_warnings, warnings_text
 from bot.questions.parse import pack_from_json, parse_pack, parse_pack_stored
 from bot.questions.schema import Pack, PackError
 from bot.sandbox import Sandbox
+from bot.services.access import require_admin
 from bot.store.protocol import Store
 
 log = logging.getLogger(__name__)
 
 MAX_TEAM_PACKS = 50
 _CACHE_SECONDS = 30.0
+MANAGE_PACKS = "change its question packs"  # what only an admin may do
 
 
 def team_question_id(pack_id: str, question_id: str) -> str:
@@ -103,7 +105,7 @@ class Banks:
 
     async def import_pack(self, where: Where, text: str, filename: str) -> Card:
         """Validate and store a team pack; on any error nothing is stored."""
-        _require_admin(where)
+        require_admin(where, MANAGE_PACKS)
         try:
             # off the event loop: a big pack takes seconds of pure-Python parsing
             async with self._yaml_turn:
@@ -131,12 +133,16 @@ class Banks:
             visibility=Visibility.EPHEMERAL, color=Color.WARN if warnings else Color.GOOD)
 
     async def remove_pack(self, where: Where, pack_id: str) -> Card:
-        _require_admin(where)
+        require_admin(where, MANAGE_PACKS)
         if not await self.store.remove_team_pack(where.platform, where.team, pack_id):
             raise UserError(f"This team has no pack '{pack_id[:40]}'.")
         self._parsed.pop((where.platform, where.team, pack_id), None)
         self.forget(where.platform, where.team)
         return Card(title=f"Pack '{pack_id}' removed", visibility=Visibility.EPHEMERAL)
+
+    async def pack_ids(self, platform: str, team: str) -> list[str]:
+        """The ids of the packs the team added (for choosing one to remove)."""
+        return [p.pack_id for p in await self.store.team_packs(platform, team)]
 
     async def list_topics(self, where: Where) -> Card:
         bank = await self.for_team(where.platform, where.team)
@@ -147,7 +153,3 @@ class Banks:
         return Card(title=f"Question bank: {len(bank)} questions", fields=fields,
                     footer=footer, visibility=Visibility.EPHEMERAL)
 
-
-def _require_admin(where: Where) -> None:
-    if not where.is_admin:
-        raise UserError("Only an admin of this team can change its question packs.")

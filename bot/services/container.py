@@ -1,13 +1,20 @@
-"""The core services, built once from Settings and shared by every adapter."""
+"""The core services, built once from a CoreConfig and shared by every adapter.
+
+The core is told what it needs (where the data is, the team defaults, how to grade); it
+never sees the environment's Settings, which hold the platforms' tokens.
+"""
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
 
 from bot.clock import Clock, SystemClock
 from bot.grading import GradingOptions
 from bot.questions.bank import QuestionBank
+from bot.questions.files import QUESTIONS_DIR
 from bot.services.analytics import Analytics
 from bot.services.appeals import Appeals
 from bot.services.banks import Banks
@@ -17,14 +24,30 @@ from bot.services.leaderboards import Leaderboards
 from bot.services.outbox import Outbox
 from bot.services.quizzes import Quizzes
 from bot.services.rounds import Rounds
-from bot.services.team_settings import TeamSettings
+from bot.services.team_settings import Defaults, TeamSettings
 from bot.store import Store, open_store
-from interview_bot.config import Settings, grading_options
+
+
+@dataclass(frozen=True)
+class CoreConfig:
+    """What the core needs from the bot's configuration, and nothing more."""
+
+    database_url: str = "sqlite:///data/interview-bot.db"
+    questions_dir: Path = QUESTIONS_DIR
+    defaults: Defaults = field(default_factory=Defaults)
+    grading: GradingOptions = field(default_factory=GradingOptions)
+
+
+class HasCoreConfig(Protocol):
+    """A configuration that can say what the core needs (interview_bot's Settings can)."""
+
+    def core_config(self) -> CoreConfig: ...
 
 
 @dataclass
 class Core:
-    settings_env: Settings
+    """The services, the store and the clock, wired once; adapters are given this."""
+
     store: Store
     clock: Clock
     banks: Banks
@@ -43,24 +66,28 @@ class Core:
         await self.store.close()
 
 
-async def build_core(settings: Settings, *, clock: Clock | None = None,
+async def build_core(config: CoreConfig | HasCoreConfig, *, clock: Clock | None = None,
                      store: Store | None = None, bank: QuestionBank | None = None,
                      rng: random.Random | None = None) -> Core:
-    """Connect the store (applying migrations) and wire the services."""
+    """Connect the store (applying migrations) and wire the services.
+
+    `config` may be anything with a `core_config()`: only that value is read or kept."""
+    if not isinstance(config, CoreConfig):
+        config = config.core_config()
     clock = clock or SystemClock()
-    store = store or open_store(settings.database_url)
+    store = store or open_store(config.database_url)
     await store.connect()
-    bank = bank or QuestionBank.from_dir(settings.questions_dir)
-    grading = grading_options(settings)
+    bank = bank or QuestionBank.from_dir(config.questions_dir)
+    grading = config.grading
     banks = Banks(bank, store, clock, grading.sandbox)
-    team = TeamSettings(store, settings)
+    team = TeamSettings(store, config.defaults)
     outbox = Outbox()
     rounds = Rounds(store, banks, team, clock, outbox, grading)
     quizzes = Quizzes(rounds, store, banks, team, clock, rng)
     analytics = Analytics(store, banks, clock)
     rounds.after_close = analytics.maybe_refresh  # rest broken questions as evidence comes
     return Core(
-        settings_env=settings, store=store, clock=clock, banks=banks, settings=team,
+        store=store, clock=clock, banks=banks, settings=team,
         rounds=rounds, quizzes=quizzes,
         interviews=Interviews(store, banks, team, clock, rng, grading),
         leaderboards=Leaderboards(store, banks, team, clock),

@@ -28,6 +28,7 @@ from bot.domain.values import Card, Color, Outgoing, Reply, Target, UserError, V
 from bot.ports import ChannelUnavailable
 from bot.questions.bank import parse_difficulty
 from bot.services import rotation
+from bot.services.access import require_admin
 from bot.services.banks import Banks
 from bot.services.cards import question_card
 from bot.services.leaderboards import alive
@@ -258,6 +259,10 @@ class Daily:
                     "/daily set brings them back with the same settings.",
                     visibility=Visibility.EPHEMERAL)
 
+    async def channels(self, where: Where) -> list[str]:
+        """The channels of the team that have an active daily question, in order."""
+        return [s.channel for s in await self.store.team_schedules(where.platform, where.team)]
+
     async def status(self, where: Where) -> Card:
         s = await self.store.get_schedule(where.platform, where.team, where.channel)
         if s is None or s.status is ScheduleStatus.OFF:
@@ -463,8 +468,7 @@ class Daily:
 
 
 def _admin(where: Where) -> None:
-    if not where.is_admin:
-        raise UserError("Only an admin can change the daily question.")
+    require_admin(where, "change the daily question")
 
 
 def _days_text(weekdays: str) -> str:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from bot.domain.periods import check_timezone
 from bot.domain.values import Card, Color, UserError, Visibility, Where
+from bot.services.access import require_admin
 from bot.store.protocol import Store
-from interview_bot.config import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,16 @@ KNOBS = {
 
 
 @dataclass(frozen=True, slots=True)
+class Defaults:
+    """What a team gets until an admin changes it (from the bot's configuration)."""
+
+    timezone: str = "UTC"
+    quiz_seconds: int = 60
+    interview_question_seconds: int = 600
+    interview_questions: int = 5
+
+
+@dataclass(frozen=True, slots=True)
 class Effective:
     timezone: str
     quiz_seconds: int
@@ -40,7 +50,9 @@ class Effective:
 
 
 class TeamSettings:
-    def __init__(self, store: Store, defaults: Settings, cache_seconds: float = 5.0) -> None:
+    """The settings in force for a team and channel: stored overrides over the Defaults."""
+
+    def __init__(self, store: Store, defaults: Defaults, cache_seconds: float = 5.0) -> None:
         self.store = store
         self.defaults = defaults
         self.cache_seconds = cache_seconds
@@ -62,16 +74,15 @@ class TeamSettings:
         raw = await self.store.get_settings(platform, team, channel)
         d = self.defaults
         return Effective(
-            timezone=raw.get("timezone", d.default_timezone),
+            timezone=raw.get("timezone", d.timezone),
             quiz_seconds=int(raw.get("quiz_seconds", d.quiz_seconds)),
             interview_question_seconds=int(
                 raw.get("interview_question_seconds", d.interview_question_seconds)),
-            interview_questions=int(raw.get("interview_questions", d.interview_default_questions)),
+            interview_questions=int(raw.get("interview_questions", d.interview_questions)),
         )
 
     async def set(self, where: Where, key: str, value: str) -> Card:
-        if not where.is_admin:
-            raise UserError("Only an admin can change settings.")
+        require_admin(where, "change settings")
         knob = KNOBS.get(key.strip().lower())
         if knob is None:
             raise UserError(f"Unknown setting '{key[:30]}'. Settings: {', '.join(KNOBS)}.")

@@ -65,12 +65,14 @@ def console(user: str = typer.Option(None, "--user", "-u", help="Your name in th
     import asyncio
     import getpass
 
-    from interview_bot.main import run_console
+    from adapters.console.config import ConsoleConfig
+    from interview_bot.main import run
 
     settings = _settings()
     name = user or getpass.getuser() or "you"
     try:
-        asyncio.run(run_console(settings, user=name))
+        asyncio.run(run(settings, only=["console"],
+                        configs={"console": ConsoleConfig(user=name)}))
     except KeyboardInterrupt:
         pass
 

@@ -26,6 +26,8 @@ from bot.services.container import Core, build_core
 from bot.services.outbox import Outbox
 from bot.services.ticker import tick
 from interview_bot.config import Settings
+from interview_bot.platforms import discord_config
+from tests.adapters.metrics import errors_counted
 from tests.support.fakes.discord_server import (
     APP_ID,
     CHANNEL_ID,
@@ -87,7 +89,7 @@ async def connect(fake: FakeDiscord, settings: Settings, core: Core) -> AsyncIte
     running: list[tuple[DiscordPlatform, asyncio.Task[None]]] = []
 
     async def start(core: Core, guild: int | None = GUILD_ID) -> DiscordPlatform:
-        platform = DiscordPlatform(core, discord_settings(settings, guild=guild),
+        platform = DiscordPlatform(core, discord_config(discord_settings(settings, guild=guild)),
                                    guild_ready_timeout=0.01)
         core.outbox.register("discord", platform.poster)  # as interview_bot.main.run does
         task = asyncio.create_task(platform.run())
@@ -176,7 +178,8 @@ async def test_without_a_guild_id_commands_sync_globally(fake: FakeDiscord, conn
 
 async def test_a_bad_token_stops_with_a_clear_message(fake: FakeDiscord, core: Core,
                                                       settings: Settings) -> None:
-    platform = DiscordPlatform(core, discord_settings(settings, token="not-the-token"))
+    platform = DiscordPlatform(core,
+                               discord_config(discord_settings(settings, token="not-the-token")))
     with pytest.raises(PlatformUnavailable, match="refused DISCORD_TOKEN") as e:
         await platform.run()
     assert "not-the-token" not in str(e.value)
@@ -430,9 +433,11 @@ async def test_a_failing_handler_answers_briefly_and_logs_with_context(
         raise RuntimeError("the store fell over")
 
     monkeypatch.setattr(core.leaderboards, "board", broken)
+    before = errors_counted("discord", "leaderboard")
     with caplog.at_level(logging.ERROR, logger="adapters.discord"):
         ex = await fake.slash("leaderboard", user=ALICE)
         cb = await ex.callback()
+    assert errors_counted("discord", "leaderboard") == before + 1  # /metrics shows it
     assert is_ephemeral(cb["data"])
     assert cb["data"]["content"].startswith("Something went wrong on my side")
     [record] = [r for r in caplog.records if r.name.startswith("adapters.discord")]
@@ -617,14 +622,14 @@ async def test_buttons_on_posted_cards_route_by_their_action(fake: FakeDiscord,
 async def test_one_shard_per_process(fake: FakeDiscord, settings: Settings, core: Core) -> None:
     sharded = discord_settings(settings).model_copy(
         update={"discord_shard_count": 4, "discord_shard_ids": "2"})
-    platform = DiscordPlatform(core, sharded)
+    platform = DiscordPlatform(core, discord_config(sharded))
     assert (platform.bot.shard_id, platform.bot.shard_count) == (2, 4)
     with pytest.raises(PlatformUnavailable, match="one shard per process"):
-        DiscordPlatform(core, discord_settings(settings).model_copy(
-            update={"discord_shard_count": 4, "discord_shard_ids": "0,1"}))
+        DiscordPlatform(core, discord_config(discord_settings(settings).model_copy(
+            update={"discord_shard_count": 4, "discord_shard_ids": "0,1"})))
     with pytest.raises(PlatformUnavailable, match="DISCORD_SHARD_COUNT"):
-        DiscordPlatform(core, discord_settings(settings).model_copy(
-            update={"discord_shard_ids": "1"}))
+        DiscordPlatform(core, discord_config(discord_settings(settings).model_copy(
+            update={"discord_shard_ids": "1"})))
     await platform.close()
 
 

@@ -14,20 +14,23 @@ from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp import web
 from pydantic import SecretStr
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
+from adapters.slack.admins import People, Person
 from adapters.slack.platform import SlackPlatform, make_client
 from bot.clock import FakeClock
-from bot.domain.values import Card, Reply, Target, Visibility
+from bot.domain.values import Card, Reply, Target, Visibility, Where
 from bot.grading import semantic
 from bot.ports import ChannelUnavailable, PlatformUnavailable
 from bot.questions.bank import QuestionBank
 from bot.services.container import Core, build_core
 from bot.services.ticker import tick
 from interview_bot.config import Settings
-from interview_bot.main import load_platform
+from interview_bot.platforms import load_platform, slack_config
+from tests.adapters.metrics import errors_counted
 from tests.support.fakes.slack_api import TEAM, Call, FakeSlack
 from tests.support.fakes.slack_requests import (
     SECRET,
@@ -153,8 +156,11 @@ def slack_settings(settings: Settings) -> Settings:
 
 def new_platform(core: Core, settings: Settings, fake: FakeSlack,
                  admins: frozenset[str] | None = frozenset()) -> SlackPlatform:
-    return SlackPlatform(core, settings, client=make_client("xoxb-test", fake.api_url),
-                         host="127.0.0.1", admin_ids=admins)
+    platform = SlackPlatform(core, slack_config(settings),
+                             client=make_client("xoxb-test", fake.api_url), host="127.0.0.1",
+                             admin_ids=admins)
+    core.outbox.register("slack", platform.poster)  # as interview_bot.main.run does
+    return platform
 
 
 @pytest.fixture
@@ -426,7 +432,7 @@ async def test_daily_question_set_posted_answered_and_on_app_home(
 async def test_settings_need_a_workspace_admin_or_a_listed_user(
         slack: Slack, fake: FakeSlack, core: Core, slack_settings: Settings) -> None:
     refused = await slack.reply(await slack.command("settings", "quiz_seconds 30"))
-    assert "Only an admin can change settings" in refused
+    assert "Only an admin of this team can change settings" in refused
     fake.users["U9"] = {"is_admin": True}
     saved = await slack.reply(await slack.command("settings", "quiz_seconds 30", user="U9"))
     assert "Setting saved" in saved
@@ -434,8 +440,8 @@ async def test_settings_need_a_workspace_admin_or_a_listed_user(
     assert "Setting saved" in await slack.reply(
         await slack.command("settings", "quiz_seconds 40", user="U8"))
 
-    listed = SlackPlatform(core, slack_settings.model_copy(update={"slack_admin_users": "U5, U6"}),
-                           client=make_client("xoxb-test", fake.api_url))
+    listed = SlackPlatform(core, slack_config(slack_settings.model_copy(
+        update={"slack_admin_users": "U5, U6"})), client=make_client("xoxb-test", fake.api_url))
     try:
         other = Slack(listed, fake)
         assert "Setting saved" in await other.reply(
@@ -637,7 +643,8 @@ async def test_bad_tokens_and_missing_secrets_stop_with_a_clear_message(
     await socket.close()
 
     with pytest.raises(PlatformUnavailable, match="SLACK_BOT_TOKEN is not set"):
-        SlackPlatform(core, slack_settings.model_copy(update={"slack_bot_token": None}))
+        SlackPlatform(core, slack_config(slack_settings.model_copy(
+            update={"slack_bot_token": None})))
 
 
 async def test_the_app_loads_the_slack_platform(core: Core, slack_settings: Settings) -> None:
@@ -684,3 +691,59 @@ async def test_questions_report_keep_and_retire_for_admins(slack: Slack, fake: F
     assert "t-is kept" in await slack.reply(
         await slack.command("questions", "keep t-is", user="U9"))
     assert await core.store.out_of_rotation("slack", TEAM) == set()
+
+
+# --- fixes of issue 13 --------------------------------------------------------------------
+
+
+async def test_an_old_end_button_does_not_end_the_current_interview(slack: Slack,
+                                                                    core: Core) -> None:
+    first = await slack.command("interview", "start web")
+    _, question = await slack.replies(first, 2)
+    _, _, old_end = action_ids(question)
+    assert "Interview report" in await slack.reply(await slack.command("interview", "end"))
+    await slack.replies(await slack.command("interview", "start python"), 2)  # it has begun
+
+    stale = await slack.click(old_end)
+    assert "That interview is over" in await slack.reply(stale)
+    where = Where("slack", TEAM, "C1", "U1")
+    assert await core.interviews.current(where) is not None  # the new one goes on
+
+
+@pytest.mark.parametrize(("content_type", "body"), [
+    ("application/json", "<html><body>502 Bad Gateway</body></html>"),  # a proxy's page
+    ("text/plain", "upstream connect error or disconnect/reset before headers"),
+    ("text/html", "<html><body>Service Unavailable</body></html>"),
+])
+async def test_a_failed_user_lookup_goes_on_with_the_name_slack_sent(
+        content_type: str, body: str) -> None:
+    """users.info answering with an error page must not fail the command: the person plays
+    under the name in the payload, with admin rights only if SLACK_ADMIN_USERS lists them."""
+    async def users_info(_: web.Request) -> web.Response:
+        return web.Response(body=body.encode(), content_type=content_type, status=200)
+
+    app = web.Application()
+    app.router.add_route("*", "/api/users.info", users_info)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    client = make_client("xoxb-test", f"http://127.0.0.1:{port}/api/")
+    try:
+        people = People(frozenset({"U2"}))
+        assert await people.get(client, TEAM, "U1", "ann") == Person("ann", False)
+        assert await people.get(client, TEAM, "U2", "") == Person("U2", True)
+    finally:
+        await runner.cleanup()
+
+
+async def test_unexpected_errors_are_counted(slack: Slack, core: Core,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    async def broken(*args: object, **kw: object) -> Card:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(core.leaderboards, "board", broken)
+    before = errors_counted("slack", "leaderboard")
+    assert "Something went wrong" in await slack.reply(await slack.command("leaderboard"))
+    assert errors_counted("slack", "leaderboard") == before + 1

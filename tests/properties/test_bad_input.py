@@ -59,6 +59,7 @@ from bot.questions.schema import MAX_PACK_BYTES, Pack, PackError
 from bot.services.container import Core
 from bot.services.daily import parse_set_args
 from interview_bot.config import Settings
+from interview_bot.platforms import discord_config, slack_config
 from tests.conftest import TEST_PACKS
 from tests.support.fakes.discord_server import GUILD_ID, FakeDiscord, FakeUser
 from tests.support.fakes.discord_server import TOKEN as DISCORD_TOKEN
@@ -557,8 +558,10 @@ async def slack_http(core: Core, settings: Settings,
     s = settings.model_copy(update={"slack_bot_token": SecretStr("xoxb-test"),
                                     "slack_signing_secret": SecretStr(SECRET),
                                     "slack_port": 0})
-    platform = SlackPlatform(core, s, client=make_client("xoxb-test", fake_slack.api_url),
+    platform = SlackPlatform(core, slack_config(s),
+                             client=make_client("xoxb-test", fake_slack.api_url),
                              host="127.0.0.1", admin_ids=frozenset())
+    core.outbox.register("slack", platform.poster)  # as interview_bot.main.run does
     task = asyncio.create_task(platform.run())
     await asyncio.wait_for(platform.started.wait(), 5)
     try:
@@ -693,8 +696,8 @@ async def discord_fake(monkeypatch: pytest.MonkeyPatch, core: Core,
     await server.start()
     monkeypatch.setattr(discord.http.Route, "BASE", server.api_base)
     monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", server.gateway_url)
-    platform = DiscordPlatform(core, settings.model_copy(update={
-        "discord_token": SecretStr(DISCORD_TOKEN), "discord_guild_id": GUILD_ID}),
+    platform = DiscordPlatform(core, discord_config(settings.model_copy(update={
+        "discord_token": SecretStr(DISCORD_TOKEN), "discord_guild_id": GUILD_ID})),
         guild_ready_timeout=0.01)
     core.outbox.register("discord", platform.poster)
     task = asyncio.create_task(platform.run())

@@ -42,6 +42,7 @@ from bot.questions.bank import QuestionBank
 from bot.services.container import Core, build_core
 from bot.services.outbox import Outbox
 from interview_bot.config import Settings
+from interview_bot.platforms import discord_config, slack_config
 from tests.conftest import TEST_PACKS, letter
 from tests.support.fakes.discord_server import CHANNEL_ID, GUILD_ID, TOKEN, FakeDiscord
 from tests.support.fakes.llm import HANG, FakeLLM
@@ -332,8 +333,8 @@ async def discord_bot(monkeypatch: pytest.MonkeyPatch, core: Core,
     monkeypatch.setattr(discord.http.Route, "BASE", server.api_base)
     monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", server.gateway_url)
     monkeypatch.setattr(discord.http, "asyncio", _NoWait())
-    platform = DiscordPlatform(core, settings.model_copy(update={
-        "discord_token": SecretStr(TOKEN), "discord_guild_id": GUILD_ID}),
+    platform = DiscordPlatform(core, discord_config(settings.model_copy(update={
+        "discord_token": SecretStr(TOKEN), "discord_guild_id": GUILD_ID})),
         guild_ready_timeout=0.01)
     platform.poster.retry_seconds = (0.0, 0.0)
     task = asyncio.create_task(platform.run())
@@ -509,8 +510,10 @@ async def test_slow_grading_never_holds_up_clicks(
         monkeypatch: pytest.MonkeyPatch) -> None:
     s = settings.model_copy(update={"slack_bot_token": SecretStr("xoxb-test"),
                                     "slack_signing_secret": SecretStr(SECRET)})
-    platform = SlackPlatform(core, s, client=make_client("xoxb-test", fake_slack.api_url),
+    platform = SlackPlatform(core, slack_config(s),
+                             client=make_client("xoxb-test", fake_slack.api_url),
                              admin_ids=frozenset())
+    core.outbox.register("slack", platform.poster)  # as interview_bot.main.run does
     graded = asyncio.Event()
 
     async def grading_for_ever(*args: object, **kw: object) -> Reply:

@@ -30,6 +30,23 @@ def test_split_options_is_forgiving(args: tuple[str, ...], expected: tuple[objec
     assert split_options(args) == expected
 
 
+@pytest.mark.parametrize(("args", "expected"), [
+    (("django", "3"), ("django", None, 3, False)),  # the README's example: three questions
+    (("django", "2", "5"), ("django", "2", 5, False)),  # the old two-number form still works
+    (("django", "hard", "3"), ("django", "hard", 3, False)),
+    (("django", "difficulty=3"), ("django", "3", None, False)),
+    (("questions=4", "2"), (None, "2", 4, False)),  # the count is named: the number is a level
+])
+def test_in_an_interview_a_lone_number_is_the_question_count(
+        args: tuple[str, ...], expected: tuple[object, ...]) -> None:
+    assert split_options(args, count_first=True) == expected
+
+
+async def test_interview_start_with_a_number_asks_that_many(core: Core) -> None:
+    reply = await dispatch(core, where("ann"), "/interview start python 2")
+    assert reply.cards[-1].title.startswith("Question 1/2")
+
+
 def test_split_options_explains_what_it_did_not_understand() -> None:
     with pytest.raises(UserError, match="did not understand 'extra'"):
         split_options(("python", "extra"))

@@ -1,0 +1,15 @@
+"""What the console adapter needs: who is playing, and where the lines come from."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import TextIO
+
+
+@dataclass(frozen=True)
+class ConsoleConfig:
+    """The player's name and the input stream (stdin unless a test gives another)."""
+
+    user: str = "you"
+    stdin: TextIO = field(default_factory=lambda: sys.stdin)
