@@ -685,7 +685,7 @@ async def broken_question_answers(core: Core, platform: str, team: str, n: int =
     """n people answered t-is (a choice question) and nobody got it right."""
     from dataclasses import replace
 
-    from tests.store.test_store_contract import ans
+    from tests.support.builders import answer_row as ans
 
     for i in range(n):
         row = replace(ans(f"u{i}", f"quiz:r{i}", "t-is", correct=False), platform=platform,

@@ -138,10 +138,8 @@ def _lexical_grading(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    f = await FakeSlack().start()
-    yield f
-    await f.stop()
+def fake(fake_slack: FakeSlack) -> FakeSlack:
+    return fake_slack
 
 
 @pytest.fixture
@@ -284,16 +282,7 @@ async def test_a_bad_signature_is_refused(slack: Slack, fake: FakeSlack,
 
 
 async def test_rate_limited_posts_are_retried(slack: Slack, fake: FakeSlack,
-                                              monkeypatch: pytest.MonkeyPatch,
-                                              core: Core) -> None:
-    import slack_sdk.http_retry.builtin_async_handlers as handlers
-
-    class NoJitter:
-        @staticmethod
-        def random() -> float:
-            return 0.0
-
-    monkeypatch.setattr(handlers, "random", NoJitter)  # Retry-After: 0 means no wait at all
+                                              no_jitter: None, core: Core) -> None:
     fake.queue("chat.postMessage", {"ok": False, "error": "ratelimited"}, status=429,
                headers={"Retry-After": "0"})
     _, ids = await start_quiz(slack, fake)

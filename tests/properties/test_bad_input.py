@@ -59,11 +59,11 @@ from bot.questions.schema import MAX_PACK_BYTES, Pack, PackError
 from bot.services.container import Core
 from bot.services.daily import parse_set_args
 from interview_bot.config import Settings
-from tests.conftest import TEST_PACKS
 from tests.support.fakes.discord_server import GUILD_ID, FakeDiscord, FakeUser
 from tests.support.fakes.discord_server import TOKEN as DISCORD_TOKEN
 from tests.support.fakes.slack_api import TEAM, FakeSlack
 from tests.support.fakes.slack_requests import SECRET, block_action, interactive_body, signed
+from tests.support.packs import TEST_PACKS
 
 # --- what people type ---------------------------------------------------------------------------
 
@@ -450,13 +450,6 @@ class SlackRig:
             return 400  # bolt cannot parse it: served over HTTP, `refuse_unreadable` says 400
         resp = await self.app.async_dispatch(request)
         return resp.status
-
-
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    f = await FakeSlack().start()
-    yield f
-    await f.stop()
 
 
 @pytest.fixture

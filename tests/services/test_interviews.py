@@ -10,7 +10,7 @@ from bot.domain.values import UserError, Visibility
 from bot.questions.bank import QuestionBank
 from bot.services.container import Core, build_core
 from interview_bot.config import Settings
-from tests.conftest import where
+from tests.support.builders import where
 
 GOOD = {
     "What is a generator?": (

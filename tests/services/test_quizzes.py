@@ -11,7 +11,7 @@ from bot.domain.values import UserError, Visibility
 from bot.services.container import Core, build_core
 from bot.services.quizzes import as_shown
 from interview_bot.config import Settings
-from tests.conftest import letter, where
+from tests.support.builders import letter, where
 
 
 def round_id(reply) -> str:  # type: ignore[no-untyped-def]
@@ -248,7 +248,7 @@ async def test_a_choice_is_stored_as_the_choice_not_the_letter_it_was_shown_unde
         core: Core) -> None:
     """Item analytics count picks per choice and appeals re-grade stored answers: both read
     the stored answer, which must not depend on the order a round happened to show."""
-    from tests.conftest import letter
+    from tests.support.builders import letter
 
     reply = await core.quizzes.start(where("ann"), "web")
     card = reply.cards[0]

@@ -15,7 +15,9 @@ from bot.services.container import build_core
 from bot.store.errors import StoreBusy
 from bot.store.sqlite import SQLiteStore
 from interview_bot.config import Settings
-from tests.conftest import where
+from tests.support.builders import where
+
+pytestmark = pytest.mark.sqlite_only  # about the SQLite file lock itself
 
 
 async def busy_core(settings: Settings, clock: FakeClock, bank: QuestionBank, db_path: Path,

@@ -5,7 +5,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from interview_bot.cli import app
-from tests.unit.test_questions import GOOD
+from tests.support.packs import GOOD
 
 runner = CliRunner()
 

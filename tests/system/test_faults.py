@@ -8,7 +8,6 @@ import asyncio
 import csv
 import io
 import json
-import os
 import queue
 import re
 import signal
@@ -42,7 +41,8 @@ from bot.questions.bank import QuestionBank
 from bot.services.container import Core, build_core
 from bot.services.outbox import Outbox
 from interview_bot.config import Settings
-from tests.conftest import TEST_PACKS, letter
+from tests.support.builders import letter
+from tests.support.env import bot_env
 from tests.support.fakes.discord_server import CHANNEL_ID, GUILD_ID, TOKEN, FakeDiscord
 from tests.support.fakes.llm import HANG, FakeLLM
 from tests.support.fakes.slack_api import TEAM, FakeSlack
@@ -53,6 +53,7 @@ from tests.support.fakes.slack_requests import (
     signed,
     view_submission,
 )
+from tests.support.packs import TEST_PACKS
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = 30.0  # the most any wait on the bot process may take (a safety net, never a sleep)
@@ -67,10 +68,7 @@ class BotProcess:
     """`python -m interview_bot console` on a database file, driven line by line like a person."""
 
     def __init__(self, db: Path, user: str) -> None:
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("DISCORD_", "SLACK_", "LLM_", "DATABASE_URL", "QUIZ_"))}
-        env.update(DATABASE_URL=f"sqlite:///{db}", QUESTIONS_DIR=str(TEST_PACKS),
-                   COLUMNS="200", NO_COLOR="1", PYTHONUNBUFFERED="1", LOG_LEVEL="WARNING")
+        env = bot_env(db, COLUMNS="200", PYTHONUNBUFFERED="1", LOG_LEVEL="WARNING")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "interview_bot", "console", "--user", user], cwd=ROOT, env=env,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -237,26 +235,6 @@ class Intervals(RetryIntervalCalculator):
     def calculate_sleep_duration(self, current_attempt: int) -> float:
         self.attempts.append(current_attempt)
         return 0.0
-
-
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    f = await FakeSlack().start()
-    yield f
-    await f.stop()
-
-
-@pytest.fixture
-def no_jitter(monkeypatch: pytest.MonkeyPatch) -> None:
-    """slack_sdk waits Retry-After plus up to a second of jitter: with Retry-After 0, none."""
-    import slack_sdk.http_retry.builtin_async_handlers as handlers
-
-    class NoJitter:
-        @staticmethod
-        def random() -> float:
-            return 0.0
-
-    monkeypatch.setattr(handlers, "random", NoJitter)
 
 
 RATE_LIMITED = {"ok": False, "error": "ratelimited"}

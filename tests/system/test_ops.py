@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
@@ -14,7 +13,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.services.container import Core
 from interview_bot.health import make_app
-from tests.conftest import TEST_PACKS, where
+from tests.support.builders import where
+from tests.support.env import bot_env
 
 
 async def test_healthz_reports_database_and_platforms(core: Core) -> None:
@@ -57,8 +57,7 @@ async def test_metrics_count_commands_answers_and_grading(core: Core) -> None:
 
 def test_sigterm_stops_cleanly_and_keeps_every_answer(tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_"))}
-    env.update(DATABASE_URL=f"sqlite:///{db}", QUESTIONS_DIR=str(TEST_PACKS), COLUMNS="120")
+    env = bot_env(db, COLUMNS="120")
     proc = subprocess.Popen([sys.executable, "-m", "interview_bot", "console", "--user", "ann"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=env, text=True)

@@ -16,7 +16,8 @@ from bot.questions.files import QUESTIONS_DIR, load_packs, load_sources
 from bot.questions.parse import parse_pack
 from bot.questions.schema import PackError
 from bot.sandbox import Sandbox
-from tests.conftest import where
+from tests.support.builders import where
+from tests.support.packs import GOOD
 
 SOURCES = load_sources()
 PACKS = load_packs([QUESTIONS_DIR], set(SOURCES))
@@ -92,22 +93,6 @@ async def test_code_questions_have_no_problems(q) -> None:  # type: ignore[no-un
 
 # --- the schema's messages -------------------------------------------------------------
 
-GOOD = """\
-id: team
-title: Team pack
-topic: internal
-version: 1
-questions:
-  - id: team-deploy
-    kind: choice
-    difficulty: 1
-    prompt: Where do we deploy?
-    choices:
-      - {text: Heroku}
-      - {text: Our cluster, correct: true}
-      - {text: A laptop}
-    explanation: We run our own cluster.
-"""
 
 
 def errors_of(text: str) -> list[str]:
