@@ -15,7 +15,6 @@ import pytest
 
 from bot.commands.dispatch import answer_action, dispatch
 from bot.domain.values import Card, Reply, Target, UserError, Where
-from bot.grading import semantic
 from bot.services.container import Core
 
 PACK = """\
@@ -63,8 +62,7 @@ class Recorder:
 
 
 @pytest.fixture
-async def a(core: Core, monkeypatch: pytest.MonkeyPatch) -> TeamA:
-    monkeypatch.setattr(semantic, "default_embedder", lambda: None)
+async def a(core: Core) -> TeamA:
     for platform in ("test", "other"):
         core.outbox.register(platform, Recorder())
     alice, bob, carol = (team_a("u1", "alice-of-A", admin=True), team_a("u2", "bob-of-A"),

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 from datetime import date, datetime
 
 from bot.clock import to_ms
 from bot.domain.periods import local_keys
 from bot.domain.records import AnswerRow, Round, Schedule, Session
 from bot.domain.values import Card, Where
+from bot.services.container import Core
 
 P, T = "test", "t1"
 
@@ -87,3 +89,11 @@ def letter(card: Card, choice: str) -> str:
         if m and m.group(2) == choice:
             return m.group(1)
     raise AssertionError(f"no choice {choice!r} in {card.text!r}")
+
+
+async def broken_question_answers(core: Core, platform: str, team: str, n: int = 25) -> None:
+    """n people answered t-is (a choice question) and nobody got it right."""
+    for i in range(n):
+        row = replace(answer_row(f"u{i}", f"quiz:r{i}", "t-is", correct=False), platform=platform,
+                      team=team, answer="B")
+        await core.store.record_answer(row)
