@@ -282,8 +282,13 @@ async def test_daily_question_set_posted_answered_and_on_app_home(
     rid = buttons[0].split(":")[2]
     rnd = await core.store.get_round("slack", TEAM, rid)
     assert rnd is not None and rnd.message_ref and rnd.message_ref.startswith("C1:")
-    answer = await slack.reply(await slack.click(buttons[0], buttons[0].rsplit(":", 1)[1]))
-    assert "Right!" in answer or "Not this time" in answer
+    question = (await core.banks.for_team("slack", TEAM)).get(rnd.question_id)
+    assert question is not None and question.right_choice is not None
+    right = button(post, question.choices[question.right_choice].text)
+    answer = await slack.reply(await slack.click(*right))
+    assert "Right!" in answer
+    [row] = await core.store.context_answers("slack", TEAM, f"daily:{rid}")
+    assert row.user_id == "U1" and row.correct
 
     await slack.send(event_body({"type": "app_home_opened", "user": "U1", "channel": "D1",
                                  "tab": "home", "event_ts": "1700000000.2"}))

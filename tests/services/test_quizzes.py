@@ -31,11 +31,13 @@ async def test_start_posts_a_public_question_with_buttons(core: Core) -> None:
 
 
 async def test_one_open_round_per_channel(core: Core) -> None:
-    await core.quizzes.start(where("alice"), "web")
+    reply = await core.quizzes.start(where("alice"), "web")
     with pytest.raises(UserError, match="already open"):
         await core.quizzes.start(where("bob"), "web")
     other = await core.quizzes.start(where("bob", channel="c2"), "web")
-    assert other.cards
+    [card] = other.cards  # another channel opens its own round
+    assert card.visibility is Visibility.PUBLIC and "Not Found" in card.text
+    assert card.action != reply.cards[0].action
 
 
 async def test_right_answer_scores_points_with_speed_bonus(core: Core, clock: FakeClock) -> None:
