@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ from adapters.discord.platform import DiscordPlatform
 from adapters.slack.handlers import SLOW_TURNS
 from adapters.slack.platform import SlackPlatform, make_client
 from adapters.slack.poster import SlackPoster
-from bot.clock import FakeClock
+from bot.clock import FakeClock, from_ms
 from bot.domain.questions import Kind, Question
 from bot.domain.values import Button, Card, Outgoing, Reply, Target, Visibility, Where
 from bot.grading import LEXICAL, GradingOptions, JudgeConfig, grade_many
@@ -203,10 +203,13 @@ def test_kill_9_mid_game_loses_no_acknowledged_answer(
     async def close_twice() -> tuple[list[Any], list[Any], list[Any]]:
         settings = Settings(_env_file=None, database_url=f"sqlite:///{db}",  # type: ignore[call-arg]
                             questions_dir=TEST_PACKS)
-        later = FakeClock(datetime.now(UTC) + timedelta(seconds=61))
         bank = QuestionBank.from_dir(TEST_PACKS)
+        later = FakeClock()  # moved to the round's deadline, read from the file
         one = await build_core(settings, clock=later, bank=bank)
         two = await build_core(settings, clock=later, bank=bank)
+        deadline = await one.store.next_round_deadline()
+        assert deadline is not None
+        later.set(from_ms(deadline) + timedelta(milliseconds=1))
         try:
             first, second = await asyncio.gather(one.quizzes.close_due(),
                                                  two.quizzes.close_due())
