@@ -50,7 +50,7 @@ from bot.commands.dispatch import (
 )
 from bot.domain.questions import Grade
 from bot.domain.text import clean
-from bot.domain.values import Card, Reply, Target, UserError, Where
+from bot.domain.values import Card, Reply, UserError, Where
 from bot.grading import LEXICAL, grade
 from bot.questions.bank import QuestionBank
 from bot.questions.files import load_packs
@@ -64,6 +64,7 @@ from tests.support.fakes.discord_server import TOKEN as DISCORD_TOKEN
 from tests.support.fakes.slack_api import TEAM, FakeSlack
 from tests.support.fakes.slack_requests import SECRET, block_action, interactive_body, signed
 from tests.support.packs import TEST_PACKS
+from tests.support.poster import RecordingPoster
 
 # --- what people type ---------------------------------------------------------------------------
 
@@ -124,23 +125,9 @@ def db_counts(db: Path) -> dict[str, int]:
         con.close()
 
 
-class Recorder:
-    """A posting port that takes every post (daily questions, reveals) and remembers them."""
-
-    def __init__(self) -> None:
-        self.posts: list[Card] = []
-
-    async def post(self, target: Target, card: Card) -> str:
-        self.posts.append(card)
-        return f"m{len(self.posts)}"
-
-    async def edit(self, target: Target, ref: str, card: Card) -> None:
-        return None
-
-
 @pytest.fixture
 def playable(core: Core) -> Core:
-    core.outbox.register("test", Recorder())
+    core.outbox.register("test", RecordingPoster())
     return core
 
 

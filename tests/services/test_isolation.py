@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import pytest
 
 from bot.commands.dispatch import answer_action, dispatch
-from bot.domain.values import Card, Reply, Target, UserError, Where
+from bot.domain.values import Card, Reply, UserError, Where
 from bot.services.container import Core
+from tests.support.poster import RecordingPoster
 
 PACK = """\
 id: a-secret-pack
@@ -49,22 +50,10 @@ class TeamA:
     session: str
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.posts: list[tuple[Target, Card]] = []
-
-    async def post(self, target: Target, card: Card) -> str:
-        self.posts.append((target, card))
-        return f"m{len(self.posts)}"
-
-    async def edit(self, target: Target, ref: str, card: Card) -> None:
-        return None
-
-
 @pytest.fixture
 async def a(core: Core) -> TeamA:
     for platform in ("test", "other"):
-        core.outbox.register(platform, Recorder())
+        core.outbox.register(platform, RecordingPoster())
     alice, bob, carol = (team_a("u1", "alice-of-A", admin=True), team_a("u2", "bob-of-A"),
                          team_a("u3", "carol-of-A"))
     await core.banks.import_pack(alice, PACK, "a.yaml")
