@@ -4,6 +4,7 @@ another."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 from collections.abc import AsyncIterator
@@ -13,12 +14,15 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.questions.bank import QuestionBank
+from bot.sandbox import Sandbox
 from bot.services.container import Core, build_core
 from interview_bot.config import Settings
 from tests.support.env import BOT_VARS
+from tests.support.fakes.llm import FakeLLM
 from tests.support.fakes.slack_api import FakeSlack
 from tests.support.packs import TEST_PACKS
 from tests.support.postgres import fresh_pg_schema
+from tests.support.sandbox import fresh_sandbox
 
 BACKENDS = ("sqlite", "postgres")
 
@@ -104,6 +108,22 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
     """The Slack Web API on 127.0.0.1, recording every call."""
     async with FakeSlack() as api:
         yield api
+
+
+@pytest.fixture
+async def llm() -> AsyncIterator[FakeLLM]:
+    """An OpenAI-compatible judge on 127.0.0.1."""
+    async with FakeLLM() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Sandbox:
+    """A real bubblewrap sandbox with short limits; CI must have one, so none is a failure."""
+    box = fresh_sandbox()
+    if not asyncio.run(box.probe()):
+        pytest.fail(f"no sandbox on this machine: {box.reason} (.ci/run installs bubblewrap)")
+    return box
 
 
 @pytest.fixture

@@ -405,13 +405,6 @@ ANSWERS = ["A generator is a function that uses yield to produce values lazily, 
            "Values on demand, with yield."]
 
 
-@pytest.fixture
-async def llm() -> AsyncIterator[FakeLLM]:
-    fake = await FakeLLM().start()
-    yield fake
-    await fake.stop()
-
-
 def judged(llm: FakeLLM, timeout: float = 5.0) -> GradingOptions:
     return GradingOptions(semantic=False, judge=JudgeConfig(llm.base_url, "m", "sk-test",
                                                             timeout=timeout))

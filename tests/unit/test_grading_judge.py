@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -23,13 +22,6 @@ Q = Question(
 )
 ANSWER = ("Atomicity means a transaction happens completely or not at all, and durability means "
           "committed data survives a crash.")
-
-
-@pytest.fixture
-async def llm() -> AsyncIterator[FakeLLM]:
-    fake = await FakeLLM().start()
-    yield fake
-    await fake.stop()
 
 
 def options(fake: FakeLLM, timeout: float = 5.0) -> GradingOptions:
