@@ -3,20 +3,9 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.support.env import bot_env
-
-
-def run_console(db: Path, script: str, user: str = "alice") -> subprocess.CompletedProcess[str]:
-    # the console runs on real time: with hour-long rounds, the full speed bonus (answering
-    # within a tenth of the round) leaves six minutes for a loaded machine, not six seconds
-    env = bot_env(db, COLUMNS="160", QUIZ_SECONDS="3600")
-    return subprocess.run(
-        [sys.executable, "-m", "interview_bot", "console", "--user", user], input=script,
-        capture_output=True, text=True, env=env, timeout=60, check=False)
+from tests.support.console import run_console
 
 
 def test_console_from_a_question_to_the_leaderboard(tmp_path: Path) -> None:

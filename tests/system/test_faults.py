@@ -8,13 +8,8 @@ import asyncio
 import csv
 import io
 import json
-import queue
 import re
-import signal
 import sqlite3
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
@@ -42,7 +37,7 @@ from bot.services.container import Core, build_core
 from bot.services.outbox import Outbox
 from interview_bot.config import Settings
 from tests.support.builders import letter
-from tests.support.env import bot_env
+from tests.support.console import WAIT, BotProcess
 from tests.support.fakes.discord_server import CHANNEL_ID, GUILD_ID, TOKEN, FakeDiscord
 from tests.support.fakes.llm import HANG, FakeLLM
 from tests.support.fakes.slack_api import TEAM, FakeSlack
@@ -55,71 +50,11 @@ from tests.support.fakes.slack_requests import (
 )
 from tests.support.packs import TEST_PACKS
 
-ROOT = Path(__file__).resolve().parents[2]
-WAIT = 30.0  # the most any wait on the bot process may take (a safety net, never a sleep)
 ACK = re.compile(r"Right!|Not this time|Partly right|(Right|Partly right|Not quite) · \d+%"
                  r"|Skipped")
 
 
 # --- kill -9 in the middle of interviews and a quiz round --------------------------------------
-
-
-class BotProcess:
-    """`python -m interview_bot console` on a database file, driven line by line like a person."""
-
-    def __init__(self, db: Path, user: str) -> None:
-        env = bot_env(db, COLUMNS="200", PYTHONUNBUFFERED="1", LOG_LEVEL="WARNING")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "interview_bot", "console", "--user", user], cwd=ROOT, env=env,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            encoding="utf-8", bufsize=1)
-        self.out = ""
-        self._lines: queue.Queue[str | None] = queue.Queue()
-        threading.Thread(target=self._pump, daemon=True).start()
-
-    def _pump(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self._lines.put(line)
-        self._lines.put(None)
-
-    def send(self, line: str) -> int:
-        """Type a line; returns where its output starts."""
-        mark = len(self.out)
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(line + "\n")
-        self.proc.stdin.flush()
-        return mark
-
-    def expect(self, pattern: re.Pattern[str] | str, since: int) -> str:
-        """Wait until the output after `since` matches; returns that output."""
-        rx = re.compile(pattern) if isinstance(pattern, str) else pattern
-        deadline = time.monotonic() + WAIT
-        while not rx.search(self.out, since):
-            left = deadline - time.monotonic()
-            try:
-                line = self._lines.get(timeout=max(0.01, left))
-            except queue.Empty:
-                line = ""
-            if line is None or left <= 0:
-                err = self.proc.stderr.read() if self.proc.stderr and line is None else ""
-                raise AssertionError(f"no {rx.pattern!r} in:\n{self.out[since:]}\n{err}")
-            self.out += line
-        return self.out[since:]
-
-    def say(self, line: str, pattern: re.Pattern[str] | str) -> str:
-        return self.expect(pattern, self.send(line))
-
-    def kill(self) -> None:
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(WAIT)
-        assert self.proc.returncode == -signal.SIGKILL
-
-    def quit(self) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.close()
-        self.proc.wait(WAIT)
-        assert self.proc.returncode == 0, self.proc.stderr.read() if self.proc.stderr else ""
 
 
 def answers_in(db: Path) -> list[tuple[str, str, str]]:

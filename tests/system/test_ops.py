@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import signal
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 from aiohttp.test_utils import TestClient, TestServer
@@ -14,7 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.services.container import Core
 from interview_bot.health import make_app
 from tests.support.builders import where
-from tests.support.env import bot_env
+from tests.support.console import BotProcess
 
 
 async def test_healthz_reports_database_and_platforms(core: Core) -> None:
@@ -72,20 +70,11 @@ async def test_metrics_count_commands_answers_and_grading(core: Core) -> None:
 
 def test_sigterm_stops_cleanly_and_keeps_every_answer(tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
-    env = bot_env(db, COLUMNS="120")
-    proc = subprocess.Popen([sys.executable, "-m", "interview_bot", "console", "--user", "ann"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env, text=True)
-    assert proc.stdin is not None and proc.stdout is not None
-    proc.stdin.write("/quiz web\n/answer A\n/interview start python 2 1\n")
-    proc.stdin.flush()
-    seen = ""
-    while "Question 1/1" not in seen:  # the bot has answered everything typed so far
-        line = proc.stdout.readline()
-        assert line, proc.stderr.read() if proc.stderr else ""
-        seen += line
-    proc.send_signal(signal.SIGTERM)  # stdin stays open: the bot must not wait for it
-    assert proc.wait(timeout=10) == 0  # a bot waiting on stdin would time out here
+    bot = BotProcess(db, "ann", COLUMNS="120")
+    bot.send("/quiz web")
+    bot.send("/answer A")
+    bot.say("/interview start python 2 1", "Question 1/1")  # it has answered all typed so far
+    assert bot.stop(signal.SIGTERM) == 0  # stdin stays open: the bot must not wait for it
     con = sqlite3.connect(db)
     assert con.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 1
     assert con.execute("SELECT status FROM sessions").fetchone()[0] == "active"  # resumable
