@@ -21,10 +21,8 @@ from tests.support.env import BOT_VARS
 from tests.support.fakes.llm import FakeLLM
 from tests.support.fakes.slack_api import FakeSlack
 from tests.support.packs import TEST_PACKS
-from tests.support.postgres import fresh_pg_schema
+from tests.support.postgres import BACKENDS, fresh_pg_schema
 from tests.support.sandbox import fresh_sandbox
-
-BACKENDS = ("sqlite", "postgres")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import BACKENDS
+from tests.support.postgres import BACKENDS
 
 
 @pytest.fixture(params=BACKENDS)

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 import pytest
 
+BACKENDS = ("sqlite", "postgres")  # the stores every service and contract test runs on
 PG_SKIP_REASON = "set TEST_DATABASE_URL to run the PostgreSQL tests"
 
 

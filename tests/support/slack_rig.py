@@ -45,7 +45,7 @@ def button(post: Call, choice: str) -> tuple[str, str]:
 
 
 def action_ids(message: dict[str, Any]) -> list[str]:
-    out = []
+    out: list[str] = []
     for att in message.get("attachments") or []:
         for block in att.get("blocks") or []:
             out.extend(e["action_id"] for e in block.get("elements") or [] if "action_id" in e)
