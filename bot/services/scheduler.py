@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -21,7 +21,7 @@ class DailyScheduler:
     """One cron job per channel (and one per weekly recap), in the channel's timezone.
 
     Job times are computed from `clock`. With `autorun=False` APScheduler keeps the jobs and
-    their next run times but runs nothing on its own: `run_due(now)` runs what is due. That is
+    their next run times but runs nothing on its own: `run_due()` runs what is due. That is
     how tests drive the real triggers with a FakeClock.
     """
 
@@ -46,13 +46,14 @@ class DailyScheduler:
             self.scheduler.shutdown(wait=False)
         await self.settle()
 
-    async def run_due(self, now: datetime) -> int:
-        """Run every job whose time has come by `now`, as APScheduler's wake-up does.
+    async def run_due(self) -> int:
+        """Run every job whose time has come by the clock's now, as APScheduler's wake-up does.
 
         One run per job however many fire times passed (the jobs coalesce), none when the
         latest passed more than the grace ago; each job then waits for its next fire time.
         Returns the number of runs.
         """
+        now = self.clock.now()
         ran = 0
         for job in self.scheduler.get_jobs():
             last = job.next_run_time

@@ -11,4 +11,4 @@ from bot.services.scheduler import DailyScheduler
 
 async def run_due(ds: DailyScheduler) -> int:
     """Run every job that is due at the scheduler clock's now, and wait for them."""
-    return await ds.run_due(ds.clock.now())
+    return await ds.run_due()
