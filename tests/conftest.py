@@ -1,31 +1,40 @@
+"""Fixtures every layer shares: a clean environment, the clock, settings, the core, the
+backends and the fakes. Builders and fakes live in tests/support; no test module imports
+another."""
+
 from __future__ import annotations
 
+import asyncio
 import os
 import random
-import re
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 
 from bot.clock import FakeClock
-from bot.domain.values import Card, Where
 from bot.questions.bank import QuestionBank
+from bot.sandbox import Sandbox
 from bot.services.container import Core, build_core
 from interview_bot.config import Settings
+from tests.support.env import BOT_VARS
+from tests.support.fakes.llm import FakeLLM
+from tests.support.fakes.slack_api import FakeSlack
+from tests.support.packs import TEST_PACKS
+from tests.support.postgres import BACKENDS, fresh_pg_schema
+from tests.support.sandbox import fresh_sandbox
 
-TEST_PACKS = Path(__file__).parent / "data" / "packs"
 
-_PLATFORM_VARS = ("DISCORD_", "SLACK_", "LLM_", "DATABASE_URL", "QUESTIONS_DIR",
-                  "DEFAULT_TIMEZONE", "QUIZ_SECONDS", "INTERVIEW_", "LOG_")
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: a service test about SQLite itself (not run on PostgreSQL)")
 
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test sees a developer's tokens or settings."""
     for k in list(os.environ):
-        if k.startswith(_PLATFORM_VARS):
+        if k.startswith(BOT_VARS):
             monkeypatch.delenv(k, raising=False)
 
 
@@ -40,10 +49,26 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def settings(db_path: Path) -> Settings:
+def backend() -> str:
+    """The store the `core` fixture runs on; tests/services/conftest.py makes it both."""
+    return "sqlite"
+
+
+@pytest.fixture
+async def database_url(backend: str, db_path: Path) -> AsyncIterator[str]:
+    """An empty database on `backend` (PostgreSQL: a fresh schema, skipped without a server)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{db_path}"
+        return
+    async with fresh_pg_schema() as url:
+        yield url
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
     # lexical grading: what these tests check is the services, not the semantic model
     # (tests/unit/test_grading_semantic.py covers that)
-    return Settings(_env_file=None, database_url=f"sqlite:///{db_path}",  # type: ignore[call-arg]
+    return Settings(_env_file=None, database_url=database_url,  # type: ignore[call-arg]
                     questions_dir=TEST_PACKS, semantic_grading=False)
 
 
@@ -59,73 +84,6 @@ async def core(settings: Settings, clock: FakeClock, bank: QuestionBank) -> Asyn
     await c.close()
 
 
-def letter(card: Card, choice: str) -> str:
-    """The letter a question card shows for `choice` (choices are shuffled per round)."""
-    for line in card.text.splitlines():
-        m = re.match(r"\*\*([A-J])\)\*\* (.*)", line)
-        if m and m.group(2) == choice:
-            return m.group(1)
-    raise AssertionError(f"no choice {choice!r} in {card.text!r}")
-
-
-def where(user: str = "u1", *, channel: str = "c1", team: str = "t1", admin: bool = False,
-          platform: str = "test", name: str | None = None) -> Where:
-    return Where(platform, team, channel, user, name or user.upper(), is_admin=admin)
-
-
-# --- both backends (issue 8): the same tests on SQLite and, when a server is given, PostgreSQL
-
-PG_SKIP_REASON = "set TEST_DATABASE_URL to run the PostgreSQL tests"
-
-
-def pg_test_url() -> str | None:
-    """The test server's URL (`.ci/postgres.sh start` prints it), or None."""
-    return os.environ.get("TEST_DATABASE_URL") or None
-
-
-async def create_pg_schema(base_url: str) -> tuple[str, str]:
-    """A new, uniquely named, empty schema; returns (schema, URL whose connections use it).
-
-    asyncpg passes unknown URL query parameters as server settings, so `?search_path=` makes
-    every connection of any pool opened from that URL (in any process) work in the schema.
-    """
-    import uuid
-
-    import asyncpg
-
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    con = await asyncpg.connect(base_url)
-    try:
-        await con.execute(f'CREATE SCHEMA "{schema}"')
-    finally:
-        await con.close()
-    sep = "&" if "?" in base_url else "?"
-    return schema, f"{base_url}{sep}search_path={schema}"
-
-
-async def drop_pg_schema(base_url: str, schema: str) -> None:
-    import asyncpg
-
-    con = await asyncpg.connect(base_url)
-    try:
-        await con.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-    finally:
-        await con.close()
-
-
-@asynccontextmanager
-async def fresh_pg_schema() -> AsyncIterator[str]:
-    """A URL to a fresh empty schema on the test PostgreSQL, dropped after (skip without one)."""
-    base = pg_test_url()
-    if base is None:
-        pytest.skip(PG_SKIP_REASON)
-    schema, url = await create_pg_schema(base)
-    try:
-        yield url
-    finally:
-        await drop_pg_schema(base, schema)
-
-
 @pytest.fixture
 async def pg_url() -> AsyncIterator[str]:
     """A URL to a fresh empty schema on the test PostgreSQL (skipped without one)."""
@@ -133,18 +91,50 @@ async def pg_url() -> AsyncIterator[str]:
         yield url
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=BACKENDS)
 async def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A DATABASE_URL to an empty database, once per backend.
-
-    A service test runs on both backends by building its Settings from this instead of
-    `db_path`: `Settings(_env_file=None, database_url=store_url, questions_dir=TEST_PACKS)`.
-    """
+    """A DATABASE_URL to an empty database, once per backend (the store contract)."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'store.db'}"
         return
     async with fresh_pg_schema() as url:
         yield url
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    """The Slack Web API on 127.0.0.1, recording every call."""
+    async with FakeSlack() as api:
+        yield api
+
+
+@pytest.fixture
+async def llm() -> AsyncIterator[FakeLLM]:
+    """An OpenAI-compatible judge on 127.0.0.1."""
+    async with FakeLLM() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Sandbox:
+    """A real bubblewrap sandbox with short limits; CI must have one, so none is a failure."""
+    box = fresh_sandbox()
+    if not asyncio.run(box.probe()):
+        pytest.fail(f"no sandbox on this machine: {box.reason} (.ci/run installs bubblewrap)")
+    return box
+
+
+@pytest.fixture
+def no_jitter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """slack_sdk waits Retry-After plus up to a second of jitter: with Retry-After 0, none."""
+    import slack_sdk.http_retry.builtin_async_handlers as handlers
+
+    class NoJitter:
+        @staticmethod
+        def random() -> float:
+            return 0.0
+
+    monkeypatch.setattr(handlers, "random", NoJitter)
 
 
 # --- hypothesis profiles (issue 9): a few hundred examples per property in `make test`, and

@@ -18,19 +18,26 @@ DEFAULT_GRACE = timedelta(hours=6)
 
 
 class DailyScheduler:
-    """One cron job per channel (and one per weekly recap), in the channel's timezone."""
+    """One cron job per channel (and one per weekly recap), in the channel's timezone.
 
-    def __init__(self, daily: Daily, clock: Clock, grace: timedelta = DEFAULT_GRACE) -> None:
+    Job times are computed from `clock`. With `autorun=False` APScheduler keeps the jobs and
+    their next run times but runs nothing on its own: `run_due()` runs what is due. That is
+    how tests drive the real triggers with a FakeClock.
+    """
+
+    def __init__(self, daily: Daily, clock: Clock, grace: timedelta = DEFAULT_GRACE, *,
+                 autorun: bool = True) -> None:
         self.daily = daily
         self.clock = clock
         self.grace = grace
+        self.autorun = autorun
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.running: set[asyncio.Task[None]] = set()
         daily.on_change = self.reschedule
 
     async def start(self) -> None:
         """Start, rebuild every job from the store, and make posts missed within the grace."""
-        self.scheduler.start()
+        self.scheduler.start(paused=not self.autorun)
         await self.rebuild()
         await self.catch_up()
 
@@ -38,6 +45,33 @@ class DailyScheduler:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await self.settle()
+
+    async def run_due(self) -> int:
+        """Run every job whose time has come by the clock's now, as APScheduler's wake-up does.
+
+        One run per job however many fire times passed (the jobs coalesce), none when the
+        latest passed more than the grace ago; each job then waits for its next fire time.
+        Returns the number of runs.
+        """
+        now = self.clock.now()
+        ran = 0
+        for job in self.scheduler.get_jobs():
+            last = job.next_run_time
+            if last is None or last > now:
+                continue
+            following = job.trigger.get_next_fire_time(last, now)
+            while following is not None and following <= now:
+                last, following = following, job.trigger.get_next_fire_time(following, now)
+            if following is None:
+                job.remove()
+            else:
+                job.modify(next_run_time=following)
+            grace = job.misfire_grace_time
+            if grace is None or now - last <= timedelta(seconds=grace):
+                await self._fire(*job.args)
+                ran += 1
+        await self.settle()
+        return ran
 
     async def settle(self) -> None:
         """Wait for jobs that are running (tests; shutdown)."""
@@ -61,15 +95,15 @@ class DailyScheduler:
 
     def _add(self, s: Schedule) -> None:
         key = (s.platform, s.team, s.channel)
-        grace = int(self.grace.total_seconds())
-        self.scheduler.add_job(self._fire, post_trigger(s), args=("post", *key),
-                               id=_job_id("post", *key), replace_existing=True,
-                               misfire_grace_time=grace, coalesce=True, max_instances=1)
-        recap = recap_trigger(s)
-        if recap is not None:
-            self.scheduler.add_job(self._fire, recap, args=("recap", *key),
-                                   id=_job_id("recap", *key), replace_existing=True,
-                                   misfire_grace_time=grace, coalesce=True, max_instances=1)
+        now = self.clock.now()
+        for kind, trigger in (("post", post_trigger(s)), ("recap", recap_trigger(s))):
+            first = trigger.get_next_fire_time(None, now) if trigger is not None else None
+            if first is None:
+                continue
+            self.scheduler.add_job(self._fire, trigger, args=(kind, *key),
+                                   id=_job_id(kind, *key), replace_existing=True,
+                                   next_run_time=first, coalesce=True, max_instances=1,
+                                   misfire_grace_time=int(self.grace.total_seconds()))
 
     def next_post(self, platform: str, team: str, channel: str):  # type: ignore[no-untyped-def]
         job = self.scheduler.get_job(_job_id("post", platform, team, channel))

@@ -5,23 +5,10 @@ check what only the process shows: start-up, the file on disk, its mode, the exi
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import TEST_PACKS
-
-
-def run_console(db: Path, script: str, user: str = "alice") -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("DISCORD_", "SLACK_", "LLM_", "DATABASE_URL"))}
-    env.update(DATABASE_URL=f"sqlite:///{db}", QUESTIONS_DIR=str(TEST_PACKS), COLUMNS="160",
-               NO_COLOR="1")
-    return subprocess.run(
-        [sys.executable, "-m", "interview_bot", "console", "--user", user], input=script,
-        capture_output=True, text=True, env=env, timeout=60, check=False)
+from tests.support.console import run_console
 
 
 def test_console_from_a_question_to_the_leaderboard(tmp_path: Path) -> None:

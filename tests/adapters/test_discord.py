@@ -6,20 +6,15 @@ what the bot sent back over REST (callback types, flags, embeds, components).
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import discord
 import pytest
-from pydantic import SecretStr
 
 from adapters.discord.platform import DiscordPlatform
 from bot.clock import FakeClock
-from bot.domain.values import Button, Card, Target
-from bot.grading import semantic
+from bot.domain.values import Card, Target
 from bot.ports import ChannelUnavailable, PlatformUnavailable
 from bot.questions.bank import QuestionBank
 from bot.services.container import Core, build_core
@@ -28,6 +23,8 @@ from bot.services.ticker import tick
 from interview_bot.config import Settings
 from interview_bot.platforms import discord_config
 from tests.adapters.metrics import errors_counted
+from tests.support import discord_rig as rig
+from tests.support.builders import broken_question_answers
 from tests.support.fakes.discord_server import (
     APP_ID,
     CHANNEL_ID,
@@ -38,101 +35,16 @@ from tests.support.fakes.discord_server import (
     FakeUser,
 )
 
-ALICE = FakeUser(2_000_000_000_000_000_001, "alice")
-BOB = FakeUser(2_000_000_000_000_000_002, "bob")
-ADMIN = FakeUser(2_000_000_000_000_000_003, "ada", admin=True)
-NO_MENTIONS: dict[str, list[str]] = {"parse": []}
-GRADING = 20.0  # a safety net for waits on graded answers, never a sleep
-CALLBACK_MESSAGE, CALLBACK_DEFERRED, CALLBACK_AUTOCOMPLETE, CALLBACK_MODAL = 4, 5, 8, 9
-
-
-@pytest.fixture(autouse=True)
-def _no_silent_library_errors(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    """discord.py logs and swallows what a handler lets escape: that must never happen."""
-    yield
-    swallowed = [r.getMessage() for r in caplog.get_records("call")
-                 if r.name.split(".")[0] == "discord" and r.levelno >= logging.ERROR]
-    assert not swallowed
-
-
-@pytest.fixture(autouse=True)
-def _lexical_grading(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Grade open answers by key points only. With the optional semantic model installed, its
-    first use loads it for seconds (why the adapter defers before grading); what these tests
-    check is the Discord side, so they skip that wait."""
-    monkeypatch.setattr(semantic, "default_embedder", lambda: None)
-
-
-@pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    monkeypatch.setattr(discord.http.Route, "BASE", server.api_base)
-    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", server.gateway_url)
-    yield server
-    await server.stop()
-
-
-def discord_settings(settings: Settings, token: str = TOKEN,
-                     guild: int | None = GUILD_ID) -> Settings:
-    return settings.model_copy(update={"discord_token": SecretStr(token),
-                                       "discord_guild_id": guild})
-
-
-Connect = Callable[..., Awaitable[DiscordPlatform]]
-
-
-@pytest.fixture
-async def connect(fake: FakeDiscord, settings: Settings, core: Core) -> AsyncIterator[Connect]:
-    """Start platforms (a restart is a second one); all are closed at the end, before the
-    core (which this fixture therefore depends on) closes its database."""
-    running: list[tuple[DiscordPlatform, asyncio.Task[None]]] = []
-
-    async def start(core: Core, guild: int | None = GUILD_ID) -> DiscordPlatform:
-        platform = DiscordPlatform(core, discord_config(discord_settings(settings, guild=guild)),
-                                   guild_ready_timeout=0.01)
-        core.outbox.register("discord", platform.poster)  # as interview_bot.main.run does
-        task = asyncio.create_task(platform.run())
-        running.append((platform, task))
-        ready = asyncio.create_task(platform.bot.wait_until_ready())
-        await asyncio.wait([ready, task], timeout=10, return_when=asyncio.FIRST_COMPLETED)
-        if task.done():
-            ready.cancel()
-            task.result()  # raises what stopped it
-        assert ready.done(), "the bot did not get ready"
-        return platform
-
-    yield start
-    for platform, task in running:
-        await platform.close()
-        await asyncio.wait_for(task, 5)
-
-
-@pytest.fixture
-async def bot(connect: Connect, core: Core) -> DiscordPlatform:
-    return await connect(core)
-
-
-def embed(message_or_data: dict[str, Any]) -> dict[str, Any]:
-    [e] = message_or_data["embeds"]
-    return e
-
-
-def button_for(message: dict[str, Any], choice: str) -> str:
-    """The custom id of the button a quiz message shows for `choice` (choices are shuffled
-    per round)."""
-    m = re.search(rf"\*\*([A-J])\)\*\* {re.escape(choice)}", embed(message)["description"])
-    assert m, embed(message)["description"]
-    [cid] = [i for i in custom_ids(message) if i.endswith(f":{m.group(1)}")]
-    return cid
-
-
-def custom_ids(message: dict[str, Any]) -> list[str]:
-    return [c["custom_id"] for row in message["components"] for c in row["components"]]
-
-
-def is_ephemeral(data: dict[str, Any]) -> bool:
-    return bool((data.get("flags") or 0) & EPHEMERAL)
+# the Discord rig (the fake Discord, a connected bot) and what it reads, from tests/support
+ALICE, BOB, ADMIN, GRADING = rig.ALICE, rig.BOB, rig.ADMIN, rig.GRADING
+NO_MENTIONS = rig.NO_MENTIONS
+CALLBACK_MESSAGE, CALLBACK_DEFERRED = rig.CALLBACK_MESSAGE, rig.CALLBACK_DEFERRED
+CALLBACK_AUTOCOMPLETE, CALLBACK_MODAL = rig.CALLBACK_AUTOCOMPLETE, rig.CALLBACK_MODAL
+Connect, discord_settings = rig.Connect, rig.discord_settings
+embed, button_for, custom_ids, is_ephemeral = (rig.embed, rig.button_for, rig.custom_ids,
+                                               rig.is_ephemeral)
+fake, connect, bot = rig.fake, rig.connect, rig.bot
+_no_silent_library_errors = rig._no_silent_library_errors
 
 
 # --- start, sync, invite ----------------------------------------------------------------------
@@ -606,17 +518,26 @@ async def test_the_poster_posts_edits_and_names_dead_channels(fake: FakeDiscord,
 
 
 async def test_buttons_on_posted_cards_route_by_their_action(fake: FakeDiscord,
-                                                            bot: DiscordPlatform) -> None:
-    """A daily question (posted by the scheduler through the poster) is answered like a quiz:
-    the click reaches `answer_action` with the card's `daily:<round id>` action."""
-    target = Target("discord", str(GUILD_ID), str(CHANNEL_ID))
-    card = Card(title="Daily question", action="daily:r1", buttons=(Button("A", "A"),))
-    ref = await bot.poster.post(target, card)
-    [button] = custom_ids(fake.messages[int(ref)])
-    assert button == f"ib:b:{GUILD_ID}:daily:r1:A"
-    ex = await fake.click(int(ref), button, user=ALICE)
-    cb = await ex.callback()  # whatever the core says, privately
+                                                            bot: DiscordPlatform,
+                                                            core: Core) -> None:
+    """A daily question (posted by the core through the poster) is answered like a quiz: the
+    click reaches the daily round its card's `daily:<round id>` action names."""
+    await (await fake.slash("daily", sub="now", user=ADMIN)).messages(1)
+    [posted] = [m for m in fake.messages.values()
+                if m.get("embeds") and embed(m)["title"].startswith("Daily question ·")]
+    buttons = custom_ids(posted)
+    rid = buttons[0].split(":")[4]
+    assert buttons[0].startswith(f"ib:b:{GUILD_ID}:daily:{rid}:")
+    rnd = await core.store.get_round("discord", str(GUILD_ID), rid)
+    assert rnd is not None and rnd.kind == "daily"
+    question = (await core.banks.for_team("discord", str(GUILD_ID))).get(rnd.question_id)
+    assert question is not None and question.right_choice is not None
+    right = button_for(posted, question.choices[question.right_choice].text)
+    cb = await (await fake.click(int(posted["id"]), right, user=ALICE)).callback()
     assert cb["type"] == CALLBACK_MESSAGE and is_ephemeral(cb["data"])
+    assert embed(cb["data"])["title"] == "Right!"
+    [row] = await core.store.context_answers("discord", str(GUILD_ID), f"daily:{rid}")
+    assert row.user_id == str(ALICE.id) and row.correct
 
 
 async def test_one_shard_per_process(fake: FakeDiscord, settings: Settings, core: Core) -> None:
@@ -686,18 +607,6 @@ async def test_appeal_queue_accept_and_the_board_follows(fake: FakeDiscord,
     reject = await fake.slash("appeals", {"id": 2, "reason": "it is not"}, sub="reject",
                               user=ADMIN)
     assert embed((await reject.callback())["data"])["title"] == "#2 rejected"
-async def broken_question_answers(core: Core, platform: str, team: str, n: int = 25) -> None:
-    """n people answered t-is (a choice question) and nobody got it right."""
-    from dataclasses import replace
-
-    from tests.store.test_store_contract import ans
-
-    for i in range(n):
-        row = replace(ans(f"u{i}", f"quiz:r{i}", "t-is", correct=False), platform=platform,
-                      team=team, answer="B")
-        await core.store.record_answer(row)
-
-
 async def test_an_admin_sees_the_question_report_and_keeps_one(fake: FakeDiscord,
                                                                 bot: DiscordPlatform,
                                                                 core: Core) -> None:

@@ -11,13 +11,13 @@ from bot.clock import FakeClock
 from bot.services.container import Core
 from bot.services.outbox import Outbox
 from bot.services.ticker import tick
-from tests.adapters import test_discord as td
-from tests.adapters.test_discord import BOB, GRADING, button_for, custom_ids, embed
+from tests.support import discord_rig as rig
+from tests.support.discord_rig import BOB, GRADING, button_for, custom_ids, embed
 from tests.support.fakes.discord_server import CHANNEL_ID, GUILD_ID, FakeDiscord, FakeUser
 
 # the Discord fixtures (the fake Discord, a connected bot, their checks), used by name
-fake, connect, bot = td.fake, td.connect, td.bot
-_no_silent_library_errors, _lexical_grading = td._no_silent_library_errors, td._lexical_grading
+fake, connect, bot = rig.fake, rig.connect, rig.bot
+_no_silent_library_errors = rig._no_silent_library_errors
 
 PRIZE = "[Claim your prize](https://evil.example/x)"
 # what Discord shows for markdown: a backslash makes the next punctuation mark plain text

@@ -4,26 +4,20 @@ a local fake Slack (tests/support/fakes/slack_api.py) that records what the bot 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import logging
 import random
-import re
-from collections.abc import AsyncIterator
-from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp import web
 from pydantic import SecretStr
 from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_bolt.response import BoltResponse
 
 from adapters.slack.admins import People, Person
 from adapters.slack.platform import SlackPlatform, make_client
 from bot.clock import FakeClock
 from bot.domain.values import Card, Reply, Target, Visibility, Where
-from bot.grading import semantic
 from bot.ports import ChannelUnavailable, PlatformUnavailable
 from bot.questions.bank import QuestionBank
 from bot.services.container import Core, build_core
@@ -31,19 +25,17 @@ from bot.services.ticker import tick
 from interview_bot.config import Settings
 from interview_bot.platforms import load_platform, slack_config
 from tests.adapters.metrics import errors_counted
-from tests.support.fakes.slack_api import TEAM, Call, FakeSlack
+from tests.support import slack_rig as rig
+from tests.support.fakes.slack_api import TEAM, FakeSlack
 from tests.support.fakes.slack_requests import (
-    SECRET,
     block_action,
     command,
     command_body,
     event_body,
     interactive_body,
     signed,
-    view_submission,
 )
 
-_KEYS = itertools.count(1)
 PACK = """\
 id: team-extra
 title: Team extra
@@ -62,127 +54,10 @@ questions:
 """
 
 
-def flat(value: Any) -> str:
-    """Everything a payload says, as one string to search."""
-    return json.dumps(value, ensure_ascii=False)
-
-
-def button(post: Call, choice: str) -> tuple[str, str]:
-    """The action id and value of the button a quiz post shows for `choice` (choices are
-    shuffled per round)."""
-    m = re.search(rf"\*([A-J])\)\* {re.escape(choice)}", flat(post.args))
-    assert m, flat(post.args)
-    [action_id] = [i for i in action_ids(post.args) if i.endswith(f":{m.group(1)}")]
-    return action_id, m.group(1)
-
-
-def action_ids(message: dict[str, Any]) -> list[str]:
-    out = []
-    for att in message.get("attachments") or []:
-        for block in att.get("blocks") or []:
-            out.extend(e["action_id"] for e in block.get("elements") or [] if "action_id" in e)
-    return out
-
-
-class Slack:
-    """Sends what Slack would send, signed, into the real bolt app."""
-
-    def __init__(self, platform: SlackPlatform, fake: FakeSlack) -> None:
-        self.platform = platform
-        self.fake = fake
-
-    def key(self) -> str:
-        """A fresh response_url for each interaction."""
-        return f"r{next(_KEYS)}"
-
-    async def send(self, body: str, **headers: str) -> BoltResponse:
-        return await self.platform.app.async_dispatch(
-            AsyncBoltRequest(body=body, headers=signed(body, **headers)))
-
-    async def command(self, name: str, text: str = "", *, user: str = "U1",
-                      channel: str = "C1") -> str:
-        key = self.key()
-        resp = await self.send(command_body(name, text, user=user, channel=channel,
-                                            response_url=self.fake.response_url(key)))
-        assert resp.status == 200, resp.body
-        return key
-
-    async def click(self, action_id: str, value: str | None = None, *, user: str = "U1",
-                    channel: str = "C1", key: str | None = None,
-                    message: dict[str, Any] | None = None, **headers: str) -> str:
-        key = key or self.key()
-        payload = block_action(action_id, value, user=user, channel=channel,
-                               response_url=self.fake.response_url(key), message=message)
-        resp = await self.send(interactive_body(payload), **headers)
-        assert resp.status == 200, resp.body
-        return key
-
-    async def submit(self, callback_id: str, values: dict[str, Any], *, user: str = "U1",
-                     private_metadata: str = "") -> BoltResponse:
-        payload = view_submission(callback_id, values, user=user,
-                                  private_metadata=private_metadata)
-        return await self.send(interactive_body(payload))
-
-    async def replies(self, key: str, count: int = 1) -> list[dict[str, Any]]:
-        calls = await self.fake.wait_for("response", count, lambda c: c.args["key"] == key)
-        return [c.args for c in calls]
-
-    async def reply(self, key: str) -> str:
-        [r] = await self.replies(key)
-        assert r["response_type"] == "ephemeral"
-        return flat(r)
-
-
-@pytest.fixture(autouse=True)
-def _lexical_grading(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Open answers graded without the embedding model: loading it takes seconds, and
-    grading is the core's business, not this adapter's."""
-    monkeypatch.setattr(semantic, "default_embedder", lambda: None)
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    f = await FakeSlack().start()
-    yield f
-    await f.stop()
-
-
-@pytest.fixture
-def slack_settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"slack_bot_token": SecretStr("xoxb-test"),
-                                       "slack_signing_secret": SecretStr(SECRET),
-                                       "slack_port": 0})
-
-
-def new_platform(core: Core, settings: Settings, fake: FakeSlack,
-                 admins: frozenset[str] | None = frozenset()) -> SlackPlatform:
-    platform = SlackPlatform(core, slack_config(settings),
-                             client=make_client("xoxb-test", fake.api_url), host="127.0.0.1",
-                             admin_ids=admins)
-    core.outbox.register("slack", platform.poster)  # as interview_bot.main.run does
-    return platform
-
-
-@pytest.fixture
-async def platform(core: Core, slack_settings: Settings,
-                   fake: FakeSlack) -> AsyncIterator[SlackPlatform]:
-    p = new_platform(core, slack_settings, fake)
-    yield p
-    await p.close()
-
-
-@pytest.fixture
-def slack(platform: SlackPlatform, fake: FakeSlack) -> Slack:
-    return Slack(platform, fake)
-
-
-async def start_quiz(slack: Slack, fake: FakeSlack, text: str = "web") -> tuple[Call, list[str]]:
-    before = len(fake.of("chat.postMessage"))
-    await slack.command("quiz", text)
-    posts = await fake.wait_for("chat.postMessage", before + 1)
-    await slack.platform.handlers.drain()
-    post = posts[before]
-    return post, action_ids(post.args)
+# the Slack rig (signed requests into the real bolt app, the fake Web API), from tests/support
+Slack, flat, button, action_ids = rig.Slack, rig.flat, rig.button, rig.action_ids
+new_platform, start_quiz = rig.new_platform, rig.start_quiz
+fake, slack_settings, platform, slack = rig.fake, rig.slack_settings, rig.platform, rig.slack
 
 
 # --- quizzes ------------------------------------------------------------------------------
@@ -290,16 +165,7 @@ async def test_a_bad_signature_is_refused(slack: Slack, fake: FakeSlack,
 
 
 async def test_rate_limited_posts_are_retried(slack: Slack, fake: FakeSlack,
-                                              monkeypatch: pytest.MonkeyPatch,
-                                              core: Core) -> None:
-    import slack_sdk.http_retry.builtin_async_handlers as handlers
-
-    class NoJitter:
-        @staticmethod
-        def random() -> float:
-            return 0.0
-
-    monkeypatch.setattr(handlers, "random", NoJitter)  # Retry-After: 0 means no wait at all
+                                              no_jitter: None, core: Core) -> None:
     fake.queue("chat.postMessage", {"ok": False, "error": "ratelimited"}, status=429,
                headers={"Retry-After": "0"})
     _, ids = await start_quiz(slack, fake)
@@ -419,8 +285,13 @@ async def test_daily_question_set_posted_answered_and_on_app_home(
     rid = buttons[0].split(":")[2]
     rnd = await core.store.get_round("slack", TEAM, rid)
     assert rnd is not None and rnd.message_ref and rnd.message_ref.startswith("C1:")
-    answer = await slack.reply(await slack.click(buttons[0], buttons[0].rsplit(":", 1)[1]))
-    assert "Right!" in answer or "Not this time" in answer
+    question = (await core.banks.for_team("slack", TEAM)).get(rnd.question_id)
+    assert question is not None and question.right_choice is not None
+    right = button(post, question.choices[question.right_choice].text)
+    answer = await slack.reply(await slack.click(*right))
+    assert "Right!" in answer
+    [row] = await core.store.context_answers("slack", TEAM, f"daily:{rid}")
+    assert row.user_id == "U1" and row.correct
 
     await slack.send(event_body({"type": "app_home_opened", "user": "U1", "channel": "D1",
                                  "tab": "home", "event_ts": "1700000000.2"}))
@@ -675,7 +546,7 @@ async def test_appeal_rejected_with_the_reason_posted_to_its_author(slack: Slack
     assert "name-U2, on t-http: 301 is a redirect" in told
 async def test_questions_report_keep_and_retire_for_admins(slack: Slack, fake: FakeSlack,
                                                            core: Core) -> None:
-    from tests.adapters.test_discord import broken_question_answers
+    from tests.support.builders import broken_question_answers
     from tests.support.fakes.slack_api import TEAM
 
     await broken_question_answers(core, "slack", TEAM)

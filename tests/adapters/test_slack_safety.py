@@ -3,13 +3,12 @@ pass for someone else in a public card (the core cleans every name it is given).
 
 from __future__ import annotations
 
-from tests.adapters import test_slack as ts
-from tests.adapters.test_slack import Slack, flat, start_quiz
+from tests.support import slack_rig as rig
 from tests.support.fakes.slack_api import FakeSlack
+from tests.support.slack_rig import Slack, flat, start_quiz
 
 # the Slack fixtures (the fake Slack API, the real bolt app in front of the core), by name
-fake, slack_settings, platform, slack = ts.fake, ts.slack_settings, ts.platform, ts.slack
-_lexical_grading = ts._lexical_grading
+fake, slack_settings, platform, slack = rig.fake, rig.slack_settings, rig.platform, rig.slack
 
 
 async def test_a_spoofing_slack_name_is_cleaned_on_the_public_board(slack: Slack,

@@ -50,8 +50,8 @@ from bot.commands.dispatch import (
 )
 from bot.domain.questions import Grade
 from bot.domain.text import clean
-from bot.domain.values import Card, Reply, Target, UserError, Where
-from bot.grading import LEXICAL, grade, semantic
+from bot.domain.values import Card, Reply, UserError, Where
+from bot.grading import LEXICAL, grade
 from bot.questions.bank import QuestionBank
 from bot.questions.files import load_packs
 from bot.questions.parse import parse_pack
@@ -60,11 +60,12 @@ from bot.services.container import Core
 from bot.services.daily import parse_set_args
 from interview_bot.config import Settings
 from interview_bot.platforms import discord_config, slack_config
-from tests.conftest import TEST_PACKS
 from tests.support.fakes.discord_server import GUILD_ID, FakeDiscord, FakeUser
 from tests.support.fakes.discord_server import TOKEN as DISCORD_TOKEN
 from tests.support.fakes.slack_api import TEAM, FakeSlack
 from tests.support.fakes.slack_requests import SECRET, block_action, interactive_body, signed
+from tests.support.packs import TEST_PACKS
+from tests.support.poster import RecordingPoster
 
 # --- what people type ---------------------------------------------------------------------------
 
@@ -125,30 +126,9 @@ def db_counts(db: Path) -> dict[str, int]:
         con.close()
 
 
-class Recorder:
-    """A posting port that takes every post (daily questions, reveals) and remembers them."""
-
-    def __init__(self) -> None:
-        self.posts: list[Card] = []
-
-    async def post(self, target: Target, card: Card) -> str:
-        self.posts.append(card)
-        return f"m{len(self.posts)}"
-
-    async def edit(self, target: Target, ref: str, card: Card) -> None:
-        return None
-
-
-@pytest.fixture
-def lexical(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Open answers graded without loading the embedding model (the grader's own tests cover
-    it); what is tested here is what happens around grading."""
-    monkeypatch.setattr(semantic, "default_embedder", lambda: None)
-
-
 @pytest.fixture
 def playable(core: Core) -> Core:
-    core.outbox.register("test", Recorder())
+    core.outbox.register("test", RecordingPoster())
     return core
 
 
@@ -160,7 +140,7 @@ PEOPLE = [Where("test", "t1", "c1", "ann", "Ann", is_admin=True),
 
 @given(who=st.sampled_from(PEOPLE), text=TEXTS)
 async def test_dispatch_answers_anything_and_a_refusal_changes_nothing(
-        playable: Core, db_path: Path, lexical: None, who: Where, text: str) -> None:
+        playable: Core, db_path: Path, who: Where, text: str) -> None:
     before = db_counts(db_path)
     try:
         reply = await dispatch(playable, who, text)
@@ -198,7 +178,7 @@ ACTIONS = st.one_of(
 
 @given(who=st.sampled_from(PEOPLE), action=ACTIONS, text=TEXTS)
 async def test_an_answer_to_any_action_is_refused_clearly_and_stores_nothing(
-        playable: Core, db_path: Path, lexical: None, who: Where, action: str,
+        playable: Core, db_path: Path, who: Where, action: str,
         text: str) -> None:
     await _open_a_round_and_an_interview(playable)
     before = db_counts(db_path)
@@ -454,13 +434,6 @@ class SlackRig:
 
 
 @pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    f = await FakeSlack().start()
-    yield f
-    await f.stop()
-
-
-@pytest.fixture
 def rig(core: Core, fake_slack: FakeSlack) -> SlackRig:
     return SlackRig(core, fake_slack)
 
@@ -513,7 +486,7 @@ def slack_bodies(draw: st.DrawFn) -> str:
 
 @given(body=slack_bodies())
 async def test_slack_payloads_are_answered_never_raised_and_refusals_store_nothing(
-        rig: SlackRig, fake_slack: FakeSlack, db_path: Path, lexical: None,
+        rig: SlackRig, fake_slack: FakeSlack, db_path: Path,
         caplog: pytest.LogCaptureFixture, body: str) -> None:
     body = body.replace("http%3A%2F%2F127.0.0.1%3A9%2Frespond%2Fx",
                         "http%3A%2F%2F127.0.0.1%3A" + str(fake_slack.port) + "%2Frespond%2Fx")
@@ -616,7 +589,7 @@ def command_body(name: str, text: str, user: str, url: str) -> str:
 @settings(max_examples=max(20, settings.default.max_examples // 5))  # 7 requests each
 @given(name=MENTIONY, typed=MENTIONY)
 async def test_slack_never_pings_from_names_or_text(
-        rig: SlackRig, fake_slack: FakeSlack, lexical: None, name: str, typed: str) -> None:
+        rig: SlackRig, fake_slack: FakeSlack, name: str, typed: str) -> None:
     fake_slack.users["U7"] = {"profile": {"display_name": name}}
     rig.handlers.people = People()  # names are looked up afresh
     url = fake_slack.response_url("m")
@@ -657,7 +630,7 @@ TEMPLATES = [re.compile(views.AnswerButton.__discord_ui_compiled_template__.patt
 
 @given(who=st.sampled_from(PEOPLE), custom_id=CUSTOM_IDS, value=TEXTS)
 async def test_discord_custom_ids_and_forms_are_parsed_or_refused(
-        playable: Core, db_path: Path, lexical: None, who: Where, custom_id: str,
+        playable: Core, db_path: Path, who: Where, custom_id: str,
         value: str) -> None:
     await _open_a_round_and_an_interview(playable)
     before = db_counts(db_path)
@@ -727,7 +700,7 @@ def sent_to_discord(fake: FakeDiscord, since: int) -> list[dict[str, Any]]:
 @settings(max_examples=max(15, settings.default.max_examples // 10))  # a gateway round each
 @given(name=MENTIONY, typed=MENTIONY)
 async def test_discord_never_pings_from_names_or_text(
-        discord_fake: FakeDiscord, core: Core, clock: FakeClock, lexical: None, name: str,
+        discord_fake: FakeDiscord, core: Core, clock: FakeClock, name: str,
         typed: str) -> None:
     fake = discord_fake
     loud = FakeUser(2_000_000_000_000_000_077, name[:32] or "x")

@@ -22,8 +22,8 @@ from bot.questions.parse import parse_pack
 from bot.services.analytics import csv_safe, to_csv
 from bot.services.container import Core, build_core
 from interview_bot.config import Settings
-from tests.conftest import where
-from tests.store.test_store_contract import ans
+from tests.support.builders import answer_row as ans
+from tests.support.builders import where
 
 OK = [f"ok{k}" for k in range(1, 7)]
 BROKEN = ["nobody", "inverted", "strongmiss", "decoy"]

@@ -13,7 +13,8 @@ from bot.domain.values import Reply, UserError
 from bot.questions.bank import QuestionBank
 from bot.services.container import Core, build_core
 from interview_bot.config import Settings
-from tests.conftest import TEST_PACKS, where
+from tests.support.builders import where
+from tests.support.packs import TEST_PACKS
 
 ADMIN = where("alice", admin=True)
 
@@ -182,7 +183,7 @@ async def test_regrade_previews_then_applies_in_one_go(both: Core, clock: FakeCl
 async def test_regrade_reads_a_choice_letter_in_the_order_it_was_shown(core: Core) -> None:
     """Choices are shuffled per round: a stored letter is re-graded against the order that
     round showed, so re-grading an unchanged question changes nothing."""
-    from tests.conftest import letter
+    from tests.support.builders import letter
 
     for user in ("bob", "cy", "dee"):
         reply = await core.quizzes.start(ADMIN, "web")

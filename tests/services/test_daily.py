@@ -16,8 +16,9 @@ from bot.services.rounds import REVEAL_LEASE_MS
 from bot.services.scheduler import DailyScheduler
 from bot.services.ticker import tick
 from interview_bot.config import Settings
-from tests.conftest import letter, where
-from tests.support.scheduler import RecordingPoster, run_due, use_clock_in_apscheduler
+from tests.support.builders import letter, where
+from tests.support.poster import RecordingPoster
+from tests.support.scheduler import run_due
 
 ADMIN = where("boss", admin=True)
 
@@ -28,7 +29,7 @@ class Bot:
     def __init__(self, core: Core, poster: RecordingPoster, clock: FakeClock) -> None:
         self.core = core
         self.poster = poster
-        self.scheduler = DailyScheduler(core.daily, clock)
+        self.scheduler = DailyScheduler(core.daily, clock, autorun=False)
         core.outbox.register("test", poster)
 
     async def stop(self) -> None:
@@ -37,9 +38,8 @@ class Bot:
 
 
 @pytest.fixture
-async def boot(settings: Settings, clock: FakeClock, bank: QuestionBank,
-               monkeypatch: pytest.MonkeyPatch) -> AsyncIterator:  # type: ignore[type-arg]
-    use_clock_in_apscheduler(monkeypatch, clock)
+async def boot(settings: Settings, clock: FakeClock,
+               bank: QuestionBank) -> AsyncIterator:  # type: ignore[type-arg]
     bots: list[Bot] = []
     poster = RecordingPoster()  # one platform, shared by every process
 

@@ -15,9 +15,9 @@ import pytest
 
 from bot.commands.dispatch import answer_action, dispatch
 from bot.domain.actions import Action
-from bot.domain.values import Card, Reply, Target, UserError, Where
-from bot.grading import semantic
+from bot.domain.values import Card, Reply, UserError, Where
 from bot.services.container import Core
+from tests.support.poster import RecordingPoster
 
 PACK = """\
 id: a-secret-pack
@@ -51,23 +51,10 @@ class TeamA:
     session: str
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.posts: list[tuple[Target, Card]] = []
-
-    async def post(self, target: Target, card: Card) -> str:
-        self.posts.append((target, card))
-        return f"m{len(self.posts)}"
-
-    async def edit(self, target: Target, ref: str, card: Card) -> None:
-        return None
-
-
 @pytest.fixture
-async def a(core: Core, monkeypatch: pytest.MonkeyPatch) -> TeamA:
-    monkeypatch.setattr(semantic, "default_embedder", lambda: None)
+async def a(core: Core) -> TeamA:
     for platform in ("test", "other"):
-        core.outbox.register(platform, Recorder())
+        core.outbox.register(platform, RecordingPoster())
     alice, bob, carol = (team_a("u1", "alice-of-A", admin=True), team_a("u2", "bob-of-A"),
                          team_a("u3", "carol-of-A"))
     await core.banks.import_pack(alice, PACK, "a.yaml")
@@ -198,7 +185,7 @@ async def test_a_reveal_and_a_resume_stay_in_their_team(core: Core, a: TeamA,
     await dispatch(core, intruder, "/quiz web")
     await dispatch(core, Where(intruder.platform, intruder.team, "c1", "u2", "eve"), "/answer 404")
     core.clock.advance(seconds=3600)  # type: ignore[attr-defined]
-    recorders = {p: Recorder() for p in ("test", "other")}
+    recorders = {p: RecordingPoster() for p in ("test", "other")}
     for platform, recorder in recorders.items():
         core.outbox.register(platform, recorder)
     await core.rounds.close_due()

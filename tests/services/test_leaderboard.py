@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -8,27 +7,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.clock import FakeClock, to_ms
-from bot.domain.periods import local_keys
-from bot.domain.records import AnswerRow
+from bot.clock import FakeClock
 from bot.domain.values import UserError
 from bot.services.container import Core
 from bot.store.protocol import Store
 from bot.store.sqlite import SQLiteStore
-from tests.conftest import where
-
-_ctx = itertools.count()
-
-
-def row(user: str, points: int, when: datetime, *, channel: str = "c1", topic: str = "python",
-        tz: str = "UTC", correct: bool = True, team: str = "t1") -> AnswerRow:
-    day, week, month = local_keys(when, tz)
-    return AnswerRow(
-        platform="test", team=team, user_id=user, context=f"quiz:r{next(_ctx)}",
-        question_id="q", source="quiz", channel=channel, topic=topic,
-        display_name=user.upper(), answer="A", score=1.0 if correct else 0.0,
-        verdict="correct" if correct else "wrong", correct=correct, points=points,
-        ranked=True, elapsed_ms=1000, answered_ms=to_ms(when), day=day, week=week, month=month)
+from tests.support.builders import answer_at as row
+from tests.support.builders import where
 
 
 async def test_periods_follow_the_clock(core: Core, clock: FakeClock) -> None:

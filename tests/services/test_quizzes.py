@@ -11,8 +11,8 @@ from bot.domain.values import UserError, Visibility
 from bot.services.cards import as_shown
 from bot.services.container import Core, build_core
 from interview_bot.config import Settings
-from tests.conftest import letter, where
-from tests.support.scheduler import RecordingPoster
+from tests.support.builders import letter, where
+from tests.support.poster import RecordingPoster
 
 
 @pytest.fixture
@@ -40,11 +40,13 @@ async def test_start_posts_a_public_question_with_buttons(core: Core) -> None:
 
 
 async def test_one_open_round_per_channel(core: Core) -> None:
-    await core.quizzes.start(where("alice"), "web")
+    reply = await core.quizzes.start(where("alice"), "web")
     with pytest.raises(UserError, match="already open"):
         await core.quizzes.start(where("bob"), "web")
     other = await core.quizzes.start(where("bob", channel="c2"), "web")
-    assert other.cards
+    [card] = other.cards  # another channel opens its own round
+    assert card.visibility is Visibility.PUBLIC and "Not Found" in card.text
+    assert card.action != reply.cards[0].action
 
 
 async def test_right_answer_scores_points_with_speed_bonus(core: Core, clock: FakeClock) -> None:
@@ -268,7 +270,7 @@ async def test_a_choice_is_stored_as_the_choice_not_the_letter_it_was_shown_unde
         core: Core) -> None:
     """Item analytics count picks per choice and appeals re-grade stored answers: both read
     the stored answer, which must not depend on the order a round happened to show."""
-    from tests.conftest import letter
+    from tests.support.builders import letter
 
     reply = await core.quizzes.start(where("ann"), "web")
     card = reply.cards[0]

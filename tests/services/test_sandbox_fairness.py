@@ -16,7 +16,7 @@ from bot.questions.bank import QuestionBank
 from bot.sandbox import FairQueue, SandboxBusy
 from bot.services.container import Core, build_core
 from interview_bot.config import Settings
-from tests.conftest import where
+from tests.support.builders import where
 
 CODE_PACK = Path(__file__).parents[1] / "data" / "code_pack"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import random
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,9 @@ from bot.services.container import build_core
 from bot.store.errors import StoreBusy
 from bot.store.sqlite import SQLiteStore
 from interview_bot.config import Settings
-from tests.conftest import where
+from tests.support.builders import where
+
+pytestmark = pytest.mark.sqlite_only  # about the SQLite file lock itself
 
 
 async def busy_core(settings: Settings, clock: FakeClock, bank: QuestionBank, db_path: Path,
@@ -60,13 +63,23 @@ async def test_a_short_lock_is_waited_out(settings: Settings, clock: FakeClock,
     core = await busy_core(settings, clock, bank, db_path, timeout_ms=5000)
     try:
         rid = (await core.quizzes.start(where("ann"), "web")).cards[0].action.split(":")[1]
+        begun: list[str] = []  # the write transactions the store began
+        writing = threading.Event()
+
+        def trace(sql: str) -> None:
+            if sql.startswith("BEGIN IMMEDIATE"):
+                begun.append(sql)
+                writing.set()
+
+        assert isinstance(core.store, SQLiteStore)
+        await core.store.db.set_trace_callback(trace)
         other = lock(db_path)
         answering = asyncio.ensure_future(core.quizzes.answer(where("cat"), rid, "404"))
-        await asyncio.sleep(0.05)  # the answer is waiting for the lock
-        assert not answering.done()
+        assert await asyncio.to_thread(writing.wait, 5)  # begun while the lock is held
         other.execute("COMMIT")
         other.close()
         reply = await asyncio.wait_for(answering, 5)
         assert reply.cards[0].title == "Right!"
+        assert len(begun) == 1  # that one transaction waited, and was not tried again
     finally:
         await core.close()

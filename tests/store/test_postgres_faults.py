@@ -10,7 +10,7 @@ from bot.clock import FakeClock
 from bot.store import postgres
 from bot.store.errors import StoreBusy
 from bot.store.postgres import PostgresStore
-from tests.services.test_leaderboard import row
+from tests.support.builders import answer_at as row
 
 
 async def kill_other_connections(url: str) -> int:

@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 
 from bot.store.postgres import PostgresStore
-from tests.store.test_store_contract import P, T, ans, rnd
+from tests.support.builders import P, T
+from tests.support.builders import answer_row as ans
+from tests.support.builders import round_ as rnd
 
 
 @pytest.fixture

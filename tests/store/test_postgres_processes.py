@@ -27,7 +27,7 @@ from bot.services.container import build_core
 from bot.store import open_store
 from bot.store.migrations import load_migrations
 from interview_bot.config import Settings
-from tests.conftest import TEST_PACKS
+from tests.support.packs import TEST_PACKS
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

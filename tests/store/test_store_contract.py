@@ -7,10 +7,8 @@ Numbers are asserted as literals, so both backends give the same ones for the sa
 from __future__ import annotations
 
 import asyncio
-import random
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +21,6 @@ from bot.domain.records import (
     QuestionStatus,
     Recorded,
     Rescore,
-    Round,
-    Schedule,
-    Session,
     Streak,
     TeamPack,
     TopicStats,
@@ -36,8 +31,12 @@ from bot.store.errors import LoadError, RoundOpen, SessionActive
 from bot.store.migrations import load_migrations
 from bot.store.protocol import ALL_TEAMS, MIN_PLAYER_ANSWERS
 from bot.store.rows import TABLES
-
-P, T = "test", "t1"
+from tests.support.builders import P, T
+from tests.support.builders import answer_row as ans
+from tests.support.builders import round_ as rnd
+from tests.support.builders import schedule as sched
+from tests.support.builders import session as sess
+from tests.support.season import boards, season
 
 
 @pytest.fixture
@@ -59,43 +58,6 @@ async def other(store_url: str, store: Store) -> AsyncIterator[Store]:
 
 def backend(url: str) -> str:
     return "sqlite" if url.startswith("sqlite") else "postgres"
-
-
-def ans(user: str, context: str = "quiz:r1", question: str = "q1", *, correct: bool = True,
-        points: int = 10, ms: int = 1_000, day: str = "2026-01-05", channel: str = "c1",
-        topic: str = "python", ranked: bool = True, team: str = T, score: float | None = None,
-        name: str | None = None) -> AnswerRow:
-    d = date.fromisoformat(day)
-    iso = d.isocalendar()
-    return AnswerRow(
-        platform=P, team=team, user_id=user, context=context, question_id=question,
-        source=context.split(":")[0], channel=channel, topic=topic,
-        display_name=name or user.upper(), answer=f"answer of {user}",
-        score=(1.0 if correct else 0.0) if score is None else score,
-        verdict="right" if correct else "wrong", correct=correct, points=points,
-        ranked=ranked, elapsed_ms=ms % 60_000, answered_ms=ms, day=day,
-        week=f"{iso.year}-W{iso.week:02d}", month=day[:7], feedback="fb",
-        right_points=("a", "b") if correct else (), missing_points=() if correct else ("c",))
-
-
-def rnd(rid: str = "r1", *, channel: str = "c1", kind: str = "quiz", opened: int = 0,
-        closes: int = 60_000, team: str = T) -> Round:
-    return Round(id=rid, platform=P, team=team, channel=channel, kind=kind, question_id="q1",
-                 topic="python", started_by="u1", opened_ms=opened, closes_ms=closes)
-
-
-def sess(sid: str = "s1", user: str = "u1", *, team: str = T) -> Session:
-    return Session(id=sid, platform=P, team=team, channel="c1", user_id=user,
-                   display_name=user.upper(), topic="python", difficulty=2,
-                   question_ids=("q1", "q2", "q3"), position=0, status="active",
-                   visibility="ephemeral", started_ms=1_000, question_started_ms=1_000)
-
-
-def sched(channel: str = "c1", *, team: str = T, status: str = "active") -> Schedule:
-    return Schedule(platform=P, team=team, channel=channel, post_time="09:30",
-                    timezone="Europe/Berlin", weekdays="mon,tue,wed,thu,fri", topic="python",
-                    difficulty=None, open_minutes=480, recap_day="fri", recap_time="17:00",
-                    status=status, reason="", updated_ms=5)
 
 
 # --- migrations ---------------------------------------------------------------------------
@@ -560,44 +522,6 @@ async def test_teams_never_mix(store: Store) -> None:
 
 
 # --- the same rows give the same boards on both backends ----------------------------------
-
-def season(seed: int = 8, n: int = 400) -> list[AnswerRow]:
-    """Many answers over six weeks, with ties, repeats and a few unranked ones."""
-    rng = random.Random(seed)
-    users = ["ann", "Ann", "bo", "cy", "Dee", "eve", "fay", "gus", "hal", "ida"]
-    out = []
-    for _ in range(n):
-        day = date.fromordinal(date(2026, 1, 1).toordinal() + rng.randrange(42)).isoformat()
-        correct = rng.random() < 0.6
-        out.append(ans(rng.choice(users), f"quiz:r{rng.randrange(60)}",
-                       f"q{rng.randrange(3)}", correct=correct,
-                       points=rng.choice([10, 12, 15]) if correct else rng.choice([0, 0, 3]),
-                       ms=1_000 * rng.randrange(200), day=day,
-                       channel=rng.choice(["c1", "c2"]), topic=rng.choice(["python", "web"]),
-                       ranked=rng.random() < 0.9))
-    return out
-
-
-async def boards(store: Store) -> dict[str, object]:
-    """Every leaderboard, rank, streak and stat a user could see for `season()`."""
-    out: dict[str, object] = {}
-    periods = ["all"] + [f"month:2026-0{m}" for m in (1, 2)] + \
-        [f"week:2026-W{w:02d}" for w in range(1, 8)] + \
-        [f"day:{date.fromordinal(date(2026, 1, 1).toordinal() + d).isoformat()}"
-         for d in range(42)]
-    users = ["ann", "Ann", "bo", "cy", "Dee", "eve", "fay", "gus", "hal", "ida"]
-    for scope in ["team", "channel:c1", "channel:c2", "topic:python", "topic:web"]:
-        for period in periods:
-            out[f"top {scope} {period}"] = await store.top(P, T, scope, period, 100)
-            out[f"size {scope} {period}"] = await store.board_size(P, T, scope, period)
-        for u in users:
-            out[f"rank {scope} {u}"] = await store.rank_of(P, T, scope, "all", u)
-    for u in users:
-        out[f"streak {u}"] = await store.streak(P, T, u)
-        out[f"stats {u}"] = await store.topic_stats(P, T, u)
-    out["streaks"] = await store.top_streaks(P, T, "2026-01-01", 100)
-    return out
-
 
 async def test_the_same_rows_give_the_same_boards(tmp_path: Path, pg_url: str) -> None:
     """SQLite and PostgreSQL, fed the same answers, show every user the same numbers."""

@@ -18,7 +18,10 @@ from bot.store.migrations import load_migrations
 from bot.store.rows import TABLES
 from bot.store.sqlite import SQLiteStore
 from interview_bot.cli import db as db_cli
-from tests.store.test_store_contract import P, T, ans, boards, rnd, season
+from tests.support.builders import P, T
+from tests.support.builders import answer_row as ans
+from tests.support.builders import round_ as rnd
+from tests.support.season import boards, season
 
 LATEST = max(v for v, _, _ in load_migrations("sqlite"))
 

@@ -8,17 +8,12 @@ import asyncio
 import csv
 import io
 import json
-import os
-import queue
 import re
-import signal
 import sqlite3
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, timedelta
+from contextlib import closing
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +29,7 @@ from adapters.discord.platform import DiscordPlatform
 from adapters.slack.handlers import SLOW_TURNS
 from adapters.slack.platform import SlackPlatform, make_client
 from adapters.slack.poster import SlackPoster
-from bot.clock import FakeClock
+from bot.clock import FakeClock, from_ms
 from bot.domain.questions import Kind, Question
 from bot.domain.values import Button, Card, Outgoing, Reply, Target, Visibility, Where
 from bot.grading import LEXICAL, GradingOptions, JudgeConfig, grade_many
@@ -43,7 +38,8 @@ from bot.services.container import Core, build_core
 from bot.services.outbox import Outbox
 from interview_bot.config import Settings
 from interview_bot.platforms import discord_config, slack_config
-from tests.conftest import TEST_PACKS, letter
+from tests.support.builders import letter
+from tests.support.console import WAIT, BotProcess
 from tests.support.fakes.discord_server import CHANNEL_ID, GUILD_ID, TOKEN, FakeDiscord
 from tests.support.fakes.llm import HANG, FakeLLM
 from tests.support.fakes.slack_api import TEAM, FakeSlack
@@ -54,76 +50,14 @@ from tests.support.fakes.slack_requests import (
     signed,
     view_submission,
 )
-from tests.support.scheduler import RecordingPoster
+from tests.support.packs import TEST_PACKS
+from tests.support.poster import RecordingPoster
 
-ROOT = Path(__file__).resolve().parents[2]
-WAIT = 30.0  # the most any wait on the bot process may take (a safety net, never a sleep)
 ACK = re.compile(r"Right!|Not this time|Partly right|(Right|Partly right|Not quite) · \d+%"
                  r"|Skipped")
 
 
 # --- kill -9 in the middle of interviews and a quiz round --------------------------------------
-
-
-class BotProcess:
-    """`python -m interview_bot console` on a database file, driven line by line like a person."""
-
-    def __init__(self, db: Path, user: str) -> None:
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("DISCORD_", "SLACK_", "LLM_", "DATABASE_URL", "QUIZ_"))}
-        env.update(DATABASE_URL=f"sqlite:///{db}", QUESTIONS_DIR=str(TEST_PACKS),
-                   COLUMNS="200", NO_COLOR="1", PYTHONUNBUFFERED="1", LOG_LEVEL="WARNING")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "interview_bot", "console", "--user", user], cwd=ROOT, env=env,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            encoding="utf-8", bufsize=1)
-        self.out = ""
-        self._lines: queue.Queue[str | None] = queue.Queue()
-        threading.Thread(target=self._pump, daemon=True).start()
-
-    def _pump(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self._lines.put(line)
-        self._lines.put(None)
-
-    def send(self, line: str) -> int:
-        """Type a line; returns where its output starts."""
-        mark = len(self.out)
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(line + "\n")
-        self.proc.stdin.flush()
-        return mark
-
-    def expect(self, pattern: re.Pattern[str] | str, since: int) -> str:
-        """Wait until the output after `since` matches; returns that output."""
-        rx = re.compile(pattern) if isinstance(pattern, str) else pattern
-        deadline = time.monotonic() + WAIT
-        while not rx.search(self.out, since):
-            left = deadline - time.monotonic()
-            try:
-                line = self._lines.get(timeout=max(0.01, left))
-            except queue.Empty:
-                line = ""
-            if line is None or left <= 0:
-                err = self.proc.stderr.read() if self.proc.stderr and line is None else ""
-                raise AssertionError(f"no {rx.pattern!r} in:\n{self.out[since:]}\n{err}")
-            self.out += line
-        return self.out[since:]
-
-    def say(self, line: str, pattern: re.Pattern[str] | str) -> str:
-        return self.expect(pattern, self.send(line))
-
-    def kill(self) -> None:
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(WAIT)
-        assert self.proc.returncode == -signal.SIGKILL
-
-    def quit(self) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.close()
-        self.proc.wait(WAIT)
-        assert self.proc.returncode == 0, self.proc.stderr.read() if self.proc.stderr else ""
 
 
 def answers_in(db: Path) -> list[tuple[str, str, str]]:
@@ -207,13 +141,18 @@ def test_kill_9_mid_game_loses_no_acknowledged_answer(
     async def close_twice() -> list[Any]:
         settings = Settings(_env_file=None, database_url=f"sqlite:///{db}",  # type: ignore[call-arg]
                             questions_dir=TEST_PACKS)
-        later = FakeClock(datetime.now(UTC) + timedelta(seconds=61))
         bank = QuestionBank.from_dir(TEST_PACKS)
+        later = FakeClock()  # moved to the round's deadline, read from the file
         one = await build_core(settings, clock=later, bank=bank)
         two = await build_core(settings, clock=later, bank=bank)
         poster = RecordingPoster()
         for core in (one, two):
             core.outbox.register("console", poster)
+        with closing(sqlite3.connect(db)) as con:  # the open round's deadline, from the file
+            [(deadline,)] = con.execute(
+                "SELECT MIN(closes_ms) FROM rounds WHERE closed_ms IS NULL").fetchall()
+        assert deadline is not None
+        later.set(from_ms(deadline) + timedelta(milliseconds=1))
         try:
             await asyncio.gather(one.rounds.close_due(), two.rounds.close_due())
             await one.rounds.close_due()
@@ -241,26 +180,6 @@ class Intervals(RetryIntervalCalculator):
     def calculate_sleep_duration(self, current_attempt: int) -> float:
         self.attempts.append(current_attempt)
         return 0.0
-
-
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    f = await FakeSlack().start()
-    yield f
-    await f.stop()
-
-
-@pytest.fixture
-def no_jitter(monkeypatch: pytest.MonkeyPatch) -> None:
-    """slack_sdk waits Retry-After plus up to a second of jitter: with Retry-After 0, none."""
-    import slack_sdk.http_retry.builtin_async_handlers as handlers
-
-    class NoJitter:
-        @staticmethod
-        def random() -> float:
-            return 0.0
-
-    monkeypatch.setattr(handlers, "random", NoJitter)
 
 
 RATE_LIMITED = {"ok": False, "error": "ratelimited"}
@@ -426,13 +345,6 @@ ANSWERS = ["A generator is a function that uses yield to produce values lazily, 
            "It yields values one at a time.",
            "A function that keeps its state and yields lazily.",
            "Values on demand, with yield."]
-
-
-@pytest.fixture
-async def llm() -> AsyncIterator[FakeLLM]:
-    fake = await FakeLLM().start()
-    yield fake
-    await fake.stop()
 
 
 def judged(llm: FakeLLM, timeout: float = 5.0) -> GradingOptions:

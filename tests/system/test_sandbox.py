@@ -24,14 +24,6 @@ from tests.support.sandbox import FAST, RIGHT, code_q, fresh_sandbox
 SECRET = "xoxb-FAKE-secret-token-1234567890"
 
 
-@pytest.fixture(scope="module")
-def sandbox() -> Sandbox:
-    box = fresh_sandbox()
-    if not asyncio.run(box.probe()):
-        pytest.fail(f"no sandbox on this machine: {box.reason} (.ci/run installs bubblewrap)")
-    return box
-
-
 @pytest.fixture
 def open_folder() -> Iterator[Path]:
     """A world-writable folder on the host, as /tmp or /run often hold sockets in."""

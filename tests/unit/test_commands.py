@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from bot.commands.dispatch import dispatch, leaderboard_options, parse, split_options
 from bot.domain.values import UserError
 from bot.services.container import Core
-from tests.conftest import letter, where
+from tests.support.builders import letter, where
 
 
 def test_parse_names_aliases_and_plain_answers() -> None:

@@ -6,8 +6,6 @@ in test_grading_semantic.py.
 
 from __future__ import annotations
 
-import time
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -155,19 +153,16 @@ async def test_numbers_in_terms_match_as_numbers() -> None:
 
 
 async def test_long_answers_are_clipped_not_refused() -> None:
-    g = await lex(GIL, "only one thread runs at a time because of the lock. " * 500)
-    assert 0 <= g.score <= 1
-    assert len("x" * (MAX_ANSWER_CHARS + 1)) > MAX_ANSWER_CHARS
-
-
-async def test_lexical_grading_is_fast() -> None:
-    answer = ("The GIL is a mutex so only one thread runs bytecode at a time; threads help for "
-              "I/O because it is released while waiting, and multiprocessing helps CPU work.")
-    await lex(GIL, answer)
-    start = time.perf_counter()
-    for _ in range(200):
-        await lex(GIL, answer)
-    assert time.perf_counter() - start < 1.0  # about 0.3 ms each on a quiet machine
+    covered = ("The GIL is a mutex: only one thread runs bytecode at a time. Threads help for I/O "
+               "because the lock is released; CPU-bound work uses multiprocessing. ")
+    filler = "Some more words about interpreters. "
+    # the same complete answer, first within the graded characters, then just past them
+    early = await lex(GIL, (covered + filler * 500)[:MAX_ANSWER_CHARS * 3])
+    assert early.verdict == "correct" and early.missing == ()
+    padding = filler * (MAX_ANSWER_CHARS // len(filler) + 1)
+    late = await lex(GIL, padding + covered)
+    assert late.verdict == "wrong" and late.right == ()
+    assert len(late.missing) == len(GIL.key_points)
 
 
 @settings(max_examples=150, deadline=None)

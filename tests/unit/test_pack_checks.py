@@ -17,7 +17,6 @@ from bot.questions.parse import parse_pack
 from bot.questions.schema import PackError
 from bot.sandbox import Sandbox
 from interview_bot.cli import app
-from tests.support.sandbox import fresh_sandbox
 
 HEAD = """\
 id: team
@@ -265,14 +264,6 @@ CODE = HEAD + """\
         - {name: "returns None", run: "nothing(1)", expect: null}
     explanation: "A stub passes this."
 """
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Sandbox:
-    box = fresh_sandbox()
-    if not asyncio.run(box.probe()):
-        pytest.fail(f"no sandbox on this machine: {box.reason} (.ci/run installs bubblewrap)")
-    return box
 
 
 async def test_a_code_question_whose_cases_a_stub_passes(sandbox: Sandbox) -> None:

@@ -37,7 +37,8 @@ from bot.questions.schema import (
 from bot.services import banks as packs
 from bot.services.banks import Banks
 from bot.services.container import Core
-from tests.conftest import letter, where
+from tests.support.builders import letter, where
+from tests.support.packs import GOOD
 
 ADMIN = where("boss", admin=True)
 ALIAS_REFUSED = "aliases and anchors (&name, *name) are not allowed in packs"
@@ -82,22 +83,6 @@ def pack_text(questions: list[dict[str, Any]], pack_id: str = "team") -> str:
     return yaml.safe_dump(json.loads(json.dumps(data)), sort_keys=False, width=10**9)
 
 
-GOOD = """\
-id: team
-title: Team pack
-topic: internal
-version: 1
-questions:
-  - id: team-deploy
-    kind: choice
-    difficulty: 1
-    prompt: Where do we deploy?
-    choices:
-      - {text: Heroku}
-      - {text: Our cluster, correct: true}
-      - {text: A laptop}
-    explanation: We run our own cluster.
-"""
 
 
 CHOICE = {"id": "team-deploy", "kind": "choice", "difficulty": 1,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import random
 from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.domain.questions import Kind
 from bot.domain.values import UserError
@@ -16,18 +18,25 @@ from bot.questions.files import QUESTIONS_DIR, load_packs, load_sources
 from bot.questions.parse import parse_pack
 from bot.questions.schema import PackError
 from bot.sandbox import Sandbox
-from tests.conftest import where
+from tests.support.builders import where
+from tests.support.packs import GOOD
 
 SOURCES = load_sources()
 PACKS = load_packs([QUESTIONS_DIR], set(SOURCES))
 ALL = [q for p in PACKS for q in p.questions]
 
 
+# the seed index the shipped sources.yaml copies; CI always has ../shared beside the repo
+SHARED_SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seed-questions.yaml"
+
+
 def test_sources_is_the_seed_index() -> None:
-    shared = Path(__file__).resolve().parents[3] / "shared" / "seed-questions.yaml"
-    if shared.exists():  # beside the repo in development and CI
-        assert (QUESTIONS_DIR / "sources.yaml").read_text() == shared.read_text()
-    assert len(SOURCES) >= 80
+    if not SHARED_SEEDS.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{SHARED_SEEDS} is missing: CI checks sources.yaml against it")
+        pytest.skip(f"no {SHARED_SEEDS} beside the repository to compare with")
+    assert (QUESTIONS_DIR / "sources.yaml").read_text() == SHARED_SEEDS.read_text()
+    assert len(SOURCES) == len(yaml.safe_load(SHARED_SEEDS.read_text()))
 
 
 def test_bank_size_and_spread() -> None:
@@ -92,22 +101,6 @@ async def test_code_questions_have_no_problems(q) -> None:  # type: ignore[no-un
 
 # --- the schema's messages -------------------------------------------------------------
 
-GOOD = """\
-id: team
-title: Team pack
-topic: internal
-version: 1
-questions:
-  - id: team-deploy
-    kind: choice
-    difficulty: 1
-    prompt: Where do we deploy?
-    choices:
-      - {text: Heroku}
-      - {text: Our cluster, correct: true}
-      - {text: A laptop}
-    explanation: We run our own cluster.
-"""
 
 
 def errors_of(text: str) -> list[str]:

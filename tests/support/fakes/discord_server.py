@@ -19,6 +19,8 @@ from typing import Any
 import yarl
 from aiohttp import WSMsgType, web
 
+from tests.support.fakes.server import LocalServer
+
 APP_ID = 1_100_000_000_000_000_001
 GUILD_ID = 1_200_000_000_000_000_002
 CHANNEL_ID = 1_300_000_000_000_000_003
@@ -93,7 +95,9 @@ class Exchange:
         return [self.fake.messages[i] for i in self.message_ids[:n]]
 
 
-class FakeDiscord:
+class FakeDiscord(LocalServer):
+    """Discord's REST API, gateway and CDN on 127.0.0.1, with one guild, recording calls."""
+
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.messages: dict[int, dict[str, Any]] = {}
@@ -111,31 +115,17 @@ class FakeDiscord:
         self._exchanges: dict[str, Exchange] = {}
         self._dm_channels: dict[int, int] = {}  # channel id -> user id
         self._sockets: list[web.WebSocketResponse] = []
-        self._runner: web.AppRunner | None = None
-        self.port = 0
 
     # --- life cycle ---------------------------------------------------------------------
 
-    async def start(self) -> None:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
         app.router.add_get("/cdn/{name}", self._cdn)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
-    async def stop(self) -> None:
+    async def closing(self) -> None:
         for ws in list(self._sockets):
             await ws.close()
-        if self._runner:
-            await self._runner.cleanup()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     @property
     def api_base(self) -> str:

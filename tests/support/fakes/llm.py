@@ -15,6 +15,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.support.fakes.server import LocalServer
+
 HANG = object()
 Reply = str | tuple[int, Any] | object
 
@@ -27,26 +29,18 @@ class Request:
 
 
 @dataclass
-class FakeLLM:
+class FakeLLM(LocalServer):
+    """An OpenAI-compatible chat completions endpoint answering `reply`."""
+
     reply: Reply | Callable[[dict[str, Any]], Reply] = '{"score": 4, "feedback": "Fine."}'
     requests: list[Request] = field(default_factory=list)
-    port: int = 0
-    _runner: web.AppRunner | None = None
     _release: asyncio.Event = field(default_factory=asyncio.Event)
 
-    async def start(self) -> FakeLLM:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_post("/v1/chat/completions", self._chat)
-        self._runner = web.AppRunner(app, shutdown_timeout=0.1)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.port = int(self._runner.addresses[0][1])
-        return self
 
-    async def stop(self) -> None:
-        self._release.set()
-        if self._runner is not None:
-            await self._runner.cleanup()
+    async def closing(self) -> None:
+        self._release.set()  # requests told to HANG give up
 
     @property
     def base_url(self) -> str:

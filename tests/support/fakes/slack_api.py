@@ -12,6 +12,8 @@ from urllib.parse import parse_qsl
 
 from aiohttp import WSMsgType, web
 
+from tests.support.fakes.server import LocalServer
+
 TEAM = "T1"
 BOT_USER = "UBOT"
 
@@ -23,7 +25,9 @@ class Call:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class FakeSlack:
+class FakeSlack(LocalServer):
+    """The Slack Web API, response_urls, file downloads and Socket Mode, recording calls."""
+
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
@@ -33,28 +37,18 @@ class FakeSlack:
         self._changed = asyncio.Condition()
         self._ts = 0
         self._ws: web.WebSocketResponse | None = None
-        self._runner: web.AppRunner | None = None
-        self.port = 0
 
     # --- life cycle -----------------------------------------------------------------------
 
-    async def start(self) -> FakeSlack:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{key}", self._respond)
         app.router.add_get("/files/{name}", self._file)
         app.router.add_get("/link", self._link)
-        self._runner = web.AppRunner(app, shutdown_timeout=0.1)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.port = int(self._runner.addresses[0][1])
-        return self
 
-    async def stop(self) -> None:
+    async def closing(self) -> None:
         if self._ws is not None:
             await self._ws.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     @property
     def api_url(self) -> str:
