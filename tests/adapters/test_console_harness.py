@@ -19,7 +19,7 @@ from bot.domain.values import Card
 from bot.services.container import Core
 from interview_bot.config import Settings
 from interview_bot.main import run
-from tests.adapters.metrics import errors_counted
+from tests.support.metrics import errors_counted
 
 
 @pytest.fixture

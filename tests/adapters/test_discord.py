@@ -22,7 +22,6 @@ from bot.services.outbox import Outbox
 from bot.services.ticker import tick
 from interview_bot.config import Settings
 from interview_bot.platforms import discord_config
-from tests.adapters.metrics import errors_counted
 from tests.support import discord_rig as rig
 from tests.support.builders import broken_question_answers
 from tests.support.fakes.discord_server import (
@@ -34,6 +33,7 @@ from tests.support.fakes.discord_server import (
     FakeDiscord,
     FakeUser,
 )
+from tests.support.metrics import errors_counted
 
 # the Discord rig (the fake Discord, a connected bot) and what it reads, from tests/support
 ALICE, BOB, ADMIN, GRADING = rig.ALICE, rig.BOB, rig.ADMIN, rig.GRADING

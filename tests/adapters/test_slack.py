@@ -24,7 +24,6 @@ from bot.services.container import Core, build_core
 from bot.services.ticker import tick
 from interview_bot.config import Settings
 from interview_bot.platforms import load_platform, slack_config
-from tests.adapters.metrics import errors_counted
 from tests.support import slack_rig as rig
 from tests.support.fakes.slack_api import TEAM, FakeSlack
 from tests.support.fakes.slack_requests import (
@@ -35,6 +34,7 @@ from tests.support.fakes.slack_requests import (
     interactive_body,
     signed,
 )
+from tests.support.metrics import errors_counted
 
 PACK = """\
 id: team-extra

@@ -5,8 +5,8 @@ from __future__ import annotations
 from adapters.slack.home import schedule_blocks
 from bot.domain.records import Schedule
 from bot.services.container import Core
-from tests.conftest import where
-from tests.services.test_team_scoped_reads import spy_on
+from tests.support.builders import where
+from tests.support.spy import spy_on
 
 
 def schedule(team: str, channel: str) -> Schedule:

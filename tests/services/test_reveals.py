@@ -17,8 +17,9 @@ from bot.services.container import Core, build_core
 from bot.services.rounds import REVEAL_LEASE_MS
 from bot.services.ticker import tick
 from interview_bot.config import Settings
-from tests.conftest import TEST_PACKS, letter, where
-from tests.support.scheduler import RecordingPoster
+from tests.support.builders import letter, where
+from tests.support.packs import TEST_PACKS
+from tests.support.poster import RecordingPoster
 
 
 class FlakyPoster(RecordingPoster):

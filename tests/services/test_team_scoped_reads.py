@@ -7,7 +7,6 @@ page reads all its streaks in one query, not one per row.
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import timedelta
 from typing import Any
 
@@ -15,32 +14,8 @@ from bot.clock import FakeClock, to_ms
 from bot.domain.periods import local_keys
 from bot.domain.records import AnswerRow, Round
 from bot.services.container import Core
-from tests.conftest import where
-
-
-class StoreSpy:
-    """The real store, counting the calls made through it."""
-
-    def __init__(self, store: Any) -> None:
-        self._store = store
-        self.calls: Counter[str] = Counter()
-
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self._store, name)
-        if not callable(attr):
-            return attr
-
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            self.calls[name] += 1
-            return attr(*args, **kwargs)
-        return counted
-
-
-def spy_on(core: Core) -> StoreSpy:
-    spy = StoreSpy(core.store)
-    for holder in (core, core.quizzes, core.rounds, core.leaderboards, core.daily):
-        holder.store = spy  # type: ignore[attr-defined]
-    return spy
+from tests.support.builders import where
+from tests.support.spy import spy_on
 
 
 async def test_a_quiz_start_closes_only_its_own_channels_due_rounds(core: Core,
