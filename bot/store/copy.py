@@ -13,7 +13,7 @@ from contextlib import aclosing
 from pathlib import Path
 
 from bot.store import open_store, sqlite_path
-from bot.store.errors import LoadError
+from bot.store.errors import LoadError, NotEmpty
 
 BATCH = 1000
 
@@ -46,9 +46,10 @@ async def copy(src_url: str, dst_url: str, *, force: bool = False,
             async with aclosing(src.dump(batch)) as rows:
                 try:
                     return await dst.load(rows, replace=force)
+                except NotEmpty as e:
+                    raise CopyError(f"{e}; use --force to replace it") from None
                 except LoadError as e:
-                    hint = "; use --force to replace it" if "already has data" in str(e) else ""
-                    raise CopyError(f"{e}{hint}") from None
+                    raise CopyError(str(e)) from None
         finally:
             await dst.close()
     finally:

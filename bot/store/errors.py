@@ -23,4 +23,9 @@ class SessionActive(Exception):
 
 
 class LoadError(Exception):
-    """A `load` was refused: the database has data, or a table's columns do not match."""
+    """A `load` was refused (nothing written): a table's columns do not match, or (NotEmpty)
+    the database already has data."""
+
+
+class NotEmpty(LoadError):
+    """A `load` without `replace` into a database that already has data."""

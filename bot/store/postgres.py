@@ -45,7 +45,7 @@ from bot.domain.records import (
     TopicStats,
     TotalRow,
 )
-from bot.store.errors import LoadError, RoundOpen, SessionActive, StoreBusy
+from bot.store.errors import LoadError, NotEmpty, RoundOpen, SessionActive, StoreBusy
 from bot.store.migrations import load_migrations
 from bot.store.protocol import ALL_TEAMS, MAX_PICKS, MIN_PLAYER_ANSWERS, Batch
 from bot.store.rows import (
@@ -809,7 +809,7 @@ class PostgresStore:
             filled = [t for t in TABLES
                       if await con.fetchval(f"SELECT EXISTS (SELECT 1 FROM {_table(t)})")]
             if filled and not replace:
-                raise LoadError(f"the database already has data ({', '.join(filled)})")
+                raise NotEmpty(f"the target already has data ({', '.join(filled)})")
             if filled:
                 await con.execute(f"TRUNCATE {', '.join(map(_table, filled))}")
             async for table, rows in batches:

@@ -330,7 +330,7 @@ class Store(Protocol):
     async def load(self, batches: AsyncIterable[Batch], *, replace: bool = False) -> dict[str, int]:
         """Write a `dump` into this database in one transaction, all or nothing; rows per
         table. Rows are written as they are, running totals and streaks included (what the
-        answer triggers derive while answers load is replaced). LoadError when the database
-        already has data (unless `replace`: then it is emptied first) or a table's columns
-        differ."""
+        answer triggers derive while answers load is replaced). NotEmpty when the database
+        already has data (unless `replace`: then it is emptied first); LoadError when a
+        table's columns differ."""
         ...

@@ -30,7 +30,7 @@ from bot.domain.records import (
     TotalRow,
 )
 from bot.store import sqlite_path
-from bot.store.errors import LoadError, RoundOpen, SessionActive, StoreBusy
+from bot.store.errors import LoadError, NotEmpty, RoundOpen, SessionActive, StoreBusy
 from bot.store.migrations import load_migrations
 from bot.store.protocol import ALL_TEAMS, MAX_PICKS, MIN_PLAYER_ANSWERS, Batch
 from bot.store.rows import (
@@ -827,7 +827,7 @@ class SQLiteStore:
         async with self._tx() as db:
             filled = [t for t in TABLES if (await self._count(t))]
             if filled and not replace:
-                raise LoadError(f"the database already has data ({', '.join(filled)})")
+                raise NotEmpty(f"the target already has data ({', '.join(filled)})")
             for table in filled:
                 await db.execute(f"DELETE FROM {_table(table)}")
             async for table, rows in batches:

@@ -27,7 +27,7 @@ from bot.domain.records import (
     TotalRow,
 )
 from bot.store import Store, open_store
-from bot.store.errors import LoadError, RoundOpen, SessionActive
+from bot.store.errors import LoadError, NotEmpty, RoundOpen, SessionActive
 from bot.store.migrations import load_migrations
 from bot.store.protocol import ALL_TEAMS, MIN_PLAYER_ANSWERS
 from bot.store.rows import TABLES
@@ -884,7 +884,7 @@ async def test_the_copy_tables_are_every_table_of_the_schema(store_url: str) -> 
 async def test_load_refuses_data_unless_replacing(store: Store) -> None:
     await store.record_answer(ans("u1"))
     batches = [b async for b in store.dump(batch=1)]
-    with pytest.raises(LoadError, match="already has data"):
+    with pytest.raises(NotEmpty, match="already has data"):
         await store.load(_aiter(batches))
     counts = await store.load(_aiter(batches), replace=True)
     assert counts["answers"] == 1 and counts["totals"] == 12 and counts["streaks"] == 1
