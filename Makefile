@@ -19,15 +19,15 @@ run: $(STAMP)
 console: $(STAMP)
 	$(BIN)/interview-bot console
 
-## Lint and run the whole test suite.
-test: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/mypy bot adapters interview_bot
+## Lint, type-check, check the layering (import-linter) and run the whole test suite.
+test: lint
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check . || true
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy bot adapters interview_bot
+	$(BIN)/lint-imports
 
 ## Optional: the full MiniLM transformer under PyTorch (SEMANTIC_MODEL=minilm-torch), for
 ## comparison benches and to rebuild the shipped static model; the default needs none of it.

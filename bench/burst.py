@@ -63,13 +63,15 @@ TARGET_RATIO = 1.5
 # --- the load generator (its own process) --------------------------------------------------
 
 
-async def fire(url: str, action_id: str, value: str, users: list[str],
-               respond: str) -> list[tuple[float, int]]:
+async def fire(
+    url: str, action_id: str, value: str, users: list[str], respond: str
+) -> list[tuple[float, int]]:
     """Every user clicks at once; (ms until the ack arrived, HTTP status) per click."""
     bodies = []
     for u in users:
-        payload = block_action(action_id, value, user=u, channel=CHANNEL,
-                               response_url=f"{respond}/{u}")
+        payload = block_action(
+            action_id, value, user=u, channel=CHANNEL, response_url=f"{respond}/{u}"
+        )
         bodies.append(interactive_body(payload))
     go = asyncio.Event()
     connector = aiohttp.TCPConnector(limit=0, force_close=True)
@@ -98,18 +100,36 @@ def fire_main(args: argparse.Namespace) -> None:
 
 async def run_child(*argv: str) -> Any:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, __file__, *argv, stdout=asyncio.subprocess.PIPE, cwd=str(ROOT))
+        sys.executable, __file__, *argv, stdout=asyncio.subprocess.PIPE, cwd=str(ROOT)
+    )
     out, _ = await proc.communicate()
     if proc.returncode:
         raise RuntimeError(f"{argv[0]} failed with exit code {proc.returncode}")
     return json.loads(out)
 
 
-async def burst(url: str, action_id: str, value: str, users: int, prefix: str,
-                respond: str) -> list[tuple[float, int]]:
-    return list(map(tuple, await run_child(  # type: ignore[arg-type]
-        "--fire", url, "--action", action_id, "--value", value, "--users", str(users),
-        "--prefix", prefix, "--respond", respond)))
+async def burst(
+    url: str, action_id: str, value: str, users: int, prefix: str, respond: str
+) -> list[tuple[float, int]]:
+    return list(
+        map(
+            tuple,
+            await run_child(  # type: ignore[arg-type]
+                "--fire",
+                url,
+                "--action",
+                action_id,
+                "--value",
+                value,
+                "--users",
+                str(users),
+                "--prefix",
+                prefix,
+                "--respond",
+                respond,
+            ),
+        )
+    )
 
 
 # --- the fake Slack (its own process) ------------------------------------------------------
@@ -137,8 +157,13 @@ async def fake_main() -> None:
 
 def _verdict(reply: dict[str, Any]) -> str:
     text = json.dumps(reply)
-    for word in ("Right!", "Not this time", "Partly right", "already answered",
-                 "Something went wrong"):
+    for word in (
+        "Right!",
+        "Not this time",
+        "Partly right",
+        "already answered",
+        "Something went wrong",
+    ):
         if word in text:
             return word
     return "other"
@@ -147,8 +172,13 @@ def _verdict(reply: dict[str, Any]) -> str:
 class FakeSlackProcess:
     async def start(self) -> FakeSlackProcess:
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, __file__, "--fake-slack", stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE, cwd=str(ROOT))
+            sys.executable,
+            __file__,
+            "--fake-slack",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            cwd=str(ROOT),
+        )
         assert self.proc.stdout is not None
         self.port = int(await self.proc.stdout.readline())
         return self
@@ -187,8 +217,11 @@ async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
 
 
 def bare_app(api_url: str) -> AsyncApp:
-    app = AsyncApp(client=AsyncWebClient(token="xoxb-test", base_url=api_url),
-                   signing_secret=SECRET, name="bare")
+    app = AsyncApp(
+        client=AsyncWebClient(token="xoxb-test", base_url=api_url),
+        signing_secret=SECRET,
+        name="bare",
+    )
 
     async def only_ack(args: AsyncArgs) -> None:
         await args.ack()
@@ -207,9 +240,11 @@ def summary(name: str, results: list[tuple[float, int]]) -> tuple[float, float]:
     ms = [m for m, _ in results]
     bad = sum(1 for _, s in results if s != 200)
     p50, p99 = pct(ms, 50), pct(ms, 99)
-    print(f"{name:>8}: {len(ms)} clicks, p50 {p50:7.1f} ms, p99 {p99:7.1f} ms, "
-          f"max {max(ms):7.1f} ms, mean {statistics.fmean(ms):6.1f} ms"
-          + (f", {bad} not 200" if bad else ""))
+    print(
+        f"{name:>8}: {len(ms)} clicks, p50 {p50:7.1f} ms, p99 {p99:7.1f} ms, "
+        f"max {max(ms):7.1f} ms, mean {statistics.fmean(ms):6.1f} ms"
+        + (f", {bad} not 200" if bad else "")
+    )
     return p50, p99
 
 
@@ -225,9 +260,11 @@ async def wait_stored(db: Path, context: str, n: int, seconds: float = 120.0) ->
 def count_rows(db: Path, context: str) -> tuple[int, int]:
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        row = con.execute("SELECT COUNT(*), COUNT(DISTINCT user_id) FROM answers "
-                          "WHERE platform='slack' AND team=? AND context=?",
-                          (TEAM, context)).fetchone()
+        row = con.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT user_id) FROM answers "
+            "WHERE platform='slack' AND team=? AND context=?",
+            (TEAM, context),
+        ).fetchone()
     finally:
         con.close()
     return int(row[0]), int(row[1])
@@ -241,14 +278,24 @@ async def main(args: argparse.Namespace) -> None:
     replay = max(1, args.users // 10)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "burst.db"
-        settings = Settings(_env_file=None, database_url=f"sqlite:///{db}",  # type: ignore[call-arg]
-                            questions_dir=PACKS, quiz_seconds=3600, health_port=0,
-                            slack_bot_token=SecretStr("xoxb-test"),
-                            slack_signing_secret=SecretStr(SECRET), slack_port=0)
+        settings = Settings(
+            _env_file=None,
+            database_url=f"sqlite:///{db}",  # type: ignore[call-arg]
+            questions_dir=PACKS,
+            quiz_seconds=3600,
+            health_port=0,
+            slack_bot_token=SecretStr("xoxb-test"),
+            slack_signing_secret=SecretStr(SECRET),
+            slack_port=0,
+        )
         core = await build_core(settings)
-        platform = SlackPlatform(core, slack_config(settings),
-                                 client=make_client("xoxb-test", fake.api_url),
-                                 host="127.0.0.1", admin_ids=frozenset())
+        platform = SlackPlatform(
+            core,
+            slack_config(settings),
+            client=make_client("xoxb-test", fake.api_url),
+            host="127.0.0.1",
+            admin_ids=frozenset(),
+        )
         core.outbox.register("slack", platform.poster)
         task = asyncio.create_task(platform.run())
         await asyncio.wait_for(platform.started.wait(), 10)
@@ -270,8 +317,7 @@ async def main(args: argparse.Namespace) -> None:
                 action = await open_round(f"{CHANNEL}{n}")
                 action_id = f"ib:{action}:A"
                 who = f"R{n}U"  # new people each round: their names are looked up (users.info)
-                bare.append(await burst(bare_url, action_id, "A", args.users, who,
-                                        fake.respond))
+                bare.append(await burst(bare_url, action_id, "A", args.users, who, fake.respond))
                 t0 = time.perf_counter()
                 bot.append(await burst(bot_url, action_id, "A", args.users, who, fake.respond))
                 stored_s = await wait_stored(db, action, args.users)
@@ -290,29 +336,45 @@ async def main(args: argparse.Namespace) -> None:
             await core.close()
             await fake.stop()
 
-    print(f"burst: {args.users} users click at once on one quiz round, signed block_actions "
-          f"over HTTP on 127.0.0.1; {args.repeat} round(s), {os.cpu_count()} CPU(s)")
+    print(
+        f"burst: {args.users} users click at once on one quiz round, signed block_actions "
+        f"over HTTP on 127.0.0.1; {args.repeat} round(s), {os.cpu_count()} CPU(s)"
+    )
     bare_p99s, bot_p99s = [], []
     for n in range(args.repeat):
         bare_p99s.append(summary(f"bare {n + 1}", bare[n])[1])
         bot_p99s.append(summary(f"bot {n + 1}", bot[n])[1])
         rows, people, stored_s, done_s = stored[n]
-        print(f"{'':>8}  ratio {bot_p99s[-1] / bare_p99s[-1]:.2f}; {rows} rows for {people} "
-              f"users; all stored after {stored_s:.2f} s, every turn answered after "
-              f"{done_s:.2f} s")
+        print(
+            f"{'':>8}  ratio {bot_p99s[-1] / bare_p99s[-1]:.2f}; {rows} rows for {people} "
+            f"users; all stored after {stored_s:.2f} s, every turn answered after "
+            f"{done_s:.2f} s"
+        )
     p99, bare_p99 = statistics.median(bot_p99s), statistics.median(bare_p99s)
     ratio = p99 / bare_p99
-    print(f"median p99: bot {p99:.1f} ms, bare {bare_p99:.1f} ms, ratio {ratio:.2f} "
-          f"(target <= {TARGET_RATIO})")
+    print(
+        f"median p99: bot {p99:.1f} ms, bare {bare_p99:.1f} ms, ratio {ratio:.2f} "
+        f"(target <= {TARGET_RATIO})"
+    )
     replies = counts["replies"]
     print(f"fake Slack received: {counts['calls']}")
     print(f"answers sent to the clickers: {replies} ({replay} clicks replayed per round)")
-    exactly_once = (all(rows == people == args.users for rows, people, _, _ in stored)
-                    and replies.get("already answered", 0) == replay * args.repeat
-                    and replies.get("Something went wrong", 0) == 0)
+    exactly_once = (
+        all(rows == people == args.users for rows, people, _, _ in stored)
+        and replies.get("already answered", 0) == replay * args.repeat
+        and replies.get("Something went wrong", 0) == 0
+    )
     print(f"every answer stored exactly once: {exactly_once}")
-    print(json.dumps({"p99_ms": round(p99, 1), "bare_p99_ms": round(bare_p99, 1),
-                      "p99_ratio": round(ratio, 2), "stored_exactly_once": exactly_once}))
+    print(
+        json.dumps(
+            {
+                "p99_ms": round(p99, 1),
+                "bare_p99_ms": round(bare_p99, 1),
+                "p99_ratio": round(ratio, 2),
+                "stored_exactly_once": exactly_once,
+            }
+        )
+    )
 
 
 def parse() -> argparse.Namespace:

@@ -32,8 +32,11 @@ from interview_bot.config import Settings
 
 
 async def service_rate(folder: Path, users: int, channels: int) -> float:
-    settings = Settings(_env_file=None, database_url=f"sqlite:///{folder / 'svc.db'}",  # type: ignore[call-arg]
-                        quiz_seconds=3600)
+    settings = Settings(
+        _env_file=None,
+        database_url=f"sqlite:///{folder / 'svc.db'}",  # type: ignore[call-arg]
+        quiz_seconds=3600,
+    )
     clock = FakeClock()
     core = await build_core(settings, clock=clock, rng=random.Random(1))
     try:
@@ -73,8 +76,10 @@ async def raw_rate(folder: Path, n: int) -> float:
     db = await aiosqlite.connect(folder / "raw.db")
     await db.execute("PRAGMA journal_mode=WAL")
     await db.execute("PRAGMA synchronous=NORMAL")
-    await db.execute("CREATE TABLE t (user_id TEXT, context TEXT, answer TEXT, points INTEGER, "
-                     "answered_ms INTEGER, PRIMARY KEY (user_id, context))")
+    await db.execute(
+        "CREATE TABLE t (user_id TEXT, context TEXT, answer TEXT, points INTEGER, "
+        "answered_ms INTEGER, PRIMARY KEY (user_id, context))"
+    )
     await db.commit()
     t0 = time.perf_counter()
     for i in range(n):
@@ -100,12 +105,21 @@ async def main() -> None:
         print(f"run {i + 1}: services {svcs[-1]:,.0f}/s, raw {raws[-1]:,.0f}/s", flush=True)
     raw, svc = statistics.median(raws), statistics.median(svcs)
     print(f"medians of {args.repeat} runs each:")
-    print(f"answers through the services: {svc:,.0f}/s "
-          f"({args.users} users at once, each answering {args.channels} rounds)")
+    print(
+        f"answers through the services: {svc:,.0f}/s "
+        f"({args.users} users at once, each answering {args.channels} rounds)"
+    )
     print(f"raw aiosqlite insert+commit:  {raw:,.0f}/s")
     print(f"ratio: {svc / raw:.2f} (target >= 0.5; and >= 3,000 answers/s)")
-    print(json.dumps({"answers_per_s": round(svc, 1), "raw_inserts_per_s": round(raw, 1),
-                      "ratio": round(svc / raw, 3)}))
+    print(
+        json.dumps(
+            {
+                "answers_per_s": round(svc, 1),
+                "raw_inserts_per_s": round(raw, 1),
+                "ratio": round(svc / raw, 3),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -62,9 +62,24 @@ async def main() -> None:
         now = datetime.now(UTC)
         post_time = now.strftime("%H:%M")  # this minute: due now
         for c in range(args.channels):
-            await core.store.upsert_schedule(Schedule(
-                "bench", "team", f"c{c:04d}", post_time, "UTC", "mon,tue,wed,thu,fri,sat,sun",
-                None, None, None, None, None, "active", "", 0))
+            await core.store.upsert_schedule(
+                Schedule(
+                    "bench",
+                    "team",
+                    f"c{c:04d}",
+                    post_time,
+                    "UTC",
+                    "mon,tue,wed,thu,fri,sat,sun",
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    "active",
+                    "",
+                    0,
+                )
+            )
         scheduler = DailyScheduler(core.daily, core.clock)
         t0 = time.perf_counter()
         await scheduler.start()  # rebuilds jobs and makes the posts that are due
@@ -75,12 +90,23 @@ async def main() -> None:
     floor = args.channels / args.rate
     missed = args.channels - len(port.posts)
     doubled = sum(1 for n in port.posts.values() if n > 1) + again
-    print(f"{args.channels} channels posted in {seconds:.2f} s; floor {floor:.0f} s at "
-          f"{args.rate:.0f} requests/s; ratio {seconds / floor:.3f} (target <= 1.1)")
+    print(
+        f"{args.channels} channels posted in {seconds:.2f} s; floor {floor:.0f} s at "
+        f"{args.rate:.0f} requests/s; ratio {seconds / floor:.3f} (target <= 1.1)"
+    )
     print(f"missed: {missed}, posted twice: {doubled}")
-    print(json.dumps({"channels": args.channels, "seconds": round(seconds, 3),
-                      "floor_s": round(floor, 3), "ratio": round(seconds / floor, 3),
-                      "missed": missed, "doubled": doubled}))
+    print(
+        json.dumps(
+            {
+                "channels": args.channels,
+                "seconds": round(seconds, 3),
+                "floor_s": round(floor, 3),
+                "ratio": round(seconds / floor, 3),
+                "missed": missed,
+                "doubled": doubled,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

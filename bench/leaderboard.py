@@ -30,8 +30,18 @@ from bot.store import Store, open_store, sqlite_path
 
 P, T = "bench", "team"
 CHANNELS = [f"c{i}" for i in range(20)]
-TOPICS = ["python", "web", "api", "databases", "django", "git", "practices", "testing",
-          "performance", "coding"]
+TOPICS = [
+    "python",
+    "web",
+    "api",
+    "databases",
+    "django",
+    "git",
+    "practices",
+    "testing",
+    "performance",
+    "coding",
+]
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 SCOPES = [("team", "team"), ("channel", "channel:c3"), ("topic", "topic:django")]
 PERIODS = ["today", "week", "month", "all"]
@@ -43,16 +53,39 @@ def rows(users: int, answers: int, rng: random.Random):  # type: ignore[no-untyp
         when = NOW - timedelta(minutes=rng.randrange(60 * 24 * 90))
         day, week, month = local_keys(when, "UTC")
         correct = rng.random() < 0.6
-        yield (P, T, f"u{u:06d}", f"quiz:r{i // 50}", f"q{i % 300}", "quiz",
-               rng.choice(CHANNELS), rng.choice(TOPICS), f"user {u}", "A",
-               1.0 if correct else 0.0, "correct" if correct else "wrong", int(correct),
-               0, 10 + rng.randrange(6) if correct else 0, 1, 1000,
-               int(when.timestamp() * 1000), day, week, month, "", "[]", "[]")
+        yield (
+            P,
+            T,
+            f"u{u:06d}",
+            f"quiz:r{i // 50}",
+            f"q{i % 300}",
+            "quiz",
+            rng.choice(CHANNELS),
+            rng.choice(TOPICS),
+            f"user {u}",
+            "A",
+            1.0 if correct else 0.0,
+            "correct" if correct else "wrong",
+            int(correct),
+            0,
+            10 + rng.randrange(6) if correct else 0,
+            1,
+            1000,
+            int(when.timestamp() * 1000),
+            day,
+            week,
+            month,
+            "",
+            "[]",
+            "[]",
+        )
 
 
-COLS = ("platform, team, user_id, context, question_id, source, channel, topic, display_name, "
-        "answer, score, verdict, correct, first_correct, points, ranked, elapsed_ms, "
-        "answered_ms, day, week, month, feedback, right_points, missing_points")
+COLS = (
+    "platform, team, user_id, context, question_id, source, channel, topic, display_name, "
+    "answer, score, verdict, correct, first_correct, points, ranked, elapsed_ms, "
+    "answered_ms, day, week, month, feedback, right_points, missing_points"
+)
 
 
 async def fill_sqlite(path: str, users: int, answers: int) -> Store:
@@ -66,8 +99,9 @@ async def fill_sqlite(path: str, users: int, answers: int) -> Store:
     for name, _ in triggers:
         con.execute(f"DROP TRIGGER {name}")
     marks = ", ".join("?" * 24)
-    con.executemany(f"INSERT INTO answers ({COLS}) VALUES ({marks})",
-                    rows(users, answers, random.Random(1)))
+    con.executemany(
+        f"INSERT INTO answers ({COLS}) VALUES ({marks})", rows(users, answers, random.Random(1))
+    )
     for scope_sql in ("'team'", "'channel:' || channel", "'topic:' || topic"):
         for period_sql in ("'all'", "'day:' || day", "'week:' || week", "'month:' || month"):
             con.execute(
@@ -75,7 +109,8 @@ async def fill_sqlite(path: str, users: int, answers: int) -> Store:
                 "points, answers, correct, reached_ms) "
                 f"SELECT platform, team, {scope_sql}, {period_sql}, user_id, MAX(display_name),"
                 " SUM(points), COUNT(*), SUM(correct), MAX(answered_ms) FROM answers "
-                "GROUP BY 1, 2, 3, 4, 5")
+                "GROUP BY 1, 2, 3, 4, 5"
+            )
     for _, sql in triggers:
         con.execute(sql)
     con.commit()
@@ -99,8 +134,11 @@ def naive_sql(scope: str, period: str, pkey: str) -> tuple[str, list[object]]:
         col, val = pkey.split(":", 1)
         where.append(f"{col} = ?")
         args.append(val)
-    return (f"SELECT user_id, SUM(points) AS pts FROM answers WHERE {' AND '.join(where)} "
-            "GROUP BY user_id ORDER BY pts DESC, user_id LIMIT 10", args)
+    return (
+        f"SELECT user_id, SUM(points) AS pts FROM answers WHERE {' AND '.join(where)} "
+        "GROUP BY user_id ORDER BY pts DESC, user_id LIMIT 10",
+        args,
+    )
 
 
 async def fill_postgres(url: str, users: int, answers: int) -> Store:
@@ -116,23 +154,27 @@ async def fill_postgres(url: str, users: int, answers: int) -> Store:
         cols = [c.strip() for c in COLS.split(",")]
         batch: list[tuple[object, ...]] = []
         for r in rows(users, answers, random.Random(1)):
-            batch.append(tuple(bool(v) if c in ("correct", "first_correct", "ranked") else v
-                               for c, v in zip(cols, r, strict=True)))
+            batch.append(
+                tuple(
+                    bool(v) if c in ("correct", "first_correct", "ranked") else v
+                    for c, v in zip(cols, r, strict=True)
+                )
+            )
             if len(batch) == 50_000:
                 await con.copy_records_to_table("answers", records=batch, columns=cols)
                 batch = []
         if batch:
             await con.copy_records_to_table("answers", records=batch, columns=cols)
         for scope_sql in ("'team'", "'channel:' || channel", "'topic:' || topic"):
-            for period_sql in ("'all'", "'day:' || day", "'week:' || week",
-                               "'month:' || month"):
+            for period_sql in ("'all'", "'day:' || day", "'week:' || week", "'month:' || month"):
                 await con.execute(
                     "INSERT INTO totals (platform, team, scope, period, user_id, display_name, "
                     "points, answers, correct, reached_ms) "
                     f"SELECT platform, team, {scope_sql}, {period_sql}, user_id, "
                     "MAX(display_name), SUM(points), COUNT(*), SUM(correct::int), "
                     "MAX(answered_ms) FROM answers "
-                    "GROUP BY 1, 2, 3, 4, 5")
+                    "GROUP BY 1, 2, 3, 4, 5"
+                )
         await con.execute("ALTER TABLE answers ENABLE TRIGGER USER")
         await con.execute("ANALYZE")
     finally:
@@ -190,8 +232,7 @@ def pct(xs: list[float], p: float) -> float:
     return xs[min(len(xs) - 1, int(p * len(xs)))]
 
 
-async def measure(store: Store, url: str, users: int, queries: int,
-                  naive_queries: int) -> dict:
+async def measure(store: Store, url: str, users: int, queries: int, naive_queries: int) -> dict:
     rng = random.Random(2)
     worst = {"p50_ms": 0.0, "p99_ms": 0.0, "naive_p50_ms": 0.0, "naive_p99_ms": 0.0}
     for _, scope in SCOPES:
@@ -213,9 +254,11 @@ async def measure(store: Store, url: str, users: int, queries: int,
                     t = time.perf_counter()
                     await naive.query(sql, args)
                     slow.append((time.perf_counter() - t) * 1000)
-            line = (f"  {scope:<14} {period:<6} top10+rank p50 {statistics.median(fast):6.2f} ms"
-                    f"  p99 {pct(fast, 0.99):6.2f} ms | naive p50 "
-                    f"{statistics.median(slow):8.1f} ms")
+            line = (
+                f"  {scope:<14} {period:<6} top10+rank p50 {statistics.median(fast):6.2f} ms"
+                f"  p99 {pct(fast, 0.99):6.2f} ms | naive p50 "
+                f"{statistics.median(slow):8.1f} ms"
+            )
             print(line, flush=True)
             worst["p50_ms"] = max(worst["p50_ms"], statistics.median(fast))
             worst["p99_ms"] = max(worst["p99_ms"], pct(fast, 0.99))
@@ -236,29 +279,41 @@ async def main() -> None:
         t = time.perf_counter()
         path = str(Path(tmp) / "lb.db")
         store = await fill_sqlite(path, args.users, args.answers)
-        print(f"sqlite: loaded {args.answers:,} answers of {args.users:,} users in "
-              f"{time.perf_counter() - t:.1f} s")
-        results["sqlite"] = await measure(store, f"sqlite:///{path}", args.users, args.queries,
-                                          args.naive_queries)
+        print(
+            f"sqlite: loaded {args.answers:,} answers of {args.users:,} users in "
+            f"{time.perf_counter() - t:.1f} s"
+        )
+        results["sqlite"] = await measure(
+            store, f"sqlite:///{path}", args.users, args.queries, args.naive_queries
+        )
         await store.close()
     pg_url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
     if pg_url:
         t = time.perf_counter()
         store = await fill_postgres(pg_url, args.users, args.answers)
         print(f"postgresql: loaded in {time.perf_counter() - t:.1f} s")
-        results["postgresql"] = await measure(store, pg_url, args.users, args.queries,
-                                              args.naive_queries)
+        results["postgresql"] = await measure(
+            store, pg_url, args.users, args.queries, args.naive_queries
+        )
         await store.close()
     worst = max(results.values(), key=lambda r: r["p99_ms"])
     speedup = worst["naive_p99_ms"] / worst["p99_ms"] if worst["p99_ms"] else 0.0
-    print(f"worst case over periods and scopes: p99 {worst['p99_ms']:.2f} ms (target <= 10), "
-          f"naive p99 {worst['naive_p99_ms']:.1f} ms, {speedup:.0f}x faster (target >= 50x)")
+    print(
+        f"worst case over periods and scopes: p99 {worst['p99_ms']:.2f} ms (target <= 10), "
+        f"naive p99 {worst['naive_p99_ms']:.1f} ms, {speedup:.0f}x faster (target >= 50x)"
+    )
     for name, r in results.items():
         print(f"{name}: worst p99 {r['p99_ms']:.2f} ms, naive p99 {r['naive_p99_ms']:.1f} ms")
-    print(json.dumps({"p99_ms": round(worst["p99_ms"], 3),
-                      "naive_p99_ms": round(worst["naive_p99_ms"], 3),
-                      "speedup": round(speedup, 1),
-                      "backends": sorted(results)}))
+    print(
+        json.dumps(
+            {
+                "p99_ms": round(worst["p99_ms"], 3),
+                "naive_p99_ms": round(worst["naive_p99_ms"], 3),
+                "speedup": round(speedup, 1),
+                "backends": sorted(results),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -40,8 +40,10 @@ ADMIN = Where("bench", "team", "c1", "boss", "Boss", is_admin=True)
 def bomb(nq: int, nk: int, nt: int) -> str:
     terms = "&t [" + ",".join(["w"] * nt) + "]"
     kps = "[&kp {point: p, terms: " + terms + "}" + ",*kp" * (nk - 1) + "]"
-    q = ("&q {id: a, kind: open, difficulty: 1, prompt: p, explanation: e, reference: r, "
-         "key_points: " + kps + "}")
+    q = (
+        "&q {id: a, kind: open, difficulty: 1, prompt: p, explanation: e, reference: r, "
+        "key_points: " + kps + "}"
+    )
     head = "id: bomb\ntitle: Bomb\ntopic: bomb\nversion: 1\nquestions: ["
     return head + q + ",*q" * (nq - 1) + "]"
 
@@ -51,23 +53,41 @@ def stored_bomb(nq: int, nk: int, nt: int) -> str:
     kps = "&K [&kp {point: p, terms: " + terms + "}" + ",*kp" * (nk - 1) + "]"
     out = ["id: slow\ntitle: Slow\ntopic: slow\nversion: 1\nquestions:"]
     for i in range(nq):
-        out.append(f"  - {{id: slow-{i}, kind: open, difficulty: 1, prompt: p{i}, "
-                   f"explanation: e, reference: r, key_points: {kps if i == 0 else '*K'}}}")
+        out.append(
+            f"  - {{id: slow-{i}, kind: open, difficulty: 1, prompt: p{i}, "
+            f"explanation: e, reference: r, key_points: {kps if i == 0 else '*K'}}}"
+        )
     return "\n".join(out)
 
 
 def tiny_values() -> str:
-    return ("id: x\ntitle: t\ntopic: x\nversion: 1\nquestions: [\n"
-            + ",\n".join(["0"] * ((MAX_PACK_BYTES - 100) // 3)) + "]\n")
+    return (
+        "id: x\ntitle: t\ntopic: x\nversion: 1\nquestions: [\n"
+        + ",\n".join(["0"] * ((MAX_PACK_BYTES - 100) // 3))
+        + "]\n"
+    )
 
 
 def biggest() -> str:
-    qs = [{"id": f"q-{i}", "kind": "open", "difficulty": 1, "prompt": "word " * 105,
-           "explanation": "why " * 50, "reference": "It is so.",
-           "key_points": [{"point": f"p{j}", "terms": [f"t{j}{k}" for k in range(5)]}
-                          for j in range(2)]} for i in range(MAX_QUESTIONS)]
-    return yaml.safe_dump({"id": "big", "title": "Big", "topic": "big", "version": 1,
-                           "questions": qs}, sort_keys=False, width=10**9)
+    qs = [
+        {
+            "id": f"q-{i}",
+            "kind": "open",
+            "difficulty": 1,
+            "prompt": "word " * 105,
+            "explanation": "why " * 50,
+            "reference": "It is so.",
+            "key_points": [
+                {"point": f"p{j}", "terms": [f"t{j}{k}" for k in range(5)]} for j in range(2)
+            ],
+        }
+        for i in range(MAX_QUESTIONS)
+    ]
+    return yaml.safe_dump(
+        {"id": "big", "title": "Big", "topic": "big", "version": 1, "questions": qs},
+        sort_keys=False,
+        width=10**9,
+    )
 
 
 async def measured(step: Any, trace: bool = True) -> tuple[Any, float, float, float]:
@@ -100,23 +120,38 @@ async def measured(step: Any, trace: bool = True) -> tuple[Any, float, float, fl
 
 async def main() -> None:
     with tempfile.TemporaryDirectory() as d:
-        settings = Settings(_env_file=None,  # type: ignore[call-arg]
-                            database_url=f"sqlite:///{d}/bench.db", semantic_grading=False)
-        core = await build_core(settings, clock=FakeClock(),
-                                bank=QuestionBank.from_dir(QUESTIONS_DIR))
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            database_url=f"sqlite:///{d}/bench.db",
+            semantic_grading=False,
+        )
+        core = await build_core(
+            settings, clock=FakeClock(), bank=QuestionBank.from_dir(QUESTIONS_DIR)
+        )
         figures: dict[str, dict[str, Any]] = {}
-        for name, text in (("billion_laughs", bomb(600, 600, 600)),
-                           ("stored_bomb", stored_bomb(60, 1000, 1000)),
-                           ("tiny_values", tiny_values()), ("biggest_accepted", biggest())):
+        for name, text in (
+            ("billion_laughs", bomb(600, 600, 600)),
+            ("stored_bomb", stored_bomb(60, 1000, 1000)),
+            ("tiny_values", tiny_values()),
+            ("biggest_accepted", biggest()),
+        ):
+
             async def step(text: str = text, name: str = name) -> str:
                 card = await core.banks.import_pack(ADMIN, text, f"{name}.yaml")
                 return card.title
+
             shown, took, lag, _ = await measured(step, trace=False)  # tracemalloc is slow
             _, _, _, peak = await measured(step)
-            figures[name] = {"bytes": len(text.encode()), "seconds": round(took, 3),
-                             "loop_lag_ms": round(lag, 1), "peak_mb": round(peak, 1)}
-            print(f"{name}: {len(text.encode()):,} bytes, {took:.3f} s, loop lag <= {lag:.0f} ms, "
-                  f"peak {peak:.1f} MB: {shown}")
+            figures[name] = {
+                "bytes": len(text.encode()),
+                "seconds": round(took, 3),
+                "loop_lag_ms": round(lag, 1),
+                "peak_mb": round(peak, 1),
+            }
+            print(
+                f"{name}: {len(text.encode()):,} bytes, {took:.3f} s, loop lag <= {lag:.0f} ms, "
+                f"peak {peak:.1f} MB: {shown}"
+            )
         stored = [p.pack_id for p in await core.store.team_packs("bench", "team")]
         print(f"stored packs: {stored}")
 
@@ -124,12 +159,22 @@ async def main() -> None:
         _, cold, lag, _ = await measured(lambda: restarted.for_team("bench", "team"), False)
         restarted.forget("bench", "team")
         bank, warm, _, _ = await measured(lambda: restarted.for_team("bench", "team"), False)
-        print(f"bank refresh after a restart (stored JSON, no YAML): {1000 * cold:.0f} ms "
-              f"(loop lag <= {lag:.0f} ms); with the pack in memory: {1000 * warm:.1f} ms; "
-              f"{len(bank)} questions")
+        print(
+            f"bank refresh after a restart (stored JSON, no YAML): {1000 * cold:.0f} ms "
+            f"(loop lag <= {lag:.0f} ms); with the pack in memory: {1000 * warm:.1f} ms; "
+            f"{len(bank)} questions"
+        )
         await core.close()
-    print(json.dumps({**figures, "stored": stored, "refresh_cold_ms": round(1000 * cold, 1),
-                      "refresh_warm_ms": round(1000 * warm, 2)}))
+    print(
+        json.dumps(
+            {
+                **figures,
+                "stored": stored,
+                "refresh_cold_ms": round(1000 * cold, 1),
+                "refresh_warm_ms": round(1000 * warm, 2),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -72,15 +72,19 @@ async def main(rounds: int, flood: int, bank: QuestionBank, base: float) -> dict
         return time.perf_counter() - t
 
     quiet = statistics.median([await victim(f"quiet{i}") for i in range(3)])
-    hog = [box.run(Program(f"while True: pass  # {i}", "", ("1",)), who=("team-a", "ann"))
-           for i in range(flood)]
+    hog = [
+        box.run(Program(f"while True: pass  # {i}", "", ("1",)), who=("team-a", "ann"))
+        for i in range(flood)
+    ]
     started = [asyncio.ensure_future(h) for h in hog]
     await asyncio.sleep(0.2)
     loaded = await victim("loaded")
-    refused = sum(isinstance(x, Exception) for x in
-                  await asyncio.gather(*started, return_exceptions=True))
+    refused = sum(
+        isinstance(x, Exception) for x in await asyncio.gather(*started, return_exceptions=True)
+    )
     figures = {
-        "code_questions": len(qs), "gradings": len(times),
+        "code_questions": len(qs),
+        "gradings": len(times),
         "p50_ms": round(1000 * statistics.median(times), 1),
         "p99_ms": round(1000 * pct(times, 0.99), 1),
         "max_ms": round(1000 * max(times), 1),
@@ -88,7 +92,8 @@ async def main(rounds: int, flood: int, bank: QuestionBank, base: float) -> dict
         "p50_over_spawn": round(statistics.median(times) / base, 2),
         "other_team_quiet_ms": round(1000 * quiet, 1),
         "other_team_under_flood_ms": round(1000 * loaded, 1),
-        "flood_runs": flood, "flood_refused": refused,
+        "flood_runs": flood,
+        "flood_refused": refused,
     }
     return figures
 
@@ -98,8 +103,9 @@ if __name__ == "__main__":
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--flood", type=int, default=6)
     a = ap.parse_args()
-    f = asyncio.run(main(a.rounds, a.flood, QuestionBank.from_dir(ROOT / "questions"),
-                         spawn_baseline()))
+    f = asyncio.run(
+        main(a.rounds, a.flood, QuestionBank.from_dir(ROOT / "questions"), spawn_baseline())
+    )
     for k, v in f.items():
         print(f"{k:28} {v}")
     print(json.dumps(f))

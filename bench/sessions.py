@@ -58,8 +58,10 @@ async def main() -> None:
         live = rss_mb()
         rng = random.Random(2)
         lat: list[float] = []
-        answer = ("It is about trade-offs: explain the idea, give an example from a real "
-                  "project, and name what can go wrong and how you would test it.")
+        answer = (
+            "It is about trade-offs: explain the idea, give an example from a real "
+            "project, and name what can go wrong and how you would test it."
+        )
         for w in rng.sample(users, min(args.answers, len(users))):
             t = time.perf_counter()
             await core.interviews.answer(w, answer)
@@ -71,12 +73,23 @@ async def main() -> None:
         await core.close()
     over = live - idle
     print(f"{args.sessions:,} live sessions started in {started_s:.1f} s")
-    print(f"memory: idle {idle:.1f} MB, with sessions {live:.1f} MB, over idle {over:.1f} MB "
-          "(target <= 100)")
-    print(f"answer latency with them live: p50 {statistics.median(lat):.2f} ms, "
-          f"p99 {p99:.2f} ms over {len(lat):,} answers")
-    print(json.dumps({"sessions": args.sessions, "mb_over_idle": round(over, 1),
-                      "p99_answer_ms": round(p99, 2)}))
+    print(
+        f"memory: idle {idle:.1f} MB, with sessions {live:.1f} MB, over idle {over:.1f} MB "
+        "(target <= 100)"
+    )
+    print(
+        f"answer latency with them live: p50 {statistics.median(lat):.2f} ms, "
+        f"p99 {p99:.2f} ms over {len(lat):,} answers"
+    )
+    print(
+        json.dumps(
+            {
+                "sessions": args.sessions,
+                "mb_over_idle": round(over, 1),
+                "p99_answer_ms": round(p99, 2),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -26,8 +26,9 @@ class Settings(BaseSettings):
     """Everything configurable, from the environment. The core and the adapters are given
     only their part of it: `core_config()` and the per-platform values in platforms.py."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8",
-                                      extra="ignore", case_sensitive=False)
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
 
     database_url: str = "sqlite:///data/interview-bot.db"
     questions_dir: Path = QUESTIONS_DIR
@@ -92,14 +93,21 @@ class Settings(BaseSettings):
 
     def defaults(self) -> Defaults:
         """What a team gets until an admin changes it."""
-        return Defaults(timezone=self.default_timezone, quiz_seconds=self.quiz_seconds,
-                        interview_question_seconds=self.interview_question_seconds,
-                        interview_questions=self.interview_default_questions)
+        return Defaults(
+            timezone=self.default_timezone,
+            quiz_seconds=self.quiz_seconds,
+            interview_question_seconds=self.interview_question_seconds,
+            interview_questions=self.interview_default_questions,
+        )
 
     def core_config(self) -> CoreConfig:
         """The core's part of the settings: no token is in it."""
-        return CoreConfig(database_url=self.database_url, questions_dir=self.questions_dir,
-                          defaults=self.defaults(), grading=grading_options(self))
+        return CoreConfig(
+            database_url=self.database_url,
+            questions_dir=self.questions_dir,
+            defaults=self.defaults(),
+            grading=grading_options(self),
+        )
 
 
 def grading_options(settings: Settings) -> GradingOptions:
@@ -107,13 +115,21 @@ def grading_options(settings: Settings) -> GradingOptions:
     judge = None
     if settings.llm_base_url:
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else ""
-        judge = JudgeConfig(settings.llm_base_url, settings.llm_model or "gpt-4o-mini", key,
-                            settings.llm_timeout)
-    sandbox = Sandbox(enabled=settings.sandbox_enabled, bwrap=settings.sandbox_bwrap,
-                      python=settings.sandbox_python, slots=settings.sandbox_slots)
-    return GradingOptions(semantic=None if settings.semantic_grading else False, judge=judge,
-                          sandbox=sandbox,
-                          model=None if settings.semantic_model == "static" else "minilm-torch")
+        judge = JudgeConfig(
+            settings.llm_base_url, settings.llm_model or "gpt-4o-mini", key, settings.llm_timeout
+        )
+    sandbox = Sandbox(
+        enabled=settings.sandbox_enabled,
+        bwrap=settings.sandbox_bwrap,
+        python=settings.sandbox_python,
+        slots=settings.sandbox_slots,
+    )
+    return GradingOptions(
+        semantic=None if settings.semantic_grading else False,
+        judge=judge,
+        sandbox=sandbox,
+        model=None if settings.semantic_model == "static" else "minilm-torch",
+    )
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -57,8 +57,7 @@ class OpsServer:
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
-        log.info("health and metrics on http://%s:%d/healthz and /metrics", self.host,
-                 self.port)
+        log.info("health and metrics on http://%s:%d/healthz and /metrics", self.host, self.port)
 
     async def stop(self) -> None:
         if self._runner is not None:

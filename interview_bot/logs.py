@@ -32,4 +32,5 @@ def configure(level: str = "INFO", fmt: str = "text") -> None:
     root.setLevel(level.upper())
     # APScheduler logs every job it adds and runs; that is noise unless debugging
     logging.getLogger("apscheduler").setLevel(
-        logging.DEBUG if level.upper() == "DEBUG" else logging.WARNING)
+        logging.DEBUG if level.upper() == "DEBUG" else logging.WARNING
+    )

@@ -49,8 +49,9 @@ async def _until_stopped(main: Awaitable[object], grace: float) -> None:
                 loop.remove_signal_handler(sig)
 
 
-async def run(settings: Settings, *, only: list[str] | None = None,
-              configs: dict[str, object] | None = None) -> None:
+async def run(
+    settings: Settings, *, only: list[str] | None = None, configs: dict[str, object] | None = None
+) -> None:
     """Every platform whose token is set; the console when none is. Each one gets the same
     start-up: its poster registered once, the ticker, the scheduler, /healthz, a clean stop.
 
@@ -69,9 +70,12 @@ async def run(settings: Settings, *, only: list[str] | None = None,
             core.outbox.register(p.name, p.poster)
             platforms[name] = p
         if _health_port(settings, names):
-            ops = OpsServer(core.store, {n: functools.partial(_connected, p)
-                                         for n, p in platforms.items()},
-                            settings.health_host, _health_port(settings, names))
+            ops = OpsServer(
+                core.store,
+                {n: functools.partial(_connected, p) for n, p in platforms.items()},
+                settings.health_host,
+                _health_port(settings, names),
+            )
             await ops.start()
         log.info("starting %s", ", ".join(names))
         # load the semantic model now, off the event loop, not on the first open answer

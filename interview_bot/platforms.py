@@ -30,20 +30,25 @@ def _secret(value: object) -> str:
 def discord_config(settings: Settings) -> DiscordConfig:
     from adapters.discord.config import DiscordConfig
 
-    return DiscordConfig(token=_secret(settings.discord_token), guild_id=settings.discord_guild_id,
-                         shard_ids=tuple(settings.shard_ids or ()),
-                         shard_count=settings.discord_shard_count)
+    return DiscordConfig(
+        token=_secret(settings.discord_token),
+        guild_id=settings.discord_guild_id,
+        shard_ids=tuple(settings.shard_ids or ()),
+        shard_count=settings.discord_shard_count,
+    )
 
 
 def slack_config(settings: Settings) -> SlackConfig:
     from adapters.slack.admins import parse_admin_ids
     from adapters.slack.config import SlackConfig
 
-    return SlackConfig(bot_token=_secret(settings.slack_bot_token),
-                       app_token=_secret(settings.slack_app_token),
-                       signing_secret=_secret(settings.slack_signing_secret),
-                       port=settings.slack_port,
-                       admin_users=parse_admin_ids(settings.slack_admin_users))
+    return SlackConfig(
+        bot_token=_secret(settings.slack_bot_token),
+        app_token=_secret(settings.slack_app_token),
+        signing_secret=_secret(settings.slack_signing_secret),
+        port=settings.slack_port,
+        admin_users=parse_admin_ids(settings.slack_admin_users),
+    )
 
 
 def console_config(settings: Settings) -> ConsoleConfig:
@@ -62,13 +67,16 @@ class PlatformEntry:
 
 
 PLATFORMS: dict[str, PlatformEntry] = {
-    "discord": PlatformEntry("adapters.discord.platform:DiscordPlatform",
-                             lambda s: bool(s.discord_token), discord_config),
-    "slack": PlatformEntry("adapters.slack.platform:SlackPlatform",
-                           lambda s: bool(s.slack_bot_token), slack_config),
+    "discord": PlatformEntry(
+        "adapters.discord.platform:DiscordPlatform", lambda s: bool(s.discord_token), discord_config
+    ),
+    "slack": PlatformEntry(
+        "adapters.slack.platform:SlackPlatform", lambda s: bool(s.slack_bot_token), slack_config
+    ),
     # the fallback when no chat platform has a token: play in the terminal
-    "console": PlatformEntry("adapters.console.platform:ConsolePlatform",
-                             lambda s: False, console_config),
+    "console": PlatformEntry(
+        "adapters.console.platform:ConsolePlatform", lambda s: False, console_config
+    ),
 }
 FALLBACK = "console"
 
@@ -78,8 +86,9 @@ def configured(settings: Settings) -> list[str]:
     return [name for name, entry in PLATFORMS.items() if entry.configured(settings)]
 
 
-def load_platform(name: str, core: Core, settings: Settings,
-                  config: object | None = None) -> Platform:
+def load_platform(
+    name: str, core: Core, settings: Settings, config: object | None = None
+) -> Platform:
     """Import the platform's class and build it with its own config (never the Settings)."""
     entry = PLATFORMS.get(name)
     if entry is None:
@@ -89,8 +98,10 @@ def load_platform(name: str, core: Core, settings: Settings,
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as e:
         if e.name and (e.name == module_name or module_name.startswith(e.name + ".")):
-            raise PlatformUnavailable(f"{name}: this build has no adapter for it yet. Unset "
-                                      "its token to play in the console.") from None
+            raise PlatformUnavailable(
+                f"{name}: this build has no adapter for it yet. Unset "
+                "its token to play in the console."
+            ) from None
         raise
     cls = getattr(module, cls_name)
     return cls(core, config if config is not None else entry.config(settings))  # type: ignore[no-any-return]

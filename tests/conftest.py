@@ -27,7 +27,8 @@ from tests.support.sandbox import fresh_sandbox
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "sqlite_only: a service test about SQLite itself (not run on PostgreSQL)")
+        "markers", "sqlite_only: a service test about SQLite itself (not run on PostgreSQL)"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -68,8 +69,12 @@ async def database_url(backend: str, db_path: Path) -> AsyncIterator[str]:
 def settings(database_url: str) -> Settings:
     # lexical grading: what these tests check is the services, not the semantic model
     # (tests/unit/test_grading_semantic.py covers that)
-    return Settings(_env_file=None, database_url=database_url,  # type: ignore[call-arg]
-                    questions_dir=TEST_PACKS, semantic_grading=False)
+    return Settings(
+        _env_file=None,
+        database_url=database_url,  # type: ignore[call-arg]
+        questions_dir=TEST_PACKS,
+        semantic_grading=False,
+    )
 
 
 @pytest.fixture
@@ -144,10 +149,19 @@ from hypothesis import HealthCheck  # noqa: E402
 from hypothesis import settings as hypothesis_settings  # noqa: E402
 
 hypothesis_settings.register_profile(
-    "default", max_examples=200, deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    "default",
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 hypothesis_settings.register_profile(
-    "long", max_examples=10_000, deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                           HealthCheck.data_too_large])
+    "long",
+    max_examples=10_000,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -30,8 +30,14 @@ class RecordingScreen:
         self.cards.append(card)
 
     def line(self, text: str, style: str) -> None:
-        self.cards.append(Card(title="", text=text, color=_STYLES.get(style, Color.INFO),
-                               visibility=Visibility.EPHEMERAL))
+        self.cards.append(
+            Card(
+                title="",
+                text=text,
+                color=_STYLES.get(style, Color.INFO),
+                visibility=Visibility.EPHEMERAL,
+            )
+        )
 
 
 class ConsoleHarness:

@@ -97,7 +97,8 @@ class ConsoleSession:
         except Exception:
             log.exception("console command failed: %r", text[:200])
             metrics.COMMAND_ERRORS.labels(
-                PLATFORM, commands.metric_name(text if low.startswith("/") else "/answer")).inc()
+                PLATFORM, commands.metric_name(text if low.startswith("/") else "/answer")
+            ).inc()
             self.screen.line(SORRY, "red")
         return True
 
@@ -129,8 +130,9 @@ class ConsolePlatform:
 
     name = PLATFORM
 
-    def __init__(self, core: Core, config: ConsoleConfig | None = None, *,
-                 screen: Screen | None = None) -> None:
+    def __init__(
+        self, core: Core, config: ConsoleConfig | None = None, *, screen: Screen | None = None
+    ) -> None:
         self.config = config or ConsoleConfig()
         self.screen = screen or RichScreen()
         self.session = ConsoleSession(core, self.screen, self.config.user)
@@ -141,8 +143,9 @@ class ConsolePlatform:
         stdin = self.config.stdin
         interactive = stdin.isatty()
         if interactive:
-            self.screen.line(f"interview-bot console · you are {self.session.user} · "
-                             "type /help", "bold")
+            self.screen.line(
+                f"interview-bot console · you are {self.session.user} · type /help", "bold"
+            )
         lines = _lines_of(stdin)
         while True:
             if interactive and isinstance(self.screen, RichScreen):
@@ -182,5 +185,6 @@ def _read_text(path: Path) -> str:
     try:
         return path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        raise UserError(f"Cannot read {path}: {e}. "
-                        "Use /questions import PATH/TO/pack.yaml") from None
+        raise UserError(
+            f"Cannot read {path}: {e}. Use /questions import PATH/TO/pack.yaml"
+        ) from None

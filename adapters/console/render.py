@@ -19,14 +19,33 @@ def panel(card: Card) -> Panel:
     for name, value in card.fields:
         body.append(Text.assemble((f"{name}\n", "bold"), value.replace("**", "")))
     if card.buttons:
-        body.append(Text("  ".join(f"[{b.label}]" for b in card.buttons)
-                         + "   → /answer " + card.buttons[0].value + " …", style="bold"))
+        body.append(
+            Text(
+                "  ".join(f"[{b.label}]" for b in card.buttons)
+                + "   → /answer "
+                + card.buttons[0].value
+                + " …",
+                style="bold",
+            )
+        )
     elif card.answer_form:
-        body.append(Text("→ /answer your answer" + (" (code: write it on one line with "
-                                                     "\\n for newlines)" if card.code_answer
-                                                     else ""), style="bold"))
+        body.append(
+            Text(
+                "→ /answer your answer"
+                + (
+                    " (code: write it on one line with \\n for newlines)"
+                    if card.code_answer
+                    else ""
+                ),
+                style="bold",
+            )
+        )
     if card.footer:
         body.append(Text(card.footer, style="dim"))
     who = " (only you)" if card.visibility is not Visibility.PUBLIC else ""
-    return Panel(Group(*body) if body else Text(""), title=Text(card.title + who),
-                 title_align="left", border_style=_COLORS.get(card.color, "cyan"))
+    return Panel(
+        Group(*body) if body else Text(""),
+        title=Text(card.title + who),
+        title_align="left",
+        border_style=_COLORS.get(card.color, "cyan"),
+    )

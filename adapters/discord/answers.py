@@ -23,22 +23,30 @@ class Answers:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    async def choose(self, interaction: discord.Interaction, team: str, action: str,
-                     value: str) -> None:
+    async def choose(
+        self, interaction: discord.Interaction, team: str, action: str, value: str
+    ) -> None:
         """A choice button: graded exactly, so answered at once (no defer needed)."""
         await self._answer(interaction, team, action, value, slow=False)
 
-    async def open_form(self, interaction: discord.Interaction, team: str, action: str,
-                        code: bool) -> None:
+    async def open_form(
+        self, interaction: discord.Interaction, team: str, action: str, code: bool
+    ) -> None:
         try:
             where_for(interaction, team)  # refuse a foreign server's button before the form
             parsed = Action.parse(action)
             await check_dm_action(interaction, team, parsed)
             title, prompt = _question(interaction.message)
-            await interaction.response.send_modal(answer_modal(
-                team, action, code=code,
-                multiline=code or parsed.kind is ActionKind.INTERVIEW, title=title,
-                prompt=prompt))
+            await interaction.response.send_modal(
+                answer_modal(
+                    team,
+                    action,
+                    code=code,
+                    multiline=code or parsed.kind is ActionKind.INTERVIEW,
+                    title=title,
+                    prompt=prompt,
+                )
+            )
         except Exception as e:
             await report_error(interaction, e, f"answer form {action}")
 
@@ -53,8 +61,9 @@ class Answers:
         team, action = parsed
         await self._answer(interaction, team, action, submitted_text(data), slow=True)
 
-    async def _answer(self, interaction: discord.Interaction, team: str, action: str,
-                      text: str, *, slow: bool) -> None:
+    async def _answer(
+        self, interaction: discord.Interaction, team: str, action: str, text: str, *, slow: bool
+    ) -> None:
         try:
             where = where_for(interaction, team)
             parsed = Action.parse(action)

@@ -22,15 +22,26 @@ log = logging.getLogger(__name__)
 
 
 class InterviewBot(commands.Bot):
-    def __init__(self, core: Core, *, sync_guild_id: int | None = None,
-                 guild_ready_timeout: float = 2.0, shard_id: int | None = None,
-                 shard_count: int | None = None) -> None:
+    def __init__(
+        self,
+        core: Core,
+        *,
+        sync_guild_id: int | None = None,
+        guild_ready_timeout: float = 2.0,
+        shard_id: int | None = None,
+        shard_count: int | None = None,
+    ) -> None:
         # Slash commands, buttons and modals need no intent; `guilds` keeps the guild cache.
         # A sharded bot runs one shard per process (DISCORD_SHARD_IDS / DISCORD_SHARD_COUNT).
-        super().__init__(command_prefix=commands.when_mentioned,
-                         intents=discord.Intents(guilds=True), allowed_mentions=NO_MENTIONS,
-                         help_command=None, guild_ready_timeout=guild_ready_timeout,
-                         shard_id=shard_id, shard_count=shard_count)
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=discord.Intents(guilds=True),
+            allowed_mentions=NO_MENTIONS,
+            help_command=None,
+            guild_ready_timeout=guild_ready_timeout,
+            shard_id=shard_id,
+            shard_count=shard_count,
+        )
         self.sync_guild_id = sync_guild_id
         self.logged_in = asyncio.Event()
         self.poster = DiscordPoster(self, self.logged_in)
@@ -61,11 +72,16 @@ class InterviewBot(commands.Bot):
             raise PlatformUnavailable(
                 f"discord: {where} refused the slash commands ({e.status} {e.text}). Check "
                 "DISCORD_GUILD_ID and that the bot was invited with the applications.commands "
-                "scope (interview-bot discord invite-url).") from None
-        log.info("discord: %d commands synced to %s", len(synced),
-                 f"server {self.sync_guild_id}" if guild else "all servers")
+                "scope (interview-bot discord invite-url)."
+            ) from None
+        log.info(
+            "discord: %d commands synced to %s",
+            len(synced),
+            f"server {self.sync_guild_id}" if guild else "all servers",
+        )
 
-    async def _on_tree_error(self, interaction: discord.Interaction,
-                             error: app_commands.AppCommandError) -> None:
+    async def _on_tree_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
         name = interaction.command.qualified_name if interaction.command else "command"
         await report_error(interaction, error, f"/{name}")

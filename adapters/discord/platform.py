@@ -18,21 +18,28 @@ class DiscordPlatform:
 
     name = PLATFORM
 
-    def __init__(self, core: Core, config: DiscordConfig, *,
-                 guild_ready_timeout: float = 2.0) -> None:
+    def __init__(
+        self, core: Core, config: DiscordConfig, *, guild_ready_timeout: float = 2.0
+    ) -> None:
         self.config = config
         ids = config.shard_ids
         if len(ids) > 1:
-            raise PlatformUnavailable("discord: run one shard per process (DISCORD_SHARD_IDS="
-                                      "one id); start another process for each other shard.")
+            raise PlatformUnavailable(
+                "discord: run one shard per process (DISCORD_SHARD_IDS="
+                "one id); start another process for each other shard."
+            )
         count = config.shard_count
         if ids and (count is None or ids[0] >= count):
-            raise PlatformUnavailable("discord: DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT "
-                                      "greater than the shard id.")
-        self.bot = InterviewBot(core, sync_guild_id=config.guild_id,
-                                guild_ready_timeout=guild_ready_timeout,
-                                shard_id=ids[0] if ids else None,
-                                shard_count=count if ids else None)
+            raise PlatformUnavailable(
+                "discord: DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT greater than the shard id."
+            )
+        self.bot = InterviewBot(
+            core,
+            sync_guild_id=config.guild_id,
+            guild_ready_timeout=guild_ready_timeout,
+            shard_id=ids[0] if ids else None,
+            shard_count=count if ids else None,
+        )
         self.poster: DiscordPoster = self.bot.poster
 
     async def run(self) -> None:
@@ -46,7 +53,8 @@ class DiscordPlatform:
             raise PlatformUnavailable(
                 "discord: Discord refused DISCORD_TOKEN (401 Unauthorized). Copy the bot "
                 "token again from the Developer Portal: your application → Bot → Reset "
-                "Token.") from None
+                "Token."
+            ) from None
         except aiohttp.ClientConnectorError as e:
             raise PlatformUnavailable(f"discord: cannot reach Discord ({e.os_error}).") from None
 

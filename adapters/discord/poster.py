@@ -38,8 +38,13 @@ T = TypeVar("T")
 
 
 class DiscordPoster:
-    def __init__(self, client: discord.Client, logged_in: asyncio.Event, *,
-                 retry_seconds: tuple[float, ...] = RETRY_SECONDS) -> None:
+    def __init__(
+        self,
+        client: discord.Client,
+        logged_in: asyncio.Event,
+        *,
+        retry_seconds: tuple[float, ...] = RETRY_SECONDS,
+    ) -> None:
         self.client = client
         self.logged_in = logged_in  # reveals due at start-up wait for the login, not fail
         self.retry_seconds = retry_seconds
@@ -59,8 +64,12 @@ class DiscordPoster:
             except _TRANSIENT as e:
                 if wait is None:
                     raise
-                log.warning("discord: %s failed (%s); trying again in %.0f s", what,
-                            getattr(e, "status", type(e).__name__), wait)
+                log.warning(
+                    "discord: %s failed (%s); trying again in %.0f s",
+                    what,
+                    getattr(e, "status", type(e).__name__),
+                    wait,
+                )
                 await asyncio.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -69,15 +78,19 @@ class DiscordPoster:
         nonce = secrets.randbits(63)  # the same on every try: Discord creates one message
 
         async def send() -> discord.Message:
-            return await channel.send(embed=embed_for(card),
-                                      view=view_for(card, target.team) or MISSING,
-                                      allowed_mentions=NO_MENTIONS, nonce=nonce)
+            return await channel.send(
+                embed=embed_for(card),
+                view=view_for(card, target.team) or MISSING,
+                allowed_mentions=NO_MENTIONS,
+                nonce=nonce,
+            )
 
         try:
             msg = await self._retrying(f"posting to {target.channel}", send)
         except (discord.Forbidden, discord.NotFound) as e:
-            raise ChannelUnavailable(f"Discord refused channel {target.channel}: {e.status} "
-                                     f"{e.text or ''}".strip()) from e
+            raise ChannelUnavailable(
+                f"Discord refused channel {target.channel}: {e.status} {e.text or ''}".strip()
+            ) from e
         return str(msg.id)
 
     async def edit(self, target: Target, ref: str, card: Card) -> None:
@@ -85,8 +98,11 @@ class DiscordPoster:
         message = channel.get_partial_message(int(ref))
 
         async def edit() -> object:  # an edit is the same edit however often it is made
-            return await message.edit(embed=embed_for(card), view=view_for(card, target.team),
-                                      allowed_mentions=NO_MENTIONS)
+            return await message.edit(
+                embed=embed_for(card),
+                view=view_for(card, target.team),
+                allowed_mentions=NO_MENTIONS,
+            )
 
         try:
             await self._retrying(f"editing {ref} in {target.channel}", edit)
@@ -95,5 +111,6 @@ class DiscordPoster:
                 raise ChannelUnavailable(f"Discord channel {target.channel} is gone") from e
             log.info("message %s in %s was deleted; not edited", ref, target.channel)
         except discord.Forbidden as e:
-            raise ChannelUnavailable(f"Discord refused channel {target.channel}: {e.status} "
-                                     f"{e.text or ''}".strip()) from e
+            raise ChannelUnavailable(
+                f"Discord refused channel {target.channel}: {e.status} {e.text or ''}".strip()
+            ) from e

@@ -39,14 +39,18 @@ def embed_for(card: Card) -> discord.Embed:
     embed = discord.Embed(
         title=clip_block(" ".join(card.title.split()), limits.TITLE) or None,
         description=clip_block(card.text, limits.DESCRIPTION) or None,
-        colour=COLORS.get(card.color, COLORS["info"]))
+        colour=COLORS.get(card.color, COLORS["info"]),
+    )
     fields = list(card.fields)
     if len(fields) > limits.FIELDS:
         extra = len(fields) - (limits.FIELDS - 1)
         fields = [*fields[: limits.FIELDS - 1], ("…", f"and {extra} more")]
     for name, value in fields:
-        embed.add_field(name=clip_block(name, limits.FIELD_NAME) or _BLANK,
-                        value=clip_block(value, limits.FIELD_VALUE) or _BLANK, inline=False)
+        embed.add_field(
+            name=clip_block(name, limits.FIELD_NAME) or _BLANK,
+            value=clip_block(value, limits.FIELD_VALUE) or _BLANK,
+            inline=False,
+        )
     if card.footer:
         embed.set_footer(text=clip_block(card.footer, limits.FOOTER))
     _fit_total(embed)
@@ -71,8 +75,9 @@ def view_for(card: Card, team: str) -> discord.ui.View | None:
     for b in card.buttons:
         button = AnswerButton(team, card.action, b.value, b.label)
         if ":" in b.value or not fits(button.custom_id):
-            log.warning("button %r on %r cannot be encoded in a custom id; left out",
-                        b.value, card.action)
+            log.warning(
+                "button %r on %r cannot be encoded in a custom id; left out", b.value, card.action
+            )
             continue
         items.append(button)
     if card.answer_form:

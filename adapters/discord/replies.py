@@ -46,20 +46,27 @@ def where_for(interaction: discord.Interaction, team: str | None = None) -> Wher
             raise UserError("That button belongs to another server.")
         team = str(gid)
     user = interaction.user
-    return Where(PLATFORM, team or DM_TEAM, str(interaction.channel_id or DM_TEAM), str(user.id),
-                 safe_name(user.display_name),
-                 is_admin=gid is not None and interaction.permissions.manage_guild)
+    return Where(
+        PLATFORM,
+        team or DM_TEAM,
+        str(interaction.channel_id or DM_TEAM),
+        str(user.id),
+        safe_name(user.display_name),
+        is_admin=gid is not None and interaction.permissions.manage_guild,
+    )
 
 
-async def check_dm_action(interaction: discord.Interaction, team: str,
-                          action: Action) -> None:
+async def check_dm_action(interaction: discord.Interaction, team: str, action: Action) -> None:
     """In a DM nothing vouches for the team a custom id names, so only the user's own
     interview is answered there: an interview action whose session, in that team, is this
     user's. In a server the guild decides (`where_for`)."""
     if interaction.guild_id is not None:
         return
-    session = (await services(interaction).core.store.get_session(PLATFORM, team, action.id)
-               if action.kind is ActionKind.INTERVIEW else None)
+    session = (
+        await services(interaction).core.store.get_session(PLATFORM, team, action.id)
+        if action.kind is ActionKind.INTERVIEW
+        else None
+    )
     if session is None or session.user_id != str(interaction.user.id):
         raise UserError("In direct messages I only take answers to your own interview.")
 
@@ -72,37 +79,45 @@ async def defer(interaction: discord.Interaction) -> None:
 
 
 def _original_pending(interaction: discord.Interaction) -> bool:
-    return (interaction.response.type is
-            discord.InteractionResponseType.deferred_channel_message
-            and not interaction.extras.get(_FILLED))
+    return (
+        interaction.response.type is discord.InteractionResponseType.deferred_channel_message
+        and not interaction.extras.get(_FILLED)
+    )
 
 
-async def send_card(interaction: discord.Interaction, card: Card, team: str, *,
-                    ephemeral: bool) -> str | None:
+async def send_card(
+    interaction: discord.Interaction, card: Card, team: str, *, ephemeral: bool
+) -> str | None:
     """Answer the interaction with a card (or follow up); returns the message id."""
     embed, view = embed_for(card), view_for(card, team)
     if not interaction.response.is_done():
         resp = await interaction.response.send_message(
-            embed=embed, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, view=view or MISSING)
+            embed=embed, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, view=view or MISSING
+        )
         return str(resp.message_id) if resp.message_id else None
     if _original_pending(interaction):
         interaction.extras[_FILLED] = True
         if interaction.extras.get(_DEFERRED_EPHEMERAL) == ephemeral:
-            msg = await interaction.edit_original_response(embed=embed, view=view,
-                                                           allowed_mentions=NO_MENTIONS)
+            msg = await interaction.edit_original_response(
+                embed=embed, view=view, allowed_mentions=NO_MENTIONS
+            )
             return str(msg.id)
         # The "thinking" message keeps the visibility it was deferred with: settle it first.
         await interaction.edit_original_response(content="Done.", allowed_mentions=NO_MENTIONS)
-    sent = await interaction.followup.send(embed=embed, ephemeral=ephemeral, wait=True,
-                                           allowed_mentions=NO_MENTIONS, view=view or MISSING)
+    sent = await interaction.followup.send(
+        embed=embed,
+        ephemeral=ephemeral,
+        wait=True,
+        allowed_mentions=NO_MENTIONS,
+        view=view or MISSING,
+    )
     return str(sent.id)
 
 
 async def say(interaction: discord.Interaction, text: str) -> None:
     """A short private line to the user, wherever the interaction stands."""
     if not interaction.response.is_done():
-        await interaction.response.send_message(text, ephemeral=True,
-                                                allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
     elif _original_pending(interaction):
         interaction.extras[_FILLED] = True
         await interaction.edit_original_response(content=text, allowed_mentions=NO_MENTIONS)
@@ -120,9 +135,11 @@ async def send_reply(interaction: discord.Interaction, reply: Reply, where: Wher
             if await _send_dm(interaction, card, where.team):
                 dm_sent = True
                 continue
-            card = replace(card, visibility=Visibility.EPHEMERAL,
-                           footer="I could not DM you (are your DMs closed?), so it is here. "
-                                  + card.footer)
+            card = replace(
+                card,
+                visibility=Visibility.EPHEMERAL,
+                footer="I could not DM you (are your DMs closed?), so it is here. " + card.footer,
+            )
         ephemeral = card.visibility is not Visibility.PUBLIC and not in_dm
         ref = await send_card(interaction, card, where.team, ephemeral=ephemeral)
         if ref and card.visibility is Visibility.PUBLIC and reply.posted is not None:
@@ -138,8 +155,9 @@ async def send_reply(interaction: discord.Interaction, reply: Reply, where: Wher
 async def _send_dm(interaction: discord.Interaction, card: Card, team: str) -> bool:
     view = view_for(card, team)
     try:
-        await interaction.user.send(embed=embed_for(card), allowed_mentions=NO_MENTIONS,
-                                    view=view or MISSING)
+        await interaction.user.send(
+            embed=embed_for(card), allowed_mentions=NO_MENTIONS, view=view or MISSING
+        )
     except discord.Forbidden:
         return False
     return True
@@ -165,8 +183,10 @@ async def report_error(interaction: discord.Interaction, error: Exception, what:
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
     text = _refusal(error)
-    context = (f"{what} (guild={interaction.guild_id} channel={interaction.channel_id} "
-               f"user={interaction.user.id} interaction={interaction.id})")
+    context = (
+        f"{what} (guild={interaction.guild_id} channel={interaction.channel_id} "
+        f"user={interaction.user.id} interaction={interaction.id})"
+    )
     if text is None:
         log.error("discord %s failed", context, exc_info=error)
         metrics.COMMAND_ERRORS.labels(PLATFORM, metric_name(what)).inc()

@@ -31,25 +31,29 @@ _ADMINS = "(Manage Server)"  # who may use an admin command, in Discord's words
 _IN_SERVERS = app_commands.AppCommandContext(guild=True)
 
 
-async def topic_choices(interaction: discord.Interaction,
-                        current: str) -> list[app_commands.Choice[str]]:
+async def topic_choices(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
     """Topics of this server's bank (shipped and its own packs) that match what is typed."""
     if interaction.guild_id is None:
         return []
     bank = await services(interaction).core.banks.for_team(PLATFORM, str(interaction.guild_id))
     typed = current.strip().lower()
-    return [app_commands.Choice(name=t, value=t) for t in bank.topics
-            if typed in t.lower()][:_MAX_CHOICES]
+    return [app_commands.Choice(name=t, value=t) for t in bank.topics if typed in t.lower()][
+        :_MAX_CHOICES
+    ]
 
 
-async def pack_choices(interaction: discord.Interaction,
-                       current: str) -> list[app_commands.Choice[str]]:
+async def pack_choices(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
     if interaction.guild_id is None:
         return []
     packs = await services(interaction).core.banks.pack_ids(PLATFORM, str(interaction.guild_id))
     typed = current.strip().lower()
-    return [app_commands.Choice(name=p[:100], value=p[:100]) for p in packs
-            if typed in p.lower()][:_MAX_CHOICES]
+    return [app_commands.Choice(name=p[:100], value=p[:100]) for p in packs if typed in p.lower()][
+        :_MAX_CHOICES
+    ]
 
 
 async def _reply(interaction: discord.Interaction, reply: Reply) -> None:
@@ -59,10 +63,12 @@ async def _reply(interaction: discord.Interaction, reply: Reply) -> None:
 class InterviewCommands(commands.Cog):
     """/quiz, /interview, /leaderboard, /stats, /questions, /settings, /daily."""
 
-    interview = app_commands.Group(name="interview", description="A one-to-one mock interview",
-                                   allowed_contexts=_IN_SERVERS)
-    questions = app_commands.Group(name="questions", description="The question bank",
-                                   allowed_contexts=_IN_SERVERS)
+    interview = app_commands.Group(
+        name="interview", description="A one-to-one mock interview", allowed_contexts=_IN_SERVERS
+    )
+    questions = app_commands.Group(
+        name="questions", description="The question bank", allowed_contexts=_IN_SERVERS
+    )
 
     def __init__(self, svc: Services) -> None:
         self.core = svc.core
@@ -73,22 +79,35 @@ class InterviewCommands(commands.Cog):
     @app_commands.describe(topic="What the question is about", difficulty="How hard")
     @app_commands.autocomplete(topic=topic_choices)
     @app_commands.guild_only()
-    async def quiz(self, interaction: discord.Interaction, topic: str | None = None,
-                   difficulty: Difficulty | None = None) -> None:
+    async def quiz(
+        self,
+        interaction: discord.Interaction,
+        topic: str | None = None,
+        difficulty: Difficulty | None = None,
+    ) -> None:
         where = where_for(interaction)
-        await send_reply(interaction, await self.core.quizzes.start(where, topic, difficulty),
-                         where)
+        await send_reply(
+            interaction, await self.core.quizzes.start(where, topic, difficulty), where
+        )
 
     # --- interviews -----------------------------------------------------------------------
 
     @interview.command(name="start", description=describe("interview start"))
-    @app_commands.describe(topic="What the questions are about", difficulty="How hard",
-                           questions="How many questions", dm="Hold it in direct messages")
+    @app_commands.describe(
+        topic="What the questions are about",
+        difficulty="How hard",
+        questions="How many questions",
+        dm="Hold it in direct messages",
+    )
     @app_commands.autocomplete(topic=topic_choices)
-    async def interview_start(self, interaction: discord.Interaction, topic: str | None = None,
-                              difficulty: Difficulty | None = None,
-                              questions: app_commands.Range[int, 1, MAX_QUESTIONS] | None = None,
-                              dm: bool = False) -> None:
+    async def interview_start(
+        self,
+        interaction: discord.Interaction,
+        topic: str | None = None,
+        difficulty: Difficulty | None = None,
+        questions: app_commands.Range[int, 1, MAX_QUESTIONS] | None = None,
+        dm: bool = False,
+    ) -> None:
         where = where_for(interaction)
         reply = await self.core.interviews.start(where, topic, difficulty, questions, dm)
         await send_reply(interaction, reply, where)
@@ -104,12 +123,18 @@ class InterviewCommands(commands.Cog):
     # --- leaderboards and stats -----------------------------------------------------------
 
     @app_commands.command(name="leaderboard", description=describe("leaderboard"))
-    @app_commands.describe(period="Default: this week", scope="Default: the whole server",
-                           topic="For scope topic")
+    @app_commands.describe(
+        period="Default: this week", scope="Default: the whole server", topic="For scope topic"
+    )
     @app_commands.autocomplete(topic=topic_choices)
     @app_commands.guild_only()
-    async def leaderboard(self, interaction: discord.Interaction, period: Period | None = None,
-                          scope: Scope | None = None, topic: str | None = None) -> None:
+    async def leaderboard(
+        self,
+        interaction: discord.Interaction,
+        period: Period | None = None,
+        scope: Scope | None = None,
+        topic: str | None = None,
+    ) -> None:
         where = where_for(interaction)
         card = await self.core.leaderboards.board(where, period, scope, topic)
         await send_reply(interaction, Reply(cards=(card,)), where)
@@ -117,14 +142,16 @@ class InterviewCommands(commands.Cog):
     @app_commands.command(name="stats", description=describe("stats"))
     @app_commands.describe(member="Whose stats (default: yours)")
     @app_commands.guild_only()
-    async def stats(self, interaction: discord.Interaction,
-                    member: discord.Member | None = None) -> None:
+    async def stats(
+        self, interaction: discord.Interaction, member: discord.Member | None = None
+    ) -> None:
         where = where_for(interaction)
         if member is None:
             card = await self.core.leaderboards.stats(where)
         else:
-            card = await self.core.leaderboards.stats(where, str(member.id),
-                                                        safe_name(member.display_name))
+            card = await self.core.leaderboards.stats(
+                where, str(member.id), safe_name(member.display_name)
+            )
         await send_reply(interaction, Reply(cards=(card,)), where)
 
     # --- the question bank ----------------------------------------------------------------
@@ -132,20 +159,23 @@ class InterviewCommands(commands.Cog):
     @questions.command(name="list", description=describe("questions list"))
     async def questions_list(self, interaction: discord.Interaction) -> None:
         where = where_for(interaction)
-        await send_reply(interaction, Reply(cards=(await self.core.banks.list_topics(where),)),
-                         where)
+        await send_reply(
+            interaction, Reply(cards=(await self.core.banks.list_topics(where),)), where
+        )
 
     @questions.command(name="import", description=describe("questions import", _ADMINS))
     @app_commands.describe(file="A .yaml pack (format: questions/AUTHORING.md)")
     @app_commands.checks.has_permissions(manage_guild=True)
-    async def questions_import(self, interaction: discord.Interaction,
-                               file: discord.Attachment) -> None:
+    async def questions_import(
+        self, interaction: discord.Interaction, file: discord.Attachment
+    ) -> None:
         where = where_for(interaction)
         if not file.filename.lower().endswith((".yaml", ".yml")):
             raise UserError("Attach a question pack as a .yaml file.")
         if file.size > MAX_PACK_BYTES:
-            raise UserError(f"That file is {file.size:,} bytes; a pack may have at most "
-                            f"{MAX_PACK_BYTES:,}.")
+            raise UserError(
+                f"That file is {file.size:,} bytes; a pack may have at most {MAX_PACK_BYTES:,}."
+            )
         await defer(interaction)  # downloading and validating may take a while
         try:
             text = (await file.read()).decode("utf-8")
@@ -163,13 +193,16 @@ class InterviewCommands(commands.Cog):
         card = await self.core.banks.remove_pack(where, pack)
         await send_reply(interaction, Reply(cards=(card,)), where)
 
-    @questions.command(name="regrade",
-                       description="(Manage Server) Grade past answers to a question again")
-    @app_commands.describe(question="The question's id",
-                           confirm="Apply it (without: only show what would change)")
+    @questions.command(
+        name="regrade", description="(Manage Server) Grade past answers to a question again"
+    )
+    @app_commands.describe(
+        question="The question's id", confirm="Apply it (without: only show what would change)"
+    )
     @app_commands.checks.has_permissions(manage_guild=True)
-    async def questions_regrade(self, interaction: discord.Interaction, question: str,
-                                confirm: bool = False) -> None:
+    async def questions_regrade(
+        self, interaction: discord.Interaction, question: str, confirm: bool = False
+    ) -> None:
         where = where_for(interaction)
         await defer(interaction)  # grading every answer again may take a while
         card = await self.core.appeals.regrade(where, question, confirm)
@@ -178,15 +211,18 @@ class InterviewCommands(commands.Cog):
     # --- appeals and flags ----------------------------------------------------------------
 
     @app_commands.command(name="appeal", description="Appeal the grade of your latest answer")
-    @app_commands.describe(reason="Why the grade is wrong",
-                           question="The question's id (default: your latest answer)")
+    @app_commands.describe(
+        reason="Why the grade is wrong", question="The question's id (default: your latest answer)"
+    )
     @app_commands.guild_only()
-    async def appeal(self, interaction: discord.Interaction, reason: str,
-                     question: str | None = None) -> None:
+    async def appeal(
+        self, interaction: discord.Interaction, reason: str, question: str | None = None
+    ) -> None:
         where = where_for(interaction)
         text = f"{question} {reason}" if question else reason
-        await send_reply(interaction, Reply(cards=(await self.core.appeals.appeal(where, text),)),
-                         where)
+        await send_reply(
+            interaction, Reply(cards=(await self.core.appeals.appeal(where, text),)), where
+        )
 
     @app_commands.command(name="flag", description=describe("flag"))
     @app_commands.describe(question="The question's id", reason="What is wrong with it")
@@ -196,47 +232,58 @@ class InterviewCommands(commands.Cog):
         card = await self.core.appeals.flag(where, f"{question} {reason}")
         await send_reply(interaction, Reply(cards=(card,)), where)
 
-    appeals = app_commands.Group(name="appeals", description="(Manage Server) Appeals and flags",
-                                 allowed_contexts=_IN_SERVERS,
-                                 default_permissions=discord.Permissions(manage_guild=True))
+    appeals = app_commands.Group(
+        name="appeals",
+        description="(Manage Server) Appeals and flags",
+        allowed_contexts=_IN_SERVERS,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
 
     @appeals.command(name="list", description="The open appeals and flags")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def appeals_list(self, interaction: discord.Interaction) -> None:
         where = where_for(interaction)
-        await send_reply(interaction, Reply(cards=(await self.core.appeals.queue(where),)),
-                         where)
+        await send_reply(interaction, Reply(cards=(await self.core.appeals.queue(where),)), where)
 
     @appeals.command(name="accept", description="Accept: re-score the answer")
-    @app_commands.describe(id="The number from /appeals list",
-                           score="New score, 0-1 or a percentage (default: full marks)")
+    @app_commands.describe(
+        id="The number from /appeals list",
+        score="New score, 0-1 or a percentage (default: full marks)",
+    )
     @app_commands.checks.has_permissions(manage_guild=True)
-    async def appeals_accept(self, interaction: discord.Interaction,
-                             id: app_commands.Range[int, 1], score: str | None = None) -> None:
+    async def appeals_accept(
+        self,
+        interaction: discord.Interaction,
+        id: app_commands.Range[int, 1],
+        score: str | None = None,
+    ) -> None:
         where = where_for(interaction)
         await _reply(interaction, await self.core.appeals.accept(where, str(id), score))
 
     @appeals.command(name="reject", description="Reject: its author is told why")
     @app_commands.describe(id="The number from /appeals list", reason="Why")
     @app_commands.checks.has_permissions(manage_guild=True)
-    async def appeals_reject(self, interaction: discord.Interaction,
-                             id: app_commands.Range[int, 1], reason: str) -> None:
+    async def appeals_reject(
+        self, interaction: discord.Interaction, id: app_commands.Range[int, 1], reason: str
+    ) -> None:
         where = where_for(interaction)
         await _reply(interaction, await self.core.appeals.reject(where, str(id), reason))
-    @questions.command(name="report",
-                       description=describe("questions report", _ADMINS))
+
+    @questions.command(name="report", description=describe("questions report", _ADMINS))
     @app_commands.describe(topic="Only this topic")
     @app_commands.autocomplete(topic=topic_choices)
     @app_commands.checks.has_permissions(manage_guild=True)
-    async def questions_report(self, interaction: discord.Interaction,
-                               topic: str | None = None) -> None:
+    async def questions_report(
+        self, interaction: discord.Interaction, topic: str | None = None
+    ) -> None:
         where = where_for(interaction)
         await defer(interaction)  # one pass over the server's answers
         card = await self.core.analytics.report(where, topic)
         await send_reply(interaction, Reply(cards=(card,)), where)
 
-    @questions.command(name="keep",
-                       description="(Manage Server) Keep a rested question in rotation")
+    @questions.command(
+        name="keep", description="(Manage Server) Keep a rested question in rotation"
+    )
     @app_commands.describe(question="The question's id, as in /questions report")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def questions_keep(self, interaction: discord.Interaction, question: str) -> None:
@@ -244,8 +291,9 @@ class InterviewCommands(commands.Cog):
         card = await self.core.analytics.keep(where, question)
         await send_reply(interaction, Reply(cards=(card,)), where)
 
-    @questions.command(name="retire",
-                       description="(Manage Server) Never ask this question here again")
+    @questions.command(
+        name="retire", description="(Manage Server) Never ask this question here again"
+    )
     @app_commands.describe(question="The question's id, as in /questions report")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def questions_retire(self, interaction: discord.Interaction, question: str) -> None:
@@ -261,9 +309,12 @@ class InterviewCommands(commands.Cog):
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.checks.has_permissions(manage_guild=True)
     @app_commands.guild_only()
-    async def settings(self, interaction: discord.Interaction,
-                       name: app_commands.Choice[str] | None = None,
-                       value: str | None = None) -> None:
+    async def settings(
+        self,
+        interaction: discord.Interaction,
+        name: app_commands.Choice[str] | None = None,
+        value: str | None = None,
+    ) -> None:
         where = where_for(interaction)
         if name is None and value is None:
             card = await self.core.settings.show(where)
@@ -277,8 +328,9 @@ class InterviewCommands(commands.Cog):
     # The group stays visible (everyone may ask for /daily status); set, off and now are
     # checked here (Manage Server) and again in the core.
 
-    daily = app_commands.Group(name="daily", description="This channel's daily question",
-                               allowed_contexts=_IN_SERVERS)
+    daily = app_commands.Group(
+        name="daily", description="This channel's daily question", allowed_contexts=_IN_SERVERS
+    )
 
     @daily.command(name="status", description=describe("daily status"))
     async def daily_status(self, interaction: discord.Interaction) -> None:
@@ -287,21 +339,37 @@ class InterviewCommands(commands.Cog):
 
     @daily.command(name="set", description=describe("daily set", _ADMINS))
     @app_commands.describe(
-        time="Local time of day, HH:MM", timezone="IANA name, e.g. Europe/Berlin",
-        weekdays="e.g. mon-fri, daily, mon,wed,fri", topic="Only this topic",
-        difficulty="Only this difficulty", open_for="How long answers stay open, e.g. 8h "
-        "(default: until the next post, at most 24 h)", recap="Weekly recap, e.g. fri@17:00 "
-        "or off")
+        time="Local time of day, HH:MM",
+        timezone="IANA name, e.g. Europe/Berlin",
+        weekdays="e.g. mon-fri, daily, mon,wed,fri",
+        topic="Only this topic",
+        difficulty="Only this difficulty",
+        open_for="How long answers stay open, e.g. 8h (default: until the next post, at most 24 h)",
+        recap="Weekly recap, e.g. fri@17:00 or off",
+    )
     @app_commands.autocomplete(topic=topic_choices)
     @app_commands.checks.has_permissions(manage_guild=True)
-    async def daily_set(self, interaction: discord.Interaction, time: str,
-                        timezone: str | None = None, weekdays: str | None = None,
-                        topic: str | None = None, difficulty: Difficulty | None = None,
-                        open_for: str | None = None, recap: str | None = None) -> None:
+    async def daily_set(
+        self,
+        interaction: discord.Interaction,
+        time: str,
+        timezone: str | None = None,
+        weekdays: str | None = None,
+        topic: str | None = None,
+        difficulty: Difficulty | None = None,
+        open_for: str | None = None,
+        recap: str | None = None,
+    ) -> None:
         where = where_for(interaction)
         args = [time]
-        for key, value in (("tz", timezone), ("days", weekdays), ("topic", topic),
-                           ("difficulty", difficulty), ("open", open_for), ("recap", recap)):
+        for key, value in (
+            ("tz", timezone),
+            ("days", weekdays),
+            ("topic", topic),
+            ("difficulty", difficulty),
+            ("open", open_for),
+            ("recap", recap),
+        ):
             if value:
                 args.append(f"{key}={value}")
         card = await self.core.daily.configure(where, parse_set_args(tuple(args)))

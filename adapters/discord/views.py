@@ -34,11 +34,13 @@ _MODAL = re.compile(rf"ib:m:{_TEAM}:{_ACTION}")
 class AnswerHandler(Protocol):
     """What the bot does with a click; the bot object carries one as `answers`."""
 
-    async def choose(self, interaction: discord.Interaction, team: str, action: str,
-                     value: str) -> None: ...
+    async def choose(
+        self, interaction: discord.Interaction, team: str, action: str, value: str
+    ) -> None: ...
 
-    async def open_form(self, interaction: discord.Interaction, team: str, action: str,
-                        code: bool) -> None: ...
+    async def open_form(
+        self, interaction: discord.Interaction, team: str, action: str, code: bool
+    ) -> None: ...
 
 
 def _handler(interaction: discord.Interaction) -> AnswerHandler:
@@ -49,19 +51,26 @@ def fits(custom_id: str) -> bool:
     return len(custom_id) <= MAX_CUSTOM_ID
 
 
-class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
-                   template=rf"ib:b:{_TEAM}:{_ACTION}:(?P<value>[^:]+)"):
+class AnswerButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"ib:b:{_TEAM}:{_ACTION}:(?P<value>[^:]+)",
+):
     """One choice of a question: the click answers with `value`."""
 
     def __init__(self, team: str, action: str, value: str, label: str | None = None) -> None:
         self.team, self.action, self.value = team, action, value
-        super().__init__(discord.ui.Button(
-            label=clip(label or value, 80), style=discord.ButtonStyle.primary,
-            custom_id=f"ib:b:{team}:{action}:{value}"))
+        super().__init__(
+            discord.ui.Button(
+                label=clip(label or value, 80),
+                style=discord.ButtonStyle.primary,
+                custom_id=f"ib:b:{team}:{action}:{value}",
+            )
+        )
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction,
-                             item: discord.ui.Item[Any], match: re.Match[str]) -> AnswerButton:
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> AnswerButton:
         label = getattr(item, "label", None)
         return cls(match["team"], match["action"], match["value"], label)
 
@@ -69,20 +78,26 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         await _handler(interaction).choose(interaction, self.team, self.action, self.value)
 
 
-class FormButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
-                 template=rf"ib:(?P<kind>[fc]):{_TEAM}:{_ACTION}"):
-    """"Answer": opens a modal with a text box (multi-line for code)."""
+class FormButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"ib:(?P<kind>[fc]):{_TEAM}:{_ACTION}"
+):
+    """ "Answer": opens a modal with a text box (multi-line for code)."""
 
     def __init__(self, team: str, action: str, code: bool = False) -> None:
         self.team, self.action, self.code = team, action, code
-        super().__init__(discord.ui.Button(
-            label="Answer with code" if code else "Answer", emoji="✍️",
-            style=discord.ButtonStyle.primary,
-            custom_id=f"ib:{'c' if code else 'f'}:{team}:{action}"))
+        super().__init__(
+            discord.ui.Button(
+                label="Answer with code" if code else "Answer",
+                emoji="✍️",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"ib:{'c' if code else 'f'}:{team}:{action}",
+            )
+        )
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction,
-                             item: discord.ui.Item[Any], match: re.Match[str]) -> FormButton:
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> FormButton:
         return cls(match["team"], match["action"], code=match["kind"] == "c")
 
     async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
@@ -99,17 +114,24 @@ def parse_modal_id(custom_id: str) -> tuple[str, str] | None:
     return (m["team"], m["action"]) if m else None
 
 
-def answer_modal(team: str, action: str, *, code: bool, multiline: bool, title: str,
-                 prompt: str) -> discord.ui.Modal:
+def answer_modal(
+    team: str, action: str, *, code: bool, multiline: bool, title: str, prompt: str
+) -> discord.ui.Modal:
     """The answer form: the question (so it stays in sight) and one text box."""
-    modal = discord.ui.Modal(title=clip(title or "Your answer", MODAL_TITLE),
-                             custom_id=modal_id(team, action), timeout=None)
+    modal = discord.ui.Modal(
+        title=clip(title or "Your answer", MODAL_TITLE),
+        custom_id=modal_id(team, action),
+        timeout=None,
+    )
     if prompt:
         modal.add_item(discord.ui.TextDisplay(clip_block(prompt, 1500)))
     box: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        custom_id=ANSWER_INPUT, max_length=4000, required=True,
+        custom_id=ANSWER_INPUT,
+        max_length=4000,
+        required=True,
         style=discord.TextStyle.paragraph if code or multiline else discord.TextStyle.short,
-        placeholder="def solution(...):" if code else "Your answer")
+        placeholder="def solution(...):" if code else "Your answer",
+    )
     modal.add_item(discord.ui.Label(text="Your code" if code else "Your answer", component=box))
     # Submissions are routed by custom id from `on_interaction` (see the module docstring), so
     # discord.py must not keep this instance: a finished modal is not stored.
@@ -120,6 +142,7 @@ def answer_modal(team: str, action: str, *, code: bool, multiline: bool, title: 
 def submitted_text(data: Any) -> str:
     """The answer box's value from a modal submit payload (rows or labels, any nesting);
     "" when there is none, whatever shape the payload has."""
+
     def children(node: Any) -> list[Any]:
         got = node.get("components") if isinstance(node, dict) else None
         return list(got) if isinstance(got, list) else []
@@ -137,4 +160,3 @@ def submitted_text(data: Any) -> str:
         if isinstance(c.get("component"), dict):
             stack.append(c["component"])
     return ""
-

@@ -45,23 +45,36 @@ class People:
         try:
             person = await self._look_up(client, user, fallback, listed)
         except Exception as e:  # a lookup never fails the turn: an error page, an outage
-            log.warning("users.info failed for %s/%s: %s (admins from %s only)", team, user,
-                        _why(e), ADMIN_USERS_VAR)
+            log.warning(
+                "users.info failed for %s/%s: %s (admins from %s only)",
+                team,
+                user,
+                _why(e),
+                ADMIN_USERS_VAR,
+            )
             person = Person(fallback or user, listed)
         if len(self._cache) > 10_000:
             self._cache.clear()
         self._cache[key] = (time.monotonic(), person)
         return person
 
-    async def _look_up(self, client: AsyncWebClient, user: str, fallback: str,
-                       listed: bool) -> Person:
+    async def _look_up(
+        self, client: AsyncWebClient, user: str, fallback: str, listed: bool
+    ) -> Person:
         resp = await client.users_info(user=user)
         info = _dict(resp.get("user"))
         profile = _dict(info.get("profile"))
-        name = (profile.get("display_name") or profile.get("real_name")
-                or info.get("real_name") or info.get("name") or fallback or user)
-        admin = listed or any(bool(info.get(k)) for k in
-                              ("is_admin", "is_owner", "is_primary_owner"))
+        name = (
+            profile.get("display_name")
+            or profile.get("real_name")
+            or info.get("real_name")
+            or info.get("name")
+            or fallback
+            or user
+        )
+        admin = listed or any(
+            bool(info.get(k)) for k in ("is_admin", "is_owner", "is_primary_owner")
+        )
         return Person(str(name), admin)
 
 

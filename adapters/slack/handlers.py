@@ -47,13 +47,24 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 # Slack command -> the typed command the core parses (`/stats` is taken by many apps).
-COMMANDS = {"quiz": "quiz", "interview": "interview", "leaderboard": "leaderboard",
-            "qstats": "stats", "questions": "questions", "settings": "settings",
-            "daily": "daily", "appeal": "appeal", "flag": "flag", "appeals": "appeals"}
+COMMANDS = {
+    "quiz": "quiz",
+    "interview": "interview",
+    "leaderboard": "leaderboard",
+    "qstats": "stats",
+    "questions": "questions",
+    "settings": "settings",
+    "daily": "daily",
+    "appeal": "appeal",
+    "flag": "flag",
+    "appeals": "appeals",
+}
 
 _SLACK_NAMES = {"/stats": "/qstats", "/questions import FILE": "/questions import [file.yaml]"}
-HELP = (help_text(SLACK, code=True, rename=_SLACK_NAMES)
-        + "\nThe bot's Home tab shows the leaderboard and your stats.")
+HELP = (
+    help_text(SLACK, code=True, rename=_SLACK_NAMES)
+    + "\nThe bot's Home tab shows the leaderboard and your stats."
+)
 
 SORRY = "Something went wrong; it has been logged."
 UNREADABLE = "I could not read that request; please try again."
@@ -65,8 +76,15 @@ Work = Callable[[Turn], Awaitable[Reply | None]]
 
 
 class Handlers:
-    def __init__(self, core: Core, people: People, replies: Replies, *,
-                 turns: int = TURNS, slow_turns: int = SLOW_TURNS) -> None:
+    def __init__(
+        self,
+        core: Core,
+        people: People,
+        replies: Replies,
+        *,
+        turns: int = TURNS,
+        slow_turns: int = SLOW_TURNS,
+    ) -> None:
         self.core = core
         self.people = people
         self.replies = replies
@@ -90,7 +108,8 @@ class Handlers:
             app.command(f"/{name}")(guard(self.on_command))
         app.action(re.compile("^" + re.escape(ids.CHOICE)))(guard(self.on_choice))
         app.action(re.compile(f"^({re.escape(ids.FORM)}|{re.escape(ids.CODE_FORM)})"))(
-            guard(self.on_form))
+            guard(self.on_form)
+        )
         app.action(re.compile("^" + re.escape(ids.SKIP)))(guard(self.on_skip))
         app.action(re.compile("^" + re.escape(ids.END)))(guard(self.on_end))
         app.action(re.compile("^" + re.escape(ids.HOME)))(guard(self.on_home_period))
@@ -98,8 +117,9 @@ class Handlers:
         app.view(ids.IMPORT)(guard(self.on_import))
         app.event("app_home_opened")(guard(self.on_home))
 
-    def _guarded(self, listener: Callable[[AsyncArgs], Awaitable[None]]
-                 ) -> Callable[[AsyncArgs], Awaitable[None]]:
+    def _guarded(
+        self, listener: Callable[[AsyncArgs], Awaitable[None]]
+    ) -> Callable[[AsyncArgs], Awaitable[None]]:
         """A payload no Slack would send (a field of the wrong shape) must not escape into
         bolt's logs as a failed listener: it is acknowledged, logged once, and the person, if
         the payload says where, is told."""
@@ -108,15 +128,22 @@ class Handlers:
             try:
                 await listener(args)
             except Exception:
-                log.warning("slack: could not read a %s payload (%s)", listener.__name__,
-                            _shape(args.body), exc_info=True)
+                log.warning(
+                    "slack: could not read a %s payload (%s)",
+                    listener.__name__,
+                    _shape(args.body),
+                    exc_info=True,
+                )
                 if args.ack.response is None:
                     await args.ack()
                 actor = _actor(args.body)
                 if actor["response_url"]:
                     team = str(args.context.team_id or args.context.enterprise_id or "")
-                    turn = Turn(Where(PLATFORM, team, actor["channel"], actor["user"]),
-                                args.client, actor["response_url"])
+                    turn = Turn(
+                        Where(PLATFORM, team, actor["channel"], actor["user"]),
+                        args.client,
+                        actor["response_url"],
+                    )
                     await self.replies.notice(turn, UNREADABLE)
 
         guarded.__name__ = listener.__name__
@@ -124,9 +151,19 @@ class Handlers:
 
     # --- one turn -------------------------------------------------------------------------
 
-    async def _handle(self, what: str, args: AsyncArgs, *, channel: str, user: str,
-                      name: str, response_url: str | None, work: Work,
-                      lookup: bool = True, lane: str = "quick") -> None:
+    async def _handle(
+        self,
+        what: str,
+        args: AsyncArgs,
+        *,
+        channel: str,
+        user: str,
+        name: str,
+        response_url: str | None,
+        work: Work,
+        lookup: bool = True,
+        lane: str = "quick",
+    ) -> None:
         """Run one turn: who is acting (name, admin), the work, the answer; errors answered.
 
         `lane`: "quick" (clicks, commands), "slow" (grading that may take seconds) or
@@ -151,16 +188,18 @@ class Handlers:
         try:
             if lookup:
                 person = await self.people.get(turn.client, w.team, w.user, w.display_name)
-                turn = replace(turn, where=replace(w, display_name=person.name,
-                                                   is_admin=person.is_admin))
+                turn = replace(
+                    turn, where=replace(w, display_name=person.name, is_admin=person.is_admin)
+                )
             reply = await work(turn)
             if reply is not None:
                 await self.replies.send(turn, reply)
         except UserError as e:
             await self.replies.notice(turn, str(e))
         except Exception:
-            log.exception("slack %s failed (team %s, channel %s, user %s)", what, w.team,
-                          w.channel, w.user)
+            log.exception(
+                "slack %s failed (team %s, channel %s, user %s)", what, w.team, w.channel, w.user
+            )
             metrics.COMMAND_ERRORS.labels(PLATFORM, metric_name(what)).inc()
             await self.replies.notice(turn, SORRY)
 
@@ -177,16 +216,22 @@ class Handlers:
             if first.lower() in ("help", "?"):
                 return Reply(cards=(help_card(PLATFORM, HELP),))
             if name == "questions" and first.lower() == "import":
-                return await self._import_command(turn, rest.strip(),
-                                                  str(body.get("trigger_id", "")))
+                return await self._import_command(
+                    turn, rest.strip(), str(body.get("trigger_id", ""))
+                )
             typed = _MENTION.sub(r"\1", text) if name == "qstats" else text
             return await dispatch(self.core, turn.where, f"/{COMMANDS[name]} {typed}")
 
-        await self._handle(f"/{name} {text[:100]!r}", args, channel=str(body.get("channel_id", "")),
-                           user=str(body.get("user_id", "")), name=str(body.get("user_name", "")),
-                           response_url=body.get("response_url"), work=work,
-                           lane="urgent" if name == "questions" and first.lower() == "import"
-                           else "quick")
+        await self._handle(
+            f"/{name} {text[:100]!r}",
+            args,
+            channel=str(body.get("channel_id", "")),
+            user=str(body.get("user_id", "")),
+            name=str(body.get("user_name", "")),
+            response_url=body.get("response_url"),
+            work=work,
+            lane="urgent" if name == "questions" and first.lower() == "import" else "quick",
+        )
 
     async def _import_command(self, turn: Turn, file_name: str, trigger_id: str) -> Reply | None:
         require_admin(turn.where, MANAGE_PACKS)
@@ -209,11 +254,15 @@ class Handlers:
         await args.ack()
         act = args.body["actions"][0]
         value = act.get("value")
-        action, value = ids.parse_choice(str(act["action_id"]),
-                                         None if value is None else str(value))
-        await self._handle("button", args, **_actor(args.body),
-                           work=lambda t: answer_action(self.core, t.where,
-                                                        Action.parse(action), value))
+        action, value = ids.parse_choice(
+            str(act["action_id"]), None if value is None else str(value)
+        )
+        await self._handle(
+            "button",
+            args,
+            **_actor(args.body),
+            work=lambda t: answer_action(self.core, t.where, Action.parse(action), value),
+        )
 
     async def on_form(self, args: AsyncArgs) -> None:
         """Open the answer modal at once: the trigger id expires 3 s after the click."""
@@ -225,27 +274,38 @@ class Handlers:
         async def work(turn: Turn) -> None:
             action = ids.action(ids.CODE_FORM if code else ids.FORM, action_id)
             meta = {"c": turn.where.channel, "r": turn.response_url or ""}
-            view = answer_modal(str(action), code=code,
-                                multiline=action.kind is not ActionKind.QUIZ,
-                                prompt=_question_text(body), meta=meta)
+            view = answer_modal(
+                str(action),
+                code=code,
+                multiline=action.kind is not ActionKind.QUIZ,
+                prompt=_question_text(body),
+                meta=meta,
+            )
             await turn.client.views_open(trigger_id=str(body["trigger_id"]), view=view)
 
-        await self._handle("answer form", args, **_actor(body), work=work, lookup=False,
-                           lane="urgent")
+        await self._handle(
+            "answer form", args, **_actor(body), work=work, lookup=False, lane="urgent"
+        )
 
     async def on_skip(self, args: AsyncArgs) -> None:
         await args.ack()
         action_id = str(args.body["actions"][0]["action_id"])
-        await self._handle("interview skip", args, **_actor(args.body),
-                           work=lambda t: self.core.interviews.skip(
-                               t.where, ids.action(ids.SKIP, action_id)))
+        await self._handle(
+            "interview skip",
+            args,
+            **_actor(args.body),
+            work=lambda t: self.core.interviews.skip(t.where, ids.action(ids.SKIP, action_id)),
+        )
 
     async def on_end(self, args: AsyncArgs) -> None:
         await args.ack()
         action_id = str(args.body["actions"][0]["action_id"])
-        await self._handle("interview end", args, **_actor(args.body),
-                           work=lambda t: self.core.interviews.end(
-                               t.where, ids.action(ids.END, action_id)))
+        await self._handle(
+            "interview end",
+            args,
+            **_actor(args.body),
+            work=lambda t: self.core.interviews.end(t.where, ids.action(ids.END, action_id)),
+        )
 
     # --- modals ---------------------------------------------------------------------------
 
@@ -255,9 +315,15 @@ class Handlers:
         view = args.body["view"]
         callback_id = str(view["callback_id"])
         text = _text(_input(view, "answer", "text").get("value"))
-        await self._handle("modal answer", args, **_modal_actor(args.body), lane="slow",
-                           work=lambda t: answer_action(
-                               self.core, t.where, ids.action(ids.MODAL, callback_id), text))
+        await self._handle(
+            "modal answer",
+            args,
+            **_modal_actor(args.body),
+            lane="slow",
+            work=lambda t: answer_action(
+                self.core, t.where, ids.action(ids.MODAL, callback_id), text
+            ),
+        )
 
     async def on_import(self, args: AsyncArgs) -> None:
         view = args.body["view"]
@@ -265,8 +331,10 @@ class Handlers:
         files = files if isinstance(files, list) else [files]
         pasted = _text(_input(view, "paste", "text").get("value"))
         if not files and not pasted.strip():
-            await args.ack(response_action="errors",
-                           errors={"paste": "Upload a YAML file, or paste a pack here."})
+            await args.ack(
+                response_action="errors",
+                errors={"paste": "Upload a YAML file, or paste a pack here."},
+            )
             return
         await args.ack()
 
@@ -276,8 +344,7 @@ class Handlers:
             card = await self.core.banks.import_pack(turn.where, pasted, "pasted.yaml")
             return Reply(cards=(card,))
 
-        await self._handle("pack import", args, **_modal_actor(args.body), work=work,
-                           lane="slow")
+        await self._handle("pack import", args, **_modal_actor(args.body), work=work, lane="slow")
 
     # --- App Home -------------------------------------------------------------------------
 
@@ -285,8 +352,7 @@ class Handlers:
         event = args.event or {}
         if event.get("tab") != "home":
             return
-        await self._show_home(args, str(event.get("user", "")), str(event.get("channel", "")),
-                              None)
+        await self._show_home(args, str(event.get("user", "")), str(event.get("channel", "")), None)
 
     async def on_home_period(self, args: AsyncArgs) -> None:
         await args.ack()
@@ -294,17 +360,20 @@ class Handlers:
         actor = _actor(args.body)
         await self._show_home(args, actor["user"], actor["channel"] or "", period)
 
-    async def _show_home(self, args: AsyncArgs, user: str, channel: str,
-                         period: str | None) -> None:
+    async def _show_home(
+        self, args: AsyncArgs, user: str, channel: str, period: str | None
+    ) -> None:
         async def work(turn: Turn) -> None:
             await home.publish(self.core, turn.client, turn.where, period)
 
-        await self._handle("app home", args, channel=channel, user=user, name="",
-                           response_url=None, work=work)
+        await self._handle(
+            "app home", args, channel=channel, user=user, name="", response_url=None, work=work
+        )
 
 
-async def skip_timeout_retries(req: AsyncBoltRequest, resp: BoltResponse,
-                               next_: Callable[[], Awaitable[None]]) -> BoltResponse:
+async def skip_timeout_retries(
+    req: AsyncBoltRequest, resp: BoltResponse, next_: Callable[[], Awaitable[None]]
+) -> BoltResponse:
     """Slack re-sends an event it thinks timed out; the first delivery is being handled.
 
     Other retries go through: answers are stored once per person and round, so a repeated
@@ -330,11 +399,15 @@ def _text(value: object) -> str:
 def _actor(body: dict[str, Any]) -> dict[str, Any]:
     """Who clicked, in which channel, and where to answer them."""
     user = _dict(body.get("user"))
-    channel = _dict(body.get("channel")).get("id") or \
-        _dict(body.get("container")).get("channel_id") or ""
-    return {"channel": _text(channel), "user": _text(user.get("id")),
-            "name": _text(user.get("name") or user.get("username")),
-            "response_url": _text(body.get("response_url")) or None}
+    channel = (
+        _dict(body.get("channel")).get("id") or _dict(body.get("container")).get("channel_id") or ""
+    )
+    return {
+        "channel": _text(channel),
+        "user": _text(user.get("id")),
+        "name": _text(user.get("name") or user.get("username")),
+        "response_url": _text(body.get("response_url")) or None,
+    }
 
 
 def _modal_actor(body: dict[str, Any]) -> dict[str, Any]:
@@ -344,9 +417,12 @@ def _modal_actor(body: dict[str, Any]) -> dict[str, Any]:
     except ValueError:
         meta = {}
     user = _dict(body.get("user"))
-    return {"channel": _text(meta.get("c")), "user": _text(user.get("id")),
-            "name": _text(user.get("name") or user.get("username")),
-            "response_url": _text(meta.get("r")) or None}
+    return {
+        "channel": _text(meta.get("c")),
+        "user": _text(user.get("id")),
+        "name": _text(user.get("name") or user.get("username")),
+        "response_url": _text(meta.get("r")) or None,
+    }
 
 
 def _input(view: dict[str, Any], block: str, action: str) -> dict[str, Any]:

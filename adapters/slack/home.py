@@ -25,19 +25,26 @@ from bot.services.container import Core
 MAX_SCHEDULES = 8  # a Home tab holds 100 blocks
 _CHANNEL_ID = re.compile(r"[A-Z][A-Z0-9]{1,30}")  # Slack's ids; anything else is not mentioned
 
-_INTRO = ("Quizzes, mock interviews and daily questions for your team. In any channel: "
-          "`/quiz` for a round, `/interview start` for a one-to-one mock interview, "
-          "`/quiz help` for every command.")
+_INTRO = (
+    "Quizzes, mock interviews and daily questions for your team. In any channel: "
+    "`/quiz` for a round, `/interview start` for a one-to-one mock interview, "
+    "`/quiz help` for every command."
+)
 
 
 async def home_blocks(core: Core, where: Where, period: str | None = None) -> list[Block]:
     p = resolve_period(period)
     board = await core.leaderboards.board(where, p, "team")
     stats = await core.leaderboards.stats(where)
-    periods = [ButtonElement(text=name.capitalize() if name != "all" else "All time",
-                             action_id=ids.HOME + name, value=name,
-                             style="primary" if name == p else None)
-               for name in PERIODS]
+    periods = [
+        ButtonElement(
+            text=name.capitalize() if name != "all" else "All time",
+            action_id=ids.HOME + name,
+            value=name,
+            style="primary" if name == p else None,
+        )
+        for name in PERIODS
+    ]
     return [
         HeaderBlock(text=plain("interview-bot", 150)),
         SectionBlock(text=md(_INTRO)),
@@ -55,9 +62,16 @@ async def schedule_blocks(core: Core, where: Where) -> list[Block]:
     mine = await core.daily.channels(where)
     blocks: list[Block] = [HeaderBlock(text=plain("Daily questions", 150))]
     if not mine:
-        blocks.append(ContextBlock(elements=[md(
-            "No channel has a daily question yet. An admin starts one in a channel with "
-            "`/daily set 09:00`.")]))
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    md(
+                        "No channel has a daily question yet. An admin starts one in a "
+                        "channel with `/daily set 09:00`."
+                    )
+                ]
+            )
+        )
     for channel in mine[:MAX_SCHEDULES]:
         card = await core.daily.status(replace(where, channel=channel))
         name = f"<#{channel}>" if _CHANNEL_ID.fullmatch(channel) else "a channel"
@@ -68,7 +82,8 @@ async def schedule_blocks(core: Core, where: Where) -> list[Block]:
     return blocks
 
 
-async def publish(core: Core, client: AsyncWebClient, where: Where,
-                  period: str | None = None) -> None:
+async def publish(
+    core: Core, client: AsyncWebClient, where: Where, period: str | None = None
+) -> None:
     blocks = await home_blocks(core, where, period)
     await client.views_publish(user_id=where.user, view=home_view(blocks))

@@ -1,11 +1,11 @@
 """Action and callback ids. They carry the card's `action`, so a click still lands after a restart.
 
-    ib:<action>:<value>   a choice button          (ib:quiz:<round id>:B)
-    ibf:<action>          open the answer modal    (ibc: for code, a larger editor)
-    ibs:<action>          skip this interview question
-    ibe:<action>          end the interview
-    ibm:<action>          the answer modal's callback id
-    ibh:<period>          App Home: show another period
+ib:<action>:<value>   a choice button          (ib:quiz:<round id>:B)
+ibf:<action>          open the answer modal    (ibc: for code, a larger editor)
+ibs:<action>          skip this interview question
+ibe:<action>          end the interview
+ibm:<action>          the answer modal's callback id
+ibh:<period>          App Home: show another period
 """
 
 from __future__ import annotations

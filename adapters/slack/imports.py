@@ -22,15 +22,19 @@ async def find_shared(client: AsyncWebClient, channel: str, name: str) -> dict[s
         resp = await client.files_list(channel=channel, count=100)
     except SlackApiError as e:
         if e.response.get("error") == "missing_scope":
-            raise UserError("I need the files:read permission to read shared files: add it "
-                            "under OAuth & Permissions and reinstall the app.") from None
+            raise UserError(
+                "I need the files:read permission to read shared files: add it "
+                "under OAuth & Permissions and reinstall the app."
+            ) from None
         raise
     wanted = name.strip().lower()
     for f in resp.get("files") or []:
         if str(f.get("name", "")).lower() == wanted:
             return dict(f)
-    raise UserError(f"No file called '{name[:60]}' is shared in this channel. Share the YAML "
-                    "file here first, or run /questions import to upload or paste it.")
+    raise UserError(
+        f"No file called '{name[:60]}' is shared in this channel. Share the YAML "
+        "file here first, or run /questions import to upload or paste it."
+    )
 
 
 async def file_info(client: AsyncWebClient, file: dict[str, Any]) -> dict[str, Any]:
@@ -42,8 +46,10 @@ async def file_info(client: AsyncWebClient, file: dict[str, Any]) -> dict[str, A
     try:
         resp = await client.files_info(file=file["id"])
     except SlackApiError as e:
-        raise UserError(f"Slack would not give me that file ({e.response.get('error')}); "
-                        "please upload it again.") from None
+        raise UserError(
+            f"Slack would not give me that file ({e.response.get('error')}); "
+            "please upload it again."
+        ) from None
     return dict(resp["file"])
 
 
@@ -58,8 +64,10 @@ async def download(client: AsyncWebClient, file: dict[str, Any]) -> str:
         raise UserError("That file is not stored on Slack, so I cannot read it.")
     headers = {"Authorization": f"Bearer {client.token}"}
     timeout = aiohttp.ClientTimeout(total=20)
-    async with aiohttp.ClientSession(timeout=timeout) as session, \
-            session.get(url, headers=headers) as resp:
+    async with (
+        aiohttp.ClientSession(timeout=timeout) as session,
+        session.get(url, headers=headers) as resp,
+    ):
         if resp.status != 200:
             raise UserError(f"Slack did not give me the file (HTTP {resp.status}).")
         data = await resp.content.read(MAX_PACK_BYTES + 1)

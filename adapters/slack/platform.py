@@ -33,8 +33,12 @@ EVENTS_PATH = "/slack/events"
 LISTEN_BACKLOG = 2048
 
 
-def make_client(token: str, base_url: str = AsyncWebClient.BASE_URL, *,
-                backoff: RetryIntervalCalculator | None = None) -> AsyncWebClient:
+def make_client(
+    token: str,
+    base_url: str = AsyncWebClient.BASE_URL,
+    *,
+    backoff: RetryIntervalCalculator | None = None,
+) -> AsyncWebClient:
     """A Web API client that waits out 429s (Retry-After) and retries server errors with
     back-off where a retry cannot post twice (see adapters/slack/retries.py)."""
     return AsyncWebClient(token=token, base_url=base_url, retry_handlers=retry_handlers(backoff))
@@ -60,16 +64,24 @@ class SlackPlatform:
 
     name = PLATFORM
 
-    def __init__(self, core: Core, config: SlackConfig, *, client: AsyncWebClient | None = None,
-                 host: str = "0.0.0.0", admin_ids: frozenset[str] | None = None) -> None:
+    def __init__(
+        self,
+        core: Core,
+        config: SlackConfig,
+        *,
+        client: AsyncWebClient | None = None,
+        host: str = "0.0.0.0",
+        admin_ids: frozenset[str] | None = None,
+    ) -> None:
         if not config.bot_token:
             raise PlatformUnavailable("slack: SLACK_BOT_TOKEN is not set.")
         self.core = core
         self.config = config
         self.host = host
         self.client = client or make_client(config.bot_token)
-        self.app = AsyncApp(client=self.client, name="interview-bot",
-                            signing_secret=config.signing_secret)
+        self.app = AsyncApp(
+            client=self.client, name="interview-bot", signing_secret=config.signing_secret
+        )
         self.poster = SlackPoster(self.client)
         people = People(admin_ids if admin_ids is not None else config.admin_users)
         self.handlers = Handlers(core, people, Replies(core))
@@ -93,7 +105,8 @@ class SlackPlatform:
         slack_sdk opens a new session (and TCP and TLS connection) per call."""
         if self.client.session is None or self.client.session.closed:
             self.client.session = aiohttp.ClientSession(
-                timeout=aiohttp.ClientTimeout(total=self.client.timeout))
+                timeout=aiohttp.ClientTimeout(total=self.client.timeout)
+            )
         self.handlers.replies.session = self.client.session
 
     async def _check_bot_token(self) -> None:
@@ -102,7 +115,8 @@ class SlackPlatform:
         except SlackApiError as e:
             raise PlatformUnavailable(
                 f"slack: Slack refused SLACK_BOT_TOKEN ({e.response.get('error')}). Use the "
-                "Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page.") from None
+                "Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page."
+            ) from None
         except (aiohttp.ClientError, TimeoutError) as e:
             raise PlatformUnavailable(f"slack: cannot reach Slack ({type(e).__name__}).") from None
         log.info("slack: connected to workspace %s as %s", auth.get("team"), auth.get("user"))
@@ -111,7 +125,8 @@ class SlackPlatform:
         if not self.config.signing_secret:
             raise PlatformUnavailable(
                 "slack: HTTP mode needs SLACK_SIGNING_SECRET (your app's Basic Information page);"
-                " or set SLACK_APP_TOKEN to use Socket Mode, which needs no public URL.")
+                " or set SLACK_APP_TOKEN to use Socket Mode, which needs no public URL."
+            )
         port = self.config.port
         web_app = self.app.web_app(path=EVENTS_PATH, port=port)
         web_app.middlewares.append(refuse_unreadable)
@@ -121,8 +136,10 @@ class SlackPlatform:
         try:
             await web.TCPSite(runner, self.host, port, backlog=LISTEN_BACKLOG).start()
         except OSError as e:
-            raise PlatformUnavailable(f"slack: cannot listen on {self.host}:{port} "
-                                      f"({e.strerror}); set SLACK_PORT to a free port.") from None
+            raise PlatformUnavailable(
+                f"slack: cannot listen on {self.host}:{port} "
+                f"({e.strerror}); set SLACK_PORT to a free port."
+            ) from None
         self.port = int(runner.addresses[0][1])
         log.info("slack: HTTP mode, listening on %s:%s%s", self.host, self.port, EVENTS_PATH)
         self.started.set()
@@ -137,7 +154,8 @@ class SlackPlatform:
         except SlackApiError as e:
             raise PlatformUnavailable(
                 f"slack: Slack refused SLACK_APP_TOKEN ({e.response.get('error')}). Use an "
-                "app-level token (xapp-…) with the connections:write scope.") from None
+                "app-level token (xapp-…) with the connections:write scope."
+            ) from None
         handler.client.wss_uri = str(opened["url"])
         await handler.connect_async()
         log.info("slack: Socket Mode connected")

@@ -10,9 +10,17 @@ from bot.domain.values import Card, Target
 from bot.ports import ChannelUnavailable
 
 # Errors that will not go away by trying again: the daily schedule is paused instead.
-PERMANENT = frozenset({"channel_not_found", "not_in_channel", "is_archived",
-                       "restricted_action", "restricted_action_read_only_channel",
-                       "team_access_not_granted", "ekm_access_denied"})
+PERMANENT = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "restricted_action",
+        "restricted_action_read_only_channel",
+        "team_access_not_granted",
+        "ekm_access_denied",
+    }
+)
 
 
 def message_ref(channel: str, ts: str) -> str:
@@ -36,8 +44,7 @@ class SlackPoster:
 
     async def post(self, target: Target, card: Card) -> str | None:
         try:
-            resp = await self.client.chat_postMessage(channel=target.channel,
-                                                      **card_message(card))
+            resp = await self.client.chat_postMessage(channel=target.channel, **card_message(card))
         except SlackApiError as e:
             raise _unavailable(e) from None
         return message_ref(str(resp.get("channel") or target.channel), str(resp["ts"]))

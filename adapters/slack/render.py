@@ -110,7 +110,7 @@ def chunks(text: str, limit: int, most: int) -> list[str]:
     if current:
         pieces.append(current)
     if len(pieces) > most:
-        pieces = [*pieces[: most - 1], _trim("\n".join(pieces[most - 1:]), room)]
+        pieces = [*pieces[: most - 1], _trim("\n".join(pieces[most - 1 :]), room)]
     out: list[str] = []
     fence_open = False
     for piece in pieces:
@@ -137,8 +137,11 @@ def card_blocks(card: Card, *, header: bool = True, max_blocks: int = MAX_BLOCKS
     # question cards (they have an action) are shown exactly as written
     hints = (lambda t: t) if card.action else slack_commands
     head: list[Block] = [HeaderBlock(text=plain(card.title, TITLE_CHARS))] if header else []
-    body = [SectionBlock(text=md(p))
-            for p in chunks(mrkdwn(hints(card.text)), TEXT_CHARS, TEXT_SECTIONS) if p.strip()]
+    body = [
+        SectionBlock(text=md(p))
+        for p in chunks(mrkdwn(hints(card.text)), TEXT_CHARS, TEXT_SECTIONS)
+        if p.strip()
+    ]
     tail: list[Block] = []
     buttons = _buttons(card)
     if buttons:
@@ -181,26 +184,35 @@ def _buttons(card: Card) -> list[ButtonElement]:
     if not card.action:
         return []
     out: list[ButtonElement] = []
-    for b in card.buttons[:MAX_BUTTONS - 2]:
+    for b in card.buttons[: MAX_BUTTONS - 2]:
         action_id = ids.choice(card.action, b.value)
         if len(action_id) > ids.MAX_ID or len(b.value) > ButtonElement.value_max_length:
-            log.warning("button %r on %r does not fit Slack's limits; left out", b.label,
-                        card.action)
+            log.warning(
+                "button %r on %r does not fit Slack's limits; left out", b.label, card.action
+            )
             continue
-        out.append(ButtonElement(text=plain(b.label, LABEL_CHARS), action_id=action_id,
-                                 value=b.value))
+        out.append(
+            ButtonElement(text=plain(b.label, LABEL_CHARS), action_id=action_id, value=b.value)
+        )
     if card.answer_form and not card.buttons:
         prefix = ids.CODE_FORM if card.code_answer else ids.FORM
         label = "Write your code" if card.code_answer else "Answer"
-        out.append(ButtonElement(text=label, action_id=_fit(prefix + card.action),
-                                 style="primary"))
+        out.append(ButtonElement(text=label, action_id=_fit(prefix + card.action), style="primary"))
     if card.interview_controls:
         out.append(ButtonElement(text="Skip", action_id=_fit(ids.SKIP + card.action)))
-        out.append(ButtonElement(
-            text="End interview", action_id=_fit(ids.END + card.action), style="danger",
-            confirm=ConfirmObject(title="End the interview?",
-                                  text="You get the report for what you answered so far.",
-                                  confirm="End it", deny="Keep going")))
+        out.append(
+            ButtonElement(
+                text="End interview",
+                action_id=_fit(ids.END + card.action),
+                style="danger",
+                confirm=ConfirmObject(
+                    title="End the interview?",
+                    text="You get the report for what you answered so far.",
+                    confirm="End it",
+                    deny="Keep going",
+                ),
+            )
+        )
     return out
 
 
@@ -218,8 +230,9 @@ def card_message(card: Card) -> dict[str, Any]:
     if not blocks:
         return {"text": title}
     fallback = clip(f"{card.title}: {card.text}" if card.text else card.title, FALLBACK_CHARS)
-    attachment = BlockAttachment(blocks=blocks, color=COLORS.get(card.color, COLORS["info"]),
-                                 fallback=escape(fallback))
+    attachment = BlockAttachment(
+        blocks=blocks, color=COLORS.get(card.color, COLORS["info"]), fallback=escape(fallback)
+    )
     return {"text": title, "attachments": [attachment.to_dict()]}
 
 
@@ -231,37 +244,67 @@ def notice(text: str) -> dict[str, Any]:
 # --- modals ---------------------------------------------------------------------------------
 
 
-def answer_modal(action: str, *, code: bool, multiline: bool, prompt: str,
-                 meta: dict[str, str]) -> dict[str, Any]:
+def answer_modal(
+    action: str, *, code: bool, multiline: bool, prompt: str, meta: dict[str, str]
+) -> dict[str, Any]:
     """The answer form; `prompt` is mrkdwn we rendered before (the question's text)."""
     blocks: list[Block] = []
     if prompt.strip():
         blocks.append(SectionBlock(text=md(cut(prompt, TEXT_CHARS))))
-    blocks.append(InputBlock(
-        block_id="answer", label="Your code" if code else "Your answer",
-        element=PlainTextInputElement(
-            action_id="text", multiline=code or multiline, max_length=INPUT_CHARS,
-            placeholder="def solution(...):" if code else "Write your answer")))
-    return View(type="modal", callback_id=_fit(ids.MODAL + action), title="Your answer",
-                submit="Send", close="Cancel", private_metadata=_meta(meta),
-                blocks=blocks).to_dict()
+    blocks.append(
+        InputBlock(
+            block_id="answer",
+            label="Your code" if code else "Your answer",
+            element=PlainTextInputElement(
+                action_id="text",
+                multiline=code or multiline,
+                max_length=INPUT_CHARS,
+                placeholder="def solution(...):" if code else "Write your answer",
+            ),
+        )
+    )
+    return View(
+        type="modal",
+        callback_id=_fit(ids.MODAL + action),
+        title="Your answer",
+        submit="Send",
+        close="Cancel",
+        private_metadata=_meta(meta),
+        blocks=blocks,
+    ).to_dict()
 
 
 def import_modal(meta: dict[str, str]) -> dict[str, Any]:
     """Add a team pack: upload a YAML file, or paste one."""
     blocks: list[Block] = [
-        SectionBlock(text=md("Upload a YAML question pack, or paste one below. A pack with "
-                             "any error is refused whole, with every error listed.")),
-        InputBlock(block_id="file", label="YAML file", optional=True,
-                   element=FileInputElement(action_id="file", filetypes=["yaml", "yml"],
-                                            max_files=1)),
-        InputBlock(block_id="paste", label="…or paste the pack", optional=True,
-                   element=PlainTextInputElement(action_id="text", multiline=True,
-                                                 max_length=INPUT_CHARS)),
+        SectionBlock(
+            text=md(
+                "Upload a YAML question pack, or paste one below. A pack with "
+                "any error is refused whole, with every error listed."
+            )
+        ),
+        InputBlock(
+            block_id="file",
+            label="YAML file",
+            optional=True,
+            element=FileInputElement(action_id="file", filetypes=["yaml", "yml"], max_files=1),
+        ),
+        InputBlock(
+            block_id="paste",
+            label="…or paste the pack",
+            optional=True,
+            element=PlainTextInputElement(action_id="text", multiline=True, max_length=INPUT_CHARS),
+        ),
     ]
-    return View(type="modal", callback_id=ids.IMPORT, title="Import questions",
-                submit="Import", close="Cancel", private_metadata=_meta(meta),
-                blocks=blocks).to_dict()
+    return View(
+        type="modal",
+        callback_id=ids.IMPORT,
+        title="Import questions",
+        submit="Import",
+        close="Cancel",
+        private_metadata=_meta(meta),
+        blocks=blocks,
+    ).to_dict()
 
 
 def _meta(meta: dict[str, str]) -> str:

@@ -57,22 +57,31 @@ class Replies:
 
     async def public(self, turn: Turn, card: Card) -> str:
         try:
-            resp = await turn.client.chat_postMessage(channel=turn.where.channel,
-                                                      **card_message(card))
+            resp = await turn.client.chat_postMessage(
+                channel=turn.where.channel, **card_message(card)
+            )
         except SlackApiError as e:
             if e.response.get("error") in PERMANENT:
-                raise UserError("I cannot post in this channel. Invite me first "
-                                "(/invite @interview-bot), or use a channel I am in.") from None
+                raise UserError(
+                    "I cannot post in this channel. Invite me first "
+                    "(/invite @interview-bot), or use a channel I am in."
+                ) from None
             raise
         return message_ref(str(resp.get("channel") or turn.where.channel), str(resp["ts"]))
 
     async def ephemeral(self, turn: Turn, message: dict[str, Any]) -> None:
         if turn.response_url:
-            hook = AsyncWebhookClient(turn.response_url, session=self.session, retry_handlers=[
-                AsyncConnectionErrorRetryHandler(),
-                AsyncRateLimitErrorRetryHandler(max_retry_count=2)])
+            hook = AsyncWebhookClient(
+                turn.response_url,
+                session=self.session,
+                retry_handlers=[
+                    AsyncConnectionErrorRetryHandler(),
+                    AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+                ],
+            )
             sent = await hook.send_dict(
-                {"response_type": "ephemeral", "replace_original": False, **message})
+                {"response_type": "ephemeral", "replace_original": False, **message}
+            )
             if sent.status_code == 200:
                 return
             log.warning("response_url answered %s; trying chat.postEphemeral", sent.status_code)

@@ -29,10 +29,19 @@ from slack_sdk.http_retry.state import RetryState
 RATE_LIMIT_RETRIES = 2
 SERVER_ERROR_RETRIES = 3
 # Methods that do the same thing however often they are called: safe to retry on any 5xx.
-IDEMPOTENT = frozenset({
-    "auth.test", "chat.update", "views.publish", "views.update", "users.info",
-    "conversations.open", "conversations.info", "files.info", "files.list",
-})
+IDEMPOTENT = frozenset(
+    {
+        "auth.test",
+        "chat.update",
+        "views.publish",
+        "views.update",
+        "users.info",
+        "conversations.open",
+        "conversations.info",
+        "files.info",
+        "files.list",
+    }
+)
 ANY_SERVER_ERROR = frozenset({500, 502, 503, 504})
 NOT_TAKEN = frozenset({503})
 
@@ -45,9 +54,14 @@ def method_of(url: str) -> str:
 class SafeServerErrorRetryHandler(AsyncServerErrorRetryHandler):
     """slack_sdk's server-error handler, narrowed to retries that cannot duplicate a post."""
 
-    async def _can_retry_async(self, *, state: RetryState, request: HttpRequest,
-                               response: HttpResponse | None = None,
-                               error: Exception | None = None) -> bool:
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
         if response is None:
             return False
         statuses = ANY_SERVER_ERROR if method_of(request.url) in IDEMPOTENT else NOT_TAKEN
@@ -61,6 +75,7 @@ def retry_handlers(backoff: RetryIntervalCalculator | None = None) -> list[Async
     return [
         AsyncConnectionErrorRetryHandler(interval_calculator=interval),
         AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
-        SafeServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES,
-                                    interval_calculator=interval),
+        SafeServerErrorRetryHandler(
+            max_retry_count=SERVER_ERROR_RETRIES, interval_calculator=interval
+        ),
     ]

@@ -57,8 +57,9 @@ def main() -> None:
     scale[scale == 0] = 1
     q = np.round(emb / scale[:, None]).astype(np.int8)
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(OUT, vectors=q, scales=scale.astype(np.float32),
-                        vocab=np.array("\n".join(vocab)))
+    np.savez_compressed(
+        OUT, vectors=q, scales=scale.astype(np.float32), vocab=np.array("\n".join(vocab))
+    )
     print(f"wrote {OUT} ({OUT.stat().st_size / 1e6:.1f} MB, {len(vocab)} x {DIMS})")
 
 

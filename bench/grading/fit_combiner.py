@@ -75,20 +75,25 @@ def best_cut(p: np.ndarray, gold: np.ndarray) -> float:
 
 def mapped(p: np.ndarray, lo: float, hi: float) -> np.ndarray:
     """`combiner.Fit.score`'s map: lo -> 0.25, hi -> 0.75, piecewise linear."""
-    return np.where(p < lo, 0.25 * p / lo, np.where(p < hi, 0.25 + 0.5 * (p - lo) / (hi - lo),
-                                                      0.75 + 0.25 * (p - hi) / (1 - hi)))
+    return np.where(
+        p < lo,
+        0.25 * p / lo,
+        np.where(p < hi, 0.25 + 0.5 * (p - lo) / (hi - lo), 0.75 + 0.25 * (p - hi) / (1 - hi)),
+    )
 
 
-def best_partial(p: np.ndarray, y: np.ndarray, sets: np.ndarray, cut_c: float,
-                 caps: np.ndarray) -> float:
+def best_partial(
+    p: np.ndarray, y: np.ndarray, sets: np.ndarray, cut_c: float, caps: np.ndarray
+) -> float:
     """The cut read as 0.25: best mean Pearson over the two sets (train rows) of the score as
     graded (mapped, then capped by the guards)."""
     cuts = [round(c, 3) for c in np.arange(0.1, cut_c - 0.05 + 1e-9, 0.01)]
 
     def agreement(c: float) -> float:
         s = np.minimum(mapped(p, c, cut_c), caps)
-        return float(np.mean([np.corrcoef(s[sets == k], y[sets == k])[0, 1]
-                              for k in np.unique(sets)]))
+        return float(
+            np.mean([np.corrcoef(s[sets == k], y[sets == k])[0, 1] for k in np.unique(sets)])
+        )
 
     return max(cuts, key=agreement)
 
@@ -96,41 +101,58 @@ def best_partial(p: np.ndarray, y: np.ndarray, sets: np.ndarray, cut_c: float,
 def main() -> None:
     rows = train_rows()
     cache: dict[tuple[str, ...], Question] = {}
-    qs = [row_question({"question": r["question"], "reference_answer": r["reference_answer"]},
-                       cache) for r in rows]
+    qs = [
+        row_question({"question": r["question"], "reference_answer": r["reference_answer"]}, cache)
+        for r in rows
+    ]
     static = StaticEmbedder()
-    sims = static.similarities_sync([(r["answer"], q.reference)
-                                     for r, q in zip(rows, qs, strict=True)])
-    aligned = static.alignments_sync([(q.prompt, q.reference, r["answer"])
-                                      for r, q in zip(rows, qs, strict=True)])
+    sims = static.similarities_sync(
+        [(r["answer"], q.reference) for r, q in zip(rows, qs, strict=True)]
+    )
+    aligned = static.alignments_sync(
+        [(q.prompt, q.reference, r["answer"]) for r, q in zip(rows, qs, strict=True)]
+    )
     assert sims is not None and aligned is not None
     analyses = [analyse(q, r["answer"]) for r, q in zip(rows, qs, strict=True)]
     caps = np.array([a.cap for a in analyses])
-    feats = [combiner.features(q.prompt, q.reference, r["answer"], a.lexical, s, al)
-             for r, q, a, s, al in zip(rows, qs, analyses, sims, aligned, strict=True)]
+    feats = [
+        combiner.features(q.prompt, q.reference, r["answer"], a.lexical, s, al)
+        for r, q, a, s, al in zip(rows, qs, analyses, sims, aligned, strict=True)
+    ]
     y = np.array([float(r["human_score"]) / 5 for r in rows])
     correct = np.array([r["label"] == "correct" for r in rows])
     sets = np.array([r["set"] for r in rows])
     out: dict[str, object] = {}
-    for name, names in (("semantic", combiner.SEMANTIC_FEATURES),
-                        ("lexical", combiner.LEXICAL_FEATURES)):
+    for name, names in (
+        ("semantic", combiner.SEMANTIC_FEATURES),
+        ("lexical", combiner.LEXICAL_FEATURES),
+    ):
         x = np.array([[f[n] for n in names] for f in feats])
         mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
         w = logistic((x - mean) / scale, y)
         p = 1 / (1 + np.exp(-(np.c_[(x - mean) / scale, np.ones(len(x))] @ w)))
         cut_c = best_cut(p, correct)
         cut_p = best_partial(p, y, sets, cut_c, caps)
-        out[name] = {"names": list(names), "mean": [round(v, 6) for v in mean],
-                     "scale": [round(v, 6) for v in scale],
-                     "weights": [round(v, 6) for v in w[:-1]], "bias": round(float(w[-1]), 6),
-                     "cut_correct": cut_c, "cut_partial": round(cut_p, 3)}
+        out[name] = {
+            "names": list(names),
+            "mean": [round(v, 6) for v in mean],
+            "scale": [round(v, 6) for v in scale],
+            "weights": [round(v, 6) for v in w[:-1]],
+            "bias": round(float(w[-1]), 6),
+            "cut_correct": cut_c,
+            "cut_partial": round(cut_p, 3),
+        }
         r = float(np.corrcoef(p, y)[0, 1])
-        print(f"{name}: train pearson {r:.3f}, macro-F1 {macro_f1(p >= cut_c, correct):.3f} "
-              f"at {cut_c}; weights " + ", ".join(f"{n} {v:+.2f}" for n, v in zip(names, w,
-                                                                                   strict=False)))
-    doc = {"fitted_on": "train splits of beetle_5way.csv and scientsbank_3way.csv "
-                        f"({len(rows)} answers), bench/grading/fit_combiner.py",
-           "fits": out}
+        print(
+            f"{name}: train pearson {r:.3f}, macro-F1 {macro_f1(p >= cut_c, correct):.3f} "
+            f"at {cut_c}; weights "
+            + ", ".join(f"{n} {v:+.2f}" for n, v in zip(names, w, strict=False))
+        )
+    doc = {
+        "fitted_on": "train splits of beetle_5way.csv and scientsbank_3way.csv "
+        f"({len(rows)} answers), bench/grading/fit_combiner.py",
+        "fits": out,
+    }
     combiner.COEFFICIENTS.write_text(json.dumps(doc, indent=1) + "\n", "utf-8")
     print(f"wrote {combiner.COEFFICIENTS}")
 

@@ -54,8 +54,9 @@ def open_questions(directory: Path) -> QuestionBank:
     return QuestionBank(out)
 
 
-def load_hard(bank: QuestionBank | None = None,
-              file: Path = FILE) -> list[tuple[str, Question, str]]:
+def load_hard(
+    bank: QuestionBank | None = None, file: Path = FILE
+) -> list[tuple[str, Question, str]]:
     """(kind, question, answer) for every answer in hard_answers.yaml (or `file`)."""
     bank = bank or QuestionBank.from_dir(ROOT / "questions")
     data = yaml.safe_load(file.read_text("utf-8"))
@@ -69,8 +70,9 @@ def load_hard(bank: QuestionBank | None = None,
     return out
 
 
-async def run(options: GradingOptions, show: bool, bank: QuestionBank | None = None,
-              file: Path = FILE) -> dict[str, object]:
+async def run(
+    options: GradingOptions, show: bool, bank: QuestionBank | None = None, file: Path = FILE
+) -> dict[str, object]:
     items = load_hard(bank, file)
     with_claims = sum(bool(q.misconceptions) for _, q, _ in items)
     print(f"{len(items)} answers; {with_claims} to questions whose rubric lists misconceptions")
@@ -86,8 +88,10 @@ async def run(options: GradingOptions, show: bool, bank: QuestionBank | None = N
         met = sum(ok(s) for s in scores)
         share = met / len(idx)
         mean = sum(scores) / len(scores)
-        print(f"{kind:14} n={len(idx):3d}  meet target {met:3d} ({share:6.1%}, goal "
-              f"{goal:.0%}) mean score {mean:.2f}")
+        print(
+            f"{kind:14} n={len(idx):3d}  meet target {met:3d} ({share:6.1%}, goal "
+            f"{goal:.0%}) mean score {mean:.2f}"
+        )
         summary[kind] = {"n": len(idx), "met": round(share, 3), "mean": round(mean, 3)}
         if show:
             for i in idx:
@@ -109,9 +113,17 @@ def main() -> None:
     sem = {"auto": None, "on": True, "off": False}[args.semantic]
     bank = open_questions(args.questions) if args.questions else None
     summary = asyncio.run(run(GradingOptions(semantic=sem), args.show, bank, args.file))
-    print(json.dumps({"semantic": args.semantic, "questions": str(args.questions or "bank"),
-                      "file": args.file.name,
-                      **summary}, separators=(",", ":")))
+    print(
+        json.dumps(
+            {
+                "semantic": args.semantic,
+                "questions": str(args.questions or "bank"),
+                "file": args.file.name,
+                **summary,
+            },
+            separators=(",", ":"),
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -76,13 +76,19 @@ async def child(model: str, n: int) -> dict[str, float | str]:
         batch = (items * (n // len(items) + 1))[:n]
         t = time.perf_counter()
         for start in range(0, len(batch), 64):  # as grade-file does
-            await grade_many(batch[start:start + 64], options=opts)
+            await grade_many(batch[start : start + 64], options=opts)
         per_s = len(batch) / (time.perf_counter() - t)
         stall = meter.max_ms
-    return {"model": model, "rss_mb": round(max(rss_mb(), loaded_rss) - base, 1),
-            "load_s": round(load_s, 2), "load_stall_ms": round(load_stall, 1),
-            "first_ms": round(first_ms, 1), "single_ms": round(max(singles), 1),
-            "per_s": round(per_s), "stall_ms": round(stall, 1)}
+    return {
+        "model": model,
+        "rss_mb": round(max(rss_mb(), loaded_rss) - base, 1),
+        "load_s": round(load_s, 2),
+        "load_stall_ms": round(load_stall, 1),
+        "first_ms": round(first_ms, 1),
+        "single_ms": round(max(singles), 1),
+        "per_s": round(per_s),
+        "stall_ms": round(stall, 1),
+    }
 
 
 def main() -> None:
@@ -98,26 +104,37 @@ def main() -> None:
     models = ["static"] + (["minilm-torch"] if sem.installed() else [])
     rows = []
     for m in models:
-        out = subprocess.run([sys.executable, __file__, "--child", m, "--answers",
-                              str(args.answers)], capture_output=True, text=True, check=False,
-                             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", m, "--answers", str(args.answers)],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
         if not lines:
             print(f"{m}: failed\n{out.stderr[-2000:]}")
             continue
         rows.append(json.loads(lines[-1]))
-    print(f"{'model':14} {'+RSS MB':>8} {'load s':>7} {'load stall':>11} {'first ms':>9} "
-          f"{'max single':>11} {'answers/s':>10} {'stall ms':>9}")
+    print(
+        f"{'model':14} {'+RSS MB':>8} {'load s':>7} {'load stall':>11} {'first ms':>9} "
+        f"{'max single':>11} {'answers/s':>10} {'stall ms':>9}"
+    )
     for r in rows:
         if "error" in r:
             print(f"{r['model']:14} error: {r['error']}")
             continue
-        print(f"{r['model']:14} {r['rss_mb']:8.1f} {r['load_s']:7.2f} {r['load_stall_ms']:9.1f}ms "
-              f"{r['first_ms']:9.1f} {r['single_ms']:9.1f}ms {r['per_s']:10,} "
-              f"{r['stall_ms']:9.1f}")
-    print(f"targets for the default: +RSS <= {TARGETS['rss_mb']} MB, load <= "
-          f"{TARGETS['load_s']} s, single answer <= {TARGETS['single_ms']} ms, >= "
-          f"{TARGETS['per_s']} answers/s, stall <= {TARGETS['stall_ms']} ms")
+        print(
+            f"{r['model']:14} {r['rss_mb']:8.1f} {r['load_s']:7.2f} {r['load_stall_ms']:9.1f}ms "
+            f"{r['first_ms']:9.1f} {r['single_ms']:9.1f}ms {r['per_s']:10,} "
+            f"{r['stall_ms']:9.1f}"
+        )
+    print(
+        f"targets for the default: +RSS <= {TARGETS['rss_mb']} MB, load <= "
+        f"{TARGETS['load_s']} s, single answer <= {TARGETS['single_ms']} ms, >= "
+        f"{TARGETS['per_s']} answers/s, stall <= {TARGETS['stall_ms']} ms"
+    )
     print(json.dumps({r["model"]: r for r in rows}, separators=(",", ":")))
 
 

@@ -76,8 +76,12 @@ def metrics(scores: list[float], human: list[float]) -> dict[str, float]:
     return {
         "pearson": round(pearson(predicted, human), 3),
         "spearman": round(pearson(ranks(predicted), ranks(human)), 3),
-        "rmse": round(math.sqrt(statistics.fmean(
-            (p - h) ** 2 for p, h in zip(predicted, human, strict=True))), 3),
+        "rmse": round(
+            math.sqrt(
+                statistics.fmean((p - h) ** 2 for p, h in zip(predicted, human, strict=True))
+            ),
+            3,
+        ),
     }
 
 
@@ -114,8 +118,10 @@ async def main() -> None:
     human = [float(a["grade"]) for a in answers]  # type: ignore[arg-type]
     kinds = [str(a["kind"]) for a in answers]
     n_derived = sum(1 for q in questions.values() if not q.key_points)
-    print(f"{len(answers)} answers to {len(questions)} questions "
-          f"({n_derived} with key points derived from the reference)")
+    print(
+        f"{len(answers)} answers to {len(questions)} questions "
+        f"({n_derived} with key points derived from the reference)"
+    )
 
     results: dict[str, list[float]] = {}
     await warm_up(LEXICAL)  # what the bot does at start-up (freezes start-up objects for gc)
@@ -144,8 +150,10 @@ async def main() -> None:
             sims = await embedder.similarities([(a, q.reference) for q, a in items])
             semantic_per_s = len(items) / (time.perf_counter() - t)
             assert sims is not None
-            results["semantic"] = [semantic_score(s) if a.strip() else 0.0
-                                   for s, (_, a) in zip(sims, items, strict=True)]
+            results["semantic"] = [
+                semantic_score(s) if a.strip() else 0.0
+                for s, (_, a) in zip(sims, items, strict=True)
+            ]
             t = time.perf_counter()
             blended = await grade_many(items, options=GradingOptions(embedder=embedder))
             blended_per_s = len(items) / (time.perf_counter() - t)
@@ -155,24 +163,34 @@ async def main() -> None:
         print("no semantic model: blended = lexical only")
         results["blended"] = results["lexical"]
 
-    print(f"\n{'grader':10} {'pearson':>8} {'spearman':>9} {'rmse':>6}   "
-          f"{'(non-trivial answers only)':>26}")
+    print(
+        f"\n{'grader':10} {'pearson':>8} {'spearman':>9} {'rmse':>6}   "
+        f"{'(non-trivial answers only)':>26}"
+    )
     hard = [i for i, k in enumerate(kinds) if k not in TRIVIAL]
     table = {}
     for name, scores in results.items():
         m = metrics(scores, human)
         mh = metrics([scores[i] for i in hard], [human[i] for i in hard])
         table[name] = m
-        print(f"{name:10} {m['pearson']:8.3f} {m['spearman']:9.3f} {m['rmse']:6.2f}   "
-              f"pearson {mh['pearson']:.3f}, rmse {mh['rmse']:.2f} (n={len(hard)})")
+        print(
+            f"{name:10} {m['pearson']:8.3f} {m['spearman']:9.3f} {m['rmse']:6.2f}   "
+            f"pearson {mh['pearson']:.3f}, rmse {mh['rmse']:.2f} (n={len(hard)})"
+        )
 
     ids = sorted(questions)
     halves = [{q for q in ids[k::2]} for k in (0, 1)]
-    split = [metrics([results["blended"][i] for i, (q, _) in enumerate(items) if q.id in h],
-                     [human[i] for i, (q, _) in enumerate(items) if q.id in h])["pearson"]
-             for h in halves]
-    print(f"blended pearson on each half of the questions (the weights were tuned on one half): "
-          f"{split[0]:.3f} / {split[1]:.3f}")
+    split = [
+        metrics(
+            [results["blended"][i] for i, (q, _) in enumerate(items) if q.id in h],
+            [human[i] for i, (q, _) in enumerate(items) if q.id in h],
+        )["pearson"]
+        for h in halves
+    ]
+    print(
+        f"blended pearson on each half of the questions (the weights were tuned on one half): "
+        f"{split[0]:.3f} / {split[1]:.3f}"
+    )
 
     print("\nmean score (0-5) by kind of answer:")
     by_kind: dict[str, list[int]] = defaultdict(list)
@@ -180,37 +198,50 @@ async def main() -> None:
         by_kind[k].append(i)
     header = "".join(f"{name:>10}" for name in results)
     print(f"{'kind':10} {'n':>4} {'human':>7}{header}")
-    for k, idx in sorted(by_kind.items(), key=lambda kv: -statistics.fmean(
-            human[i] for i in kv[1])):
-        cols = "".join(f"{statistics.fmean(5 * results[name][i] for i in idx):10.2f}"
-                       for name in results)
+    for k, idx in sorted(
+        by_kind.items(), key=lambda kv: -statistics.fmean(human[i] for i in kv[1])
+    ):
+        cols = "".join(
+            f"{statistics.fmean(5 * results[name][i] for i in idx):10.2f}" for name in results
+        )
         print(f"{k:10} {len(idx):4d} {statistics.fmean(human[i] for i in idx):7.2f}{cols}")
 
-    print(f"\nlexical:  {lexical_per_s:,.0f} answers/s ({args.passes} passes, event loop "
-          f"stall max {stall_lex.max_ms:.1f} ms)")
+    print(
+        f"\nlexical:  {lexical_per_s:,.0f} answers/s ({args.passes} passes, event loop "
+        f"stall max {stall_lex.max_ms:.1f} ms)"
+    )
     if semantic_per_s is not None:
-        print(f"semantic: {semantic_per_s:,.0f} answers/s batched (model load {load_s:.1f} s, "
-              f"loop stall during load {load_stall:.0f} ms)")
+        print(
+            f"semantic: {semantic_per_s:,.0f} answers/s batched (model load {load_s:.1f} s, "
+            f"loop stall during load {load_stall:.0f} ms)"
+        )
         print(f"blended:  {blended_per_s:,.0f} answers/s through grade_many()")
     max_stall = max(stall_lex.max_ms, stall_sem)
     print(f"max event-loop stall while grading: {max_stall:.1f} ms")
 
     if args.show_worst:
-        worst = sorted(range(len(items)),
-                       key=lambda i: -abs(5 * results["blended"][i] - human[i]))
+        worst = sorted(range(len(items)), key=lambda i: -abs(5 * results["blended"][i] - human[i]))
         print(f"\nworst {args.show_worst} (blended):")
         for i in worst[: args.show_worst]:
             q, a = items[i]
-            print(f"  {human[i]:.0f} vs {5 * results['blended'][i]:.1f} [{kinds[i]}] {q.id}: "
-                  f"{a[:90]!r}")
+            print(
+                f"  {human[i]:.0f} vs {5 * results['blended'][i]:.1f} [{kinds[i]}] {q.id}: "
+                f"{a[:90]!r}"
+            )
 
     b = table["blended"]
-    print(json.dumps({
-        "pearson": b["pearson"], "spearman": b["spearman"], "rmse": b["rmse"],
-        "lexical_per_s": round(lexical_per_s),
-        "semantic_per_s": round(semantic_per_s) if semantic_per_s is not None else None,
-        "max_loop_stall_ms": round(max_stall, 1),
-    }))
+    print(
+        json.dumps(
+            {
+                "pearson": b["pearson"],
+                "spearman": b["spearman"],
+                "rmse": b["rmse"],
+                "lexical_per_s": round(lexical_per_s),
+                "semantic_per_s": round(semantic_per_s) if semantic_per_s is not None else None,
+                "max_loop_stall_ms": round(max_stall, 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

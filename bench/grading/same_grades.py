@@ -40,22 +40,31 @@ async def collect(every: int) -> dict[str, list[object]]:
     out: dict[str, list[object]] = {}
     questions, answers = load()
     items = [(questions[str(a["q"])], str(a["text"])) for a in answers]
-    semeval_rows = [{"question": r["question"], "reference_answer": r["reference_answer"],
-                     "answer": r["answer"]}
-                    for name in semeval.SETS for r in semeval.load(name)[::every]]
+    semeval_rows = [
+        {
+            "question": r["question"],
+            "reference_answer": r["reference_answer"],
+            "answer": r["answer"],
+        }
+        for name in semeval.SETS
+        for r in semeval.load(name)[::every]
+    ]
     hard_items = [(q, a) for _, q, a in hard.load_hard()]
-    for label, opts in (("shared", GradingOptions()),
-                        ("passed", GradingOptions(embedder=StaticEmbedder())),
-                        ("lexical", GradingOptions(semantic=False))):
+    for label, opts in (
+        ("shared", GradingOptions()),
+        ("passed", GradingOptions(embedder=StaticEmbedder())),
+        ("lexical", GradingOptions(semantic=False)),
+    ):
         batched = []
         for start in range(0, len(items), 64):
-            batched.extend(await grade_many(items[start:start + 64], options=opts))
+            batched.extend(await grade_many(items[start : start + 64], options=opts))
         out[f"{label}/run/batch"] = [row(g) for g in batched]
         out[f"{label}/run/single"] = [row(await grade(q, a, options=opts)) for q, a in items]
         out[f"{label}/hard"] = [row(g) for g in await grade_many(hard_items, options=opts)]
         out[f"{label}/semeval"] = [row(r.grade) for r in await grade_rows(semeval_rows, opts)]
         out[f"{label}/semeval/single"] = [
-            row(await grade(*(await _question(r)), options=opts)) for r in semeval_rows[::10]]
+            row(await grade(*(await _question(r)), options=opts)) for r in semeval_rows[::10]
+        ]
     return out
 
 
@@ -79,10 +88,17 @@ def main() -> None:
     if args.check:
         want = json.loads(args.check.read_text("utf-8"))
         got = json.loads(json.dumps(got))
-        diffs = [(k, i, w, g) for k in want for i, (w, g) in
-                 enumerate(zip(want[k], got.get(k, []), strict=False)) if w != g]
-        diffs += [(k, -1, len(want[k]), len(got.get(k, []))) for k in want
-                  if len(want[k]) != len(got.get(k, []))]
+        diffs = [
+            (k, i, w, g)
+            for k in want
+            for i, (w, g) in enumerate(zip(want[k], got.get(k, []), strict=False))
+            if w != g
+        ]
+        diffs += [
+            (k, -1, len(want[k]), len(got.get(k, [])))
+            for k in want
+            if len(want[k]) != len(got.get(k, []))
+        ]
         for d in diffs[:10]:
             print("DIFFERENT", d)
         print(f"{n} grades, {len(diffs)} different")

@@ -81,13 +81,15 @@ def overlap(reference: str, answer: str) -> float:
     return len(ref & set(content_stems(answer))) / len(ref) if ref else 0.0
 
 
-def measures(scores: list[float], human: list[float], pred: list[bool],
-             gold: list[bool]) -> dict[str, float]:
-    return {"pearson": round(pearson(scores, human), 3),
-            "spearman": round(pearson(ranks(scores), ranks(human)), 3),
-            "macro_f1": round(macro_f1(pred, gold), 3),
-            "accuracy": round(sum(p == g for p, g in zip(pred, gold, strict=True))
-                              / len(gold), 3)}
+def measures(
+    scores: list[float], human: list[float], pred: list[bool], gold: list[bool]
+) -> dict[str, float]:
+    return {
+        "pearson": round(pearson(scores, human), 3),
+        "spearman": round(pearson(ranks(scores), ranks(human)), 3),
+        "macro_f1": round(macro_f1(pred, gold), 3),
+        "accuracy": round(sum(p == g for p, g in zip(pred, gold, strict=True)) / len(gold), 3),
+    }
 
 
 def best_cut(scores: list[float], gold: list[bool]) -> float:
@@ -96,15 +98,24 @@ def best_cut(scores: list[float], gold: list[bool]) -> float:
     return max(cuts, key=lambda c: macro_f1([s >= c for s in scores], gold))
 
 
-async def run_set(name: str, options: GradingOptions, splits: set[str] | None
-                  ) -> tuple[dict[str, dict[str, object]], float]:
+async def run_set(
+    name: str, options: GradingOptions, splits: set[str] | None
+) -> tuple[dict[str, dict[str, object]], float]:
     rows = load(name)
     if splits is not None:
         rows = [r for r in rows if r["split"] in splits or r["split"] == "train"]
     t = time.perf_counter()
-    results = await grade_rows([{"question": r["question"],
-                                 "reference_answer": r["reference_answer"],
-                                 "answer": r["answer"]} for r in rows], options)
+    results = await grade_rows(
+        [
+            {
+                "question": r["question"],
+                "reference_answer": r["reference_answer"],
+                "answer": r["answer"],
+            }
+            for r in rows
+        ],
+        options,
+    )
     per_s = len(rows) / (time.perf_counter() - t)
     by_split: dict[str, list[int]] = defaultdict(list)
     for i, r in enumerate(rows):
@@ -120,15 +131,22 @@ async def run_set(name: str, options: GradingOptions, splits: set[str] | None
         scores = [g.score if g else 0.0 for g in grades]
         pred = [bool(g and g.verdict == "correct") for g in grades]
         b = [base[i] for i in idx]
-        out[split] = {"n": len(idx), "grader": measures(scores, human, pred, gold),
-                      "overlap": measures(b, human, [s >= cut for s in b], gold)}
+        out[split] = {
+            "n": len(idx),
+            "grader": measures(scores, human, pred, gold),
+            "overlap": measures(b, human, [s >= cut for s in b], gold),
+        }
     return out, per_s
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--semantic", choices=("auto", "on", "off"), default="auto",
-                    help="semantic similarity as grade-file would (auto: when available)")
+    ap.add_argument(
+        "--semantic",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="semantic similarity as grade-file would (auto: when available)",
+    )
     ap.add_argument("--splits", default="", help="comma-separated splits (default: all)")
     args = ap.parse_args()
     sem = {"auto": None, "on": True, "off": False}[args.semantic]
@@ -139,24 +157,31 @@ def main() -> None:
     for name in SETS:
         table, per_s = asyncio.run(run_set(name, options, splits))
         print(f"\n{name} ({per_s:,.0f} answers/s through grade_rows)")
-        print(f"{'split':8} {'n':>5}  {'':8} {'pearson':>8} {'spearman':>9} {'macroF1':>8} "
-              f"{'acc':>6}")
+        print(
+            f"{'split':8} {'n':>5}  {'':8} {'pearson':>8} {'spearman':>9} {'macroF1':>8} {'acc':>6}"
+        )
         for split, t in table.items():
             for who in ("grader", "overlap"):
                 m = t[who]
                 assert isinstance(m, dict)
-                print(f"{split if who == 'grader' else '':8} "
-                      f"{t['n'] if who == 'grader' else '':>5}  {who:8} {m['pearson']:8.3f} "
-                      f"{m['spearman']:9.3f} {m['macro_f1']:8.3f} {m['accuracy']:6.3f}")
+                print(
+                    f"{split if who == 'grader' else '':8} "
+                    f"{t['n'] if who == 'grader' else '':>5}  {who:8} {m['pearson']:8.3f} "
+                    f"{m['spearman']:9.3f} {m['macro_f1']:8.3f} {m['accuracy']:6.3f}"
+                )
         summary[name] = table
     beetle, sci = summary["beetle"], summary["scientsbank"]
     assert isinstance(beetle, dict) and isinstance(sci, dict)
-    headline = {
-        "beetle_test_uq_pearson": beetle["test_uq"]["grader"]["pearson"],
-        "beetle_test_uq_overlap_pearson": beetle["test_uq"]["overlap"]["pearson"],
-        "scientsbank_test_ud_macro_f1": sci["test_ud"]["grader"]["macro_f1"],
-        "scientsbank_test_ud_overlap_macro_f1": sci["test_ud"]["overlap"]["macro_f1"],
-    } if "test_uq" in beetle and "test_ud" in sci else {}
+    headline = (
+        {
+            "beetle_test_uq_pearson": beetle["test_uq"]["grader"]["pearson"],
+            "beetle_test_uq_overlap_pearson": beetle["test_uq"]["overlap"]["pearson"],
+            "scientsbank_test_ud_macro_f1": sci["test_ud"]["grader"]["macro_f1"],
+            "scientsbank_test_ud_overlap_macro_f1": sci["test_ud"]["overlap"]["macro_f1"],
+        }
+        if "test_uq" in beetle and "test_ud" in sci
+        else {}
+    )
     print(json.dumps({**headline, **summary}, separators=(",", ":")))
 
 

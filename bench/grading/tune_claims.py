@@ -39,15 +39,24 @@ async def grid(file: Path) -> list[dict[str, float]]:
             for margin in MARGINS:
                 op.CLAIM_FLOOR, op.CLAIM_MARGIN = floor, margin
                 grades = await grade_many([(q, a) for _, q, a in items])
-                wrong = [g.score <= 0.3 for k, g in zip(kinds, grades, strict=True)
-                         if k == "misconception"]
-                right = [g.score >= 0.65 for k, g in zip(kinds, grades, strict=True)
-                         if k == "paraphrase"]
-                row = {"floor": floor, "margin": margin,
-                       "misconception": round(sum(wrong) / max(1, len(wrong)), 3),
-                       "paraphrase": round(sum(right) / max(1, len(right)), 3)}
-                print(f"floor {floor:.2f} margin {margin:+.2f}: misconceptions held "
-                      f"{row['misconception']:.1%}, paraphrases kept {row['paraphrase']:.1%}")
+                wrong = [
+                    g.score <= 0.3
+                    for k, g in zip(kinds, grades, strict=True)
+                    if k == "misconception"
+                ]
+                right = [
+                    g.score >= 0.65 for k, g in zip(kinds, grades, strict=True) if k == "paraphrase"
+                ]
+                row = {
+                    "floor": floor,
+                    "margin": margin,
+                    "misconception": round(sum(wrong) / max(1, len(wrong)), 3),
+                    "paraphrase": round(sum(right) / max(1, len(right)), 3),
+                }
+                print(
+                    f"floor {floor:.2f} margin {margin:+.2f}: misconceptions held "
+                    f"{row['misconception']:.1%}, paraphrases kept {row['paraphrase']:.1%}"
+                )
                 out.append(row)
     finally:
         op.CLAIM_FLOOR, op.CLAIM_MARGIN = saved

@@ -33,13 +33,39 @@ class Command:
 
 # Metrics count commands by name; anything else typed is counted as "unknown" (a label per
 # typed word would let anyone grow the metrics without bound).
-COMMAND_NAMES = frozenset({"help", "start", "quiz", "answer", "interview", "skip", "end",
-                           "leaderboard", "stats", "questions", "daily", "settings",
-                           "appeal", "flag", "appeals"})
+COMMAND_NAMES = frozenset(
+    {
+        "help",
+        "start",
+        "quiz",
+        "answer",
+        "interview",
+        "skip",
+        "end",
+        "leaderboard",
+        "stats",
+        "questions",
+        "daily",
+        "settings",
+        "appeal",
+        "flag",
+        "appeals",
+    }
+)
 
-_ALIASES = {"q": "quiz", "a": "answer", "lb": "leaderboard", "top": "leaderboard",
-            "board": "leaderboard", "i": "interview", "qstats": "stats", "h": "help",
-            "?": "help", "settings": "settings", "question": "questions"}
+_ALIASES = {
+    "q": "quiz",
+    "a": "answer",
+    "lb": "leaderboard",
+    "top": "leaderboard",
+    "board": "leaderboard",
+    "i": "interview",
+    "qstats": "stats",
+    "h": "help",
+    "?": "help",
+    "settings": "settings",
+    "question": "questions",
+}
 
 
 def parse(text: str) -> Command:
@@ -58,12 +84,18 @@ def parse(text: str) -> Command:
 
 def help_card(platform: str, text: str | None = None) -> Card:
     """The command list, as a card only the asker sees."""
-    return Card(title="interview-bot commands", text=text or help_text(platform),
-                visibility=Visibility.EPHEMERAL)
+    return Card(
+        title="interview-bot commands",
+        text=text or help_text(platform),
+        visibility=Visibility.EPHEMERAL,
+    )
 
 
-def split_options(args: tuple[str, ...], *, count_first: bool = False,
-                  ) -> tuple[str | None, str | None, int | None, bool]:
+def split_options(
+    args: tuple[str, ...],
+    *,
+    count_first: bool = False,
+) -> tuple[str | None, str | None, int | None, bool]:
     """Forgiving [topic] [difficulty] [count] [dm]: words, easy/medium/hard, numbers, k=v.
 
     Two numbers are difficulty then count. One number is a count when `count_first` (an
@@ -134,8 +166,9 @@ def metric_name(text: str) -> str:
 async def dispatch(core: Core, where: Where, text: str) -> Reply:
     """Run one typed command. UserError carries the message to show."""
     cmd = parse(text)
-    metrics.COMMANDS.labels(where.platform,
-                            cmd.name if cmd.name in COMMAND_NAMES else "unknown").inc()
+    metrics.COMMANDS.labels(
+        where.platform, cmd.name if cmd.name in COMMAND_NAMES else "unknown"
+    ).inc()
     match cmd.name:
         case "help" | "start":
             return _cards(help_card(where.platform))
@@ -181,8 +214,9 @@ async def dispatch(core: Core, where: Where, text: str) -> Reply:
             if sub == "regrade" and len(cmd.args) in (2, 3):
                 confirm = len(cmd.args) == 3 and cmd.args[2].lower() == "confirm"
                 if len(cmd.args) == 3 and not confirm:
-                    raise UserError("Use /questions regrade ID, then /questions regrade ID "
-                                    "confirm.")
+                    raise UserError(
+                        "Use /questions regrade ID, then /questions regrade ID confirm."
+                    )
                 return _cards(await core.appeals.regrade(where, cmd.args[1], confirm))
             if sub in ("report", "broken") and len(cmd.args) <= 2:
                 topic = cmd.args[1] if len(cmd.args) == 2 else None
@@ -191,9 +225,11 @@ async def dispatch(core: Core, where: Where, text: str) -> Reply:
                 return _cards(await core.analytics.keep(where, cmd.args[1]))
             if sub == "retire" and len(cmd.args) == 2:
                 return _cards(await core.analytics.retire(where, cmd.args[1]))
-            raise UserError("Use /questions, /questions import FILE, /questions remove PACK, "
-                            "/questions regrade ID, /questions report [topic], /questions keep "
-                            "ID or /questions retire ID.")
+            raise UserError(
+                "Use /questions, /questions import FILE, /questions remove PACK, "
+                "/questions regrade ID, /questions report [topic], /questions keep "
+                "ID or /questions retire ID."
+            )
         case "appeal":
             return _cards(await core.appeals.appeal(where, cmd.rest))
         case "flag":
@@ -203,13 +239,15 @@ async def dispatch(core: Core, where: Where, text: str) -> Reply:
             if sub in ("list", "queue"):
                 return _cards(await core.appeals.queue(where))
             if sub == "accept" and len(cmd.args) in (2, 3):
-                return await core.appeals.accept(where, cmd.args[1],
-                                                 cmd.args[2] if len(cmd.args) == 3 else None)
+                return await core.appeals.accept(
+                    where, cmd.args[1], cmd.args[2] if len(cmd.args) == 3 else None
+                )
             if sub == "reject" and len(cmd.args) >= 2:
                 reason = cmd.rest.split(None, 2)[2] if len(cmd.args) > 2 else ""
                 return await core.appeals.reject(where, cmd.args[1], reason)
-            raise UserError("Use /appeals, /appeals accept ID [score] or /appeals reject ID "
-                            "reason.")
+            raise UserError(
+                "Use /appeals, /appeals accept ID [score] or /appeals reject ID reason."
+            )
         case "daily":
             sub = cmd.args[0].lower() if cmd.args else "status"
             if sub == "set":
@@ -241,8 +279,9 @@ async def answer(core: Core, where: Where, text: str) -> Reply:
         rnd = await core.store.open_round_in(where.platform, where.team, where.channel, kind)
         if rnd is not None and rnd.closes_ms > to_ms(core.clock.now()):
             return await answer_action(core, where, Action.of_round(kind, rnd.id), text)
-    raise UserError("Nothing to answer here: start a quiz with /quiz or an interview with "
-                    "/interview start.")
+    raise UserError(
+        "Nothing to answer here: start a quiz with /quiz or an interview with /interview start."
+    )
 
 
 def leaderboard_options(args: tuple[str, ...]) -> tuple[str | None, str | None, str | None]:

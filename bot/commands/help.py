@@ -31,44 +31,82 @@ def _on(*platforms: str) -> frozenset[str]:
 
 HELP: tuple[HelpEntry, ...] = (
     HelpEntry("quiz", "/quiz [topic] [easy|medium|hard]", "Start a quiz round in this channel"),
-    HelpEntry("quiz stop", "/quiz stop",
-              "Close the round now and reveal (its starter or an admin)"),
-    HelpEntry("answer", "/answer TEXT", "Answer the open quiz round, or your interview question",
-              only=_on(CONSOLE)),
-    HelpEntry("interview start", "/interview start [topic] [easy|medium|hard] [questions] [dm]",
-              "Start a one-to-one mock interview (only you see it)"),
+    HelpEntry(
+        "quiz stop", "/quiz stop", "Close the round now and reveal (its starter or an admin)"
+    ),
+    HelpEntry(
+        "answer",
+        "/answer TEXT",
+        "Answer the open quiz round, or your interview question",
+        only=_on(CONSOLE),
+    ),
+    HelpEntry(
+        "interview start",
+        "/interview start [topic] [easy|medium|hard] [questions] [dm]",
+        "Start a one-to-one mock interview (only you see it)",
+    ),
     HelpEntry("interview skip", "/interview skip", "Skip the current interview question"),
     HelpEntry("interview end", "/interview end", "End the interview now and get the report"),
-    HelpEntry("leaderboard", "/leaderboard [today|week|month|all] [team|channel|topic] [topic]",
-              "Who has the most points"),
+    HelpEntry(
+        "leaderboard",
+        "/leaderboard [today|week|month|all] [team|channel|topic] [topic]",
+        "Who has the most points",
+    ),
     HelpEntry("stats", "/stats [user]", "Answers, accuracy per topic and streaks"),
     HelpEntry("questions list", "/questions", "Topics and how many questions each has"),
-    HelpEntry("questions import", "/questions import FILE", "Add a YAML question pack",
-              admin=True),
-    HelpEntry("questions remove", "/questions remove PACK", "Remove a pack this team added",
-              admin=True),
-    HelpEntry("questions regrade", "/questions regrade ID [confirm]",
-              "Grade past answers to a question again; a preview first", admin=True),
-    HelpEntry("questions report", "/questions report [topic]",
-              "Questions that look broken, and why", admin=True),
-    HelpEntry("questions keep", "/questions keep ID | retire ID",
-              "Put a rested question back, or never ask it again", admin=True),
-    HelpEntry("appeal", "/appeal [question-id] REASON",
-              "Appeal the grade of your latest answer (or your answer to that question)"),
+    HelpEntry("questions import", "/questions import FILE", "Add a YAML question pack", admin=True),
+    HelpEntry(
+        "questions remove", "/questions remove PACK", "Remove a pack this team added", admin=True
+    ),
+    HelpEntry(
+        "questions regrade",
+        "/questions regrade ID [confirm]",
+        "Grade past answers to a question again; a preview first",
+        admin=True,
+    ),
+    HelpEntry(
+        "questions report",
+        "/questions report [topic]",
+        "Questions that look broken, and why",
+        admin=True,
+    ),
+    HelpEntry(
+        "questions keep",
+        "/questions keep ID | retire ID",
+        "Put a rested question back, or never ask it again",
+        admin=True,
+    ),
+    HelpEntry(
+        "appeal",
+        "/appeal [question-id] REASON",
+        "Appeal the grade of your latest answer (or your answer to that question)",
+    ),
     HelpEntry("flag", "/flag QUESTION_ID REASON", "Report a question as wrong or unclear"),
-    HelpEntry("appeals", "/appeals | accept ID [score] | reject ID REASON",
-              "The open appeals and flags; accept re-scores, reject tells its author why",
-              admin=True),
+    HelpEntry(
+        "appeals",
+        "/appeals | accept ID [score] | reject ID REASON",
+        "The open appeals and flags; accept re-scores, reject tells its author why",
+        admin=True,
+    ),
     HelpEntry("daily status", "/daily status", "When this channel's daily question comes next"),
-    HelpEntry("daily set", "/daily set 09:00 [Europe/Berlin] [mon-fri] [topic=…] "
-              "[difficulty=…] [open=8h] [recap=fri@17:00]", "Post a daily question here",
-              admin=True),
-    HelpEntry("daily off", "/daily off | now", "Stop the daily question, or post today's now",
-              admin=True),
+    HelpEntry(
+        "daily set",
+        "/daily set 09:00 [Europe/Berlin] [mon-fri] [topic=…] "
+        "[difficulty=…] [open=8h] [recap=fri@17:00]",
+        "Post a daily question here",
+        admin=True,
+    ),
+    HelpEntry(
+        "daily off", "/daily off | now", "Stop the daily question, or post today's now", admin=True
+    ),
     HelpEntry("settings", "/settings [name value]", "Show the settings, or (admins) change one"),
     HelpEntry("help", "/help", "This text", only=_on(CONSOLE)),
-    HelpEntry("user", "/user NAME", "Play as someone else (to try the leaderboard with friends)",
-              only=_on(CONSOLE)),
+    HelpEntry(
+        "user",
+        "/user NAME",
+        "Play as someone else (to try the leaderboard with friends)",
+        only=_on(CONSOLE),
+    ),
     HelpEntry("quit", "/quit", "Leave (Ctrl-D works too)", only=_on(CONSOLE)),
 )
 _BY_KEY = {e.key: e for e in HELP}
@@ -85,8 +123,7 @@ def entries(platform: str) -> list[HelpEntry]:
     return [e for e in HELP if not e.only or platform in e.only]
 
 
-def help_text(platform: str, *, code: bool = False,
-              rename: Mapping[str, str] | None = None) -> str:
+def help_text(platform: str, *, code: bool = False, rename: Mapping[str, str] | None = None) -> str:
     """The help for a platform: `usage  text` lines; `code` wraps usages in backticks
     (Slack), `rename` maps a command to its name there (`/stats` is `/qstats` on Slack)."""
     lines = []
@@ -94,7 +131,7 @@ def help_text(platform: str, *, code: bool = False,
         usage = e.usage
         for old, new in (rename or {}).items():
             if usage == old or usage.startswith(old + " "):
-                usage = new + usage[len(old):]
+                usage = new + usage[len(old) :]
         what = describe(e.key)
         lines.append(f"`{usage}`  {what}" if code else f"{usage:<30} {what}")
     return "\n".join(lines)

@@ -11,9 +11,19 @@ from bot.domain.text import clip
 from bot.domain.values import UserError
 
 PERIODS = ("today", "week", "month", "all")
-_ALIASES = {"day": "today", "daily": "today", "d": "today", "w": "week", "weekly": "week",
-            "m": "month", "monthly": "month", "alltime": "all", "all-time": "all",
-            "ever": "all", "total": "all"}
+_ALIASES = {
+    "day": "today",
+    "daily": "today",
+    "d": "today",
+    "w": "week",
+    "weekly": "week",
+    "m": "month",
+    "monthly": "month",
+    "alltime": "all",
+    "all-time": "all",
+    "ever": "all",
+    "total": "all",
+}
 
 
 # IANA names only: ZoneInfo recurses on paths with very many parts
@@ -27,8 +37,10 @@ def check_timezone(name: str) -> str:
             raise ValueError(name)
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise UserError(f"'{clip(name, 40)}' is not a timezone name; use one like "
-                        "Europe/Berlin or America/New_York.") from None
+        raise UserError(
+            f"'{clip(name, 40)}' is not a timezone name; use one like "
+            "Europe/Berlin or America/New_York."
+        ) from None
     return name
 
 
@@ -51,8 +63,14 @@ def resolve_period(name: str | None) -> str:
 
 def period_key(period: str, now: datetime, tz: str) -> str:
     day, week, month = local_keys(now, tz)
-    return str({"today": PeriodKey.day(day), "week": PeriodKey.week(week),
-                "month": PeriodKey.month(month), "all": PeriodKey.all()}[period])
+    return str(
+        {
+            "today": PeriodKey.day(day),
+            "week": PeriodKey.week(week),
+            "month": PeriodKey.month(month),
+            "all": PeriodKey.all(),
+        }[period]
+    )
 
 
 def yesterday(now: datetime, tz: str) -> str:

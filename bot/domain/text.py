@@ -34,7 +34,8 @@ def display_name(name: str) -> str:
     kept = "".join(
         " " if ch.isspace() else ch
         for ch in clean(name)
-        if ch.isspace() or unicodedata.category(ch) not in _HIDDEN_CATEGORIES)
+        if ch.isspace() or unicodedata.category(ch) not in _HIDDEN_CATEGORIES
+    )
     return clip(kept, _NAME_CHARS)
 
 

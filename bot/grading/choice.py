@@ -10,8 +10,9 @@ from rapidfuzz import fuzz
 from bot.domain.questions import Choice, Grade, Question, Verdict, choice_letter
 from bot.grading.text import normalise
 
-_PREFIX = re.compile(r"^\s*(?:(?:my|the)\s+)?(?:answer|option|choice)\s*(?:is)?\s*[:=\-]?\s*",
-                     re.IGNORECASE)
+_PREFIX = re.compile(
+    r"^\s*(?:(?:my|the)\s+)?(?:answer|option|choice)\s*(?:is)?\s*[:=\-]?\s*", re.IGNORECASE
+)
 _LETTER = re.compile(r"^\(?([a-j])\s*[).:]?\s*(.*)$", re.IGNORECASE | re.DOTALL)
 _NUMBER = re.compile(r"^\(?(\d{1,2})\s*[).:]?\s*$")
 FUZZY_CHOICE = 90  # a typed choice text this close (0-100) to exactly one choice names it
@@ -57,10 +58,18 @@ def grade_choice(question: Question, answer: str) -> Grade:
     n = len(question.choices)
     if picked is None:
         last = choice_letter(n - 1) if n else "A"
-        return Grade(0.0, Verdict.WRONG, f"That is not one of the choices: answer with a letter "
-                     f"(A-{last}), a number (1-{n}) or the choice's text.")
+        return Grade(
+            0.0,
+            Verdict.WRONG,
+            f"That is not one of the choices: answer with a letter "
+            f"(A-{last}), a number (1-{n}) or the choice's text.",
+        )
     label = f"{choice_letter(picked)}) {question.choices[picked].text}"
     if picked == right:
         return Grade(1.0, Verdict.CORRECT, f"Right: {label}.", right=(label,))
-    return Grade(0.0, Verdict.WRONG, f"Not quite: you picked {label}; the answer is "
-                 f"{question.answer_text}.", missing=(question.answer_text,))
+    return Grade(
+        0.0,
+        Verdict.WRONG,
+        f"Not quite: you picked {label}; the answer is {question.answer_text}.",
+        missing=(question.answer_text,),
+    )

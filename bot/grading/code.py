@@ -41,21 +41,24 @@ def strip_fences(answer: str) -> str:
 
 def _same(expected: Any, observed: Any) -> bool:
     try:
-        return json.dumps(plain(expected), sort_keys=True) == json.dumps(observed,
-                                                                         sort_keys=True)
+        return json.dumps(plain(expected), sort_keys=True) == json.dumps(observed, sort_keys=True)
     except (TypeError, ValueError):
         return False
 
 
 def shown(observed: Any) -> str:
     """An observation as a person reads it (dicts and sets as Python writes them)."""
+
     def back(v: Any) -> str:
         if isinstance(v, dict):
             if "__dict__" in v and isinstance(v["__dict__"], list):
                 return "{" + ", ".join(f"{back(k)}: {back(x)}" for k, x in v["__dict__"]) + "}"
             if "__set__" in v and isinstance(v["__set__"], list):
-                return "{" + ", ".join(back(x) for x in v["__set__"]) + "}" if v["__set__"] \
+                return (
+                    "{" + ", ".join(back(x) for x in v["__set__"]) + "}"
+                    if v["__set__"]
                     else "set()"
+                )
             if "__object__" in v:
                 return str(v.get("repr", v["__object__"]))
             for tag in ("__int__", "__float__"):
@@ -66,6 +69,7 @@ def shown(observed: Any) -> str:
         if isinstance(v, list):
             return "[" + ", ".join(back(x) for x in v) + "]"
         return repr(v)
+
     text = back(observed)
     return text if len(text) <= _SHOW else text[: _SHOW - 1] + "…"
 
@@ -121,8 +125,13 @@ def report(run: RunResult, checked: list[tuple[str, str]]) -> str:
     return "\n".join(lines)
 
 
-async def grade_code(question: Question, answer: str, sandbox: Sandbox | None = None, *,
-                     who: tuple[str, str] = ("", "")) -> Grade:
+async def grade_code(
+    question: Question,
+    answer: str,
+    sandbox: Sandbox | None = None,
+    *,
+    who: tuple[str, str] = ("", ""),
+) -> Grade:
     """Run the answer in the sandbox; correct only when every case passes. Raises
     SandboxUnavailable (no boundary here) or SandboxBusy (too many runs waiting)."""
     spec = question.code
@@ -133,15 +142,20 @@ async def grade_code(question: Question, answer: str, sandbox: Sandbox | None = 
     if not code.strip():
         return Grade(0.0, Verdict.WRONG, "No code to run.", missing=names)
     if len(code) > MAX_CODE_CHARS:
-        return Grade(0.0, Verdict.WRONG, f"The code is longer than {MAX_CODE_CHARS} characters.",
-                     missing=names)
+        return Grade(
+            0.0,
+            Verdict.WRONG,
+            f"The code is longer than {MAX_CODE_CHARS} characters.",
+            missing=names,
+        )
     run = await (sandbox or default_sandbox()).run(program_for(spec, code), who=who)
     checked = results(spec, run)
     passed = tuple(name for name, why in checked if not why)
     failed = tuple(f"{name}: {why}" for name, why in checked if why)
     score = round(len(passed) / len(checked), 3) if checked else 0.0
-    verdict = (Verdict.CORRECT if checked and not failed else
-               Verdict.PARTIAL if passed else Verdict.WRONG)
+    verdict = (
+        Verdict.CORRECT if checked and not failed else Verdict.PARTIAL if passed else Verdict.WRONG
+    )
     return Grade(score, verdict, report(run, checked), right=passed, missing=failed)
 
 

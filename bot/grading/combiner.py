@@ -52,12 +52,26 @@ for _pair in _OPPOSITES:
 
 # Chosen on the train splits by fitting on one set and scoring the other (unseen domain):
 # "negated" is computed but left out, it lowered that cross-set agreement on both sides.
-LEXICAL_FEATURES = ("recall", "recall_own", "novel", "echo", "fuzzy", "lexical", "opposite",
-                    "negation")
+LEXICAL_FEATURES = (
+    "recall",
+    "recall_own",
+    "novel",
+    "echo",
+    "fuzzy",
+    "lexical",
+    "opposite",
+    "negation",
+)
 # Added for issue 14 by forward selection on the train splits (fit on one set, score the other,
 # and question-grouped cross-validation; the test splits were not used to choose them).
-SEMANTIC_FEATURES = (*LEXICAL_FEATURES, "similarity", "ref_words", "align_new", "align_flipped",
-                     "answer_words")
+SEMANTIC_FEATURES = (
+    *LEXICAL_FEATURES,
+    "similarity",
+    "ref_words",
+    "align_new",
+    "align_flipped",
+    "answer_words",
+)
 ALIGN_SAME = 0.6  # word-vector cosine from which two words are taken for the same word
 
 
@@ -80,8 +94,7 @@ def contradictions(reference: Sequence[Token], answer: Sequence[Token]) -> tuple
         neg = is_negated(reference, i)
         if t.stem in found:
             negated += all(n != neg for n in found[t.stem])
-        elif any(o in found and any(n == neg for n in found[o])
-                 for o in OPPOSITES.get(t.stem, ())):
+        elif any(o in found and any(n == neg for n in found[o]) for o in OPPOSITES.get(t.stem, ())):
             opposite += 1
     return negated / (seen + 1), opposite / (seen + 1)
 
@@ -99,8 +112,11 @@ def _tokens(text: str) -> tuple[Token, ...]:
 def _aligned_words(toks: Sequence[Token], skip: frozenset[str]) -> list[tuple[Token, bool]]:
     """Content words (not stopwords, negations or stems in `skip`) with whether each is
     negated."""
-    return [(t, is_negated(toks, i)) for i, t in enumerate(toks)
-            if t.word not in STOPWORDS and t.word not in NEGATIONS and t.stem not in skip]
+    return [
+        (t, is_negated(toks, i))
+        for i, t in enumerate(toks)
+        if t.word not in STOPWORDS and t.word not in NEGATIONS and t.stem not in skip
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,10 +140,14 @@ def _reference(prompt: str, reference: str) -> _Reference:
     ref = _aligned_words(rt, frozenset())
     own_stems = {r.stem for r, _ in (_aligned_words(rt, q) or ref)}
     stems = {s: i for i, s in enumerate(dict.fromkeys(t.stem for t, _ in ref))}
-    return _Reference(q, tuple(t.word for t, _ in ref), stems,
-                      np.array([stems[t.stem] for t, _ in ref], dtype=np.int64),
-                      np.array([n for _, n in ref], dtype=bool),
-                      np.flatnonzero([t.stem in own_stems for t, _ in ref]))
+    return _Reference(
+        q,
+        tuple(t.word for t, _ in ref),
+        stems,
+        np.array([stems[t.stem] for t, _ in ref], dtype=np.int64),
+        np.array([n for _, n in ref], dtype=bool),
+        np.flatnonzero([t.stem in own_stems for t, _ in ref]),
+    )
 
 
 def alignment(prompt: str, reference: str, answer: str, vectors: Vectors) -> tuple[float, float]:
@@ -149,21 +169,26 @@ def alignment(prompt: str, reference: str, answer: str, vectors: Vectors) -> tup
     sims = av @ rv.T  # answer word x reference word
     ans_ids = np.array([side.stems.get(t.stem, -1) for t, _ in ans], dtype=np.int64)
     sims = np.where(ans_ids[:, None] == side.stem_ids[None, :], 1.0, sims)
-    align_new = (float(np.clip(sims[new_rows].max(axis=1), 0, 1).mean()) if new_rows
-                 else 0.0)
+    align_new = float(np.clip(sims[new_rows].max(axis=1), 0, 1).mean()) if new_rows else 0.0
     cols = side.own
     if not len(cols):
         return align_new, 0.0
     best = sims[:, cols].argmax(axis=0)  # each own reference word's closest answer word
     ans_neg = np.array([n for _, n in ans], dtype=bool)
-    flipped = int(np.count_nonzero((sims[best, cols] > ALIGN_SAME)
-                                   & (ans_neg[best] != side.negated[cols])))
+    flipped = int(
+        np.count_nonzero((sims[best, cols] > ALIGN_SAME) & (ans_neg[best] != side.negated[cols]))
+    )
     return align_new, flipped / len(cols)
 
 
-def features(prompt: str, reference: str, answer: str, lexical: float,
-             similarity: float | None,
-             aligned: tuple[float, float] | None = None) -> dict[str, float]:
+def features(
+    prompt: str,
+    reference: str,
+    answer: str,
+    lexical: float,
+    similarity: float | None,
+    aligned: tuple[float, float] | None = None,
+) -> dict[str, float]:
     """The combiner's inputs for one answer (pure, a fraction of a millisecond); `aligned` is
     `alignment(...)`, needed by the semantic fit."""
     rt, at, qt = _tokens(reference), _tokens(answer), _tokens(prompt)
@@ -172,8 +197,9 @@ def features(prompt: str, reference: str, answer: str, lexical: float,
     negated, opposite = contradictions(rt, at)
     out = {
         "recall": len(ref & ans) / len(ref) if ref else 0.0,
-        "recall_own": len(own & ans) / len(own) if own else (len(ref & ans) / len(ref)
-                                                             if ref else 0.0),
+        "recall_own": len(own & ans) / len(own)
+        if own
+        else (len(ref & ans) / len(ref) if ref else 0.0),
         "novel": len(ans - ref - q) / len(ans) if ans else 1.0,
         "echo": len(ans & q) / len(ans) if ans else 0.0,
         "fuzzy": fuzz.token_set_ratio(answer.casefold(), reference.casefold()) / 100,
@@ -182,10 +208,12 @@ def features(prompt: str, reference: str, answer: str, lexical: float,
         "opposite": opposite,
         "negation": float(any(t.word in NEGATIONS for t in at))
         - float(any(t.word in NEGATIONS for t in rt)),
-        "ref_words": math.log1p(sum(1 for t in rt if t.word not in STOPWORDS
-                                    and t.word not in NEGATIONS)),
-        "answer_words": math.log1p(sum(1 for t in at if t.word not in STOPWORDS
-                                       and t.word not in NEGATIONS)),
+        "ref_words": math.log1p(
+            sum(1 for t in rt if t.word not in STOPWORDS and t.word not in NEGATIONS)
+        ),
+        "answer_words": math.log1p(
+            sum(1 for t in at if t.word not in STOPWORDS and t.word not in NEGATIONS)
+        ),
     }
     if similarity is not None:
         out["similarity"] = similarity
@@ -205,8 +233,10 @@ class Fit:
     cut_partial: float  # probability read as some credit (0.25)
 
     def probability(self, f: dict[str, float]) -> float:
-        z = self.bias + sum(w * (f[n] - m) / s for n, m, s, w in
-                            zip(self.names, self.mean, self.scale, self.weights, strict=True))
+        z = self.bias + sum(
+            w * (f[n] - m) / s
+            for n, m, s, w in zip(self.names, self.mean, self.scale, self.weights, strict=True)
+        )
         return 1 / (1 + math.exp(-clamp(z, -30, 30)))
 
     def score(self, f: dict[str, float]) -> float:
@@ -224,17 +254,32 @@ class Fit:
 def fits() -> dict[str, Fit]:
     """The shipped fits: "semantic" and "lexical"."""
     data = json.loads(COEFFICIENTS.read_text("utf-8"))
-    return {k: Fit(tuple(v["names"]), tuple(v["mean"]), tuple(v["scale"]), tuple(v["weights"]),
-                   float(v["bias"]), float(v["cut_correct"]), float(v["cut_partial"]))
-            for k, v in data["fits"].items()}
+    return {
+        k: Fit(
+            tuple(v["names"]),
+            tuple(v["mean"]),
+            tuple(v["scale"]),
+            tuple(v["weights"]),
+            float(v["bias"]),
+            float(v["cut_correct"]),
+            float(v["cut_partial"]),
+        )
+        for k, v in data["fits"].items()
+    }
 
 
-def combined_score(prompt: str, reference: str, answer: str, lexical: float,
-                   similarity: float | None,
-                   aligned: tuple[float, float] | None = None) -> float:
+def combined_score(
+    prompt: str,
+    reference: str,
+    answer: str,
+    lexical: float,
+    similarity: float | None,
+    aligned: tuple[float, float] | None = None,
+) -> float:
     """The semantic fit when both the similarity and the alignment are given, else the lexical
     one."""
     semantic = similarity is not None and aligned is not None
     fit = fits()["semantic" if semantic else "lexical"]
-    return round(clamp(fit.score(features(prompt, reference, answer, lexical, similarity,
-                                          aligned))), 3)
+    return round(
+        clamp(fit.score(features(prompt, reference, answer, lexical, similarity, aligned))), 3
+    )

@@ -75,16 +75,24 @@ async def warm_up(options: GradingOptions | None = None) -> bool:
     return on
 
 
-async def grade(question: Question, answer: str, *, options: GradingOptions | None = None,
-                who: tuple[str, str] = ("", "")) -> Grade:
+async def grade(
+    question: Question,
+    answer: str,
+    *,
+    options: GradingOptions | None = None,
+    who: tuple[str, str] = ("", ""),
+) -> Grade:
     """Grade one answer. Never raises for a bad answer: an unusable one is graded wrong.
     A code answer raises SandboxUnavailable or SandboxBusy when it cannot be run now."""
     return (await grade_many([(question, answer)], options=options, who=who))[0]
 
 
-async def grade_many(items: Sequence[tuple[Question, str]], *,
-                     options: GradingOptions | None = None,
-                     who: tuple[str, str] = ("", "")) -> list[Grade]:
+async def grade_many(
+    items: Sequence[tuple[Question, str]],
+    *,
+    options: GradingOptions | None = None,
+    who: tuple[str, str] = ("", ""),
+) -> list[Grade]:
     """Grade many answers; semantic similarity is computed in batches, off the event loop.
     `who` (team, person) gives code runs their fair turn at the sandbox."""
     opts = options or GradingOptions()
@@ -132,8 +140,9 @@ class _Turns:
 OpenItem = tuple[int, Question, str, Analysis]
 
 
-async def _similarities(items: list[OpenItem], opts: GradingOptions
-                        ) -> tuple[list[float | None], list[OpenItem]]:
+async def _similarities(
+    items: list[OpenItem], opts: GradingOptions
+) -> tuple[list[float | None], list[OpenItem]]:
     """Each answer's similarity to its reference, and the items with their analyses held down
     where a sentence states one of the rubric's misconceptions (`semantic_claims`); all the
     pairs go to the model in one batch, and each answer's pairs do not depend on the others."""
@@ -163,7 +172,7 @@ async def _similarities(items: list[OpenItem], opts: GradingOptions
             aligned = await static.alignments(triples)
     if sims is None:
         return out, items
-    for k, s in zip(todo, sims[:len(todo)], strict=True):
+    for k, s in zip(todo, sims[: len(todo)], strict=True):
         out[k] = s
     items = list(items)
     if derived:
@@ -177,8 +186,7 @@ async def _similarities(items: list[OpenItem], opts: GradingOptions
     return out, items
 
 
-async def _judge_all(items: list[OpenItem],
-                     opts: GradingOptions) -> list[Judgement | None]:
+async def _judge_all(items: list[OpenItem], opts: GradingOptions) -> list[Judgement | None]:
     if opts.judge is None:
         return [None] * len(items)
     cfg = opts.judge

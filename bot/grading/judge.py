@@ -52,8 +52,12 @@ class JudgeConfig:
         if not base:
             return None
         timeout = float(env.get("LLM_TIMEOUT", "") or 15.0)
-        return cls(base, env.get("LLM_MODEL", "").strip() or "gpt-4o-mini",
-                   env.get("LLM_API_KEY", "").strip(), timeout)
+        return cls(
+            base,
+            env.get("LLM_MODEL", "").strip() or "gpt-4o-mini",
+            env.get("LLM_API_KEY", "").strip(),
+            timeout,
+        )
 
     @property
     def url(self) -> str:
@@ -78,10 +82,12 @@ def quoted(answer: str) -> str:
 
 def build_messages(question: Question, answer: str) -> list[dict[str, str]]:
     points = "\n".join(f"- {kp.point}" for kp in question.key_points) or "(none listed)"
-    user = (f"Question:\n{question.prompt}\n\nReference answer:\n{question.reference}\n\n"
-            f"Key points:\n{points}\n\n"
-            f"Candidate's answer (one JSON string, between the markers):\n"
-            f"<<<ANSWER\n{quoted(answer)}\nANSWER>>>")
+    user = (
+        f"Question:\n{question.prompt}\n\nReference answer:\n{question.reference}\n\n"
+        f"Key points:\n{points}\n\n"
+        f"Candidate's answer (one JSON string, between the markers):\n"
+        f"<<<ANSWER\n{quoted(answer)}\nANSWER>>>"
+    )
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
 
 
@@ -105,15 +111,27 @@ def parse_reply(content: str) -> Judgement | None:
         return tuple(str(x)[:200] for x in v[:8]) if isinstance(v, list) else ()
 
     fb = data.get("feedback")
-    return Judgement(clamp(float(score) / 5), str(fb)[:MAX_FEEDBACK_CHARS] if fb else "",
-                     strings("right"), strings("missing"))
+    return Judgement(
+        clamp(float(score) / 5),
+        str(fb)[:MAX_FEEDBACK_CHARS] if fb else "",
+        strings("right"),
+        strings("missing"),
+    )
 
 
-async def judge(question: Question, answer: str, config: JudgeConfig,
-                session: aiohttp.ClientSession | None = None) -> Judgement | None:
+async def judge(
+    question: Question,
+    answer: str,
+    config: JudgeConfig,
+    session: aiohttp.ClientSession | None = None,
+) -> Judgement | None:
     """Ask the endpoint for a grade; None on timeout, error or garbage (never raises)."""
-    body = {"model": config.model, "messages": build_messages(question, answer),
-            "temperature": 0, "max_tokens": 400}
+    body = {
+        "model": config.model,
+        "messages": build_messages(question, answer),
+        "temperature": 0,
+        "max_tokens": 400,
+    }
     headers = {"Content-Type": "application/json"}
     if config.api_key:
         headers["Authorization"] = f"Bearer {config.api_key}"
@@ -125,17 +143,23 @@ async def judge(question: Question, answer: str, config: JudgeConfig,
                     return await _post(own, config, body, headers)
             return await _post(session, config, body, headers)
     except (TimeoutError, aiohttp.ClientError, ValueError) as e:
-        log.warning("judge at %s failed (%s); using the local grade",
-                    config.base_url, type(e).__name__)
+        log.warning(
+            "judge at %s failed (%s); using the local grade", config.base_url, type(e).__name__
+        )
         return None
 
 
-async def _post(session: aiohttp.ClientSession, config: JudgeConfig, body: dict[str, object],
-                headers: dict[str, str]) -> Judgement | None:
+async def _post(
+    session: aiohttp.ClientSession,
+    config: JudgeConfig,
+    body: dict[str, object],
+    headers: dict[str, str],
+) -> Judgement | None:
     async with session.post(config.url, json=body, headers=headers) as resp:
         if resp.status != 200:
-            log.warning("judge at %s answered HTTP %s; using the local grade",
-                        config.base_url, resp.status)
+            log.warning(
+                "judge at %s answered HTTP %s; using the local grade", config.base_url, resp.status
+            )
             return None
         data = await resp.json(content_type=None)
     try:

@@ -36,11 +36,14 @@ MAX_DERIVED_POINTS = 6
 FUZZY_MIN_LEN = 6  # stems this long forgive one typo
 SOFT_FLOOR, SOFT_FULL = 0.1, 0.45  # share of a long term's words: nothing .. the whole point
 # Words too common in our answers to show a point on their own, even when a reference uses them.
-GENERIC = frozenset(stem(w) for w in """
+GENERIC = frozenset(
+    stem(w)
+    for w in """
 use used uses using make makes made thing things way ways get gets work works allow allows let
 lets need needs want good better best different difference mean means example instance also
 something someone lot lots kind various type types called call calls just really
-""".split())
+""".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +121,9 @@ def _term(text: str, prompt_stems: frozenset[str]) -> Term | None:
         content = [t.stem for t in toks if t.word not in NEGATIONS] or [toks[0].stem]
     stems = tuple(dict.fromkeys(content))
     joined = stem("".join(t.word for t in toks if t.word not in NEGATIONS))
-    return Term(stems, joined, negative, all(s in prompt_stems for s in stems),
-                len(stems) > HARD_TERM_MAX)
+    return Term(
+        stems, joined, negative, all(s in prompt_stems for s in stems), len(stems) > HARD_TERM_MAX
+    )
 
 
 def _point(kp: KeyPoint, prompt_stems: frozenset[str]) -> Point:
@@ -146,7 +150,7 @@ def derive_points(reference: str) -> tuple[KeyPoint, ...]:
         else:
             points.append(carry)
     if len(points) > MAX_DERIVED_POINTS:  # fold the tail into the last point
-        points = [*points[: MAX_DERIVED_POINTS - 1], " ".join(points[MAX_DERIVED_POINTS - 1:])]
+        points = [*points[: MAX_DERIVED_POINTS - 1], " ".join(points[MAX_DERIVED_POINTS - 1 :])]
     return tuple(KeyPoint(p.rstrip(". "), (p,)) for p in points)
 
 
@@ -223,7 +227,8 @@ def _opposite_match(term: Term, idx: AnswerIndex) -> bool:
         for o in others:
             for p in idx.positions[o]:
                 if is_negated(idx.tokens, p) == term.negative and (
-                        not rest or _near([[p], *rest], window) is not None):
+                    not rest or _near([[p], *rest], window) is not None
+                ):
                     return True
     return False
 

@@ -92,7 +92,8 @@ _TO_GRADER = re.compile(
     r"(?:marks?|score|points|grade)\b"
     r"|\bmark\s+(?:this|it|the answer|my answer)\s+(?:as\s+)?(?:correct|right|full)"
     r"|\b(?:as|you are) the (?:grader|judge|evaluator)\b|(?:^|\n|>)\s*system\s*:|<<<|>>>",
-    re.IGNORECASE | re.DOTALL)
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def addresses_grader(answer: str) -> bool:
@@ -102,8 +103,9 @@ def addresses_grader(answer: str) -> bool:
 
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
-_EXPANSION_GLUE = frozenset(stem(w) for w in "stand stands short means abbreviation acronym "
-                            "for".split())
+_EXPANSION_GLUE = frozenset(
+    stem(w) for w in "stand stands short means abbreviation acronym for".split()
+)
 
 
 def acronym_expansion(prompt: str, answer: str) -> frozenset[str]:
@@ -115,7 +117,7 @@ def acronym_expansion(prompt: str, answer: str) -> frozenset[str]:
         for i in range(len(words)):
             n = _spells(acro, words, i)
             if n > 1:
-                found.update(stem(w.casefold()) for w in words[i:i + n])
+                found.update(stem(w.casefold()) for w in words[i : i + n])
                 found.add(stem(acro.casefold()))
                 break
     return frozenset(found)
@@ -162,25 +164,40 @@ def analyse(question: Question, answer: str) -> Analysis:
     if a.empty:
         return a
     if addresses_grader(answer):
-        return replace(a, cap=0.0, short=False, notes=(
-            *a.notes, "The answer speaks to the grader; only what it says about the question "
-                      "counts, and here that is nothing to grade."))
-    wrong = [m for m in question.misconceptions
-             if states_claim(question.prompt, m.claim, answer, question.reference)]
-    notes = [f"That is a common misconception: \u201c{m.claim}\u201d"
-             + (f" \u2014 {m.why}" if m.why else ".") for m in wrong]
+        return replace(
+            a,
+            cap=0.0,
+            short=False,
+            notes=(
+                *a.notes,
+                "The answer speaks to the grader; only what it says about the question "
+                "counts, and here that is nothing to grade.",
+            ),
+        )
+    wrong = [
+        m
+        for m in question.misconceptions
+        if states_claim(question.prompt, m.claim, answer, question.reference)
+    ]
+    notes = [
+        f"That is a common misconception: \u201c{m.claim}\u201d"
+        + (f" \u2014 {m.why}" if m.why else ".")
+        for m in wrong
+    ]
     pair = swapped(question.prompt, question.reference, answer) if not wrong else None
     if pair:
-        notes.append(f"You seem to have swapped {pair[0]} and {pair[1]}: what you say of one "
-                     "is true of the other.")
+        notes.append(
+            f"You seem to have swapped {pair[0]} and {pair[1]}: what you say of one "
+            "is true of the other."
+        )
     if not notes:
         return a
     results = a.results
     if not wrong and pair:  # what it says of either thing is not to its credit
-        results = tuple(replace(r, strength=0.0) if mentions(r.text, pair) else r
-                        for r in results)
-    return replace(a, results=results, cap=min(a.cap, MISCONCEPTION_CAP),
-                   notes=(*a.notes, *notes), short=False)
+        results = tuple(replace(r, strength=0.0) if mentions(r.text, pair) else r for r in results)
+    return replace(
+        a, results=results, cap=min(a.cap, MISCONCEPTION_CAP), notes=(*a.notes, *notes), short=False
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,10 +218,14 @@ def claim_check(question: Question, a: Analysis, answer: str) -> ClaimCheck | No
     held down)."""
     if a.empty or a.cap <= MISCONCEPTION_CAP or not question.misconceptions:
         return None
-    truths = tuple(dict.fromkeys(
-        [*split_sentences(question.reference), *(p.text for p in rubric_for(question).points)]))
-    sentences = tuple(s for s in split_sentences(answer)
-                      if len(content_stems(s)) >= CLAIM_MIN_WORDS)
+    truths = tuple(
+        dict.fromkeys(
+            [*split_sentences(question.reference), *(p.text for p in rubric_for(question).points)]
+        )
+    )
+    sentences = tuple(
+        s for s in split_sentences(answer) if len(content_stems(s)) >= CLAIM_MIN_WORDS
+    )
     if not truths or not sentences:
         return None
     return ClaimCheck(sentences, tuple(m.claim for m in question.misconceptions), truths)
@@ -214,15 +235,18 @@ _REFUTES = re.compile(
     r"\b(?:not (?:true|so|the case|correct|right)|(?:isn't|is not|wasn't) (?:true|so)|myths?"
     r"|misconceptions?|mistakes?|mistaken(?:ly)?|wrong(?:ly)?|false|contrary|untrue"
     r"|(?:people|some|many|they) (?:often |sometimes |wrongly )?(?:think|believe|assume|say)"
-    r"|(?:think|believe|assume)s? that)\b", re.IGNORECASE)
+    r"|(?:think|believe|assume)s? that)\b",
+    re.IGNORECASE,
+)
 
 
 def _negates(text: str) -> bool:
     return has_negation([t.word for t in tokens(text)])
 
 
-def semantic_claims(question: Question, a: Analysis, check: ClaimCheck,
-                    sims: Sequence[float]) -> Analysis:
+def semantic_claims(
+    question: Question, a: Analysis, check: ClaimCheck, sims: Sequence[float]
+) -> Analysis:
     """`a`, held down when a sentence of the answer is closer to a misconception claim than to
     anything right (`sims`: one per pair of `check.pairs()`). A sentence that negates where
     the claim does not (or the other way round), says it is a myth, or ties the claim's words
@@ -232,19 +256,26 @@ def semantic_claims(question: Question, a: Analysis, check: ClaimCheck,
     width = len(check.claims) + len(check.truths)
     found: list[int] = []
     for i, sentence in enumerate(check.sentences):
-        row = sims[i * width:(i + 1) * width]
-        to_claims, best_truth = row[:len(check.claims)], max(row[len(check.claims):])
+        row = sims[i * width : (i + 1) * width]
+        to_claims, best_truth = row[: len(check.claims)], max(row[len(check.claims) :])
         k = max(range(len(to_claims)), key=lambda j: to_claims[j])
-        if (to_claims[k] >= CLAIM_FLOOR and to_claims[k] - best_truth > CLAIM_MARGIN
-                and _negates(sentence) == _negates(check.claims[k])
-                and not _REFUTES.search(sentence) and k not in found
-                and not reverses(question.prompt, check.claims[k], sentence)):
+        if (
+            to_claims[k] >= CLAIM_FLOOR
+            and to_claims[k] - best_truth > CLAIM_MARGIN
+            and _negates(sentence) == _negates(check.claims[k])
+            and not _REFUTES.search(sentence)
+            and k not in found
+            and not reverses(question.prompt, check.claims[k], sentence)
+        ):
             found.append(k)
     if not found:
         return a
     wrong = [question.misconceptions[k] for k in found]
-    notes = [f"That is a common misconception: \u201c{m.claim}\u201d"
-             + (f" \u2014 {m.why}" if m.why else ".") for m in wrong]
+    notes = [
+        f"That is a common misconception: \u201c{m.claim}\u201d"
+        + (f" \u2014 {m.why}" if m.why else ".")
+        for m in wrong
+    ]
     return replace(a, cap=min(a.cap, MISCONCEPTION_CAP), notes=(*a.notes, *notes), short=False)
 
 
@@ -253,8 +284,15 @@ def _analyse(question: Question, answer: str) -> Analysis:
     idx = AnswerIndex(answer)
     content = {t.stem for t in idx.tokens if t.word not in STOPWORDS}
     if not content:
-        return Analysis((), 0.0, 0.0, ("There is no answer to grade.",) if not idx.tokens
-                        else ("The answer says nothing about the topic.",), True)
+        return Analysis(
+            (),
+            0.0,
+            0.0,
+            ("There is no answer to grade.",)
+            if not idx.tokens
+            else ("The answer says nothing about the topic.",),
+            True,
+        )
     results = tuple(match_points(rubric, idx))
     if rubric.derived:
         return _analyse_derived(rubric, question.prompt, answer, results, content)
@@ -269,8 +307,7 @@ def _analyse(question: Question, answer: str) -> Analysis:
     expansion = acronym_expansion(question.prompt, answer)
     if expansion and len(novel - expansion - _EXPANSION_GLUE) < 2:
         cap = min(cap, ECHO_CAP)
-        notes.append("Spelling out the acronym is not an answer: say what it is and what it "
-                     "does.")
+        notes.append("Spelling out the acronym is not an answer: say what it is and what it does.")
     elif len(content & rubric.prompt_stems) >= 2 and len(novel) < max(2, 0.3 * len(content)):
         cap = min(cap, ECHO_CAP)
         notes.append("The answer mostly repeats the question; say what you know about it.")
@@ -279,8 +316,10 @@ def _analyse(question: Question, answer: str) -> Analysis:
         notes.append("The answer says too little to grade.")
     elif _is_keyword_list(answer):
         cap = min(cap, STUFFING_CAP)
-        notes.append("This reads like a list of keywords: explain what each one means and "
-                     "how they fit together.")
+        notes.append(
+            "This reads like a list of keywords: explain what each one means and "
+            "how they fit together."
+        )
     else:
         for limit, short_cap in SHORT_CAPS:
             if len(novel) < limit:
@@ -292,8 +331,13 @@ def _analyse(question: Question, answer: str) -> Analysis:
     return Analysis(results, lexical, cap, tuple(notes), False, short)
 
 
-def _analyse_derived(rubric: Rubric, rubric_prompt: str, answer: str,
-                     results: tuple[PointResult, ...], content: set[str]) -> Analysis:
+def _analyse_derived(
+    rubric: Rubric,
+    rubric_prompt: str,
+    answer: str,
+    results: tuple[PointResult, ...],
+    content: set[str],
+) -> Analysis:
     """Reference only: the combiner weighs overlap, echo, length and contradiction itself
     (fitted on real students' answers, where short correct answers are common), so only the
     guards against gaming cap it here: the question repeated with nothing new, or a keyword
@@ -307,15 +351,16 @@ def _analyse_derived(rubric: Rubric, rubric_prompt: str, answer: str,
     expansion = acronym_expansion(rubric_prompt, answer)
     if expansion and len(novel - expansion - _EXPANSION_GLUE) < 2:
         cap = ECHO_CAP
-        notes.append("Spelling out the acronym is not an answer: say what it is and what it "
-                     "does.")
+        notes.append("Spelling out the acronym is not an answer: say what it is and what it does.")
     elif not novel:
         cap = ECHO_CAP
         notes.append("The answer only repeats the question; say what you know about it.")
     elif _is_keyword_list(answer):
         cap = STUFFING_CAP
-        notes.append("This reads like a list of keywords: explain what each one means and "
-                     "how they fit together.")
+        notes.append(
+            "This reads like a list of keywords: explain what each one means and "
+            "how they fit together."
+        )
     return Analysis(results, lexical, cap, tuple(notes), False, derived=True, answer=answer)
 
 
@@ -324,15 +369,21 @@ def semantic_score(similarity: float) -> float:
     return clamp((similarity - SEMANTIC_FLOOR) / (SEMANTIC_FULL - SEMANTIC_FLOOR))
 
 
-def combine(a: Analysis, similarity: float | None = None, judged: float | None = None,
-            judge_weight: float = 0.0, question: Question | None = None) -> tuple[float, bool]:
+def combine(
+    a: Analysis,
+    similarity: float | None = None,
+    judged: float | None = None,
+    judge_weight: float = 0.0,
+    question: Question | None = None,
+) -> tuple[float, bool]:
     """(score, whether the cap lowered it): lexical, blended with semantic and judge when
     given, then penalties and caps. Reference-only questions are scored by the combiner."""
     if a.empty:
         return 0.0, False
     if a.derived and question is not None:
-        score = combined_score(question.prompt, question.reference, a.answer, a.lexical,
-                               similarity, a.aligned)
+        score = combined_score(
+            question.prompt, question.reference, a.answer, a.lexical, similarity, a.aligned
+        )
     else:
         score = a.lexical
         if similarity is not None:
@@ -343,8 +394,9 @@ def combine(a: Analysis, similarity: float | None = None, judged: float | None =
     return round(clamp(min(score, a.cap)), 3), score > a.cap
 
 
-def feedback(question: Question, a: Analysis, score: float, extra: str = "",
-             capped: bool = False) -> str:
+def feedback(
+    question: Question, a: Analysis, score: float, extra: str = "", capped: bool = False
+) -> str:
     """What a person reads: what was right, what was missing, and any warning."""
     lines: list[str] = []
     if a.empty:
@@ -365,11 +417,22 @@ def feedback(question: Question, a: Analysis, score: float, extra: str = "",
     return "\n".join(lines)
 
 
-def finish(question: Question, a: Analysis, similarity: float | None = None,
-           judged: float | None = None, judge_weight: float = 0.0, extra: str = "") -> Grade:
+def finish(
+    question: Question,
+    a: Analysis,
+    similarity: float | None = None,
+    judged: float | None = None,
+    judge_weight: float = 0.0,
+    extra: str = "",
+) -> Grade:
     score, capped = combine(a, similarity, judged, judge_weight, question)
-    return Grade(score, verdict_for(score), feedback(question, a, score, extra, capped),
-                 right=a.right, missing=a.missing)
+    return Grade(
+        score,
+        verdict_for(score),
+        feedback(question, a, score, extra, capped),
+        right=a.right,
+        missing=a.missing,
+    )
 
 
 def grade_open(question: Question, answer: str, similarity: float | None = None) -> Grade:

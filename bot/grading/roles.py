@@ -18,17 +18,24 @@ from bot.grading.text import STOPWORDS, stem
 _CODE = re.compile(r"`([^`]+)`")
 _PAIR = re.compile(
     r"(?:`([^`]+)`|\b([a-z][\w-]*))(?:\s*,)?\s+(?:and|vs\.?|versus|or|from)\s+"
-    r"(?:when\s+|calling\s+|a\s+|an\s+|the\s+)*(?:`([^`]+)`|([a-z][\w-]*)\b)")
+    r"(?:when\s+|calling\s+|a\s+|an\s+|the\s+)*(?:`([^`]+)`|([a-z][\w-]*)\b)"
+)
 _TOKEN = re.compile(r"`[^`]+`|==|!=|_*[^\W\d_][\w]*(?:\(\))?|\d+")
-_CONTRAST = re.compile(r"\b(?:differ|differs|difference|differences|compare|compared|versus|vs"
-                       r"|contrast)\b")
+_CONTRAST = re.compile(
+    r"\b(?:differ|differs|difference|differences|compare|compared|versus|vs"
+    r"|contrast)\b"
+)
 MIN_SWAPS = 2
 
 
 def _prep(text: str) -> str:
     """Case and unicode unified, backticks kept (they mark code)."""
-    return unicodedata.normalize("NFKC", text or "").casefold().replace("\u2018", "'").replace(
-        "\u2019", "'")
+    return (
+        unicodedata.normalize("NFKC", text or "")
+        .casefold()
+        .replace("\u2018", "'")
+        .replace("\u2019", "'")
+    )
 
 
 def _norm(code: str) -> str:
@@ -53,13 +60,18 @@ def subjects(prompt: str) -> tuple[str, str] | None:
         return None
     # "git merge and git rebase" -> "merge and rebase"
     # "a Docker image and a Docker container" -> "image and container"
-    text = re.sub(r"\b(\w+) (\w+) (and|or|vs\.?|versus) (?:an? |the )?\1 (\w+)", r"\2 \3 \4",
-                  text)
+    text = re.sub(r"\b(\w+) (\w+) (and|or|vs\.?|versus) (?:an? |the )?\1 (\w+)", r"\2 \3 \4", text)
     for m in _PAIR.finditer(text):
         a = _norm(m.group(1)) if m.group(1) else m.group(2)
         b = _norm(m.group(3)) if m.group(3) else m.group(4)
-        if not a or not b or a == b or (a in STOPWORDS and not m.group(1)) \
-                or (b in STOPWORDS and not m.group(3)) or _CONTRAST.fullmatch(a):
+        if (
+            not a
+            or not b
+            or a == b
+            or (a in STOPWORDS and not m.group(1))
+            or (b in STOPWORDS and not m.group(3))
+            or _CONTRAST.fullmatch(a)
+        ):
             continue
         a, b = (a if m.group(1) else stem(a)), (b if m.group(3) else stem(b))
         if a != b:  # "an iterable and an iterator" are one stem: words cannot tell them apart
@@ -105,8 +117,9 @@ def _bindings(text: str, subs: tuple[str, str]) -> dict[str, set[str]]:
     return out
 
 
-def swapped(prompt: str, reference: str, answer: str,
-            vocabulary: frozenset[str] | None = None) -> tuple[str, str] | None:
+def swapped(
+    prompt: str, reference: str, answer: str, vocabulary: frozenset[str] | None = None
+) -> tuple[str, str] | None:
     """The two things, when the answer says of each what the reference says of the other.
 
     Only words in `vocabulary` (stems; the key points' terms) count when it is given. A word
@@ -189,10 +202,13 @@ def states_claim(prompt: str, claim: str, answer: str, reference: str = "") -> b
     sentences = split_sentences(answer)
     span = max(1, len(split_sentences(claim)))  # a claim of two sentences may take two
     for k in range(len(sentences)):
-        window = " ".join(sentences[k:k + span])
+        window = " ".join(sentences[k : k + span])
         st = tokens(window)
-        have = {t.stem for i, t in enumerate(st)
-                if t.stem in polarity and is_negated(st, i) == polarity[t.stem]}
+        have = {
+            t.stem
+            for i, t in enumerate(st)
+            if t.stem in polarity and is_negated(st, i) == polarity[t.stem]
+        }
         if negative and not has_negation([t.word for t in st]):
             continue
         found = len(want & have)

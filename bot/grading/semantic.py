@@ -53,8 +53,9 @@ class SimilarityModel(Protocol):
 
 def installed() -> bool:
     """Whether the optional PyTorch extra is installed (cheap: does not import torch)."""
-    return all(importlib.util.find_spec(m) is not None
-               for m in ("sentence_transformers", MODEL_PACKAGE))
+    return all(
+        importlib.util.find_spec(m) is not None for m in ("sentence_transformers", MODEL_PACKAGE)
+    )
 
 
 def model_path() -> str:
@@ -67,8 +68,9 @@ def model_path() -> str:
 class Embedder:
     """A sentence-transformers model loaded on first use; thread-safe; caches texts it embeds."""
 
-    def __init__(self, path: str | None = None, device: str = "cpu",
-                 bf16: bool | None = None) -> None:
+    def __init__(
+        self, path: str | None = None, device: str = "cpu", bf16: bool | None = None
+    ) -> None:
         self._path = path
         self._device = device
         self._bf16 = bf16  # None: use bfloat16 where the CPU computes it natively
@@ -123,8 +125,13 @@ class Embedder:
         import torch
 
         with self._run_lock, torch.autocast("cpu", dtype=torch.bfloat16, enabled=bool(self._bf16)):
-            return model.encode(texts, batch_size=BATCH_SIZE, convert_to_numpy=True,
-                                normalize_embeddings=True, show_progress_bar=False)
+            return model.encode(
+                texts,
+                batch_size=BATCH_SIZE,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
 
     def _cached(self, model: Any, texts: Sequence[str]) -> Any:
         """Embeddings of texts that recur (reference answers), kept in an LRU cache."""
@@ -197,6 +204,8 @@ def _shared(choice: str) -> SimilarityModel | None:
     if choice == "minilm-torch":
         if installed():
             return Embedder()
-        log.warning("%s=minilm-torch but the semantic extra is not installed; using the "
-                    "static model", MODEL_ENV)
+        log.warning(
+            "%s=minilm-torch but the semantic extra is not installed; using the static model",
+            MODEL_ENV,
+        )
     return StaticEmbedder()

@@ -20,24 +20,78 @@ from bot.grading.text import NEGATIONS, STOPWORDS, canonical_number, normalise
 
 EXTRA_WORDS = 5  # words allowed around the right phrase ("it is the ...")
 _HEDGES = frozenset({"or", "either", "maybe", "perhaps", "possibly"})
-_CHANGING_PREFIXES = frozenset({"non", "anti", "pseudo", "semi", "quasi", "un", "sub", "super",
-                                "multi", "de", "dis", "pre", "post"})
+_CHANGING_PREFIXES = frozenset(
+    {
+        "non",
+        "anti",
+        "pseudo",
+        "semi",
+        "quasi",
+        "un",
+        "sub",
+        "super",
+        "multi",
+        "de",
+        "dis",
+        "pre",
+        "post",
+    }
+)
 # Common abbreviations, read as the word they stand for.
 ABBREVIATIONS = {
-    "db": "database", "dbs": "databases", "repo": "repository", "repos": "repositories",
-    "config": "configuration", "env": "environment", "auth": "authentication",
-    "app": "application", "apps": "applications", "info": "information", "dir": "directory",
-    "func": "function", "fn": "function", "var": "variable", "vars": "variables",
-    "arg": "argument", "args": "arguments", "param": "parameter", "params": "parameters",
-    "impl": "implementation", "lib": "library", "libs": "libraries", "pkg": "package",
-    "msg": "message", "req": "request", "async": "asynchronous", "sync": "synchronous",
-    "dict": "dictionary", "dicts": "dictionaries", "int": "integer", "ints": "integers",
-    "str": "string", "obj": "object", "objs": "objects", "attr": "attribute",
-    "attrs": "attributes", "regex": "regular expression", "docs": "documentation",
-    "admin": "administrator", "dev": "development", "prod": "production",
-    "spec": "specification", "max": "maximum", "min": "minimum", "num": "number",
-    "tmp": "temporary", "temp": "temporary", "perf": "performance", "op": "operation",
-    "ops": "operations", "ref": "reference", "refs": "references", "val": "value",
+    "db": "database",
+    "dbs": "databases",
+    "repo": "repository",
+    "repos": "repositories",
+    "config": "configuration",
+    "env": "environment",
+    "auth": "authentication",
+    "app": "application",
+    "apps": "applications",
+    "info": "information",
+    "dir": "directory",
+    "func": "function",
+    "fn": "function",
+    "var": "variable",
+    "vars": "variables",
+    "arg": "argument",
+    "args": "arguments",
+    "param": "parameter",
+    "params": "parameters",
+    "impl": "implementation",
+    "lib": "library",
+    "libs": "libraries",
+    "pkg": "package",
+    "msg": "message",
+    "req": "request",
+    "async": "asynchronous",
+    "sync": "synchronous",
+    "dict": "dictionary",
+    "dicts": "dictionaries",
+    "int": "integer",
+    "ints": "integers",
+    "str": "string",
+    "obj": "object",
+    "objs": "objects",
+    "attr": "attribute",
+    "attrs": "attributes",
+    "regex": "regular expression",
+    "docs": "documentation",
+    "admin": "administrator",
+    "dev": "development",
+    "prod": "production",
+    "spec": "specification",
+    "max": "maximum",
+    "min": "minimum",
+    "num": "number",
+    "tmp": "temporary",
+    "temp": "temporary",
+    "perf": "performance",
+    "op": "operation",
+    "ops": "operations",
+    "ref": "reference",
+    "refs": "references",
+    "val": "value",
     "vals": "values",
 }
 _IDENTIFIER = re.compile(r"[_()\[\]./<>=:`]|[a-z][A-Z]|^[A-Z][A-Z0-9]+s?$|\w\d|\d\w")
@@ -81,8 +135,7 @@ def _expand(words: list[str]) -> list[str]:
 def _same_words(a: str, b: str) -> bool:
     """Equal once abbreviations are spelled out and plurals and gerunds reduced."""
     wa, wb = _expand(a.split()), _expand(b.split())
-    return len(wa) == len(wb) and all(_bases(x) & _bases(y) for x, y in zip(wa, wb,
-                                                                             strict=True))
+    return len(wa) == len(wb) and all(_bases(x) & _bases(y) for x, y in zip(wa, wb, strict=True))
 
 
 def _numbers(words: list[str]) -> list[str]:
@@ -119,7 +172,8 @@ def match_short(accepted: tuple[str, ...], answer: str) -> tuple[bool, bool, str
     alt_words = {w for _, alt in alts for w in alt.split()}
     negated = any(w in NEGATIONS and w not in alt_words for w in words)
     hedged = bool(_HEDGES & set(words)) and any(
-        w not in alt_words and w not in STOPWORDS for w in words)
+        w not in alt_words and w not in STOPWORDS for w in words
+    )
     if negated or hedged:
         return False, False, ""
     for raw, alt in alts:  # the phrase inside a short sentence, as whole words
@@ -127,7 +181,7 @@ def match_short(accepted: tuple[str, ...], answer: str) -> tuple[bool, bool, str
         if len(words) > k + EXTRA_WORDS:
             continue
         for i in range(len(words) - k + 1):
-            same, typo = _close(" ".join(words[i:i + k]), alt, is_identifier(raw))
+            same, typo = _close(" ".join(words[i : i + k]), alt, is_identifier(raw))
             if same and not _changes_meaning(words, i, i + k, alt_words):
                 return True, typo, raw
     return False, False, ""
@@ -138,8 +192,12 @@ def _changes_meaning(words: list[str], start: int, end: int, alt_words: set[str]
     ("list comprehension", "GIL-free") or a prefix right before it ("non-blocking")."""
     after = words[end] if end < len(words) else ""
     before = words[start - 1] if start > 0 else ""
-    if after and after not in STOPWORDS and after not in alt_words \
-            and canonical_number(after) is None:
+    if (
+        after
+        and after not in STOPWORDS
+        and after not in alt_words
+        and canonical_number(after) is None
+    ):
         return True
     return before in _CHANGING_PREFIXES
 
@@ -155,5 +213,9 @@ def grade_short(question: Question, answer: str) -> Grade:
     na = normalise(answer)
     near = max((fuzz.ratio(na, normalise(a)) for a in question.accepted), default=0)
     hint = "Close, but not quite" if near >= 70 else "Not quite"
-    return Grade(0.0, Verdict.WRONG, f"{hint}: the answer is {question.answer_text}.",
-                 missing=(question.answer_text,))
+    return Grade(
+        0.0,
+        Verdict.WRONG,
+        f"{hint}: the answer is {question.answer_text}.",
+        missing=(question.answer_text,),
+    )

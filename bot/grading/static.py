@@ -202,8 +202,9 @@ class StaticEmbedder:
                     log.info("semantic model loaded from %s", self._path)
                 except Exception as e:  # any failure: grade without it
                     self._failed = f"{type(e).__name__}: {e}"
-                    log.warning("semantic grading off: could not load %s (%s)", self._path,
-                                self._failed)
+                    log.warning(
+                        "semantic grading off: could not load %s (%s)", self._path, self._failed
+                    )
             return self._model
 
     def similarities_sync(self, pairs: Sequence[tuple[str, str]]) -> list[float] | None:
@@ -222,8 +223,9 @@ class StaticEmbedder:
         k, c = CALIBRATION
         return [round(float(k * s + c), 6) for s in np.einsum("ij,ij->i", a, r)]
 
-    def alignments_sync(self, triples: Sequence[tuple[str, str, str]]
-                        ) -> list[tuple[float, float]] | None:
+    def alignments_sync(
+        self, triples: Sequence[tuple[str, str, str]]
+    ) -> list[tuple[float, float]] | None:
         """`combiner.alignment` for each (prompt, reference, answer), in this model's word
         vectors."""
         from bot.grading.combiner import alignment
@@ -234,22 +236,24 @@ class StaticEmbedder:
         return [alignment(q, r, a, model.word_vectors) for q, r, a in triples]
 
     def similarities_and_alignments_sync(
-            self, pairs: Sequence[tuple[str, str]], triples: Sequence[tuple[str, str, str]]
+        self, pairs: Sequence[tuple[str, str]], triples: Sequence[tuple[str, str, str]]
     ) -> tuple[list[float] | None, list[tuple[float, float]] | None]:
         sims = self.similarities_sync(pairs)
         return sims, (self.alignments_sync(triples) if sims is not None and triples else None)
 
     async def similarities_and_alignments(
-            self, pairs: Sequence[tuple[str, str]], triples: Sequence[tuple[str, str, str]]
+        self, pairs: Sequence[tuple[str, str]], triples: Sequence[tuple[str, str, str]]
     ) -> tuple[list[float] | None, list[tuple[float, float]] | None]:
         """`similarities(pairs)` and `alignments(triples)` in one worker-thread call."""
         if self._failed:
             return None, None
-        return await asyncio.to_thread(self.similarities_and_alignments_sync, list(pairs),
-                                       list(triples))
+        return await asyncio.to_thread(
+            self.similarities_and_alignments_sync, list(pairs), list(triples)
+        )
 
-    async def alignments(self, triples: Sequence[tuple[str, str, str]]
-                         ) -> list[tuple[float, float]] | None:
+    async def alignments(
+        self, triples: Sequence[tuple[str, str, str]]
+    ) -> list[tuple[float, float]] | None:
         if self._failed:
             return None
         return await asyncio.to_thread(self.alignments_sync, list(triples))

@@ -15,7 +15,8 @@ ARTICLES = frozenset({"a", "an", "the"})
 
 # Words that carry no topic on their own. Used to find an answer's content words and to tell
 # a sentence from a bare list of keywords.
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a about above after again against all also am an and any are as at be because been before being
 below between both but by can could did do does doing down during each either else etc even ever
 every few for from further had has have having he her here hers him his how i if in into is it
@@ -24,29 +25,66 @@ often on once one only or other our ours out over own per quite rather same she 
 such than that the their theirs them then there these they this those though through thus to too
 under until up upon us very via was we were what when where whether which while who whom whose
 why will with within without would yes yet you your yours
-""".split()) - {"one"}
+""".split()
+) - {"one"}
 
 # Words that hold a sentence together; a list of keywords has almost none of them.
-GLUE = frozenset("""
+GLUE = frozenset(
+    """
 is are was were be been being am it its that this these those which who what when where you we
 they he she i me my your our their them us so because if then of for with by in on at to from as
 and but not does do did has have had can will would should could may might must there than into
 about after before while until also just since through without
-""".split())
+""".split()
+)
 
 # A negation cue within a few words before a term turns "is thread-safe" into its opposite.
-NEGATIONS = frozenset({"not", "no", "never", "cannot", "neither", "nor", "without", "non",
-                       "none", "nothing", "nobody", "lack", "lacks", "lacking"})
+NEGATIONS = frozenset(
+    {
+        "not",
+        "no",
+        "never",
+        "cannot",
+        "neither",
+        "nor",
+        "without",
+        "non",
+        "none",
+        "nothing",
+        "nobody",
+        "lack",
+        "lacks",
+        "lacking",
+    }
+)
 # "not only X" and "not just X" still say X.
 _NOT_NEGATING_AFTER = frozenset({"only", "just", "merely", "simply"})
 _NOT_NEGATING_AFTER_OR = frozenset({"nothing", "none"})
 NEGATION_WINDOW = 4
 
-_QUOTES = str.maketrans({
-    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'", "´": "'",
-    "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
-    "–": "-", "—": "-", "−": "-", "‐": "-", "‑": "-",
-})
+_QUOTES = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "′": "'",
+        "`": "'",
+        "´": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "‟": '"',
+        "″": '"',
+        "«": '"',
+        "»": '"',
+        "–": "-",
+        "—": "-",
+        "−": "-",
+        "‐": "-",
+        "‑": "-",
+    }
+)
 _CONTRACTIONS = [
     (re.compile(r"\bcan't\b"), "can not"),
     (re.compile(r"\bwon't\b"), "will not"),
@@ -56,17 +94,35 @@ _CONTRACTIONS = [
     (re.compile(r"'s\b"), ""),
 ]
 _NUMBER_WORDS = {
-    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
-    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
-    "twenty": "20", "hundred": "100", "thousand": "1000", "million": "1000000",
+    "zero": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "twenty": "20",
+    "hundred": "100",
+    "thousand": "1000",
+    "million": "1000000",
 }
 # 1,000 | 3.0 | -2.5 | 1e3 (units may follow: 2.50s); "3.10" and "1.2.3" read as versions.
-_NUMBER = re.compile(r"(?<![\w.-])(?P<num>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)*"
-                     r"(?:e[-+]?\d+)?)(?![\d,.]\d)")
+_NUMBER = re.compile(
+    r"(?<![\w.-])(?P<num>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)*"
+    r"(?:e[-+]?\d+)?)(?![\d,.]\d)"
+)
 _VERSION = re.compile(r"^[1-9]\d*\.\d*[1-9]\d*0$|^\d+(?:\.\d+){2,}$")
 _WORD = re.compile(r"(?<![\w.])-\d+(?:\.\d+)*|\d+(?:\.\d+)*|[^\W\d]\w*")
-_CLAUSE_BREAK = re.compile(r"[;:!?\n()\[\]]|\.(?:\s|$)|,\s|\s-\s|\b(?:but|however|whereas|although"
-                           r"|though|instead|unlike|except)\b")
+_CLAUSE_BREAK = re.compile(
+    r"[;:!?\n()\[\]]|\.(?:\s|$)|,\s|\s-\s|\b(?:but|however|whereas|although"
+    r"|though|instead|unlike|except)\b"
+)
 
 _stemmer = snowballstemmer.stemmer("english")
 

@@ -51,8 +51,9 @@ class QuestionBank:
     def with_extra(self, questions: Iterable[Question]) -> QuestionBank:
         """This bank plus `questions`; an id already here keeps its question (team ids are
         namespaced by pack, so this is only a second guard: shipped questions win)."""
-        return QuestionBank([*self._by_id.values(),
-                             *(q for q in questions if q.id not in self._by_id)])
+        return QuestionBank(
+            [*self._by_id.values(), *(q for q in questions if q.id not in self._by_id)]
+        )
 
     @property
     def topics(self) -> list[str]:
@@ -80,7 +81,8 @@ class QuestionBank:
         """Every question matching the filters; a filter matching nothing says what exists."""
         t = self.resolve_topic(topic)
         pool = [
-            q for q in self._by_id.values()
+            q
+            for q in self._by_id.values()
             if (t is None or q.topic == t)
             and (difficulty is None or q.difficulty == difficulty)
             and all(tag in q.tags for tag in tags)
@@ -90,10 +92,18 @@ class QuestionBank:
             raise UserError(self._nothing_matches(t, difficulty, tags, kinds))
         return pool
 
-    def _nothing_matches(self, topic: str | None, difficulty: int | None,
-                         tags: Sequence[str], kinds: Sequence[Kind] | None) -> str:
-        base = [q for q in self._by_id.values()
-                if (topic is None or q.topic == topic) and (kinds is None or q.kind in kinds)]
+    def _nothing_matches(
+        self,
+        topic: str | None,
+        difficulty: int | None,
+        tags: Sequence[str],
+        kinds: Sequence[Kind] | None,
+    ) -> str:
+        base = [
+            q
+            for q in self._by_id.values()
+            if (topic is None or q.topic == topic) and (kinds is None or q.kind in kinds)
+        ]
         parts = []
         if topic:
             parts.append(f"topic {topic}")

@@ -86,10 +86,12 @@ def long_right_choice(doc: PackText) -> list[str]:
         n_wrong = max(len(c.text.strip()) for c in q.choices if not c.correct)
         factor = n_right / max(n_wrong, 1)
         if factor >= LENGTH_FACTOR:
-            out.append(f"{doc.at('questions', i, 'choices', right, 'text')}: the right choice "
-                       f"stands out by its length: {n_right} characters, {factor:.1f}x "
-                       f"the longest wrong one ({n_wrong}); state it as a bare fact and move the "
-                       "reason into the explanation, or give the wrong ones the same detail")
+            out.append(
+                f"{doc.at('questions', i, 'choices', right, 'text')}: the right choice "
+                f"stands out by its length: {n_right} characters, {factor:.1f}x "
+                f"the longest wrong one ({n_wrong}); state it as a bare fact and move the "
+                "reason into the explanation, or give the wrong ones the same detail"
+            )
     return out
 
 
@@ -114,11 +116,15 @@ def longest_pick_rate(docs: Sequence[PackText]) -> list[str]:
         return []
     sources = [d.pack.source for d in docs]
     where = sources[0] if len(sources) == 1 else os.path.commonpath(sources)
-    worst = sorted(((longest_pick_score(d.pack.questions), d.pack.source) for d in docs),
-                   key=lambda x: -x[0][0])[:3]
+    worst = sorted(
+        ((longest_pick_score(d.pack.questions), d.pack.source) for d in docs),
+        key=lambda x: -x[0][0],
+    )[:3]
     detail = ", ".join(f"{Path(s).name} {sc:.0%} of {k}" for (sc, k), s in worst if k)
-    return [f"{where}:1: (bank): always picking the longest choice scores {score:.0%} over "
-            f"{n} choice questions; at most {LONGEST_MAX_SHARE:.0%} ({detail})"]
+    return [
+        f"{where}:1: (bank): always picking the longest choice scores {score:.0%} over "
+        f"{n} choice questions; at most {LONGEST_MAX_SHARE:.0%} ({detail})"
+    ]
 
 
 # --- key-point terms -------------------------------------------------------------------------
@@ -140,8 +146,9 @@ def _term_at(doc: PackText, i: int, k: int, t: int) -> str:
 
 def _is_vacuous(term: str) -> bool:
     words = [tok.word for tok in tokens(term)]
-    return bool(words) and all(w in STOPWORDS or w in NEGATIONS or stem(w) in GENERIC
-                               for w in words)
+    return bool(words) and all(
+        w in STOPWORDS or w in NEGATIONS or stem(w) in GENERIC for w in words
+    )
 
 
 def vacuous_terms(doc: PackText) -> list[str]:
@@ -149,9 +156,11 @@ def vacuous_terms(doc: PackText) -> list[str]:
     out = []
     for i, _q, k, t, term in _terms(doc):
         if _is_vacuous(term):
-            out.append(f"{_term_at(doc, i, k, t)}: term '{_quote(term)}' is only stop-words or "
-                       "generic words, so almost any answer earns the point; use a word that "
-                       "names the idea")
+            out.append(
+                f"{_term_at(doc, i, k, t)}: term '{_quote(term)}' is only stop-words or "
+                "generic words, so almost any answer earns the point; use a word that "
+                "names the idea"
+            )
     return out
 
 
@@ -161,8 +170,9 @@ def common_stems(questions: Iterable[Question]) -> frozenset[str]:
     n = 0
     for q in questions:
         n += 1
-        text = " ".join([q.prompt, q.reference, q.explanation, *q.accepted,
-                         *(c.text for c in q.choices)])
+        text = " ".join(
+            [q.prompt, q.reference, q.explanation, *q.accepted, *(c.text for c in q.choices)]
+        )
         df.update(set(content_stems(text)))
     floor = max(COMMON_MIN, COMMON_SHARE * n)
     return frozenset(s for s, c in df.items() if c >= floor) | GENERIC
@@ -181,9 +191,11 @@ def collapsed_terms(doc: PackText, common: frozenset[str]) -> list[str]:
         word = content[0]
         if "_" in word.word or not (word.stem in common or word.word[0].isdigit()):
             continue
-        out.append(f"{_term_at(doc, i, k, t)}: term '{_quote(term)}' collapses to the one common "
-                   f"word '{word.word}' once its stop-words are dropped, so any answer that says "
-                   f"'{word.word}' earns the point; use two content words or one distinctive word")
+        out.append(
+            f"{_term_at(doc, i, k, t)}: term '{_quote(term)}' collapses to the one common "
+            f"word '{word.word}' once its stop-words are dropped, so any answer that says "
+            f"'{word.word}' earns the point; use two content words or one distinctive word"
+        )
     return out
 
 
@@ -200,14 +212,20 @@ def echo_terms(doc: PackText) -> list[str]:
             continue
         g = _graded(term, frozenset(content_stems(q.prompt)))
         if g is not None and g.echo and not g.negative:
-            out.append(f"{_term_at(doc, i, k, t)}: term '{_quote(term)}' only echoes the prompt "
-                       "(all its words are in the question), so repeating the question earns "
-                       "credit; use words a right answer adds")
+            out.append(
+                f"{_term_at(doc, i, k, t)}: term '{_quote(term)}' only echoes the prompt "
+                "(all its words are in the question), so repeating the question earns "
+                "credit; use words a right answer adds"
+            )
     return out
 
 
-def _contradicted(terms: tuple[keypoints.Term, ...], point: str, prompt_stems: frozenset[str],
-                  reference: AnswerIndex) -> bool:
+def _contradicted(
+    terms: tuple[keypoints.Term, ...],
+    point: str,
+    prompt_stems: frozenset[str],
+    reference: AnswerIndex,
+) -> bool:
     rubric = Rubric((Point(point, terms),), False, prompt_stems, frozenset())
     return match_points(rubric, reference)[0].contradicted
 
@@ -230,9 +248,11 @@ def contradicting_terms(doc: PackText) -> list[str]:
                     continue
                 if _contradicted((g,), kp.point, prompt_stems, reference):
                     what = "negative term" if g.negative else "term"
-                    out.append(f"{_term_at(doc, i, k, t)}: {what} '{_quote(term)}' fires on the "
-                               "reference answer as a contradiction, so a right answer is told "
-                               f"it says the opposite of '{_quote(kp.point)}'; drop or reword it")
+                    out.append(
+                        f"{_term_at(doc, i, k, t)}: {what} '{_quote(term)}' fires on the "
+                        "reference answer as a contradiction, so a right answer is told "
+                        f"it says the opposite of '{_quote(kp.point)}'; drop or reword it"
+                    )
     return out
 
 
@@ -251,10 +271,12 @@ def short_accepted(doc: PackText) -> list[str]:
         for a, form in enumerate(q.accepted):
             if _LETTERS.fullmatch(normalise(form).replace(" ", "")):
                 n = len(normalise(form).replace(" ", ""))
-                out.append(f"{doc.at('questions', i, 'accepted', a)}: accepted answer "
-                           f"'{_quote(form)}' is only {n} letter{'s' if n > 1 else ''}, so a "
-                           "short answer that has it anywhere as a word scores; spell it out "
-                           "or drop it")
+                out.append(
+                    f"{doc.at('questions', i, 'accepted', a)}: accepted answer "
+                    f"'{_quote(form)}' is only {n} letter{'s' if n > 1 else ''}, so a "
+                    "short answer that has it anywhere as a word scores; spell it out "
+                    "or drop it"
+                )
     return out
 
 
@@ -263,23 +285,30 @@ def accepted_wrong(doc: PackText, others: Sequence[Question] = ()) -> list[str]:
     a wrong choice of a choice question that asks the same thing (its right choice is, near
     enough, one of this question's accepted answers)."""
     out = []
-    choice_qs = [(o, normalise(o.choices[o.right_choice].text))
-                 for o in [*doc.pack.questions, *others]
-                 if o.kind is Kind.CHOICE and o.right_choice is not None]
+    choice_qs = [
+        (o, normalise(o.choices[o.right_choice].text))
+        for o in [*doc.pack.questions, *others]
+        if o.kind is Kind.CHOICE and o.right_choice is not None
+    ]
     for i, q in enumerate(doc.pack.questions):
         if q.kind is not Kind.SHORT:
             continue
         forms = [normalise(a) for a in q.accepted]
-        wrongs = [(c.text, other.id) for other, right in choice_qs
-                  if other.id != q.id
-                  and any(fuzz.ratio(f, right) >= SAME_ANSWER for f in forms if f)
-                  for c in other.choices if not c.correct]
+        wrongs = [
+            (c.text, other.id)
+            for other, right in choice_qs
+            if other.id != q.id and any(fuzz.ratio(f, right) >= SAME_ANSWER for f in forms if f)
+            for c in other.choices
+            if not c.correct
+        ]
         for a, form in enumerate(q.accepted):
             for text, qid in wrongs:
                 if match_short((form,), text)[0] and not match_short((text,), form)[0]:
-                    out.append(f"{doc.at('questions', i, 'accepted', a)}: accepted answer "
-                               f"'{_quote(form)}' also accepts '{_quote(text)}', a wrong choice "
-                               f"of {qid}; make it more specific")
+                    out.append(
+                        f"{doc.at('questions', i, 'accepted', a)}: accepted answer "
+                        f"'{_quote(form)}' also accepts '{_quote(text)}', a wrong choice "
+                        f"of {qid}; make it more specific"
+                    )
                     break
     return out
 
@@ -298,7 +327,7 @@ def duplicates(docs: Sequence[PackText], others: Sequence[Question] = ()) -> lis
     theirs = [(f"{q.id} ({q.pack or 'the bank'})", q.id, normalise(q.prompt)) for q in others]
     out = []
     for a, (d, i, q, prompt) in enumerate(mine):
-        later = [(f"{q2.id} ({d2.pack.source})", q2.id, p2) for d2, _, q2, p2 in mine[a + 1:]]
+        later = [(f"{q2.id} ({d2.pack.source})", q2.id, p2) for d2, _, q2, p2 in mine[a + 1 :]]
         for name, qid, other in [*later, *theirs]:
             if qid == q.id:
                 continue
@@ -308,16 +337,19 @@ def duplicates(docs: Sequence[PackText], others: Sequence[Question] = ()) -> lis
             wa, wb = _words(prompt), _words(other)
             if len(wa & wb) < DUPLICATE_MIN_OVERLAP * max(len(wa), len(wb)):
                 continue  # one prompt inside a much longer one asks something else
-            out.append(f"{d.at('questions', i, 'prompt')}: asks the same as {name} "
-                       f"(prompts {ratio:.0f}% alike); drop one or make them differ")
+            out.append(
+                f"{d.at('questions', i, 'prompt')}: asks the same as {name} "
+                f"(prompts {ratio:.0f}% alike); drop one or make them differ"
+            )
     return out
 
 
 # --- all of them -----------------------------------------------------------------------------
 
 
-def check_packs(docs: Sequence[PackText], others: Sequence[Question] = (),
-                bank_level: bool = True) -> list[str]:
+def check_packs(
+    docs: Sequence[PackText], others: Sequence[Question] = (), bank_level: bool = True
+) -> list[str]:
     """Every text check on `docs`; `others` is the bank they join (duplicates, common words).
     `bank_level` adds the whole-bank "pick the longest" check."""
     common = common_stems([*(q for d in docs for q in d.pack.questions), *others])
@@ -358,8 +390,9 @@ async def code_problems(docs: Sequence[PackText], sandbox: Sandbox) -> tuple[lis
     return out, ""
 
 
-async def team_pack_warnings(pack: Pack, text: str, bank: Iterable[Question],
-                             sandbox: Sandbox | None = None) -> list[str]:
+async def team_pack_warnings(
+    pack: Pack, text: str, bank: Iterable[Question], sandbox: Sandbox | None = None
+) -> list[str]:
     """Everything the checks find in a team pack joining `bank`: the text checks off the event
     loop, the code questions in the sandbox answers run in (a line saying so when it cannot)."""
     from bot.grading.code import default_sandbox
@@ -375,5 +408,7 @@ def warnings_text(warnings: Sequence[str], shown: int = 10) -> str:
     if not warnings:
         return ""
     more = f"\n…and {len(warnings) - shown} more" if len(warnings) > shown else ""
-    return (f"\n\n{len(warnings)} warning(s): players will notice these; fix the pack and import "
-            "it again:\n" + "\n".join(warnings[:shown]) + more)
+    return (
+        f"\n\n{len(warnings)} warning(s): players will notice these; fix the pack and import "
+        "it again:\n" + "\n".join(warnings[:shown]) + more
+    )

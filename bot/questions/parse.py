@@ -44,8 +44,9 @@ from bot.questions.schema import (
 # --- YAML: safe, with line numbers, and `yes`/`no` left as text ---------------------
 
 
-_ALIASES_REFUSED = ("aliases and anchors (&name, *name) are not allowed in packs; write the "
-                    "value out")
+_ALIASES_REFUSED = (
+    "aliases and anchors (&name, *name) are not allowed in packs; write the value out"
+)
 _TOO_MANY_NODES = f"too many YAML values: at most {MAX_YAML_NODES:,}"
 
 
@@ -225,8 +226,10 @@ def _size_errors(data: dict[str, Any], node: yaml.Node | None, source: str) -> l
     errors: list[str] = []
 
     def over(loc: list[int | str], what: str, limit: int, found: int) -> None:
-        errors.append(f"{source}:{_line_of(node, loc)}: {_loc_text(loc)}: too many {what}: "
-                      f"at most {limit:,} (found {found:,})")
+        errors.append(
+            f"{source}:{_line_of(node, loc)}: {_loc_text(loc)}: too many {what}: "
+            f"at most {limit:,} (found {found:,})"
+        )
 
     def capped(value: Any, loc: list[int | str], what: str, limit: int) -> list[Any]:
         if not isinstance(value, list):
@@ -237,8 +240,7 @@ def _size_errors(data: dict[str, Any], node: yaml.Node | None, source: str) -> l
         return value
 
     total_terms = 0
-    questions = capped(data.get("questions"), ["questions"], "questions in a pack",
-                       MAX_QUESTIONS)
+    questions = capped(data.get("questions"), ["questions"], "questions in a pack", MAX_QUESTIONS)
     for i, q in enumerate(questions):
         if not isinstance(q, dict):
             continue
@@ -246,12 +248,17 @@ def _size_errors(data: dict[str, Any], node: yaml.Node | None, source: str) -> l
         capped(q.get("choices"), [*at, "choices"], "choices", MAX_CHOICES)
         for name in ("accepted", "seeds", "tags"):
             capped(q.get(name), [*at, name], name, MAX_LIST_ITEMS)
-        kps = capped(q.get("key_points"), [*at, "key_points"], "key points in a question",
-                     MAX_KEY_POINTS)
+        kps = capped(
+            q.get("key_points"), [*at, "key_points"], "key points in a question", MAX_KEY_POINTS
+        )
         for j, kp in enumerate(kps):
             if isinstance(kp, dict):
-                terms = capped(kp.get("terms"), [*at, "key_points", j, "terms"],
-                               "terms in a key point", MAX_TERMS)
+                terms = capped(
+                    kp.get("terms"),
+                    [*at, "key_points", j, "terms"],
+                    "terms in a key point",
+                    MAX_TERMS,
+                )
                 total_terms += len(terms)
     if total_terms > MAX_TOTAL_TERMS:
         over(["questions"], "key point terms in a pack", MAX_TOTAL_TERMS, total_terms)
@@ -260,8 +267,10 @@ def _size_errors(data: dict[str, Any], node: yaml.Node | None, source: str) -> l
     while stack and len(errors) < 20:
         value, loc = stack.pop()
         if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
-            errors.append(f"{source}:{_line_of(node, loc)}: {_loc_text(loc)}: too long: at "
-                          f"most {MAX_TEXT_CHARS:,} characters (found {len(value):,})")
+            errors.append(
+                f"{source}:{_line_of(node, loc)}: {_loc_text(loc)}: too long: at "
+                f"most {MAX_TEXT_CHARS:,} characters (found {len(value):,})"
+            )
         elif isinstance(value, dict):
             stack.extend((v, [*loc, str(k)]) for k, v in value.items())
         elif isinstance(value, list):
@@ -269,11 +278,16 @@ def _size_errors(data: dict[str, Any], node: yaml.Node | None, source: str) -> l
     return errors
 
 
-def _validate(data: Any, node: yaml.Node | None, source: str,
-              known_seeds: set[str] | None) -> tuple[Pack, PackIn]:
+def _validate(
+    data: Any, node: yaml.Node | None, source: str, known_seeds: set[str] | None
+) -> tuple[Pack, PackIn]:
     if not isinstance(data, dict):
-        return _raise([f"{source}:1: (pack): a pack is a mapping with id, title, topic, version"
-                       " and questions"])
+        return _raise(
+            [
+                f"{source}:1: (pack): a pack is a mapping with id, title, topic, version"
+                " and questions"
+            ]
+        )
     too_big = _size_errors(data, node, source)
     if too_big:
         return _raise(too_big)
@@ -299,20 +313,24 @@ def _validate(data: Any, node: yaml.Node | None, source: str,
     for i, q in enumerate(pack_in.questions):
         loc: list[int | str] = ["questions", i, "id"]
         if q.id in seen:
-            errors.append(f"{source}:{_line_of(node, loc)}: {_loc_text(loc)}: duplicate id "
-                          f"'{q.id}' (also questions[{seen[q.id]}])")
+            errors.append(
+                f"{source}:{_line_of(node, loc)}: {_loc_text(loc)}: duplicate id "
+                f"'{q.id}' (also questions[{seen[q.id]}])"
+            )
         seen.setdefault(q.id, i)
         if known_seeds is not None:
             for j, s in enumerate(q.seeds):
                 if s not in known_seeds:
                     sloc: list[int | str] = ["questions", i, "seeds", j]
-                    errors.append(f"{source}:{_line_of(node, sloc)}: {_loc_text(sloc)}: "
-                                  f"unknown seed id '{s}'")
+                    errors.append(
+                        f"{source}:{_line_of(node, sloc)}: {_loc_text(sloc)}: unknown seed id '{s}'"
+                    )
         questions.append(_to_question(q, pack_in))
     if errors:
         _raise(errors)
-    return Pack(pack_in.id, pack_in.title, pack_in.topic, pack_in.version,
-                tuple(questions), source), pack_in
+    return Pack(
+        pack_in.id, pack_in.title, pack_in.topic, pack_in.version, tuple(questions), source
+    ), pack_in
 
 
 def _raise(errors: list[str]) -> Any:
@@ -345,21 +363,14 @@ def load_yaml(text: str) -> object:
 
 
 def to_code(c: CodeIn) -> CodeSpec:
-    cases = tuple(CodeCase(k.name, k.run, k.expect if "expect" in k.model_fields_set else
-                           NO_VALUE, k.raises, k.prints) for k in c.cases)
+    cases = tuple(
+        CodeCase(
+            k.name,
+            k.run,
+            k.expect if "expect" in k.model_fields_set else NO_VALUE,
+            k.raises,
+            k.prints,
+        )
+        for k in c.cases
+    )
     return CodeSpec(c.signature, c.solution, cases, c.setup, tuple(c.wrong))
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-

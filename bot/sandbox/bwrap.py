@@ -35,15 +35,44 @@ class Boundary:
     drop_to: int | None  # uid/gid to start bubblewrap as (the bot is root), or None
 
     def command(self, *, program: str) -> list[str]:
-        cmd = [self.bwrap, "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc",
-               "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session",
-               # Only for our own first steps inside (mount the capped scratch folder, then drop
-               # every capability and load the seccomp filter) before the answer runs.
-               "--cap-drop", "ALL", "--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_SETPCAP",
-               "--uid", str(SANDBOX_ID), "--gid", str(SANDBOX_ID),
-               "--hostname", "sandbox", "--clearenv",
-               "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", WORKDIR,
-               "--setenv", "TMPDIR", WORKDIR, "--setenv", "LANG", "C.UTF-8"]
+        cmd = [
+            self.bwrap,
+            "--unshare-user",
+            "--unshare-pid",
+            "--unshare-net",
+            "--unshare-ipc",
+            "--unshare-uts",
+            "--unshare-cgroup-try",
+            "--die-with-parent",
+            "--new-session",
+            # Only for our own first steps inside (mount the capped scratch folder, then drop
+            # every capability and load the seccomp filter) before the answer runs.
+            "--cap-drop",
+            "ALL",
+            "--cap-add",
+            "CAP_SYS_ADMIN",
+            "--cap-add",
+            "CAP_SETPCAP",
+            "--uid",
+            str(SANDBOX_ID),
+            "--gid",
+            str(SANDBOX_ID),
+            "--hostname",
+            "sandbox",
+            "--clearenv",
+            "--setenv",
+            "PATH",
+            "/usr/bin:/bin",
+            "--setenv",
+            "HOME",
+            WORKDIR,
+            "--setenv",
+            "TMPDIR",
+            WORKDIR,
+            "--setenv",
+            "LANG",
+            "C.UTF-8",
+        ]
         cmd += ["--ro-bind", "/usr", "/usr"]
         for hidden in _package_dirs():
             cmd += ["--tmpfs", hidden, "--remount-ro", hidden]
@@ -63,17 +92,28 @@ class Boundary:
 def _package_dirs() -> list[str]:
     """Third-party package folders under /usr: the code gets the standard library only."""
     found: set[str] = set()
-    for pattern in ("/usr/lib/python3*/site-packages", "/usr/lib/python3*/dist-packages",
-                    "/usr/lib/python3/dist-packages", "/usr/local/lib/python3*/site-packages",
-                    "/usr/local/lib/python3*/dist-packages"):
+    for pattern in (
+        "/usr/lib/python3*/site-packages",
+        "/usr/lib/python3*/dist-packages",
+        "/usr/lib/python3/dist-packages",
+        "/usr/local/lib/python3*/site-packages",
+        "/usr/local/lib/python3*/dist-packages",
+    ):
         found.update(p for p in glob.glob(pattern) if os.path.isdir(p))
     return sorted(found)
 
 
 def find_python(configured: str | None = None) -> str | None:
     """A Python 3 under /usr whose standard library is under /usr too (all the sandbox shows)."""
-    candidates = [configured] if configured else [
-        "/usr/local/bin/python3", "/usr/bin/python3", *sorted(glob.glob("/usr/bin/python3.*"))]
+    candidates = (
+        [configured]
+        if configured
+        else [
+            "/usr/local/bin/python3",
+            "/usr/bin/python3",
+            *sorted(glob.glob("/usr/bin/python3.*")),
+        ]
+    )
     for c in candidates:
         if not c or not os.access(c, os.X_OK):
             continue
@@ -81,8 +121,13 @@ def find_python(configured: str | None = None) -> str | None:
         if not str(real).startswith("/usr/") or real.name.endswith("-config"):
             continue
         try:
-            out = subprocess.run([str(real), "-I", "-S", "-c", "import os; print(os.__file__)"],
-                                 capture_output=True, text=True, timeout=10, env={})
+            out = subprocess.run(
+                [str(real), "-I", "-S", "-c", "import os; print(os.__file__)"],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                env={},
+            )
         except (OSError, subprocess.SubprocessError):
             continue
         if out.returncode == 0 and out.stdout.strip().startswith("/usr/"):

@@ -123,8 +123,11 @@ def _confine(lim, seccomp_hex):  # type: ignore[no-untyped-def]
         _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
 
     class Data(ctypes.Structure):
-        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
-                    ("inheritable", ctypes.c_uint32)]
+        _fields_ = [
+            ("effective", ctypes.c_uint32),
+            ("permitted", ctypes.c_uint32),
+            ("inheritable", ctypes.c_uint32),
+        ]
 
     check(libc.capset(ctypes.byref(Header(0x20080522, 0)), (Data * 2)()), "capset")
     if seccomp_hex:
@@ -147,9 +150,13 @@ def main():  # type: ignore[no-untyped-def]
     except OSError as e:
         _emit({"event": "setup_error", "error": str(e)})
         return
-    for which, n in ((resource.RLIMIT_AS, lim["memory"]),
-                     (resource.RLIMIT_FSIZE, lim["file"]), (resource.RLIMIT_NOFILE, lim["files"]),
-                     (resource.RLIMIT_NPROC, lim["nproc"]), (resource.RLIMIT_CORE, 0)):
+    for which, n in (
+        (resource.RLIMIT_AS, lim["memory"]),
+        (resource.RLIMIT_FSIZE, lim["file"]),
+        (resource.RLIMIT_NOFILE, lim["files"]),
+        (resource.RLIMIT_NPROC, lim["nproc"]),
+        (resource.RLIMIT_CORE, 0),
+    ):
         resource.setrlimit(which, (n, n))  # hard limits: the answer cannot raise them again
     resource.setrlimit(resource.RLIMIT_CPU, (lim["cpu"], lim["cpu"] + 1))  # SIGXCPU, then KILL
     answer_lines = cfg["code"].splitlines()
@@ -171,8 +178,13 @@ def main():  # type: ignore[no-untyped-def]
             sys.stdout, sys.stderr = real_stdout, real_stderr
             err = _raised(e, answer_lines)
             text = f"{err['raised'][0] if err['raised'] else 'error'}: {err['message']}"
-            _emit({"event": "load_error", "error": text + (f" at {err['at']}" if err["at"] else ""),
-                   "printed": prints.getvalue()})
+            _emit(
+                {
+                    "event": "load_error",
+                    "error": text + (f" at {err['at']}" if err["at"] else ""),
+                    "printed": prints.getvalue(),
+                }
+            )
             return
         obs = {"event": "observed", "index": i}
         try:

@@ -11,8 +11,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-_TAGS = ({"__dict__"}, {"__set__"}, {"__int__"}, {"__float__"}, {"__bytes__"}, {"__deep__"},
-         {"__object__", "repr"})
+_TAGS = (
+    {"__dict__"},
+    {"__set__"},
+    {"__int__"},
+    {"__float__"},
+    {"__bytes__"},
+    {"__deep__"},
+    {"__object__", "repr"},
+)
 
 
 def plain(v: Any) -> Any:

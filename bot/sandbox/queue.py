@@ -44,8 +44,10 @@ class FairQueue:
     async def turn(self, team: str, person: str) -> AsyncIterator[None]:
         key = (team, person)
         if self._by_person.get(key, 0) >= self.per_person:
-            raise SandboxBusy(f"you already have {self.per_person} code answers being graded; "
-                              "try again when they are done")
+            raise SandboxBusy(
+                f"you already have {self.per_person} code answers being graded; "
+                "try again when they are done"
+            )
         if self.waiting >= self.total:
             raise SandboxBusy("the code runner is busy; try again in a minute")
         self._by_person[key] = self._by_person.get(key, 0) + 1

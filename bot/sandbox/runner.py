@@ -107,8 +107,13 @@ def _collect(got: _Got, line: bytes, n_runs: int) -> None:
         if type(i) is int and 0 <= i < n_runs and i not in got.observed:
             raised = ev.get("raised")
             names = tuple(_text(n, 100) for n in raised) if isinstance(raised, list) else ()
-            got.observed[i] = Observation(ev.get("value"), names, _text(ev.get("message")),
-                                          _text(ev.get("at")), _text(ev.get("printed"), 4000))
+            got.observed[i] = Observation(
+                ev.get("value"),
+                names,
+                _text(ev.get("message")),
+                _text(ev.get("at")),
+                _text(ev.get("printed"), 4000),
+            )
     elif kind == "setup_error":
         got.setup_error = _text(ev.get("error")) or "the sandbox could not be set up"
     elif kind == "load_error" and not got.load_error:
@@ -121,9 +126,15 @@ def _collect(got: _Got, line: bytes, n_runs: int) -> None:
 class Sandbox:
     """One per process: probes the machine once, then runs programs in turn."""
 
-    def __init__(self, *, limits: SandboxLimits | None = None, slots: int | None = None,
-                 bwrap: str | None = None, python: str | None = None,
-                 enabled: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        limits: SandboxLimits | None = None,
+        slots: int | None = None,
+        bwrap: str | None = None,
+        python: str | None = None,
+        enabled: bool = True,
+    ) -> None:
         self.limits = limits or SandboxLimits()
         self.queue = FairQueue(slots=slots or max(1, os.cpu_count() or 1))
         self._want = (bwrap, python, enabled)
@@ -161,8 +172,10 @@ class Sandbox:
         elif not (bwrap := await asyncio.to_thread(find_bwrap, bwrap_path)):
             self._reason = "bubblewrap (bwrap) is not installed"
         elif not (python := await asyncio.to_thread(find_python, python_path)):
-            self._reason = ("no Python 3 under /usr for the sandbox (set SANDBOX_PYTHON to one "
-                            "whose standard library is under /usr)")
+            self._reason = (
+                "no Python 3 under /usr for the sandbox (set SANDBOX_PYTHON to one "
+                "whose standard library is under /usr)"
+            )
         else:
             drop = SANDBOX_ID if os.geteuid() == 0 else None
             self._boundary = Boundary(bwrap, python, drop)
@@ -170,17 +183,28 @@ class Sandbox:
             obs = check.observations[0] if check.observations else None
             if obs is None or obs.value != 42:
                 self._boundary = None
-                self._reason = ("bubblewrap could not start a sandbox here (user namespaces "
-                                f"refused?): {check.stopped or check.load_error or 'no result'}")
+                self._reason = (
+                    "bubblewrap could not start a sandbox here (user namespaces "
+                    f"refused?): {check.stopped or check.load_error or 'no result'}"
+                )
         if self._boundary is None:
             log.warning("sandbox: code questions are off: %s", self._reason)
         else:
-            log.info("sandbox: ready (bubblewrap %s, python %s%s)", self._boundary.bwrap,
-                     self._boundary.python, ", started as nobody" if drop else "")
+            log.info(
+                "sandbox: ready (bubblewrap %s, python %s%s)",
+                self._boundary.bwrap,
+                self._boundary.python,
+                ", started as nobody" if drop else "",
+            )
 
     # -- running --------------------------------------------------------------------------
-    async def run(self, program: Program, *, who: tuple[str, str] = ("", ""),
-                  limits: SandboxLimits | None = None) -> RunResult:
+    async def run(
+        self,
+        program: Program,
+        *,
+        who: tuple[str, str] = ("", ""),
+        limits: SandboxLimits | None = None,
+    ) -> RunResult:
         """Observations of `program`'s runs. The same program is run once: a second request
         while it runs waits for the same result, and later ones get it from a small cache.
         Raises SandboxUnavailable (no boundary) or SandboxBusy (too many waiting)."""
@@ -214,16 +238,31 @@ class Sandbox:
     async def _spawn(self, program: Program, limits: SandboxLimits) -> RunResult:
         boundary = self._boundary
         assert boundary is not None
-        payload = json.dumps({"code": program.code, "setup": program.setup,
-                              "runs": list(program.runs), "limits": _limits_json(limits),
-                              "seccomp": self._seccomp.hex() if self._seccomp else ""})
+        payload = json.dumps(
+            {
+                "code": program.code,
+                "setup": program.setup,
+                "runs": list(program.runs),
+                "limits": _limits_json(limits),
+                "seccomp": self._seccomp.hex() if self._seccomp else "",
+            }
+        )
         cmd = boundary.command(program=PROGRAM)
         ids: dict[str, Any] = {}
         if boundary.drop_to is not None:
             ids = {"user": boundary.drop_to, "group": boundary.drop_to, "extra_groups": []}
-        starting = asyncio.ensure_future(asyncio.create_subprocess_exec(
-            *cmd, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE, env={}, cwd="/", start_new_session=True, **ids))
+        starting = asyncio.ensure_future(
+            asyncio.create_subprocess_exec(
+                *cmd,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+                env={},
+                cwd="/",
+                start_new_session=True,
+                **ids,
+            )
+        )
         try:
             # Shielded: cancelling asyncio while it connects the pipes makes it wait for the
             # process forever (its clean-up awaits pipes that never connected), and this run
@@ -262,13 +301,20 @@ async def _reap(proc: asyncio.subprocess.Process) -> None:
 
 
 def _limits_json(limits: SandboxLimits) -> dict[str, int]:
-    return {"cpu": limits.cpu_seconds, "memory": limits.memory_bytes, "file": limits.file_bytes,
-            "files": limits.open_files, "nproc": limits.processes, "disk": limits.disk_bytes,
-            "inodes": limits.max_files}
+    return {
+        "cpu": limits.cpu_seconds,
+        "memory": limits.memory_bytes,
+        "file": limits.file_bytes,
+        "files": limits.open_files,
+        "nproc": limits.processes,
+        "disk": limits.disk_bytes,
+        "inodes": limits.max_files,
+    }
 
 
-async def _supervise(proc: asyncio.subprocess.Process, payload: bytes, limits: SandboxLimits,
-                     n_runs: int) -> RunResult:
+async def _supervise(
+    proc: asyncio.subprocess.Process, payload: bytes, limits: SandboxLimits, n_runs: int
+) -> RunResult:
     got = _Got()
     too_much = asyncio.Event()
     err_tail = bytearray()
@@ -308,8 +354,9 @@ async def _supervise(proc: asyncio.subprocess.Process, payload: bytes, limits: S
     exited = asyncio.ensure_future(proc.wait())
     overflow = asyncio.ensure_future(too_much.wait())
     try:
-        done, _ = await asyncio.wait({exited, overflow}, timeout=limits.wall_seconds,
-                                     return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait(
+            {exited, overflow}, timeout=limits.wall_seconds, return_when=asyncio.FIRST_COMPLETED
+        )
         if overflow in done:
             stopped = f"it printed more than {limits.output_bytes // 1024} KB"
         elif exited not in done:
@@ -326,8 +373,7 @@ async def _supervise(proc: asyncio.subprocess.Process, payload: bytes, limits: S
             transport = getattr(proc, "_transport", None)
             if transport is not None:
                 transport.close()
-            log.warning("sandbox: pipes still open %s s after the kill; closed them",
-                        GRACE_SECONDS)
+            log.warning("sandbox: pipes still open %s s after the kill; closed them", GRACE_SECONDS)
     rc = proc.returncode
     if got.setup_error:
         stopped = got.setup_error

@@ -118,32 +118,51 @@ def _options(q: Question | None, picks: Sequence[PickCount]) -> tuple[tuple[Opti
                 unmatched += p.count
             else:
                 counts[i] += p.count
-        return tuple(Option(f"{choice_letter(i)}) {c.text}", counts[i], c.correct)
-                     for i, c in enumerate(q.choices)), unmatched
+        return tuple(
+            Option(f"{choice_letter(i)}) {c.text}", counts[i], c.correct)
+            for i, c in enumerate(q.choices)
+        ), unmatched
     if q.kind is Kind.SHORT:
-        wrong = sorted((p for p in picks if p.right == 0 and p.picked),
-                       key=lambda p: (-p.count, p.picked))[:5]
+        wrong = sorted(
+            (p for p in picks if p.right == 0 and p.picked), key=lambda p: (-p.count, p.picked)
+        )[:5]
         return tuple(Option(p.picked, p.count, False) for p in wrong), 0
     return (), 0
 
 
-def flags_for(q: Question | None, s: ItemStats, r: float | None, d: float | None,
-              upper_share: float | None, options: Sequence[Option],
-              appeals: int = 0) -> tuple[Flag, ...]:
+def flags_for(
+    q: Question | None,
+    s: ItemStats,
+    r: float | None,
+    d: float | None,
+    upper_share: float | None,
+    options: Sequence[Option],
+    appeals: int = 0,
+) -> tuple[Flag, ...]:
     """What makes a question look broken, each with why. The answer statistics need
     MIN_FLAG_ANSWERS answers; appeals and flags are people saying so, and count sooner."""
     out: list[Flag] = []
     if appeals >= MANY_APPEALS:
-        out.append(Flag("many_appeals", f"{appeals} appeals and flags on it (rejected ones "
-                        "not counted): see /appeals", False))
+        out.append(
+            Flag(
+                "many_appeals",
+                f"{appeals} appeals and flags on it (rejected ones not counted): see /appeals",
+                False,
+            )
+        )
     if s.answers < MIN_FLAG_ANSWERS:
         return tuple(out)
     if s.right == 0:
         out.append(Flag("nobody_right", f"nobody got it right in {s.answers} answers", True))
     if upper_share is not None and upper_share < STRONGEST_MISS and s.right > 0:
-        out.append(Flag("strongest_miss",
-                        f"the strongest players miss it: {s.upper_right} of {s.upper} right in "
-                        "the top 27 %", upper_share < STRONGEST_MISS_STRONG))
+        out.append(
+            Flag(
+                "strongest_miss",
+                f"the strongest players miss it: {s.upper_right} of {s.upper} right in "
+                "the top 27 %",
+                upper_share < STRONGEST_MISS_STRONG,
+            )
+        )
     if q is not None and options and s.right > 0:  # else nobody_right says it
         if q.kind is Kind.CHOICE:
             right = sum(o.count for o in options if o.right)
@@ -152,9 +171,14 @@ def flags_for(q: Question | None, s: ItemStats, r: float | None, d: float | None
             right, wrong = s.right, list(options)
         top = max(wrong, key=lambda o: o.count, default=None)
         if top is not None and top.count > right and top.count >= 3:
-            out.append(Flag("wrong_beats_right",
-                            f"wrong answer '{clip(top.label, 60)}' drew {top.count} against "
-                            f"{right} for the right one", True))
+            out.append(
+                Flag(
+                    "wrong_beats_right",
+                    f"wrong answer '{clip(top.label, 60)}' drew {top.count} against "
+                    f"{right} for the right one",
+                    True,
+                )
+            )
     negative = [v for v in (r, d) if v is not None and v < NEGATIVE]
     if negative and s.right > 0:
         parts = []
@@ -163,33 +187,49 @@ def flags_for(q: Question | None, s: ItemStats, r: float | None, d: float | None
         if d is not None:
             parts.append(f"upper-lower {d:+.2f}")
         strong = any(v <= NEGATIVE_STRONG for v in negative)
-        out.append(Flag("negative_discrimination", "negative discrimination: players who do "
-                        "worse overall get it right more often (" + ", ".join(parts) + ")",
-                        strong))
+        out.append(
+            Flag(
+                "negative_discrimination",
+                "negative discrimination: players who do "
+                "worse overall get it right more often (" + ", ".join(parts) + ")",
+                strong,
+            )
+        )
     return tuple(out)
 
 
-def build_item(q: Question | None, s: ItemStats, picks: Sequence[PickCount],
-               status: str = "", appeals: int = 0) -> ItemReport:
+def build_item(
+    q: Question | None, s: ItemStats, picks: Sequence[PickCount], status: str = "", appeals: int = 0
+) -> ItemReport:
     r = point_biserial(s)
     upper_share = s.upper_right / s.upper if s.upper >= MIN_GROUP else None
     lower_share = s.lower_right / s.lower if s.lower >= MIN_GROUP else None
-    d = upper_share - lower_share if upper_share is not None and lower_share is not None \
-        else None
+    d = upper_share - lower_share if upper_share is not None and lower_share is not None else None
     options, unmatched = _options(q, picks)
     return ItemReport(
-        platform=s.platform, team=s.team, question_id=s.question_id,
-        topic=q.topic if q else "", kind=q.kind.value if q else "",
-        prompt=q.prompt if q else "(no longer in the bank)", answers=s.answers,
-        right=s.right, median_s=None if s.median_ms is None else s.median_ms / 1000,
-        point_biserial=r, upper_lower=d, upper_share=upper_share, options=options,
-        unmatched=unmatched, flags=flags_for(q, s, r, d, upper_share, options, appeals),
-        status=status)
+        platform=s.platform,
+        team=s.team,
+        question_id=s.question_id,
+        topic=q.topic if q else "",
+        kind=q.kind.value if q else "",
+        prompt=q.prompt if q else "(no longer in the bank)",
+        answers=s.answers,
+        right=s.right,
+        median_s=None if s.median_ms is None else s.median_ms / 1000,
+        point_biserial=r,
+        upper_lower=d,
+        upper_share=upper_share,
+        options=options,
+        unmatched=unmatched,
+        flags=flags_for(q, s, r, d, upper_share, options, appeals),
+        status=status,
+    )
 
 
 class Analytics:
-    def __init__(self, store: Store, banks: Banks, clock: Clock,
-                 refresh_seconds: float = REFRESH_SECONDS) -> None:
+    def __init__(
+        self, store: Store, banks: Banks, clock: Clock, refresh_seconds: float = REFRESH_SECONDS
+    ) -> None:
         self.store = store
         self.banks = banks
         self.clock = clock
@@ -202,18 +242,21 @@ class Analytics:
         stats = await self.store.item_stats(platform, team)
         statuses = await self.store.question_statuses(platform, team)
         appeals = await self.store.appeal_counts(platform, team)
-        return await self._build(stats, lambda _p, _t, qid: bank.get(qid), platform, team,
-                                 statuses, appeals=appeals)
+        return await self._build(
+            stats, lambda _p, _t, qid: bank.get(qid), platform, team, statuses, appeals=appeals
+        )
 
     async def pooled(self, platform: str | None = None) -> list[ItemReport]:
         """The shipped questions over every team (of one platform, or all)."""
         base = self.banks.base
         stats = await self.store.item_stats(platform, None, pooled=True)
-        return await self._build(stats, lambda _p, _t, qid: base.get(qid), platform, None,
-                                 {}, pooled=True)
+        return await self._build(
+            stats, lambda _p, _t, qid: base.get(qid), platform, None, {}, pooled=True
+        )
 
-    async def every_team(self, platform: str | None = None,
-                         team: str | None = None) -> list[ItemReport]:
+    async def every_team(
+        self, platform: str | None = None, team: str | None = None
+    ) -> list[ItemReport]:
         """Per-team rows for every team that has answers (or the one asked for)."""
         stats = await self.store.item_stats(platform, team)
         out: list[ItemReport] = []
@@ -222,24 +265,45 @@ class Analytics:
             bank = await self.banks.for_team(p, t)
             statuses = await self.store.question_statuses(p, t)
             mine = [s for s in stats if (s.platform, s.team) == (p, t)]
-            out.extend(await self._build(mine, lambda _p, _t, qid, b=bank: b.get(qid), p, t,
-                                         statuses, appeals=await self.store.appeal_counts(p, t)))
+            out.extend(
+                await self._build(
+                    mine,
+                    lambda _p, _t, qid, b=bank: b.get(qid),
+                    p,
+                    t,
+                    statuses,
+                    appeals=await self.store.appeal_counts(p, t),
+                )
+            )
         return out
 
-    async def _build(self, stats: Sequence[ItemStats], lookup, platform: str | None,  # type: ignore[no-untyped-def]
-                     team: str | None, statuses: dict[str, QuestionStatus], *,
-                     pooled: bool = False,
-                     appeals: dict[str, int] | None = None) -> list[ItemReport]:
+    async def _build(
+        self,
+        stats: Sequence[ItemStats],
+        lookup,
+        platform: str | None,  # type: ignore[no-untyped-def]
+        team: str | None,
+        statuses: dict[str, QuestionStatus],
+        *,
+        pooled: bool = False,
+        appeals: dict[str, int] | None = None,
+    ) -> list[ItemReport]:
         qs = {s.question_id: lookup(s.platform, s.team, s.question_id) for s in stats}
         counted = [qid for qid, q in qs.items() if q is not None and q.kind in QUIZ_KINDS]
         picks: dict[str, list[PickCount]] = {}
         if counted:
             for p in await self.store.pick_counts(platform, team, counted, pooled=pooled):
                 picks.setdefault(p.question_id, []).append(p)
-        return [build_item(qs[s.question_id], s, picks.get(s.question_id, ()),
-                           statuses[s.question_id].status if s.question_id in statuses else "",
-                           (appeals or {}).get(s.question_id, 0))
-                for s in stats]
+        return [
+            build_item(
+                qs[s.question_id],
+                s,
+                picks.get(s.question_id, ()),
+                statuses[s.question_id].status if s.question_id in statuses else "",
+                (appeals or {}).get(s.question_id, 0),
+            )
+            for s in stats
+        ]
 
     # --- resting ------------------------------------------------------------------------
 
@@ -249,12 +313,20 @@ class Analytics:
         self._checked[(platform, team)] = self.clock.now().timestamp()
         items = await self.items(platform, team)
         now_ms = to_ms(self.clock.now())
-        rests = [QuestionStatus(i.question_id, "rested", _why(i.flags), "", i.answers, now_ms)
-                 for i in items if i.restable and not i.status]
+        rests = [
+            QuestionStatus(i.question_id, "rested", _why(i.flags), "", i.answers, now_ms)
+            for i in items
+            if i.restable and not i.status
+        ]
         rested = set(await self.store.rest_questions(platform, team, rests)) if rests else set()
         if rested:
-            log.info("rested %d question(s) in %s/%s: %s", len(rested), platform, team,
-                     sorted(rested)[:10])
+            log.info(
+                "rested %d question(s) in %s/%s: %s",
+                len(rested),
+                platform,
+                team,
+                sorted(rested)[:10],
+            )
         return [_with_status(i, "rested") if i.question_id in rested else i for i in items]
 
     async def maybe_refresh(self, platform: str, team: str) -> None:
@@ -275,34 +347,45 @@ class Analytics:
         require_admin(where, _REPORT)
         bank = await self.banks.for_team(where.platform, where.team)
         t = bank.resolve_topic(topic)
-        items = [i for i in await self.refresh(where.platform, where.team)
-                 if t is None or i.topic == t]
+        items = [
+            i for i in await self.refresh(where.platform, where.team) if t is None or i.topic == t
+        ]
         answered = sum(i.answers for i in items)
-        broken = sorted((i for i in items if i.flags and i.status != "retired"),
-                        key=lambda i: (not i.restable, -len(i.flags), -i.answers,
-                                       i.question_id))
+        broken = sorted(
+            (i for i in items if i.flags and i.status != "retired"),
+            key=lambda i: (not i.restable, -len(i.flags), -i.answers, i.question_id),
+        )
         where_txt = f" on {t}" if t else ""
         if not broken:
-            return Card(title=f"Question report{where_txt}: nothing looks broken",
-                        text=f"{len(items)} question(s) answered, {answered} answer(s) in all. "
-                             f"Flags need at least {MIN_FLAG_ANSWERS} answers to a question.",
-                        visibility=Visibility.EPHEMERAL, color=Color.GOOD)
+            return Card(
+                title=f"Question report{where_txt}: nothing looks broken",
+                text=f"{len(items)} question(s) answered, {answered} answer(s) in all. "
+                f"Flags need at least {MIN_FLAG_ANSWERS} answers to a question.",
+                visibility=Visibility.EPHEMERAL,
+                color=Color.GOOD,
+            )
         fields = []
         for i in broken[:REPORT_LINES]:
             state = {"rested": " · rested", "kept": " · kept"}.get(i.status, "")
             head = f"{i.question_id} ({i.topic}){state}"
-            body = (f"{clip(i.prompt, 90)}\n{i.answers} answers, {i.share_right:.0%} right"
-                    + (f", median {i.median_s:.1f} s" if i.median_s is not None else "")
-                    + "\n" + "\n".join(f"• {f.why}" for f in i.flags))
+            body = (
+                f"{clip(i.prompt, 90)}\n{i.answers} answers, {i.share_right:.0%} right"
+                + (f", median {i.median_s:.1f} s" if i.median_s is not None else "")
+                + "\n"
+                + "\n".join(f"• {f.why}" for f in i.flags)
+            )
             fields.append((clip(head, 200), clip(body, 900)))
         more = f" Showing {REPORT_LINES} of {len(broken)}." if len(broken) > REPORT_LINES else ""
         return Card(
             title=f"Question report{where_txt}: {len(broken)} question(s) look broken",
             text=f"Of {len(items)} question(s) answered here ({answered} answers).{more} "
-                 "Rested questions are out of rotation until you decide: "
-                 "/questions keep ID or /questions retire ID.",
-            fields=tuple(fields), visibility=Visibility.EPHEMERAL, color=Color.WARN,
-            footer="All of it as CSV: interview-bot questions report --csv")
+            "Rested questions are out of rotation until you decide: "
+            "/questions keep ID or /questions retire ID.",
+            fields=tuple(fields),
+            visibility=Visibility.EPHEMERAL,
+            color=Color.WARN,
+            footer="All of it as CSV: interview-bot questions report --csv",
+        )
 
     async def keep(self, where: Where, question_id: str) -> Card:
         return await self._decide(where, question_id, "kept")
@@ -316,19 +399,37 @@ class Analytics:
         bank = await self.banks.for_team(where.platform, where.team)
         q = bank.get(qid)
         if q is None:
-            raise UserError(f"No question '{clip(qid, 60)}' here: /questions report lists "
-                            "the ids.")
-        stats = next((s for s in await self.store.item_stats(where.platform, where.team)
-                      if s.question_id == qid), None)
-        await self.store.set_question_status(where.platform, where.team, QuestionStatus(
-            qid, status, f"{status} by {where.name}", where.user,
-            stats.answers if stats else 0, to_ms(self.clock.now())))
+            raise UserError(f"No question '{clip(qid, 60)}' here: /questions report lists the ids.")
+        stats = next(
+            (
+                s
+                for s in await self.store.item_stats(where.platform, where.team)
+                if s.question_id == qid
+            ),
+            None,
+        )
+        await self.store.set_question_status(
+            where.platform,
+            where.team,
+            QuestionStatus(
+                qid,
+                status,
+                f"{status} by {where.name}",
+                where.user,
+                stats.answers if stats else 0,
+                to_ms(self.clock.now()),
+            ),
+        )
         if status == "kept":
             text = "It stays in rotation here, whatever the analytics say."
         else:
             text = "It will not be asked again here. /questions keep ID brings it back."
-        return Card(title=f"{qid} {status}", text=f"{clip(q.prompt, 120)}\n\n{text}",
-                    visibility=Visibility.EPHEMERAL, color=Color.GOOD)
+        return Card(
+            title=f"{qid} {status}",
+            text=f"{clip(q.prompt, 120)}\n\n{text}",
+            visibility=Visibility.EPHEMERAL,
+            color=Color.GOOD,
+        )
 
 
 def _with_status(i: ItemReport, status: str) -> ItemReport:
@@ -341,9 +442,26 @@ def _why(flags: Iterable[Flag]) -> str:
 
 # --- CSV ----------------------------------------------------------------------------------
 
-CSV_COLUMNS = ("platform", "team", "question_id", "topic", "kind", "answers", "right",
-               "share_right", "median_seconds", "point_biserial", "upper_lower_27",
-               "upper_share_right", "options", "unmatched", "flags", "why", "status", "prompt")
+CSV_COLUMNS = (
+    "platform",
+    "team",
+    "question_id",
+    "topic",
+    "kind",
+    "answers",
+    "right",
+    "share_right",
+    "median_seconds",
+    "point_biserial",
+    "upper_lower_27",
+    "upper_share_right",
+    "options",
+    "unmatched",
+    "flags",
+    "why",
+    "status",
+    "prompt",
+)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -366,12 +484,28 @@ def to_csv(items: Iterable[ItemReport]) -> str:
         team = "all teams" if i.team == ALL_TEAMS else i.team
         platform = "all" if i.platform == ALL_TEAMS else i.platform
         text = [csv_safe(v) for v in (platform, team, i.question_id, i.topic, i.kind)]
-        numbers = [str(i.answers), str(i.right), _num(i.share_right), _num(i.median_s, 1),
-                   _num(i.point_biserial), _num(i.upper_lower), _num(i.upper_share)]
-        options = " | ".join(f"{o.label}{' (right)' if o.right else ''}: {o.count}"
-                             for o in i.options)
-        w.writerow([*text, *numbers, csv_safe(options), str(i.unmatched),
-                    csv_safe(" ".join(f.code for f in i.flags)),
-                    csv_safe("; ".join(f.why for f in i.flags)), csv_safe(i.status),
-                    csv_safe(i.prompt)])
+        numbers = [
+            str(i.answers),
+            str(i.right),
+            _num(i.share_right),
+            _num(i.median_s, 1),
+            _num(i.point_biserial),
+            _num(i.upper_lower),
+            _num(i.upper_share),
+        ]
+        options = " | ".join(
+            f"{o.label}{' (right)' if o.right else ''}: {o.count}" for o in i.options
+        )
+        w.writerow(
+            [
+                *text,
+                *numbers,
+                csv_safe(options),
+                str(i.unmatched),
+                csv_safe(" ".join(f.code for f in i.flags)),
+                csv_safe("; ".join(f.why for f in i.flags)),
+                csv_safe(i.status),
+                csv_safe(i.prompt),
+            ]
+        )
     return buf.getvalue()

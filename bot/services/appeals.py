@@ -60,8 +60,9 @@ def _verdict(score: float) -> Verdict:
 
 
 class Appeals:
-    def __init__(self, store: Store, banks: Banks, clock: Clock,
-                 grading: GradingOptions | None = None) -> None:
+    def __init__(
+        self, store: Store, banks: Banks, clock: Clock, grading: GradingOptions | None = None
+    ) -> None:
         self.store = store
         self.banks = banks
         self.clock = clock
@@ -75,8 +76,7 @@ class Appeals:
         words = text.split(None, 1)
         row = None
         if words:
-            row = await self.store.latest_answer(where.platform, where.team, where.user,
-                                                 words[0])
+            row = await self.store.latest_answer(where.platform, where.team, where.user, words[0])
             if row is not None:
                 text = words[1] if len(words) > 1 else ""
         if row is None:
@@ -84,37 +84,66 @@ class Appeals:
         if row is None:
             raise UserError("You have no graded answer to appeal yet.")
         reason = _reason(text, "/appeal my answer names both key points")
-        new = await self.store.add_appeal(Appeal(
-            id=0, platform=where.platform, team=where.team, kind="appeal", user_id=where.user,
-            display_name=where.name, channel=row.channel, question_id=row.question_id,
-            context=row.context, reason=reason, status="open",
-            created_ms=to_ms(self.clock.now())))
+        new = await self.store.add_appeal(
+            Appeal(
+                id=0,
+                platform=where.platform,
+                team=where.team,
+                kind="appeal",
+                user_id=where.user,
+                display_name=where.name,
+                channel=row.channel,
+                question_id=row.question_id,
+                context=row.context,
+                reason=reason,
+                status="open",
+                created_ms=to_ms(self.clock.now()),
+            )
+        )
         if new is None:
             raise UserError(f"You have already appealed your answer to {row.question_id}.")
-        return Card(title=f"Appeal #{new} filed",
-                    text=f"Your answer to {row.question_id} ({row.verdict}, {row.points} "
-                         "points) goes to the admins; you will hear what they decide.",
-                    visibility=Visibility.EPHEMERAL, color=Color.INFO)
+        return Card(
+            title=f"Appeal #{new} filed",
+            text=f"Your answer to {row.question_id} ({row.verdict}, {row.points} "
+            "points) goes to the admins; you will hear what they decide.",
+            visibility=Visibility.EPHEMERAL,
+            color=Color.INFO,
+        )
 
     async def flag(self, where: Where, text: str) -> Card:
         """`/flag QUESTION_ID reason`: anyone, about any question of the team's bank."""
         qid, _, rest = text.strip().partition(" ")
         if not qid:
-            raise UserError("Use /flag QUESTION_ID reason, e.g. /flag web-404 two answers "
-                            "are right.")
+            raise UserError(
+                "Use /flag QUESTION_ID reason, e.g. /flag web-404 two answers are right."
+            )
         bank = await self.banks.for_team(where.platform, where.team)
         if bank.get(qid) is None:
             raise UserError(f"There is no question '{clip(qid, 40)}'.")
         reason = _reason(rest, f"/flag {qid} the answer is out of date")
-        new = await self.store.add_appeal(Appeal(
-            id=0, platform=where.platform, team=where.team, kind="flag", user_id=where.user,
-            display_name=where.name, channel=where.channel, question_id=qid, context="",
-            reason=reason, status="open", created_ms=to_ms(self.clock.now())))
+        new = await self.store.add_appeal(
+            Appeal(
+                id=0,
+                platform=where.platform,
+                team=where.team,
+                kind="flag",
+                user_id=where.user,
+                display_name=where.name,
+                channel=where.channel,
+                question_id=qid,
+                context="",
+                reason=reason,
+                status="open",
+                created_ms=to_ms(self.clock.now()),
+            )
+        )
         if new is None:
             raise UserError(f"You have already flagged {qid}.")
-        return Card(title=f"Flag #{new} filed",
-                    text=f"Thanks: the admins will look at {qid}.",
-                    visibility=Visibility.EPHEMERAL)
+        return Card(
+            title=f"Flag #{new} filed",
+            text=f"Thanks: the admins will look at {qid}.",
+            visibility=Visibility.EPHEMERAL,
+        )
 
     # --- the admins' queue --------------------------------------------------------------
 
@@ -122,26 +151,41 @@ class Appeals:
         require_admin(where, "see the appeals")
         items = await self.store.appeals(where.platform, where.team, "open", limit=20)
         if not items:
-            return Card(title="Appeals and flags", text="Nothing waiting.",
-                        visibility=Visibility.EPHEMERAL)
+            return Card(
+                title="Appeals and flags", text="Nothing waiting.", visibility=Visibility.EPHEMERAL
+            )
         bank = await self.banks.for_team(where.platform, where.team)
         lines = []
         for a in items:
             q = bank.get(a.question_id)
             prompt = clip(q.prompt, 120) if q else "(no longer in the bank)"
             if a.kind == "appeal":
-                row = await self.store.get_answer(where.platform, where.team, a.user_id,
-                                                  a.context, a.question_id)
-                graded = (f"answer: {clip(row.answer, 200)!r} — {row.verdict}, score "
-                          f"{row.score:.2f}, {row.points} pts") if row else "answer: (gone)"
-                lines.append(f"#{a.id} appeal by {a.display_name} on {a.question_id}: "
-                             f"{prompt}\n    {graded}\n    why: {a.reason}")
+                row = await self.store.get_answer(
+                    where.platform, where.team, a.user_id, a.context, a.question_id
+                )
+                graded = (
+                    (
+                        f"answer: {clip(row.answer, 200)!r} — {row.verdict}, score "
+                        f"{row.score:.2f}, {row.points} pts"
+                    )
+                    if row
+                    else "answer: (gone)"
+                )
+                lines.append(
+                    f"#{a.id} appeal by {a.display_name} on {a.question_id}: "
+                    f"{prompt}\n    {graded}\n    why: {a.reason}"
+                )
             else:
-                lines.append(f"#{a.id} flag by {a.display_name} on {a.question_id}: "
-                             f"{prompt}\n    why: {a.reason}")
-        return Card(title=f"Appeals and flags ({len(items)} open)", text="\n".join(lines),
-                    footer="/appeals accept ID [score] · /appeals reject ID reason",
-                    visibility=Visibility.EPHEMERAL)
+                lines.append(
+                    f"#{a.id} flag by {a.display_name} on {a.question_id}: "
+                    f"{prompt}\n    why: {a.reason}"
+                )
+        return Card(
+            title=f"Appeals and flags ({len(items)} open)",
+            text="\n".join(lines),
+            footer="/appeals accept ID [score] · /appeals reject ID reason",
+            visibility=Visibility.EPHEMERAL,
+        )
 
     async def _open(self, where: Where, raw_id: str) -> Appeal:
         if not raw_id.lstrip("#").isdigit():
@@ -160,44 +204,84 @@ class Appeals:
         rescore = None
         note = f"{a.display_name}'s flag on {a.question_id}: the admins agree."
         if a.kind == "appeal":
-            row = await self.store.get_answer(where.platform, where.team, a.user_id, a.context,
-                                              a.question_id)
+            row = await self.store.get_answer(
+                where.platform, where.team, a.user_id, a.context, a.question_id
+            )
             if row is None:
                 raise UserError(f"The answer of #{a.id} is gone.")
             score = parse_score(raw_score) if raw_score else 1.0
             g = Grade(score, _verdict(score), f"Re-scored on appeal by {where.name}.")
             points = await self._points(where, row, g)
-            rescore = Rescore(row.user_id, row.context, row.question_id, g.score, g.verdict,
-                              g.correct, points, g.feedback)
-            note = (f"{a.display_name}'s answer to {a.question_id}: {row.points} → {points} "
-                    f"points ({g.verdict}).")
+            rescore = Rescore(
+                row.user_id,
+                row.context,
+                row.question_id,
+                g.score,
+                g.verdict,
+                g.correct,
+                points,
+                g.feedback,
+            )
+            note = (
+                f"{a.display_name}'s answer to {a.question_id}: {row.points} → {points} "
+                f"points ({g.verdict})."
+            )
         elif raw_score:
-            raise UserError("A flag has no score; to re-grade its answers use "
-                            f"/questions regrade {a.question_id}.")
-        done = await self.store.resolve_appeal(where.platform, where.team, a.id, "accepted",
-                                               where.user, note, now, rescore)
+            raise UserError(
+                "A flag has no score; to re-grade its answers use "
+                f"/questions regrade {a.question_id}."
+            )
+        done = await self.store.resolve_appeal(
+            where.platform, where.team, a.id, "accepted", where.user, note, now, rescore
+        )
         if not done:
             raise UserError(f"#{a.id} was already decided; nothing changed.")
-        told = Card(title=f"Your {a.kind} #{a.id} was accepted",
-                    text=note, color=Color.GOOD)
-        return Reply(cards=(Card(title=f"#{a.id} accepted", text=note,
-                                 visibility=Visibility.EPHEMERAL, color=Color.GOOD),),
-                     outgoing=(Outgoing(Target(a.platform, a.team, a.channel), told),))
+        told = Card(title=f"Your {a.kind} #{a.id} was accepted", text=note, color=Color.GOOD)
+        return Reply(
+            cards=(
+                Card(
+                    title=f"#{a.id} accepted",
+                    text=note,
+                    visibility=Visibility.EPHEMERAL,
+                    color=Color.GOOD,
+                ),
+            ),
+            outgoing=(Outgoing(Target(a.platform, a.team, a.channel), told),),
+        )
 
     async def reject(self, where: Where, raw_id: str, text: str) -> Reply:
         require_admin(where, "decide appeals")
         a = await self._open(where, raw_id)
         reason = _reason(text, f"/appeals reject {a.id} the answer misses the key point")
-        done = await self.store.resolve_appeal(where.platform, where.team, a.id, "rejected",
-                                               where.user, reason, to_ms(self.clock.now()))
+        done = await self.store.resolve_appeal(
+            where.platform,
+            where.team,
+            a.id,
+            "rejected",
+            where.user,
+            reason,
+            to_ms(self.clock.now()),
+        )
         if not done:
-            raise UserError(f"#{a.id} was already {a.status if a.status != 'open' else 'decided'}"
-                            "; nothing changed.")
-        told = Card(title=f"Your {a.kind} #{a.id} was not accepted",
-                    text=f"{a.display_name}, on {a.question_id}: {reason}", color=Color.WARN)
-        return Reply(cards=(Card(title=f"#{a.id} rejected", text=f"{a.display_name} is told: "
-                                 f"{reason}", visibility=Visibility.EPHEMERAL),),
-                     outgoing=(Outgoing(Target(a.platform, a.team, a.channel), told),))
+            raise UserError(
+                f"#{a.id} was already {a.status if a.status != 'open' else 'decided'}"
+                "; nothing changed."
+            )
+        told = Card(
+            title=f"Your {a.kind} #{a.id} was not accepted",
+            text=f"{a.display_name}, on {a.question_id}: {reason}",
+            color=Color.WARN,
+        )
+        return Reply(
+            cards=(
+                Card(
+                    title=f"#{a.id} rejected",
+                    text=f"{a.display_name} is told: {reason}",
+                    visibility=Visibility.EPHEMERAL,
+                ),
+            ),
+            outgoing=(Outgoing(Target(a.platform, a.team, a.channel), told),),
+        )
 
     async def _points(self, where: Where, row: AnswerRow, g: Grade) -> int:
         """Points as the answer would have earned with this grade: interviews none, quiz
@@ -225,30 +309,59 @@ class Appeals:
             raise UserError(f"There is no question '{clip(qid, 40)}'.")
         changes = await self._changes(where, q)
         if not changes:
-            return Card(title=f"Re-grade {qid}", text="No answer's grade changes.",
-                        visibility=Visibility.EPHEMERAL)
+            return Card(
+                title=f"Re-grade {qid}",
+                text="No answer's grade changes.",
+                visibility=Visibility.EPHEMERAL,
+            )
         summary = await self._summary(where, changes)
         if not confirm:
-            return Card(title=f"Re-grade {qid}: preview", text=summary,
-                        footer=f"/questions regrade {qid} confirm applies it",
-                        visibility=Visibility.EPHEMERAL, color=Color.WARN)
-        n = await self.store.rescore_answers(where.platform, where.team,
-                                             [c.rescore for c in changes])
-        return Card(title=f"Re-graded {qid}", text=f"{n} answers re-graded.\n{summary}",
-                    visibility=Visibility.EPHEMERAL, color=Color.GOOD)
+            return Card(
+                title=f"Re-grade {qid}: preview",
+                text=summary,
+                footer=f"/questions regrade {qid} confirm applies it",
+                visibility=Visibility.EPHEMERAL,
+                color=Color.WARN,
+            )
+        n = await self.store.rescore_answers(
+            where.platform, where.team, [c.rescore for c in changes]
+        )
+        return Card(
+            title=f"Re-graded {qid}",
+            text=f"{n} answers re-graded.\n{summary}",
+            visibility=Visibility.EPHEMERAL,
+            color=Color.GOOD,
+        )
 
     async def _changes(self, where: Where, q: Question) -> list[Change]:
         out = []
         for row in await self.store.question_answers(where.platform, where.team, q.id):
             if row.verdict in _UNGRADED:
                 continue
-            g = await grade(_as_answered(q, row.context), row.answer, options=self.grading,
-                            who=(f"{where.platform}:{where.team}", row.user_id))
+            g = await grade(
+                _as_answered(q, row.context),
+                row.answer,
+                options=self.grading,
+                who=(f"{where.platform}:{where.team}", row.user_id),
+            )
             points = await self._points(where, row, g)
             if (g.score, g.verdict, points) == (row.score, row.verdict, row.points):
                 continue
-            out.append(Change(row, Rescore(row.user_id, row.context, row.question_id, g.score,
-                                           g.verdict, g.correct, points, g.feedback)))
+            out.append(
+                Change(
+                    row,
+                    Rescore(
+                        row.user_id,
+                        row.context,
+                        row.question_id,
+                        g.score,
+                        g.verdict,
+                        g.correct,
+                        points,
+                        g.feedback,
+                    ),
+                )
+            )
         return out
 
     async def _summary(self, where: Where, changes: list[Change]) -> str:
@@ -263,8 +376,9 @@ class Appeals:
         size = await self.store.board_size(where.platform, where.team, "team", "all")
         board = await self.store.top(where.platform, where.team, "team", "all", max(size, 1))
         before = {r.user_id: i + 1 for i, r in enumerate(board)}
-        after_rows = sorted(board, key=lambda r: (-(r.points + delta.get(r.user_id, 0)),
-                                                  before[r.user_id]))
+        after_rows = sorted(
+            board, key=lambda r: (-(r.points + delta.get(r.user_id, 0)), before[r.user_id])
+        )
         after = {r.user_id: i + 1 for i, r in enumerate(after_rows)}
         for uid, d in sorted(delta.items(), key=lambda kv: (-abs(kv[1]), kv[0]))[:15]:
             if not d:

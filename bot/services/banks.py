@@ -51,8 +51,9 @@ def _digest(p: TeamPack) -> str:
 class Banks:
     """The shipped bank, plus each team's packs on top (cached briefly per team)."""
 
-    def __init__(self, base: QuestionBank, store: Store, clock: Clock,
-                 sandbox: Sandbox | None = None) -> None:
+    def __init__(
+        self, base: QuestionBank, store: Store, clock: Clock, sandbox: Sandbox | None = None
+    ) -> None:
         self.base = base
         self.sandbox = sandbox  # code questions' checks; None: the process-wide one
         self.store = store
@@ -94,8 +95,9 @@ class Banks:
                     pack = await asyncio.to_thread(parse_pack, p.source, p.pack_id)
             questions = team_questions(pack)
         except PackError as e:  # validated on import; a later schema change skips it
-            log.warning("team pack %r of %s/%s is skipped: %s", p.pack_id, platform, team,
-                        e.errors[:3])
+            log.warning(
+                "team pack %r of %s/%s is skipped: %s", p.pack_id, platform, team, e.errors[:3]
+            )
             questions = ()
         self._parsed[key] = (digest, questions)
         return questions
@@ -121,16 +123,21 @@ class Banks:
         warnings = await team_pack_warnings(pack, text, self.base, self.sandbox)
         stored = TeamPack(pack.id, text, where.user, to_ms(self.clock.now()), parsed)
         await self.store.add_team_pack(where.platform, where.team, stored)
-        self._parsed[(where.platform, where.team, pack.id)] = (_digest(stored),
-                                                               team_questions(pack))
+        self._parsed[(where.platform, where.team, pack.id)] = (
+            _digest(stored),
+            team_questions(pack),
+        )
         self.forget(where.platform, where.team)
         kinds = Counter(q.kind.value for q in pack.questions)
         return Card(
             title=f"Pack '{pack.id}' imported",
             text=f"{len(pack.questions)} question(s) on {pack.topic}: "
-                 + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
-                 + ". Only this team sees them." + warnings_text(warnings),
-            visibility=Visibility.EPHEMERAL, color=Color.WARN if warnings else Color.GOOD)
+            + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+            + ". Only this team sees them."
+            + warnings_text(warnings),
+            visibility=Visibility.EPHEMERAL,
+            color=Color.WARN if warnings else Color.GOOD,
+        )
 
     async def remove_pack(self, where: Where, pack_id: str) -> Card:
         require_admin(where, MANAGE_PACKS)
@@ -150,6 +157,9 @@ class Banks:
         team = await self.store.team_packs(where.platform, where.team)
         fields = tuple((t, f"{n} questions") for t, n in sorted(counts.items()))
         footer = ("Team packs: " + ", ".join(p.pack_id for p in team)) if team else ""
-        return Card(title=f"Question bank: {len(bank)} questions", fields=fields,
-                    footer=footer, visibility=Visibility.EPHEMERAL)
-
+        return Card(
+            title=f"Question bank: {len(bank)} questions",
+            fields=fields,
+            footer=footer,
+            visibility=Visibility.EPHEMERAL,
+        )

@@ -14,9 +14,13 @@ from bot.domain.records import AnswerRow, RoundKind
 from bot.domain.values import Button, Card, Color, Visibility
 from bot.services.points import appeal_hint
 
-VERDICT_TITLES: dict[str, str] = {Verdict.CORRECT: "Right", Verdict.PARTIAL: "Partly right",
-                  Verdict.WRONG: "Not quite", Verdict.SKIPPED: "Skipped",
-                  Verdict.LATE: "Time's up"}
+VERDICT_TITLES: dict[str, str] = {
+    Verdict.CORRECT: "Right",
+    Verdict.PARTIAL: "Partly right",
+    Verdict.WRONG: "Not quite",
+    Verdict.SKIPPED: "Skipped",
+    Verdict.LATE: "Time's up",
+}
 ROUND_NAMES = {RoundKind.QUIZ: "Quiz", RoundKind.DAILY: "Daily question"}
 
 
@@ -31,8 +35,14 @@ def as_shown(q: Question, round_id: str) -> Question:
     return replace(q, choices=tuple(order))
 
 
-def question_card(q: Question, action: Action | None, *, title: str, footer: str = "",
-                  visibility: Visibility = Visibility.PUBLIC) -> Card:
+def question_card(
+    q: Question,
+    action: Action | None,
+    *,
+    title: str,
+    footer: str = "",
+    visibility: Visibility = Visibility.PUBLIC,
+) -> Card:
     """A question as a card: buttons for choices, an answer form otherwise; no action, no
     buttons (a closed round's post)."""
     diff = "★" * q.difficulty + "☆" * (3 - q.difficulty)
@@ -41,18 +51,35 @@ def question_card(q: Question, action: Action | None, *, title: str, footer: str
     if q.kind is Kind.CHOICE:
         lines = [f"**{choice_letter(i)})** {c.text}" for i, c in enumerate(q.choices)]
         buttons = tuple(Button(choice_letter(i), choice_letter(i)) for i in range(len(q.choices)))
-        return Card(title=f"{title} {diff}", text=q.prompt + "\n\n" + "\n".join(lines),
-                    buttons=buttons if action else (), action=text,
-                    interview_controls=interview, visibility=visibility, footer=footer)
-    return Card(title=f"{title} {diff}", text=q.prompt, action=text,
-                answer_form=action is not None, code_answer=q.kind is Kind.CODE,
-                interview_controls=interview, visibility=visibility, footer=footer)
+        return Card(
+            title=f"{title} {diff}",
+            text=q.prompt + "\n\n" + "\n".join(lines),
+            buttons=buttons if action else (),
+            action=text,
+            interview_controls=interview,
+            visibility=visibility,
+            footer=footer,
+        )
+    return Card(
+        title=f"{title} {diff}",
+        text=q.prompt,
+        action=text,
+        answer_form=action is not None,
+        code_answer=q.kind is Kind.CODE,
+        interview_controls=interview,
+        visibility=visibility,
+        footer=footer,
+    )
 
 
 def closed_card(q: Question, kind: RoundKind, answered: int) -> Card:
     """The round's post once it closed: the question without buttons."""
-    return question_card(q, None, title=f"{ROUND_NAMES[kind]} · {q.topic} (closed)",
-                         footer=f"Closed · {answered} answered")
+    return question_card(
+        q,
+        None,
+        title=f"{ROUND_NAMES[kind]} · {q.topic} (closed)",
+        footer=f"Closed · {answered} answered",
+    )
 
 
 def reveal_card(q: Question, kind: RoundKind, answers: list[AnswerRow]) -> Card:
@@ -68,25 +95,46 @@ def reveal_card(q: Question, kind: RoundKind, answers: list[AnswerRow]) -> Card:
         fields.append(("Fastest", f"{first.display_name} in {first.elapsed_ms / 1000:.1f} s"))
     else:
         fields.append(("Got it", f"nobody, of {len(answers)} answer(s)"))
-    title = (f"Daily question answer · {q.topic}" if kind is RoundKind.DAILY
-             else f"Round over · {q.topic}")
-    return Card(title=title, text=f"{q.prompt}\n\n{q.explanation}", fields=tuple(fields),
-                color=Color.GOOD if right else Color.WARN)
+    title = (
+        f"Daily question answer · {q.topic}"
+        if kind is RoundKind.DAILY
+        else f"Round over · {q.topic}"
+    )
+    return Card(
+        title=title,
+        text=f"{q.prompt}\n\n{q.explanation}",
+        fields=tuple(fields),
+        color=Color.GOOD if right else Color.WARN,
+    )
 
 
-def round_feedback_card(q: Question, grade: Grade, points: int, elapsed_ms: int,
-                        first: bool) -> Card:
+def round_feedback_card(
+    q: Question, grade: Grade, points: int, elapsed_ms: int, first: bool
+) -> Card:
     """What one person hears, privately, after answering a round."""
     if grade.correct:
         extra = " You were the first to get it!" if first else ""
-        return Card(title="Right!", text=f"+{points} points ({elapsed_ms / 1000:.1f} s).{extra}",
-                    visibility=Visibility.EPHEMERAL, color=Color.GOOD)
+        return Card(
+            title="Right!",
+            text=f"+{points} points ({elapsed_ms / 1000:.1f} s).{extra}",
+            visibility=Visibility.EPHEMERAL,
+            color=Color.GOOD,
+        )
     if grade.score > 0:
-        return Card(title="Partly right", text=f"+{points} points. The full answer comes "
-                    "when the round closes.", visibility=Visibility.EPHEMERAL, color=Color.WARN,
-                    footer=appeal_hint(q.id))
-    return Card(title="Not this time", text="The answer comes when the round closes.",
-                visibility=Visibility.EPHEMERAL, color=Color.BAD, footer=appeal_hint(q.id))
+        return Card(
+            title="Partly right",
+            text=f"+{points} points. The full answer comes when the round closes.",
+            visibility=Visibility.EPHEMERAL,
+            color=Color.WARN,
+            footer=appeal_hint(q.id),
+        )
+    return Card(
+        title="Not this time",
+        text="The answer comes when the round closes.",
+        visibility=Visibility.EPHEMERAL,
+        color=Color.BAD,
+        footer=appeal_hint(q.id),
+    )
 
 
 def feedback_card(q: Question, g: Grade, vis: Visibility) -> Card:

@@ -66,9 +66,14 @@ class Core:
         await self.store.close()
 
 
-async def build_core(config: CoreConfig | HasCoreConfig, *, clock: Clock | None = None,
-                     store: Store | None = None, bank: QuestionBank | None = None,
-                     rng: random.Random | None = None) -> Core:
+async def build_core(
+    config: CoreConfig | HasCoreConfig,
+    *,
+    clock: Clock | None = None,
+    store: Store | None = None,
+    bank: QuestionBank | None = None,
+    rng: random.Random | None = None,
+) -> Core:
     """Connect the store (applying migrations) and wire the services.
 
     `config` may be anything with a `core_config()`: only that value is read or kept."""
@@ -87,8 +92,12 @@ async def build_core(config: CoreConfig | HasCoreConfig, *, clock: Clock | None 
     analytics = Analytics(store, banks, clock)
     rounds.after_close = analytics.maybe_refresh  # rest broken questions as evidence comes
     return Core(
-        store=store, clock=clock, banks=banks, settings=team,
-        rounds=rounds, quizzes=quizzes,
+        store=store,
+        clock=clock,
+        banks=banks,
+        settings=team,
+        rounds=rounds,
+        quizzes=quizzes,
         interviews=Interviews(store, banks, team, clock, rng, grading),
         leaderboards=Leaderboards(store, banks, team, clock),
         daily=Daily(store, banks, team, clock, rounds, outbox, rng),

@@ -42,9 +42,16 @@ from bot.store.protocol import Store
 log = logging.getLogger(__name__)
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_DAY_WORDS = {"daily": WEEKDAYS, "everyday": WEEKDAYS, "every-day": WEEKDAYS, "all": WEEKDAYS,
-              "weekdays": WEEKDAYS[:5], "workdays": WEEKDAYS[:5], "weekends": WEEKDAYS[5:],
-              "weekend": WEEKDAYS[5:]}
+_DAY_WORDS = {
+    "daily": WEEKDAYS,
+    "everyday": WEEKDAYS,
+    "every-day": WEEKDAYS,
+    "all": WEEKDAYS,
+    "weekdays": WEEKDAYS[:5],
+    "workdays": WEEKDAYS[:5],
+    "weekends": WEEKDAYS[5:],
+    "weekend": WEEKDAYS[5:],
+}
 MAX_OPEN = timedelta(hours=24)
 CLAIM_LEASE_MS = 5 * 60 * 1000
 OnChange = Callable[[str, str, str], Awaitable[None]]
@@ -100,10 +107,12 @@ def parse_weekdays(text: str) -> str:
         a, sep, b = part.partition("-")
         a, b = a[:3], b[:3]
         if a not in WEEKDAYS or (sep and b not in WEEKDAYS):
-            raise UserError(f"'{clip(text, 30)}' is not a set of weekdays; use e.g. mon-fri, "
-                            "mon,wed,fri, weekdays or daily.")
+            raise UserError(
+                f"'{clip(text, 30)}' is not a set of weekdays; use e.g. mon-fri, "
+                "mon,wed,fri, weekdays or daily."
+            )
         i, j = WEEKDAYS.index(a), WEEKDAYS.index(b) if sep else WEEKDAYS.index(a)
-        span = WEEKDAYS[i:j + 1] if i <= j else WEEKDAYS[i:] + WEEKDAYS[:j + 1]
+        span = WEEKDAYS[i : j + 1] if i <= j else WEEKDAYS[i:] + WEEKDAYS[: j + 1]
         days.extend(d for d in span if d not in days)
     return ",".join(d for d in WEEKDAYS if d in days)
 
@@ -150,8 +159,9 @@ def parse_set_args(args: tuple[str, ...]) -> DailyOptions:
             elif key in ("topic", "t"):
                 opts = replace(opts, topic=None if val in ("any", "all", "") else val)
             elif key in ("difficulty", "diff", "d", "level"):
-                opts = replace(opts, difficulty=None if val in ("any", "all") else
-                               parse_difficulty(val))
+                opts = replace(
+                    opts, difficulty=None if val in ("any", "all") else parse_difficulty(val)
+                )
             elif key in ("open", "for", "close"):
                 minutes = parse_open(val)
                 opts = replace(opts, open_minutes=minutes, open_until_next=minutes is None)
@@ -159,8 +169,10 @@ def parse_set_args(args: tuple[str, ...]) -> DailyOptions:
                 r = parse_recap(val)
                 opts = replace(opts, recap=r, recap_off=r is None)
             else:
-                raise UserError(f"Unknown option '{clip(key, 20)}'. Options: time, tz, days, "
-                                "topic, difficulty, open, recap.")
+                raise UserError(
+                    f"Unknown option '{clip(key, 20)}'. Options: time, tz, days, "
+                    "topic, difficulty, open, recap."
+                )
         elif re.fullmatch(r"\d{1,2}(:\d{2})?\s*(am|pm)?", low):
             opts = replace(opts, time=parse_time(low))
         elif "/" in a or a.upper() in ("UTC", "GMT"):
@@ -169,24 +181,28 @@ def parse_set_args(args: tuple[str, ...]) -> DailyOptions:
             try:
                 opts = replace(opts, weekdays=parse_weekdays(low))
             except UserError:
-                raise UserError(f"I did not understand '{clip(raw, 30)}'. Example: /daily set "
-                                "09:00 Europe/Berlin mon-fri topic=python open=8h "
-                                "recap=fri@17:00") from None
+                raise UserError(
+                    f"I did not understand '{clip(raw, 30)}'. Example: /daily set "
+                    "09:00 Europe/Berlin mon-fri topic=python open=8h "
+                    "recap=fri@17:00"
+                ) from None
     return opts
 
 
 def post_trigger(s: Schedule) -> CronTrigger:
     h, m = s.post_time.split(":")
-    return CronTrigger(day_of_week=s.weekdays, hour=int(h), minute=int(m),
-                       timezone=ZoneInfo(s.timezone))
+    return CronTrigger(
+        day_of_week=s.weekdays, hour=int(h), minute=int(m), timezone=ZoneInfo(s.timezone)
+    )
 
 
 def recap_trigger(s: Schedule) -> CronTrigger | None:
     if not s.recap_day or not s.recap_time:
         return None
     h, m = s.recap_time.split(":")
-    return CronTrigger(day_of_week=s.recap_day, hour=int(h), minute=int(m),
-                       timezone=ZoneInfo(s.timezone))
+    return CronTrigger(
+        day_of_week=s.recap_day, hour=int(h), minute=int(m), timezone=ZoneInfo(s.timezone)
+    )
 
 
 def due_fire_time(trigger: CronTrigger, now: datetime, grace: timedelta) -> datetime | None:
@@ -199,8 +215,16 @@ class Daily:
     """The scheduled daily question of a channel: its settings, its post, its weekly recap.
     Answering, closing and revealing are the round's (`bot.services.rounds`)."""
 
-    def __init__(self, store: Store, banks: Banks, settings: TeamSettings, clock: Clock,
-                 rounds: Rounds, outbox: Outbox, rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        banks: Banks,
+        settings: TeamSettings,
+        clock: Clock,
+        rounds: Rounds,
+        outbox: Outbox,
+        rng: random.Random | None = None,
+    ) -> None:
         self.store = store
         self.banks = banks
         self.settings = settings
@@ -218,10 +242,16 @@ class Daily:
         current = await self.store.get_schedule(where.platform, where.team, where.channel)
         eff = await self.settings.get(where.platform, where.team)
         bank = await self.banks.for_team(where.platform, where.team)
-        topic = bank.resolve_topic(opts.topic) if opts.topic else \
-            (current.topic if current and opts.topic is None else None)
-        difficulty = opts.difficulty if opts.difficulty is not None else \
-            (current.difficulty if current else None)
+        topic = (
+            bank.resolve_topic(opts.topic)
+            if opts.topic
+            else (current.topic if current and opts.topic is None else None)
+        )
+        difficulty = (
+            opts.difficulty
+            if opts.difficulty is not None
+            else (current.difficulty if current else None)
+        )
         bank.select(topic, difficulty, kinds=QUIZ_KINDS)  # says so now if nothing matches
         if opts.open_until_next:
             open_minutes = None
@@ -229,19 +259,30 @@ class Daily:
             open_minutes = opts.open_minutes
         else:
             open_minutes = current.open_minutes if current else None
-        recap = (None if opts.recap_off else opts.recap or
-                 ((current.recap_day, current.recap_time) if current and current.recap_day
-                  else None))
+        recap = (
+            None
+            if opts.recap_off
+            else opts.recap
+            or ((current.recap_day, current.recap_time) if current and current.recap_day else None)
+        )
         if current is None and opts.time is None:
             raise UserError("When should the question be posted? e.g. /daily set 09:00")
         s = Schedule(
-            platform=where.platform, team=where.team, channel=where.channel,
+            platform=where.platform,
+            team=where.team,
+            channel=where.channel,
             post_time=opts.time or (current.post_time if current else "09:00"),
             timezone=opts.timezone or (current.timezone if current else eff.timezone),
             weekdays=opts.weekdays or (current.weekdays if current else ",".join(WEEKDAYS[:5])),
-            topic=topic, difficulty=difficulty, open_minutes=open_minutes,
-            recap_day=recap[0] if recap else None, recap_time=recap[1] if recap else None,
-            status=ScheduleStatus.ACTIVE, reason="", updated_ms=to_ms(self.clock.now()))
+            topic=topic,
+            difficulty=difficulty,
+            open_minutes=open_minutes,
+            recap_day=recap[0] if recap else None,
+            recap_time=recap[1] if recap else None,
+            status=ScheduleStatus.ACTIVE,
+            reason="",
+            updated_ms=to_ms(self.clock.now()),
+        )
         await self.store.upsert_schedule(s)
         await self._changed(s)
         card = await self.status(where)
@@ -252,12 +293,21 @@ class Daily:
         s = await self.store.get_schedule(where.platform, where.team, where.channel)
         if s is None or s.status is ScheduleStatus.OFF:
             raise UserError("This channel has no daily question.")
-        await self.store.set_schedule_status(where.platform, where.team, where.channel,
-                                             ScheduleStatus.OFF, "", to_ms(self.clock.now()))
+        await self.store.set_schedule_status(
+            where.platform,
+            where.team,
+            where.channel,
+            ScheduleStatus.OFF,
+            "",
+            to_ms(self.clock.now()),
+        )
         await self._changed(s)
-        return Card(title="Daily question off", text="No more daily questions in this channel. "
-                    "/daily set brings them back with the same settings.",
-                    visibility=Visibility.EPHEMERAL)
+        return Card(
+            title="Daily question off",
+            text="No more daily questions in this channel. "
+            "/daily set brings them back with the same settings.",
+            visibility=Visibility.EPHEMERAL,
+        )
 
     async def channels(self, where: Where) -> list[str]:
         """The channels of the team that have an active daily question, in order."""
@@ -266,17 +316,24 @@ class Daily:
     async def status(self, where: Where) -> Card:
         s = await self.store.get_schedule(where.platform, where.team, where.channel)
         if s is None or s.status is ScheduleStatus.OFF:
-            return Card(title="Daily question", text="Not set up in this channel. An admin can "
-                        "start it with /daily set 09:00 [timezone] [mon-fri] [topic=…].",
-                        visibility=Visibility.EPHEMERAL)
+            return Card(
+                title="Daily question",
+                text="Not set up in this channel. An admin can "
+                "start it with /daily set 09:00 [timezone] [mon-fri] [topic=…].",
+                visibility=Visibility.EPHEMERAL,
+            )
         tz = ZoneInfo(s.timezone)
         nxt = post_trigger(s).get_next_fire_time(None, self.clock.now())
         level = f"difficulty {s.difficulty}" if s.difficulty else "any difficulty"
         fields = [
             ("When", f"{s.post_time} {s.timezone}, {_days_text(s.weekdays)}"),
             ("Questions", f"{s.topic or 'any topic'}, {level}"),
-            ("Answers open", f"{s.open_minutes // 60}h{s.open_minutes % 60:02d}m"
-             if s.open_minutes else "until the next post (at most 24 h)"),
+            (
+                "Answers open",
+                f"{s.open_minutes // 60}h{s.open_minutes % 60:02d}m"
+                if s.open_minutes
+                else "until the next post (at most 24 h)",
+            ),
             ("Weekly recap", f"{s.recap_day} {s.recap_time}" if s.recap_day else "off"),
         ]
         if s.status is ScheduleStatus.PAUSED:
@@ -285,8 +342,9 @@ class Daily:
             text = f"Next post: {nxt.astimezone(tz).strftime('%a %d %b %Y, %H:%M')} ({s.timezone})"
         else:
             text = "No upcoming post."
-        return Card(title="Daily question", text=text, fields=tuple(fields),
-                    visibility=Visibility.EPHEMERAL)
+        return Card(
+            title="Daily question", text=text, fields=tuple(fields), visibility=Visibility.EPHEMERAL
+        )
 
     async def post_now(self, where: Where) -> Reply:
         """Post today's question now; it counts as the day's post."""
@@ -294,18 +352,37 @@ class Daily:
         s = await self.store.get_schedule(where.platform, where.team, where.channel)
         if s is None or s.status is ScheduleStatus.OFF:
             tz = (await self.settings.get(where.platform, where.team)).timezone
-            s = Schedule(platform=where.platform, team=where.team, channel=where.channel,
-                         post_time="09:00", timezone=tz, weekdays=",".join(WEEKDAYS),
-                         topic=None, difficulty=None, open_minutes=None, recap_day=None,
-                         recap_time=None, status=ScheduleStatus.OFF, reason="",
-                         updated_ms=to_ms(self.clock.now()))
+            s = Schedule(
+                platform=where.platform,
+                team=where.team,
+                channel=where.channel,
+                post_time="09:00",
+                timezone=tz,
+                weekdays=",".join(WEEKDAYS),
+                topic=None,
+                difficulty=None,
+                open_minutes=None,
+                recap_day=None,
+                recap_time=None,
+                status=ScheduleStatus.OFF,
+                reason="",
+                updated_ms=to_ms(self.clock.now()),
+            )
         outcome = await self._post(s, self.clock.now())
         if outcome is PostOutcome.TAKEN:
             raise UserError("Today's daily question was already posted in this channel.")
         if outcome is not PostOutcome.POSTED:
             raise UserError(f"The daily question could not be posted: {outcome}.")
-        return Reply(cards=(Card(title="Posted", text="Today's question is up.",
-                                 visibility=Visibility.EPHEMERAL, color=Color.GOOD),))
+        return Reply(
+            cards=(
+                Card(
+                    title="Posted",
+                    text="Today's question is up.",
+                    visibility=Visibility.EPHEMERAL,
+                    color=Color.GOOD,
+                ),
+            )
+        )
 
     async def _changed(self, s: Schedule) -> None:
         if self.on_change is not None:
@@ -322,8 +399,9 @@ class Daily:
         day = local_keys(fire_time, s.timezone)[0]
         now = self.clock.now()
         now_ms = to_ms(now)
-        if not await self.store.claim_daily(s.platform, s.team, s.channel, "post", day, now_ms,
-                                            CLAIM_LEASE_MS):
+        if not await self.store.claim_daily(
+            s.platform, s.team, s.channel, "post", day, now_ms, CLAIM_LEASE_MS
+        ):
             return PostOutcome.TAKEN
         target = Target(s.platform, s.team, s.channel)
         previous = await self.store.open_round_in(s.platform, s.team, s.channel, RoundKind.DAILY)
@@ -333,8 +411,9 @@ class Daily:
         try:
             pool = bank.select(s.topic, s.difficulty, kinds=QUIZ_KINDS)
             # every fitting question rested or retired (bot.services.analytics): the same as none
-            [q] = await rotation.pick(self.store, s.platform, s.team, Scope.channel(s.channel),
-                                      pool, 1, now_ms, self.rng)
+            [q] = await rotation.pick(
+                self.store, s.platform, s.team, Scope.channel(s.channel), pool, 1, now_ms, self.rng
+            )
         except UserError as e:
             await self._pause(s, f"no question matches its filters ({e})")
             return PostOutcome.NO_QUESTION
@@ -343,9 +422,18 @@ class Daily:
             nxt = post_trigger(s).get_next_fire_time(None, now + timedelta(seconds=1))
             if nxt is not None:
                 closes = min(closes, nxt)
-        rnd = Round(id=uuid.uuid4().hex, platform=s.platform, team=s.team, channel=s.channel,
-                    kind=RoundKind.DAILY, question_id=q.id, topic=q.topic, started_by="scheduler",
-                    opened_ms=now_ms, closes_ms=to_ms(closes))
+        rnd = Round(
+            id=uuid.uuid4().hex,
+            platform=s.platform,
+            team=s.team,
+            channel=s.channel,
+            kind=RoundKind.DAILY,
+            question_id=q.id,
+            topic=q.topic,
+            started_by="scheduler",
+            opened_ms=now_ms,
+            closes_ms=to_ms(closes),
+        )
         try:
             await self.rounds.open(rnd)
         except RoundOpen:
@@ -376,18 +464,25 @@ class Daily:
         if q is None:
             return None
         closes = from_ms(rnd.closes_ms).astimezone(ZoneInfo(tz))
-        return question_card(q, Action.daily(rnd.id),
-                             title=f"Daily question · {q.topic}",
-                             footer=f"{answered} answered · one answer each · answers close "
-                                    f"{closes.strftime('%a %H:%M')} ({tz})")
+        return question_card(
+            q,
+            Action.daily(rnd.id),
+            title=f"Daily question · {q.topic}",
+            footer=f"{answered} answered · one answer each · answers close "
+            f"{closes.strftime('%a %H:%M')} ({tz})",
+        )
 
     async def _pause(self, s: Schedule, reason: str) -> None:
-        log.warning("daily question paused in %s/%s/%s: %s", s.platform, s.team, s.channel,
-                    reason)
+        log.warning("daily question paused in %s/%s/%s: %s", s.platform, s.team, s.channel, reason)
         if s.status is ScheduleStatus.ACTIVE:
-            await self.store.set_schedule_status(s.platform, s.team, s.channel,
-                                                 ScheduleStatus.PAUSED,
-                                                 clip(reason, 200), to_ms(self.clock.now()))
+            await self.store.set_schedule_status(
+                s.platform,
+                s.team,
+                s.channel,
+                ScheduleStatus.PAUSED,
+                clip(reason, 200),
+                to_ms(self.clock.now()),
+            )
             await self._changed(s)
 
     # --- answers --------------------------------------------------------------------------
@@ -407,20 +502,27 @@ class Daily:
                 continue
             answered = await self.rounds.answer_count(rnd)
             sched = await self.store.get_schedule(rnd.platform, rnd.team, rnd.channel)
-            tz = sched.timezone if sched else (await self.settings.get(rnd.platform,
-                                                                         rnd.team)).timezone
+            tz = (
+                sched.timezone
+                if sched
+                else (await self.settings.get(rnd.platform, rnd.team)).timezone
+            )
             card = await self.card(rnd, answered, tz)
             if card is not None:
-                out.append(Outgoing(Target(rnd.platform, rnd.team, rnd.channel), card,
-                                    edit_ref=rnd.message_ref))
+                out.append(
+                    Outgoing(
+                        Target(rnd.platform, rnd.team, rnd.channel), card, edit_ref=rnd.message_ref
+                    )
+                )
         return out
 
     # --- weekly recap ---------------------------------------------------------------------
 
     async def run_recap(self, s: Schedule, fire_time: datetime) -> bool:
         week = local_keys(fire_time, s.timezone)[1]
-        if not await self.store.claim_daily(s.platform, s.team, s.channel, "recap", week,
-                                            to_ms(self.clock.now()), CLAIM_LEASE_MS):
+        if not await self.store.claim_daily(
+            s.platform, s.team, s.channel, "recap", week, to_ms(self.clock.now()), CLAIM_LEASE_MS
+        ):
             return False
         card = await self.recap_card(s, fire_time)
         try:
@@ -435,25 +537,38 @@ class Daily:
         tz = ZoneInfo(s.timezone)
         local = when.astimezone(tz)
         week_start = (local - timedelta(days=local.weekday())).replace(
-            hour=0, minute=0, second=0, microsecond=0)
+            hour=0, minute=0, second=0, microsecond=0
+        )
         week = local_keys(when, s.timezone)[1]
-        top = await self.store.top(s.platform, s.team, str(Scope.channel(s.channel)),
-                                   str(PeriodKey.week(week)), 10)
-        lines = [f"{r.rank}. {r.display_name} — {r.points} pts ({r.correct}/{r.answers} right)"
-                 for r in top] or ["Nobody scored this week."]
-        streaks = [st for st in await self.store.top_streaks(
-            s.platform, s.team, yesterday(when, s.timezone), 5) if alive(st, self.clock,
-                                                                         s.timezone) > 1]
+        top = await self.store.top(
+            s.platform, s.team, str(Scope.channel(s.channel)), str(PeriodKey.week(week)), 10
+        )
+        lines = [
+            f"{r.rank}. {r.display_name} — {r.points} pts ({r.correct}/{r.answers} right)"
+            for r in top
+        ] or ["Nobody scored this week."]
+        streaks = [
+            st
+            for st in await self.store.top_streaks(
+                s.platform, s.team, yesterday(when, s.timezone), 5
+            )
+            if alive(st, self.clock, s.timezone) > 1
+        ]
         fields = [("Leaderboard", "\n".join(lines))]
         if streaks:
-            fields.append(("Longest streaks", "\n".join(
-                f"🔥{st.current} {st.display_name}" for st in streaks)))
+            fields.append(
+                (
+                    "Longest streaks",
+                    "\n".join(f"🔥{st.current} {st.display_name}" for st in streaks),
+                )
+            )
         hardest = None
-        for rnd in await self.store.rounds_between(s.platform, s.team, s.channel,
-                                                   RoundKind.DAILY, to_ms(week_start),
-                                                   to_ms(when) + 1):
+        for rnd in await self.store.rounds_between(
+            s.platform, s.team, s.channel, RoundKind.DAILY, to_ms(week_start), to_ms(when) + 1
+        ):
             answers = await self.store.context_answers(
-                s.platform, s.team, str(AnswerContext.of_round(rnd.kind, rnd.id)))
+                s.platform, s.team, str(AnswerContext.of_round(rnd.kind, rnd.id))
+            )
             if not answers:
                 continue
             rate = sum(a.correct for a in answers) / len(answers)
@@ -462,8 +577,13 @@ class Daily:
         if hardest is not None:
             q = (await self.banks.for_team(s.platform, s.team)).get(hardest[1].question_id)
             if q is not None:
-                fields.append(("Hardest question", f"{clip(q.prompt, 200)}\n{hardest[2]} of "
-                               f"{hardest[3]} got it. Answer: {clip(q.answer_text, 200)}"))
+                fields.append(
+                    (
+                        "Hardest question",
+                        f"{clip(q.prompt, 200)}\n{hardest[2]} of "
+                        f"{hardest[3]} got it. Answer: {clip(q.answer_text, 200)}",
+                    )
+                )
         return Card(title=f"Weekly recap · week {week.split('-W')[1]}", fields=tuple(fields))
 
 

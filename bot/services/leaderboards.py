@@ -28,8 +28,14 @@ class Leaderboards:
         self.settings = settings
         self.clock = clock
 
-    async def board(self, where: Where, period: str | None = None, scope: str | None = None,
-                    topic: str | None = None, top: int = 10) -> Card:
+    async def board(
+        self,
+        where: Where,
+        period: str | None = None,
+        scope: str | None = None,
+        topic: str | None = None,
+        top: int = 10,
+    ) -> Card:
         p = resolve_period(period)
         sc = (scope or ("topic" if topic else "team")).strip().lower()
         if sc not in SCOPES:
@@ -57,10 +63,10 @@ class Leaderboards:
             if me is not None:
                 shown.append(me)
         # one query for the page's streaks, not one per row
-        streaks = await self.store.streaks(where.platform, where.team,
-                                           [r.user_id for r in shown])
-        lines = [self._line(r, alive(streaks.get(r.user_id), self.clock, eff.timezone))
-                 for r in shown]
+        streaks = await self.store.streaks(where.platform, where.team, [r.user_id for r in shown])
+        lines = [
+            self._line(r, alive(streaks.get(r.user_id), self.clock, eff.timezone)) for r in shown
+        ]
         if len(shown) > len(rows):
             lines.insert(len(rows), "…")
         size = await self.store.board_size(where.platform, where.team, key, pkey)
@@ -71,31 +77,41 @@ class Leaderboards:
         fire = f" · 🔥{streak}" if streak > 1 else ""
         return f"{medal} {r.display_name} — {r.points} pts ({r.correct}/{r.answers} right){fire}"
 
-    async def stats(self, where: Where, user_id: str | None = None,
-                    name: str | None = None) -> Card:
+    async def stats(
+        self, where: Where, user_id: str | None = None, name: str | None = None
+    ) -> Card:
         """A person's answers, accuracy per topic and streaks (their own by default)."""
         uid = user_id or where.user
         eff = await self.settings.get(where.platform, where.team)
         topics = await self.store.topic_stats(where.platform, where.team, uid)
         s = await self.store.streak(where.platform, where.team, uid)
         who = (display_name(name) if name else "") or (
-            where.name if uid == where.user else (s.display_name if s else uid))
+            where.name if uid == where.user else (s.display_name if s else uid)
+        )
         if not topics:
-            return Card(title=f"Stats · {who}", text="No answers yet.",
-                        visibility=Visibility.EPHEMERAL)
+            return Card(
+                title=f"Stats · {who}", text="No answers yet.", visibility=Visibility.EPHEMERAL
+            )
         total = sum(t.answers for t in topics)
         right = sum(t.correct for t in topics)
         fields = tuple(
             (t.topic, f"{t.correct}/{t.answers} right ({round(100 * t.score_sum / t.answers)}%)")
-            for t in topics)
+            for t in topics
+        )
         me = await self.store.rank_of(where.platform, where.team, "team", "all", uid)
         rank = f" · rank {me.rank} all time with {me.points} pts" if me else ""
-        streak = f"streak {alive(s, self.clock, eff.timezone)} day(s), best {s.best}" if s else \
-            "no streak yet"
-        return Card(title=f"Stats · {who}",
-                    text=f"{total} answers, {right} right ({round(100 * right / total)}%){rank}.\n"
-                         f"{streak.capitalize()}.",
-                    fields=fields, visibility=Visibility.EPHEMERAL)
+        streak = (
+            f"streak {alive(s, self.clock, eff.timezone)} day(s), best {s.best}"
+            if s
+            else "no streak yet"
+        )
+        return Card(
+            title=f"Stats · {who}",
+            text=f"{total} answers, {right} right ({round(100 * right / total)}%){rank}.\n"
+            f"{streak.capitalize()}.",
+            fields=fields,
+            visibility=Visibility.EPHEMERAL,
+        )
 
 
 def alive(s: Streak | None, clock: Clock, tz: str) -> int:

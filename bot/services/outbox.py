@@ -56,7 +56,12 @@ class Outbox:
                 else:
                     refs.append(await self.post(o.target, o.card))
             except Exception:
-                log.exception("posting %r to %s/%s/%s failed", o.card.title, o.target.platform,
-                              o.target.team, o.target.channel)
+                log.exception(
+                    "posting %r to %s/%s/%s failed",
+                    o.card.title,
+                    o.target.platform,
+                    o.target.team,
+                    o.target.channel,
+                )
                 refs.append(None)
         return refs

@@ -38,21 +38,52 @@ def quiz_points(grade: Grade, elapsed_ms: int, limit_ms: int) -> int:
     return base + round(SPEED_BONUS * share)
 
 
-def build_row(where: Where, question: Question, text: str, grade: Grade, *, context: str,
-              source: str, ranked: bool, points: int, elapsed_ms: int, now: datetime,
-              tz: str, verdict: Verdict | None = None) -> AnswerRow:
+def build_row(
+    where: Where,
+    question: Question,
+    text: str,
+    grade: Grade,
+    *,
+    context: str,
+    source: str,
+    ranked: bool,
+    points: int,
+    elapsed_ms: int,
+    now: datetime,
+    tz: str,
+    verdict: Verdict | None = None,
+) -> AnswerRow:
     day, week, month = local_keys(now, tz)
     return AnswerRow(
-        platform=where.platform, team=where.team, user_id=where.user, context=context,
-        question_id=question.id, source=source, channel=where.channel, topic=question.topic,
-        display_name=where.name, answer=text, score=grade.score,
-        verdict=verdict or grade.verdict, correct=grade.correct, points=points, ranked=ranked,
-        elapsed_ms=max(0, elapsed_ms), answered_ms=to_ms(now), day=day, week=week, month=month,
-        feedback=grade.feedback, right_points=grade.right, missing_points=grade.missing)
+        platform=where.platform,
+        team=where.team,
+        user_id=where.user,
+        context=context,
+        question_id=question.id,
+        source=source,
+        channel=where.channel,
+        topic=question.topic,
+        display_name=where.name,
+        answer=text,
+        score=grade.score,
+        verdict=verdict or grade.verdict,
+        correct=grade.correct,
+        points=points,
+        ranked=ranked,
+        elapsed_ms=max(0, elapsed_ms),
+        answered_ms=to_ms(now),
+        day=day,
+        week=week,
+        month=month,
+        feedback=grade.feedback,
+        right_points=grade.right,
+        missing_points=grade.missing,
+    )
 
 
-async def timed_grade(question: Question, text: str, options: GradingOptions | None = None,
-                      where: Where | None = None) -> Grade:
+async def timed_grade(
+    question: Question, text: str, options: GradingOptions | None = None, where: Where | None = None
+) -> Grade:
     """Grade, and record how long it took (the grading latency metric)."""
     start = time.perf_counter()
     who = (f"{where.platform}:{where.team}", where.user) if where else ("", "")

@@ -30,8 +30,15 @@ _ALREADY_OPEN = "A quiz round is already open in this channel: answer it first."
 class Quizzes:
     """Start and stop quiz rounds; answers go to the round (`rounds.answer`)."""
 
-    def __init__(self, rounds: Rounds, store: Store, banks: Banks, settings: TeamSettings,
-                 clock: Clock, rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        rounds: Rounds,
+        store: Store,
+        banks: Banks,
+        settings: TeamSettings,
+        clock: Clock,
+        rng: random.Random | None = None,
+    ) -> None:
         self.rounds = rounds
         self.store = store
         self.banks = banks
@@ -39,8 +46,9 @@ class Quizzes:
         self.clock = clock
         self.rng = rng or random.Random()
 
-    async def start(self, where: Where, topic: str | None = None,
-                    difficulty: str | int | None = None) -> Reply:
+    async def start(
+        self, where: Where, topic: str | None = None, difficulty: str | int | None = None
+    ) -> Reply:
         """Open a round in the channel and return the public question card."""
         diff = parse_difficulty(difficulty)
         bank = await self.banks.for_team(where.platform, where.team)
@@ -50,20 +58,38 @@ class Quizzes:
             raise UserError(_ALREADY_OPEN)
         eff = await self.settings.get(where.platform, where.team, where.channel)
         now_ms = to_ms(self.clock.now())
-        [question] = await rotation.pick(self.store, where.platform, where.team,
-                                         Scope.channel(where.channel), pool, 1, now_ms, self.rng)
-        rnd = Round(id=uuid.uuid4().hex, platform=where.platform, team=where.team,
-                    channel=where.channel, kind=RoundKind.QUIZ, question_id=question.id,
-                    topic=question.topic, started_by=where.user, opened_ms=now_ms,
-                    closes_ms=now_ms + eff.quiz_seconds * 1000)
+        [question] = await rotation.pick(
+            self.store,
+            where.platform,
+            where.team,
+            Scope.channel(where.channel),
+            pool,
+            1,
+            now_ms,
+            self.rng,
+        )
+        rnd = Round(
+            id=uuid.uuid4().hex,
+            platform=where.platform,
+            team=where.team,
+            channel=where.channel,
+            kind=RoundKind.QUIZ,
+            question_id=question.id,
+            topic=question.topic,
+            started_by=where.user,
+            opened_ms=now_ms,
+            closes_ms=now_ms + eff.quiz_seconds * 1000,
+        )
         try:
             await self.rounds.open(rnd)
         except RoundOpen:
             raise UserError(_ALREADY_OPEN) from None
-        card = question_card(as_shown(question, rnd.id), Action.quiz(rnd.id),
-                             title=f"Quiz · {question.topic}",
-                             footer=f"{eff.quiz_seconds} s to answer · one answer each · "
-                                    "points for right and fast")
+        card = question_card(
+            as_shown(question, rnd.id),
+            Action.quiz(rnd.id),
+            title=f"Quiz · {question.topic}",
+            footer=f"{eff.quiz_seconds} s to answer · one answer each · points for right and fast",
+        )
         return Reply(cards=(card,), posted=self._record_post(rnd))
 
     def _record_post(self, rnd: Round) -> Posted:
@@ -72,6 +98,7 @@ class Quizzes:
         async def posted(card: Card, ref: str) -> None:
             if card.action == action:
                 await self.rounds.posted(rnd, ref)
+
         return posted
 
     async def answer(self, where: Where, round_id: str, text: str) -> Reply:

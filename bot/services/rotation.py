@@ -14,9 +14,16 @@ from bot.domain.values import UserError
 from bot.store.protocol import Store
 
 
-async def pick(store: Store, platform: str, team: str, scope: Scope,
-               pool: Sequence[Question], n: int, now_ms: int,
-               rng: random.Random | None = None) -> list[Question]:
+async def pick(
+    store: Store,
+    platform: str,
+    team: str,
+    scope: Scope,
+    pool: Sequence[Question],
+    n: int,
+    now_ms: int,
+    rng: random.Random | None = None,
+) -> list[Question]:
     """`n` distinct questions from `pool` for a scope (a channel, or a user's interviews).
 
     The ones picked are marked seen, so the next pick prefers others.
@@ -26,9 +33,11 @@ async def pick(store: Store, platform: str, team: str, scope: Scope,
     if out:
         pool = [q for q in pool if q.id not in out]
         if not pool:
-            raise UserError("Every question that fits is resting or retired in this team: an "
-                            "admin can see why with /questions report, and keep or retire "
-                            "each.")
+            raise UserError(
+                "Every question that fits is resting or retired in this team: an "
+                "admin can see why with /questions report, and keep or retire "
+                "each."
+            )
     key = str(scope)
     seen = await store.seen(platform, team, key)
     fresh = [q for q in pool if q.id not in seen]

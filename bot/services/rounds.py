@@ -48,8 +48,15 @@ class RevealOutcome(StrEnum):
 class Rounds:
     """Open, answer, close and reveal rounds of any kind (quizzes and daily build on it)."""
 
-    def __init__(self, store: Store, banks: Banks, settings: TeamSettings, clock: Clock,
-                 outbox: Outbox, grading: GradingOptions | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        banks: Banks,
+        settings: TeamSettings,
+        clock: Clock,
+        outbox: Outbox,
+        grading: GradingOptions | None = None,
+    ) -> None:
         self.store = store
         self.banks = banks
         self.settings = settings
@@ -113,10 +120,19 @@ class Rounds:
         # a choice is stored by its text, not the letter it was shown under this round, so
         # analytics and re-grading read it whatever order a round showed
         stored = question.choices[picked].text if picked is not None else text
-        row = build_row(where, question, stored, grade,
-                        context=str(AnswerContext.of_round(rnd.kind, rnd.id)), source=rnd.kind,
-                        ranked=True, points=points, elapsed_ms=elapsed, now=now,
-                        tz=eff.timezone)
+        row = build_row(
+            where,
+            question,
+            stored,
+            grade,
+            context=str(AnswerContext.of_round(rnd.kind, rnd.id)),
+            source=rnd.kind,
+            ranked=True,
+            points=points,
+            elapsed_ms=elapsed,
+            now=now,
+            tz=eff.timezone,
+        )
         rec = await self.store.record_answer(row)
         if not rec.inserted:
             now_round = await self.store.get_round(where.platform, where.team, rnd.id)
@@ -124,12 +140,12 @@ class Rounds:
                 self._open.pop(rnd.id, None)
                 raise UserError("That round is closed: answers are no longer taken.")
             if rnd.kind is RoundKind.DAILY:
-                raise UserError("You already answered today's question; answers can't be "
-                                "changed.")
+                raise UserError("You already answered today's question; answers can't be changed.")
             raise UserError("You already answered this round: one answer each.")
         count_answer(row)
-        return Reply(cards=(round_feedback_card(question, grade, points, elapsed,
-                                                rec.first_correct),))
+        return Reply(
+            cards=(round_feedback_card(question, grade, points, elapsed, rec.first_correct),)
+        )
 
     async def question(self, rnd: Round) -> Question | None:
         """The round's question as it shows it (choices in the round's order)."""
@@ -137,16 +153,20 @@ class Rounds:
         return as_shown(q, rnd.id) if q is not None else None
 
     async def answer_count(self, rnd: Round) -> int:
-        return len(await self.store.context_answers(
-            rnd.platform, rnd.team, str(AnswerContext.of_round(rnd.kind, rnd.id))))
+        return len(
+            await self.store.context_answers(
+                rnd.platform, rnd.team, str(AnswerContext.of_round(rnd.kind, rnd.id))
+            )
+        )
 
     # --- close and reveal -----------------------------------------------------------------
 
     async def close(self, rnd: Round) -> bool:
         """Close the round now; True only for the caller that closed it."""
         self._open.pop(rnd.id, None)
-        if not await self.store.close_round(rnd.platform, rnd.team, rnd.id,
-                                            to_ms(self.clock.now())):
+        if not await self.store.close_round(
+            rnd.platform, rnd.team, rnd.id, to_ms(self.clock.now())
+        ):
             return False
         if self.after_close is not None:
             await self.after_close(rnd.platform, rnd.team)
@@ -176,35 +196,50 @@ class Rounds:
             return  # reveals owed from earlier failures are the ticker's
         for rnd in await self.store.due_rounds(now_ms):
             await self.close(rnd)
-        for rnd in await self.store.owed_reveals(now_ms, REVEAL_LEASE_MS,
-                                                 now_ms - REVEAL_GIVE_UP_MS):
+        for rnd in await self.store.owed_reveals(
+            now_ms, REVEAL_LEASE_MS, now_ms - REVEAL_GIVE_UP_MS
+        ):
             await self.reveal(rnd)
 
     async def reveal(self, rnd: Round) -> RevealOutcome:
         """Edit the round's post to closed and post the answer, if the reveal is still owed
         and this caller claims it."""
         now_ms = to_ms(self.clock.now())
-        if not await self.store.claim_reveal(rnd.platform, rnd.team, rnd.id, now_ms,
-                                             REVEAL_LEASE_MS):
+        if not await self.store.claim_reveal(
+            rnd.platform, rnd.team, rnd.id, now_ms, REVEAL_LEASE_MS
+        ):
             return RevealOutcome.TAKEN
         question = await self.question(rnd)
         if question is None:
             return await self._revealed(rnd, RevealOutcome.GIVEN_UP)
         answers = await self.store.context_answers(
-            rnd.platform, rnd.team, str(AnswerContext.of_round(rnd.kind, rnd.id)))
+            rnd.platform, rnd.team, str(AnswerContext.of_round(rnd.kind, rnd.id))
+        )
         target = Target(rnd.platform, rnd.team, rnd.channel)
         try:
             if rnd.message_ref:
-                await self._edit(target, rnd.message_ref, closed_card(question, rnd.kind,
-                                                                      len(answers)))
+                await self._edit(
+                    target, rnd.message_ref, closed_card(question, rnd.kind, len(answers))
+                )
             await self.outbox.post(target, reveal_card(question, rnd.kind, answers))
         except ChannelUnavailable as e:
-            log.warning("reveal of round %s in %s/%s/%s given up: %s", rnd.id, rnd.platform,
-                        rnd.team, rnd.channel, e)
+            log.warning(
+                "reveal of round %s in %s/%s/%s given up: %s",
+                rnd.id,
+                rnd.platform,
+                rnd.team,
+                rnd.channel,
+                e,
+            )
             return await self._revealed(rnd, RevealOutcome.GIVEN_UP)
         except Exception:
-            log.exception("reveal of round %s in %s/%s/%s failed; it will be tried again",
-                          rnd.id, rnd.platform, rnd.team, rnd.channel)
+            log.exception(
+                "reveal of round %s in %s/%s/%s failed; it will be tried again",
+                rnd.id,
+                rnd.platform,
+                rnd.team,
+                rnd.channel,
+            )
             return RevealOutcome.FAILED
         return await self._revealed(rnd, RevealOutcome.POSTED)
 
@@ -213,8 +248,14 @@ class Rounds:
         try:
             await self.outbox.edit(target, ref, card)
         except Exception:
-            log.warning("could not mark message %s in %s/%s/%s closed", ref, target.platform,
-                        target.team, target.channel, exc_info=True)
+            log.warning(
+                "could not mark message %s in %s/%s/%s closed",
+                ref,
+                target.platform,
+                target.team,
+                target.channel,
+                exc_info=True,
+            )
 
     async def _revealed(self, rnd: Round, outcome: RevealOutcome) -> RevealOutcome:
         await self.store.mark_revealed(rnd.platform, rnd.team, rnd.id, to_ms(self.clock.now()))

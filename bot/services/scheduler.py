@@ -25,8 +25,9 @@ class DailyScheduler:
     how tests drive the real triggers with a FakeClock.
     """
 
-    def __init__(self, daily: Daily, clock: Clock, grace: timedelta = DEFAULT_GRACE, *,
-                 autorun: bool = True) -> None:
+    def __init__(
+        self, daily: Daily, clock: Clock, grace: timedelta = DEFAULT_GRACE, *, autorun: bool = True
+    ) -> None:
         self.daily = daily
         self.clock = clock
         self.grace = grace
@@ -100,10 +101,17 @@ class DailyScheduler:
             first = trigger.get_next_fire_time(None, now) if trigger is not None else None
             if first is None:
                 continue
-            self.scheduler.add_job(self._fire, trigger, args=(kind, *key),
-                                   id=_job_id(kind, *key), replace_existing=True,
-                                   next_run_time=first, coalesce=True, max_instances=1,
-                                   misfire_grace_time=int(self.grace.total_seconds()))
+            self.scheduler.add_job(
+                self._fire,
+                trigger,
+                args=(kind, *key),
+                id=_job_id(kind, *key),
+                replace_existing=True,
+                next_run_time=first,
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=int(self.grace.total_seconds()),
+            )
 
     def next_post(self, platform: str, team: str, channel: str):  # type: ignore[no-untyped-def]
         job = self.scheduler.get_job(_job_id("post", platform, team, channel))
@@ -145,8 +153,13 @@ class DailyScheduler:
                 try:
                     return await self._run(kind, s)
                 except Exception:
-                    log.exception("catching up the daily %s of %s/%s/%s failed", kind,
-                                  s.platform, s.team, s.channel)
+                    log.exception(
+                        "catching up the daily %s of %s/%s/%s failed",
+                        kind,
+                        s.platform,
+                        s.team,
+                        s.channel,
+                    )
                     return False
 
         schedules = await self.daily.store.active_schedules()

@@ -21,11 +21,17 @@ class Knob:
 
 
 KNOBS = {
-    k.key: k for k in (
+    k.key: k
+    for k in (
         Knob("quiz_seconds", True, "seconds a quiz round stays open in this channel", 5, 3600),
         Knob("timezone", False, "the team's timezone (IANA name, e.g. Europe/Berlin)"),
-        Knob("interview_question_seconds", False, "time limit per interview question, seconds",
-             30, 86_400),
+        Knob(
+            "interview_question_seconds",
+            False,
+            "time limit per interview question, seconds",
+            30,
+            86_400,
+        ),
         Knob("interview_questions", False, "questions in an interview when none is asked", 1, 30),
     )
 }
@@ -77,7 +83,8 @@ class TeamSettings:
             timezone=raw.get("timezone", d.timezone),
             quiz_seconds=int(raw.get("quiz_seconds", d.quiz_seconds)),
             interview_question_seconds=int(
-                raw.get("interview_question_seconds", d.interview_question_seconds)),
+                raw.get("interview_question_seconds", d.interview_question_seconds)
+            ),
             interview_questions=int(raw.get("interview_questions", d.interview_questions)),
         )
 
@@ -95,14 +102,23 @@ class TeamSettings:
             value = str(int(value))
         channel = where.channel if knob.channel_level else ""
         await self.store.set_setting(where.platform, where.team, channel, knob.key, value)
-        self._cache = {k: v for k, v in self._cache.items() if k[:2] != (where.platform,
-                                                                            where.team)}
+        self._cache = {
+            k: v for k, v in self._cache.items() if k[:2] != (where.platform, where.team)
+        }
         scope = "this channel" if knob.channel_level else "the team"
-        return Card(title="Setting saved", text=f"{knob.key} = {value} for {scope}.",
-                    visibility=Visibility.EPHEMERAL, color=Color.GOOD)
+        return Card(
+            title="Setting saved",
+            text=f"{knob.key} = {value} for {scope}.",
+            visibility=Visibility.EPHEMERAL,
+            color=Color.GOOD,
+        )
 
     async def show(self, where: Where) -> Card:
         eff = await self.get(where.platform, where.team, where.channel)
         fields = tuple((k.key, f"{getattr(eff, k.key)} — {k.help}") for k in KNOBS.values())
-        return Card(title="Settings", fields=fields, visibility=Visibility.EPHEMERAL,
-                    footer="Admins change one with: /settings <name> <value>")
+        return Card(
+            title="Settings",
+            fields=fields,
+            visibility=Visibility.EPHEMERAL,
+            footer="Admins change one with: /settings <name> <value>",
+        )

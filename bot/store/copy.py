@@ -22,8 +22,9 @@ class CopyError(Exception):
     """The copy cannot start or was refused (bad URL, missing source, target not empty...)."""
 
 
-async def copy(src_url: str, dst_url: str, *, force: bool = False,
-               batch: int = BATCH) -> dict[str, int]:
+async def copy(
+    src_url: str, dst_url: str, *, force: bool = False, batch: int = BATCH
+) -> dict[str, int]:
     """Copy every table from `src_url` to `dst_url`; rows copied per table. `force`: replace
     what the target has."""
     if src_url == dst_url:
@@ -33,8 +34,7 @@ async def copy(src_url: str, dst_url: str, *, force: bool = False,
     except ValueError as e:
         raise CopyError(str(e)) from None
     path = sqlite_path(src_url)
-    if path is not None and path != ":memory:" and not await asyncio.to_thread(
-            Path(path).is_file):
+    if path is not None and path != ":memory:" and not await asyncio.to_thread(Path(path).is_file):
         raise CopyError(f"no SQLite database at {path}")
     await src.connect()
     try:

@@ -9,8 +9,9 @@ class StoreBusy(UserError):
     """The database stayed locked or unreachable after retrying; nothing was written."""
 
     def __init__(self, detail: str = "") -> None:
-        super().__init__("The database is busy right now, so nothing was saved. Please try "
-                         "again in a moment.")
+        super().__init__(
+            "The database is busy right now, so nothing was saved. Please try again in a moment."
+        )
         self.detail = detail
 
 

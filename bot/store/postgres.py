@@ -72,9 +72,16 @@ from bot.store.rows import (
 
 _RETRIES = 5
 
-_PG_TYPES = {"score": "float8", "correct": "bool", "ranked": "bool", "points": "int4",
-             "elapsed_ms": "int8", "answered_ms": "int8", "right_points": "jsonb",
-             "missing_points": "jsonb"}
+_PG_TYPES = {
+    "score": "float8",
+    "correct": "bool",
+    "ranked": "bool",
+    "points": "int4",
+    "elapsed_ms": "int8",
+    "answered_ms": "int8",
+    "right_points": "jsonb",
+    "missing_points": "jsonb",
+}
 _INSERT_COLS = [c for c in ANSWER_COLS if c != "first_correct"]
 _N = len(_INSERT_COLS)
 _P = {c: f"${i + 1}" for i, c in enumerate(_INSERT_COLS)}
@@ -100,12 +107,20 @@ _ADVANCE = (
     "UPDATE sessions SET position = position + 1, question_started_ms = $1, "
     "status = CASE WHEN $2::bool THEN 'finished' ELSE status END, "
     "finished_ms = CASE WHEN $2::bool THEN $1 ELSE finished_ms END "
-    "WHERE platform = $3 AND team = $4 AND id = $5 AND position = $6")
+    "WHERE platform = $3 AND team = $4 AND id = $5 AND position = $6"
+)
 
 
 log = logging.getLogger(__name__)
-_LOST = (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, ConnectionError, OSError,
-         asyncio.TimeoutError, asyncpg.CannotConnectNowError, asyncpg.InternalClientError)
+_LOST = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    ConnectionError,
+    OSError,
+    asyncio.TimeoutError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.InternalClientError,
+)
 _CONNECTION_RETRIES = 3
 _RETRY_DELAY = 0.05  # seconds, doubled each time
 
@@ -116,11 +131,15 @@ async def _retrying(op: Callable[[], Awaitable[Any]]) -> Any:
         try:
             return await op()
         except _LOST as e:
-            log.warning("database connection lost (%s); attempt %d of %d", type(e).__name__,
-                        attempt + 1, _CONNECTION_RETRIES)
+            log.warning(
+                "database connection lost (%s); attempt %d of %d",
+                type(e).__name__,
+                attempt + 1,
+                _CONNECTION_RETRIES,
+            )
             if attempt + 1 == _CONNECTION_RETRIES:
                 raise StoreBusy(type(e).__name__) from e
-            await asyncio.sleep(_RETRY_DELAY * 2 ** attempt)
+            await asyncio.sleep(_RETRY_DELAY * 2**attempt)
     raise AssertionError("unreachable")
 
 
@@ -155,8 +174,14 @@ class _ResilientPool:
 class PostgresStore:
     """The store for several processes on one PostgreSQL database."""
 
-    def __init__(self, dsn: str, *, min_size: int = 1, max_size: int = 10,
-                 server_settings: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        dsn: str,
+        *,
+        min_size: int = 1,
+        max_size: int = 10,
+        server_settings: dict[str, str] | None = None,
+    ) -> None:
         self.dsn = dsn
         self._min_size = min_size
         self._max_size = max_size
@@ -179,8 +204,12 @@ class PostgresStore:
         if self._pool is not None:
             return
         self._pool = await asyncpg.create_pool(
-            self.dsn, min_size=self._min_size, max_size=self._max_size, init=_init_connection,
-            server_settings=self._server_settings)
+            self.dsn,
+            min_size=self._min_size,
+            max_size=self._max_size,
+            init=_init_connection,
+            server_settings=self._server_settings,
+        )
         try:
             await self._migrate()
         except BaseException:
@@ -203,9 +232,12 @@ class PostgresStore:
         async with self._tx() as con:
             await con.execute(
                 "SELECT pg_advisory_xact_lock(hashtextextended("
-                "'interview-bot:migrate:' || COALESCE(current_schema(), ''), 0))")
-            await con.execute("CREATE TABLE IF NOT EXISTS schema_version "
-                              "(version INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+                "'interview-bot:migrate:' || COALESCE(current_schema(), ''), 0))"
+            )
+            await con.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version "
+                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL)"
+            )
             # applied by number, not "above the highest": a migration numbered below one
             # already applied (branches merged out of order) still runs, once
             applied = {int(r[0]) for r in await con.fetch("SELECT version FROM schema_version")}
@@ -213,12 +245,12 @@ class PostgresStore:
                 if version in applied:
                     continue
                 await con.execute(sql)
-                await con.execute("INSERT INTO schema_version (version, name) VALUES ($1, $2)",
-                                  version, name)
+                await con.execute(
+                    "INSERT INTO schema_version (version, name) VALUES ($1, $2)", version, name
+                )
 
     async def schema_version(self) -> int:
-        return int(await self.pool.fetchval(
-            "SELECT COALESCE(MAX(version), 0) FROM schema_version"))
+        return int(await self.pool.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_version"))
 
     # --- settings -----------------------------------------------------------------------
 
@@ -226,89 +258,143 @@ class PostgresStore:
         """Team-wide settings overlaid with the channel's own."""
         rows = await self.pool.fetch(
             "SELECT key, value FROM settings WHERE platform = $1 AND team = $2 "
-            "AND channel IN ('', $3) ORDER BY channel", platform, team, channel)
+            "AND channel IN ('', $3) ORDER BY channel",
+            platform,
+            team,
+            channel,
+        )
         return {r["key"]: r["value"] for r in rows}
 
-    async def set_setting(self, platform: str, team: str, channel: str, key: str,
-                          value: str | None) -> None:
+    async def set_setting(
+        self, platform: str, team: str, channel: str, key: str, value: str | None
+    ) -> None:
         if value is None:
             await self.pool.execute(
                 "DELETE FROM settings WHERE platform = $1 AND team = $2 AND channel = $3 "
-                "AND key = $4", platform, team, channel, key)
+                "AND key = $4",
+                platform,
+                team,
+                channel,
+                key,
+            )
         else:
             await self.pool.execute(
                 "INSERT INTO settings (platform, team, channel, key, value) "
                 "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (platform, team, channel, key) "
-                "DO UPDATE SET value = excluded.value", platform, team, channel, key, value)
+                "DO UPDATE SET value = excluded.value",
+                platform,
+                team,
+                channel,
+                key,
+                value,
+            )
 
     # --- rounds -------------------------------------------------------------------------
 
     async def open_round(self, rnd: Round) -> None:
         try:
             await self.pool.execute(
-                f"INSERT INTO rounds ({', '.join(ROUND_COLS)}) "
-                f"VALUES ({_marks(len(ROUND_COLS))})", *(getattr(rnd, c) for c in ROUND_COLS))
+                f"INSERT INTO rounds ({', '.join(ROUND_COLS)}) VALUES ({_marks(len(ROUND_COLS))})",
+                *(getattr(rnd, c) for c in ROUND_COLS),
+            )
         except asyncpg.UniqueViolationError:
             raise RoundOpen(rnd.channel) from None
 
     async def get_round(self, platform: str, team: str, round_id: str) -> Round | None:
         r = await self.pool.fetchrow(
             "SELECT * FROM rounds WHERE platform = $1 AND team = $2 AND id = $3",
-            platform, team, round_id)
+            platform,
+            team,
+            round_id,
+        )
         return round_row(r) if r else None
 
-    async def open_round_in(self, platform: str, team: str, channel: str,
-                            kind: str) -> Round | None:
+    async def open_round_in(
+        self, platform: str, team: str, channel: str, kind: str
+    ) -> Round | None:
         r = await self.pool.fetchrow(
             "SELECT * FROM rounds WHERE platform = $1 AND team = $2 AND channel = $3 "
-            "AND kind = $4 AND closed_ms IS NULL", platform, team, channel, kind)
+            "AND kind = $4 AND closed_ms IS NULL",
+            platform,
+            team,
+            channel,
+            kind,
+        )
         return round_row(r) if r else None
 
     async def close_round(self, platform: str, team: str, round_id: str, closed_ms: int) -> bool:
         """Close once: True only for the caller that closed it (so it reveals once)."""
         got = await self.pool.fetchval(
             "UPDATE rounds SET closed_ms = $1 WHERE platform = $2 AND team = $3 AND id = $4 "
-            "AND closed_ms IS NULL RETURNING true", closed_ms, platform, team, round_id)
+            "AND closed_ms IS NULL RETURNING true",
+            closed_ms,
+            platform,
+            team,
+            round_id,
+        )
         return bool(got)
 
     async def set_round_message(self, platform: str, team: str, round_id: str, ref: str) -> None:
         await self.pool.execute(
             "UPDATE rounds SET message_ref = $1 WHERE platform = $2 AND team = $3 AND id = $4",
-            ref, platform, team, round_id)
+            ref,
+            platform,
+            team,
+            round_id,
+        )
 
     async def due_rounds(self, now_ms: int) -> list[Round]:
         rows = await self.pool.fetch(
-            "SELECT * FROM rounds WHERE closed_ms IS NULL AND closes_ms <= $1 "
-            "ORDER BY closes_ms", now_ms)
+            "SELECT * FROM rounds WHERE closed_ms IS NULL AND closes_ms <= $1 ORDER BY closes_ms",
+            now_ms,
+        )
         return [round_row(r) for r in rows]
 
-    async def due_rounds_in(self, platform: str, team: str, channel: str,
-                            now_ms: int) -> list[Round]:
+    async def due_rounds_in(
+        self, platform: str, team: str, channel: str, now_ms: int
+    ) -> list[Round]:
         rows = await self.pool.fetch(
             "SELECT * FROM rounds WHERE platform = $1 AND team = $2 AND channel = $3 "
             "AND closed_ms IS NULL AND closes_ms <= $4 ORDER BY closes_ms",
-            platform, team, channel, now_ms)
+            platform,
+            team,
+            channel,
+            now_ms,
+        )
         return [round_row(r) for r in rows]
 
-    async def claim_reveal(self, platform: str, team: str, round_id: str, now_ms: int,
-                           lease_ms: int) -> bool:
+    async def claim_reveal(
+        self, platform: str, team: str, round_id: str, now_ms: int, lease_ms: int
+    ) -> bool:
         got = await self.pool.fetchval(
             "UPDATE rounds SET reveal_claimed_ms = $1 WHERE platform = $2 AND team = $3 "
             "AND id = $4 AND closed_ms IS NOT NULL AND revealed_ms IS NULL "
             "AND (reveal_claimed_ms IS NULL OR reveal_claimed_ms <= $5) RETURNING true",
-            now_ms, platform, team, round_id, now_ms - lease_ms)
+            now_ms,
+            platform,
+            team,
+            round_id,
+            now_ms - lease_ms,
+        )
         return bool(got)
 
     async def mark_revealed(self, platform: str, team: str, round_id: str, now_ms: int) -> None:
         await self.pool.execute(
             "UPDATE rounds SET revealed_ms = $1 WHERE platform = $2 AND team = $3 AND id = $4",
-            now_ms, platform, team, round_id)
+            now_ms,
+            platform,
+            team,
+            round_id,
+        )
 
     async def owed_reveals(self, now_ms: int, lease_ms: int, since_ms: int) -> list[Round]:
         rows = await self.pool.fetch(
             "SELECT * FROM rounds WHERE closed_ms IS NOT NULL AND revealed_ms IS NULL "
             "AND closed_ms >= $1 AND (reveal_claimed_ms IS NULL OR reveal_claimed_ms <= $2) "
-            "ORDER BY closed_ms", since_ms, now_ms - lease_ms)
+            "ORDER BY closed_ms",
+            since_ms,
+            now_ms - lease_ms,
+        )
         return [round_row(r) for r in rows]
 
     # --- answers ------------------------------------------------------------------------
@@ -322,19 +408,25 @@ class PostgresStore:
         values = [_answer_value(row, c) for c in _INSERT_COLS]
         return await _retrying(lambda: self._record(row, values, advance))  # type: ignore[no-any-return]
 
-    async def _record(self, row: AnswerRow, values: list[Any],
-                      advance: Advance | None) -> Recorded:
+    async def _record(self, row: AnswerRow, values: list[Any], advance: Advance | None) -> Recorded:
         may_first = True
         deadlocks = 0
         while True:
             try:
                 async with self._tx() as con:
-                    got = await con.fetchrow(_INSERT_ANSWER, *values, round_of(row.context),
-                                             may_first)
+                    got = await con.fetchrow(
+                        _INSERT_ANSWER, *values, round_of(row.context), may_first
+                    )
                     if got is not None and advance is not None:
                         await con.execute(
-                            _ADVANCE, advance.started_ms, advance.finish, row.platform,
-                            row.team, advance.session_id, advance.from_position)
+                            _ADVANCE,
+                            advance.started_ms,
+                            advance.finish,
+                            row.platform,
+                            row.team,
+                            advance.session_id,
+                            advance.from_position,
+                        )
                 return Recorded(got is not None, bool(got["first_correct"]) if got else False)
             except asyncpg.UniqueViolationError as e:
                 if e.constraint_name != "answers_one_first" or not may_first:
@@ -348,15 +440,25 @@ class PostgresStore:
     async def context_answers(self, platform: str, team: str, context: str) -> list[AnswerRow]:
         rows = await self.pool.fetch(
             "SELECT * FROM answers WHERE platform = $1 AND team = $2 AND context = $3 "
-            "ORDER BY answered_ms, user_id", platform, team, context)
+            "ORDER BY answered_ms, user_id",
+            platform,
+            team,
+            context,
+        )
         return [answer_of(r) for r in rows]
 
-    async def get_answer(self, platform: str, team: str, user_id: str, context: str,
-                         question_id: str) -> AnswerRow | None:
+    async def get_answer(
+        self, platform: str, team: str, user_id: str, context: str, question_id: str
+    ) -> AnswerRow | None:
         r = await self.pool.fetchrow(
             "SELECT * FROM answers WHERE platform = $1 AND team = $2 AND user_id = $3 "
-            "AND context = $4 AND question_id = $5", platform, team, user_id, context,
-            question_id)
+            "AND context = $4 AND question_id = $5",
+            platform,
+            team,
+            user_id,
+            context,
+            question_id,
+        )
         return answer_of(r) if r else None
 
     # --- rotation -----------------------------------------------------------------------
@@ -364,11 +466,16 @@ class PostgresStore:
     async def seen(self, platform: str, team: str, scope: str) -> dict[str, int]:
         rows = await self.pool.fetch(
             "SELECT question_id, seen_ms FROM seen WHERE platform = $1 AND team = $2 "
-            "AND scope = $3", platform, team, scope)
+            "AND scope = $3",
+            platform,
+            team,
+            scope,
+        )
         return {r[0]: int(r[1]) for r in rows}
 
-    async def mark_seen(self, platform: str, team: str, scope: str, question_ids: list[str],
-                        ms: int) -> None:
+    async def mark_seen(
+        self, platform: str, team: str, scope: str, question_ids: list[str], ms: int
+    ) -> None:
         ids = list(dict.fromkeys(question_ids))  # ON CONFLICT may touch a row only once
         if not ids:
             return
@@ -376,39 +483,65 @@ class PostgresStore:
             "INSERT INTO seen (platform, team, scope, question_id, seen_ms) "
             "SELECT $1, $2, $3, q, $5 FROM unnest($4::text[]) AS q "
             "ON CONFLICT (platform, team, scope, question_id) "
-            "DO UPDATE SET seen_ms = excluded.seen_ms", platform, team, scope, ids, ms)
+            "DO UPDATE SET seen_ms = excluded.seen_ms",
+            platform,
+            team,
+            scope,
+            ids,
+            ms,
+        )
 
     # --- sessions -----------------------------------------------------------------------
 
     async def create_session(self, s: Session) -> None:
-        vals = [list(s.question_ids) if c == "question_ids" else getattr(s, c)
-                for c in SESSION_COLS]
+        vals = [
+            list(s.question_ids) if c == "question_ids" else getattr(s, c) for c in SESSION_COLS
+        ]
         try:
             await self.pool.execute(
                 f"INSERT INTO sessions ({', '.join(SESSION_COLS)}) "
-                f"VALUES ({_marks(len(SESSION_COLS))})", *vals)
+                f"VALUES ({_marks(len(SESSION_COLS))})",
+                *vals,
+            )
         except asyncpg.UniqueViolationError:
             raise SessionActive(s.user_id) from None
 
     async def get_session(self, platform: str, team: str, session_id: str) -> Session | None:
         r = await self.pool.fetchrow(
             "SELECT * FROM sessions WHERE platform = $1 AND team = $2 AND id = $3",
-            platform, team, session_id)
+            platform,
+            team,
+            session_id,
+        )
         return session_of(r) if r else None
 
     async def active_session(self, platform: str, team: str, user_id: str) -> Session | None:
         r = await self.pool.fetchrow(
             "SELECT * FROM sessions WHERE platform = $1 AND team = $2 AND user_id = $3 "
-            "AND status = 'active'", platform, team, user_id)
+            "AND status = 'active'",
+            platform,
+            team,
+            user_id,
+        )
         return session_of(r) if r else None
 
-    async def update_session(self, platform: str, team: str, session_id: str, *,
-                             position: int | None = None, status: str | None = None,
-                             question_started_ms: int | None = None,
-                             finished_ms: int | None = None) -> None:
-        changes = session_changes(position=position, status=status,
-                                  question_started_ms=question_started_ms,
-                                  finished_ms=finished_ms)
+    async def update_session(
+        self,
+        platform: str,
+        team: str,
+        session_id: str,
+        *,
+        position: int | None = None,
+        status: str | None = None,
+        question_started_ms: int | None = None,
+        finished_ms: int | None = None,
+    ) -> None:
+        changes = session_changes(
+            position=position,
+            status=status,
+            question_started_ms=question_started_ms,
+            finished_ms=finished_ms,
+        )
         if not changes:
             return
         sets = ", ".join(f"{c} = ${i + 1}" for i, (c, _) in enumerate(changes))
@@ -416,20 +549,32 @@ class PostgresStore:
         await self.pool.execute(
             f"UPDATE sessions SET {sets} "
             f"WHERE platform = ${n + 1} AND team = ${n + 2} AND id = ${n + 3}",
-            *(v for _, v in changes), platform, team, session_id)
+            *(v for _, v in changes),
+            platform,
+            team,
+            session_id,
+        )
 
     # --- leaderboards -------------------------------------------------------------------
 
-    async def top(self, platform: str, team: str, scope: str, period: str,
-                  limit: int) -> list[TotalRow]:
+    async def top(
+        self, platform: str, team: str, scope: str, period: str, limit: int
+    ) -> list[TotalRow]:
         rows = await self.pool.fetch(
             "SELECT user_id, display_name, points, answers, correct FROM totals "
             "WHERE platform = $1 AND team = $2 AND scope = $3 AND period = $4 "
-            f"ORDER BY {RANK_ORDER} LIMIT $5", platform, team, scope, period, limit)
+            f"ORDER BY {RANK_ORDER} LIMIT $5",
+            platform,
+            team,
+            scope,
+            period,
+            limit,
+        )
         return [TotalRow(r[0], r[1], r[2], r[3], r[4], rank=i + 1) for i, r in enumerate(rows)]
 
-    async def rank_of(self, platform: str, team: str, scope: str, period: str,
-                      user_id: str) -> TotalRow | None:
+    async def rank_of(
+        self, platform: str, team: str, scope: str, period: str, user_id: str
+    ) -> TotalRow | None:
         r = await self.pool.fetchrow(
             "SELECT me.user_id, me.display_name, me.points, me.answers, me.correct, "
             "(SELECT COUNT(*) FROM totals o WHERE o.platform = me.platform AND o.team = me.team "
@@ -437,43 +582,70 @@ class PostgresStore:
             " (o.points = me.points AND (o.reached_ms < me.reached_ms OR "
             " (o.reached_ms = me.reached_ms AND o.user_id < me.user_id))))) AS ahead "
             "FROM totals me WHERE me.platform = $1 AND me.team = $2 AND me.scope = $3 "
-            "AND me.period = $4 AND me.user_id = $5", platform, team, scope, period, user_id)
+            "AND me.period = $4 AND me.user_id = $5",
+            platform,
+            team,
+            scope,
+            period,
+            user_id,
+        )
         if r is None:
             return None
         return TotalRow(r[0], r[1], r[2], r[3], r[4], rank=int(r[5]) + 1)
 
     async def board_size(self, platform: str, team: str, scope: str, period: str) -> int:
-        return int(await self.pool.fetchval(
-            "SELECT COUNT(*) FROM totals WHERE platform = $1 AND team = $2 AND scope = $3 "
-            "AND period = $4", platform, team, scope, period))
+        return int(
+            await self.pool.fetchval(
+                "SELECT COUNT(*) FROM totals WHERE platform = $1 AND team = $2 AND scope = $3 "
+                "AND period = $4",
+                platform,
+                team,
+                scope,
+                period,
+            )
+        )
 
     async def streak(self, platform: str, team: str, user_id: str) -> Streak | None:
         r = await self.pool.fetchrow(
-            f"SELECT {STREAK_COLS} FROM streaks WHERE platform = $1 AND team = $2 "
-            "AND user_id = $3", platform, team, user_id)
+            f"SELECT {STREAK_COLS} FROM streaks WHERE platform = $1 AND team = $2 AND user_id = $3",
+            platform,
+            team,
+            user_id,
+        )
         return streak_row(r) if r else None
 
-    async def streaks(self, platform: str, team: str,
-                      user_ids: list[str]) -> dict[str, Streak]:
+    async def streaks(self, platform: str, team: str, user_ids: list[str]) -> dict[str, Streak]:
         rows = await self.pool.fetch(
             f"SELECT {STREAK_COLS} FROM streaks WHERE platform = $1 AND team = $2 "
-            "AND user_id = ANY($3::text[])", platform, team, sorted(set(user_ids)))
+            "AND user_id = ANY($3::text[])",
+            platform,
+            team,
+            sorted(set(user_ids)),
+        )
         return {s.user_id: s for s in map(streak_row, rows)}
 
-    async def top_streaks(self, platform: str, team: str, since_day: str,
-                          limit: int) -> list[Streak]:
+    async def top_streaks(
+        self, platform: str, team: str, since_day: str, limit: int
+    ) -> list[Streak]:
         """Streaks still alive (last right answer on or after `since_day`), longest first."""
         rows = await self.pool.fetch(
             f"SELECT {STREAK_COLS} FROM streaks WHERE platform = $1 AND team = $2 "
             "AND last_day >= $3 ORDER BY current DESC, best DESC, user_id LIMIT $4",
-            platform, team, since_day, limit)
+            platform,
+            team,
+            since_day,
+            limit,
+        )
         return [streak_row(r) for r in rows]
 
     async def topic_stats(self, platform: str, team: str, user_id: str) -> list[TopicStats]:
         rows = await self.pool.fetch(
             "SELECT topic, COUNT(*), SUM(correct::int), SUM(score) FROM answers "
             "WHERE platform = $1 AND team = $2 AND user_id = $3 GROUP BY topic ORDER BY topic",
-            platform, team, user_id)
+            platform,
+            team,
+            user_id,
+        )
         return [TopicStats(r[0], int(r[1]), int(r[2]), float(r[3])) for r in rows]
 
     # --- daily questions ----------------------------------------------------------------
@@ -484,35 +656,58 @@ class PostgresStore:
             f"INSERT INTO daily_schedules ({', '.join(SCHEDULE_COLS)}) "
             f"VALUES ({_marks(len(SCHEDULE_COLS))}) "
             f"ON CONFLICT (platform, team, channel) DO UPDATE SET {sets}",
-            *(getattr(s, c) for c in SCHEDULE_COLS))
+            *(getattr(s, c) for c in SCHEDULE_COLS),
+        )
 
     async def get_schedule(self, platform: str, team: str, channel: str) -> Schedule | None:
         r = await self.pool.fetchrow(
             "SELECT * FROM daily_schedules WHERE platform = $1 AND team = $2 AND channel = $3",
-            platform, team, channel)
+            platform,
+            team,
+            channel,
+        )
         return schedule_of(r) if r else None
 
-    async def set_schedule_status(self, platform: str, team: str, channel: str, status: str,
-                                  reason: str, ms: int) -> None:
+    async def set_schedule_status(
+        self, platform: str, team: str, channel: str, status: str, reason: str, ms: int
+    ) -> None:
         await self.pool.execute(
             "UPDATE daily_schedules SET status = $1, reason = $2, updated_ms = $3 "
             "WHERE platform = $4 AND team = $5 AND channel = $6",
-            status, reason, ms, platform, team, channel)
+            status,
+            reason,
+            ms,
+            platform,
+            team,
+            channel,
+        )
 
     async def active_schedules(self) -> list[Schedule]:
         """Every active schedule of every team: what the scheduler rebuilds its jobs from."""
-        rows = await self.pool.fetch("SELECT * FROM daily_schedules WHERE status = 'active' "
-                                     "ORDER BY platform, team, channel")
+        rows = await self.pool.fetch(
+            "SELECT * FROM daily_schedules WHERE status = 'active' ORDER BY platform, team, channel"
+        )
         return [schedule_of(r) for r in rows]
 
     async def team_schedules(self, platform: str, team: str) -> list[Schedule]:
         rows = await self.pool.fetch(
             "SELECT * FROM daily_schedules WHERE platform = $1 AND team = $2 "
-            "AND status = 'active' ORDER BY channel", platform, team)
+            "AND status = 'active' ORDER BY channel",
+            platform,
+            team,
+        )
         return [schedule_of(r) for r in rows]
 
-    async def claim_daily(self, platform: str, team: str, channel: str, kind: str, day: str,
-                          now_ms: int, lease_ms: int) -> bool:
+    async def claim_daily(
+        self,
+        platform: str,
+        team: str,
+        channel: str,
+        kind: str,
+        day: str,
+        now_ms: int,
+        lease_ms: int,
+    ) -> bool:
         """One atomic statement: True for exactly one caller per (channel, kind, day).
 
         A racing claimer waits on the row lock, then re-reads the row and sees a fresh lease.
@@ -522,22 +717,43 @@ class PostgresStore:
             "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (platform, team, channel, kind, day) "
             "DO UPDATE SET claimed_ms = excluded.claimed_ms "
             "WHERE NOT daily_claims.posted AND daily_claims.claimed_ms < $7 RETURNING true",
-            platform, team, channel, kind, day, now_ms, now_ms - lease_ms)
+            platform,
+            team,
+            channel,
+            kind,
+            day,
+            now_ms,
+            now_ms - lease_ms,
+        )
         return bool(got)
 
-    async def mark_daily_posted(self, platform: str, team: str, channel: str, kind: str,
-                                day: str, round_id: str) -> None:
+    async def mark_daily_posted(
+        self, platform: str, team: str, channel: str, kind: str, day: str, round_id: str
+    ) -> None:
         await self.pool.execute(
             "UPDATE daily_claims SET posted = true, round_id = $1 WHERE platform = $2 "
             "AND team = $3 AND channel = $4 AND kind = $5 AND day = $6",
-            round_id, platform, team, channel, kind, day)
+            round_id,
+            platform,
+            team,
+            channel,
+            kind,
+            day,
+        )
 
-    async def rounds_between(self, platform: str, team: str, channel: str, kind: str,
-                             from_ms: int, to_ms: int) -> list[Round]:
+    async def rounds_between(
+        self, platform: str, team: str, channel: str, kind: str, from_ms: int, to_ms: int
+    ) -> list[Round]:
         rows = await self.pool.fetch(
             "SELECT * FROM rounds WHERE platform = $1 AND team = $2 AND channel = $3 "
             "AND kind = $4 AND opened_ms >= $5 AND opened_ms < $6 ORDER BY opened_ms",
-            platform, team, channel, kind, from_ms, to_ms)
+            platform,
+            team,
+            channel,
+            kind,
+            from_ms,
+            to_ms,
+        )
         return [round_row(r) for r in rows]
 
     # --- team packs ---------------------------------------------------------------------
@@ -548,30 +764,45 @@ class PostgresStore:
             "parsed) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (platform, team, pack_id) "
             "DO UPDATE SET source = excluded.source, added_by = excluded.added_by, "
             "added_ms = excluded.added_ms, parsed = excluded.parsed",
-            platform, team, pack.pack_id, pack.source, pack.added_by, pack.added_ms,
-            pack.parsed)
+            platform,
+            team,
+            pack.pack_id,
+            pack.source,
+            pack.added_by,
+            pack.added_ms,
+            pack.parsed,
+        )
 
     async def team_packs(self, platform: str, team: str) -> list[TeamPack]:
         rows = await self.pool.fetch(
             "SELECT pack_id, source, added_by, added_ms, parsed FROM team_packs "
-            "WHERE platform = $1 AND team = $2 ORDER BY pack_id", platform, team)
+            "WHERE platform = $1 AND team = $2 ORDER BY pack_id",
+            platform,
+            team,
+        )
         return [TeamPack(*r) for r in rows]
 
     async def remove_team_pack(self, platform: str, team: str, pack_id: str) -> bool:
         got = await self.pool.fetchval(
             "DELETE FROM team_packs WHERE platform = $1 AND team = $2 AND pack_id = $3 "
-            "RETURNING true", platform, team, pack_id)
+            "RETURNING true",
+            platform,
+            team,
+            pack_id,
+        )
         return bool(got)
 
     # --- item analytics -----------------------------------------------------------------
 
-    async def item_stats(self, platform: str | None, team: str | None, *,
-                         pooled: bool = False) -> list[ItemStats]:
+    async def item_stats(
+        self, platform: str | None, team: str | None, *, pooled: bool = False
+    ) -> list[ItemStats]:
         where, args = _item_scope(platform, team, pooled)
         key = "question_id" if pooled else "platform, team, question_id"
         sel = f"'{ALL_TEAMS}', '{ALL_TEAMS}', question_id" if pooled else key
         m = MIN_PLAYER_ANSWERS
-        rows = await self.pool.fetch(f"""
+        rows = await self.pool.fetch(
+            f"""
             WITH a AS (SELECT platform, team, user_id, question_id, correct::int AS x,
                               elapsed_ms FROM answers {where}),
             u AS (SELECT platform, team, user_id, COUNT(*) AS n, SUM(x) AS c FROM a
@@ -592,14 +823,38 @@ class PostgresStore:
                    COUNT(y), SUM(CASE WHEN y IS NULL THEN 0 ELSE x END),
                    COALESCE(SUM(y), 0), COALESCE(SUM(y * y), 0), COALESCE(SUM(x * y), 0),
                    SUM(up), SUM(up * x), SUM(lo), SUM(lo * x)
-            FROM j GROUP BY {key} ORDER BY {key}""", *args)
-        return [ItemStats(r[0], r[1], r[2], int(r[3]), int(r[4]),
-                          None if r[5] is None else float(r[5]), int(r[6]), float(r[7]),
-                          float(r[8]), float(r[9]), float(r[10]), int(r[11]), int(r[12]),
-                          int(r[13]), int(r[14])) for r in rows]
+            FROM j GROUP BY {key} ORDER BY {key}""",
+            *args,
+        )
+        return [
+            ItemStats(
+                r[0],
+                r[1],
+                r[2],
+                int(r[3]),
+                int(r[4]),
+                None if r[5] is None else float(r[5]),
+                int(r[6]),
+                float(r[7]),
+                float(r[8]),
+                float(r[9]),
+                float(r[10]),
+                int(r[11]),
+                int(r[12]),
+                int(r[13]),
+                int(r[14]),
+            )
+            for r in rows
+        ]
 
-    async def pick_counts(self, platform: str | None, team: str | None,
-                          question_ids: list[str], *, pooled: bool = False) -> list[PickCount]:
+    async def pick_counts(
+        self,
+        platform: str | None,
+        team: str | None,
+        question_ids: list[str],
+        *,
+        pooled: bool = False,
+    ) -> list[PickCount]:
         where, args = _item_scope(platform, team, pooled)
         key = "question_id" if pooled else "platform, team, question_id"
         sel = f"'{ALL_TEAMS}', '{ALL_TEAMS}', question_id" if pooled else key
@@ -611,13 +866,18 @@ class PostgresStore:
             f"AND question_id = ANY(${len(args) + 1}::text[]) "
             f"GROUP BY {key}, picked) AS g) AS t WHERE k <= {MAX_PICKS} "
             f"ORDER BY {key}, picked",
-            *args, sorted(set(question_ids)))
+            *args,
+            sorted(set(question_ids)),
+        )
         return [PickCount(r[0], r[1], r[2], r[3], int(r[4]), int(r[5])) for r in rows]
 
     async def question_statuses(self, platform: str, team: str) -> dict[str, QuestionStatus]:
         rows = await self.pool.fetch(
             "SELECT question_id, status, reason, by_user, answers, updated_ms "
-            "FROM question_status WHERE platform = $1 AND team = $2", platform, team)
+            "FROM question_status WHERE platform = $1 AND team = $2",
+            platform,
+            team,
+        )
         return {r[0]: QuestionStatus(*r) for r in rows}
 
     async def set_question_status(self, platform: str, team: str, s: QuestionStatus) -> None:
@@ -627,11 +887,19 @@ class PostgresStore:
             "ON CONFLICT (platform, team, question_id) DO UPDATE SET "
             "status = excluded.status, reason = excluded.reason, by_user = excluded.by_user, "
             "answers = excluded.answers, updated_ms = excluded.updated_ms",
-            platform, team, s.question_id, s.status, s.reason, s.by_user, s.answers,
-            s.updated_ms)
+            platform,
+            team,
+            s.question_id,
+            s.status,
+            s.reason,
+            s.by_user,
+            s.answers,
+            s.updated_ms,
+        )
 
-    async def rest_questions(self, platform: str, team: str,
-                             rests: list[QuestionStatus]) -> list[str]:
+    async def rest_questions(
+        self, platform: str, team: str, rests: list[QuestionStatus]
+    ) -> list[str]:
         """Rest each question that has no decision yet (an admin's keep or retire stands);
         the ids rested now. One statement."""
         if not rests:
@@ -641,65 +909,103 @@ class PostgresStore:
             "by_user, answers, updated_ms) "
             "SELECT $1, $2, q, 'rested', r, '', n, $6 FROM unnest($3::text[], $4::text[], "
             "$5::int[]) AS t (q, r, n) ON CONFLICT DO NOTHING RETURNING question_id",
-            platform, team, [s.question_id for s in rests], [s.reason for s in rests],
-            [s.answers for s in rests], max(s.updated_ms for s in rests))
+            platform,
+            team,
+            [s.question_id for s in rests],
+            [s.reason for s in rests],
+            [s.answers for s in rests],
+            max(s.updated_ms for s in rests),
+        )
         return [r[0] for r in rows]
 
     async def out_of_rotation(self, platform: str, team: str) -> set[str]:
         rows = await self.pool.fetch(
             "SELECT question_id FROM question_status WHERE platform = $1 AND team = $2 "
-            "AND status IN ('rested', 'retired')", platform, team)
+            "AND status IN ('rested', 'retired')",
+            platform,
+            team,
+        )
         return {r[0] for r in rows}
 
     # --- appeals, flags and re-grading --------------------------------------------------
 
-    async def latest_answer(self, platform: str, team: str, user_id: str,
-                            question_id: str | None = None) -> AnswerRow | None:
+    async def latest_answer(
+        self, platform: str, team: str, user_id: str, question_id: str | None = None
+    ) -> AnswerRow | None:
         """The user's latest graded answer (skipped and late ones are not graded)."""
         r = await self.pool.fetchrow(
             "SELECT * FROM answers WHERE platform = $1 AND team = $2 AND user_id = $3 "
             "AND verdict NOT IN ('skipped', 'late') "
             "AND ($4::text IS NULL OR question_id = $4::text) "
             "ORDER BY answered_ms DESC, context DESC LIMIT 1",
-            platform, team, user_id, question_id)
+            platform,
+            team,
+            user_id,
+            question_id,
+        )
         return answer_of(r) if r else None
 
-    async def question_answers(self, platform: str, team: str,
-                               question_id: str) -> list[AnswerRow]:
+    async def question_answers(self, platform: str, team: str, question_id: str) -> list[AnswerRow]:
         rows = await self.pool.fetch(
             "SELECT * FROM answers WHERE platform = $1 AND team = $2 AND question_id = $3 "
-            "ORDER BY answered_ms, user_id, context", platform, team, question_id)
+            "ORDER BY answered_ms, user_id, context",
+            platform,
+            team,
+            question_id,
+        )
         return [answer_of(r) for r in rows]
 
     async def add_appeal(self, a: Appeal) -> int | None:
         cols = [c for c in APPEAL_COLS if c != "id"]
         got = await self.pool.fetchval(
             f"INSERT INTO appeals ({', '.join(cols)}) VALUES ({_marks(len(cols))}) "
-            "ON CONFLICT DO NOTHING RETURNING id", *(getattr(a, c) for c in cols))
+            "ON CONFLICT DO NOTHING RETURNING id",
+            *(getattr(a, c) for c in cols),
+        )
         return int(got) if got is not None else None
 
     async def get_appeal(self, platform: str, team: str, appeal_id: int) -> Appeal | None:
         r = await self.pool.fetchrow(
             "SELECT * FROM appeals WHERE platform = $1 AND team = $2 AND id = $3",
-            platform, team, appeal_id)
+            platform,
+            team,
+            appeal_id,
+        )
         return appeal_of(r) if r else None
 
-    async def appeals(self, platform: str, team: str, status: str = "open",
-                      limit: int = 50) -> list[Appeal]:
+    async def appeals(
+        self, platform: str, team: str, status: str = "open", limit: int = 50
+    ) -> list[Appeal]:
         rows = await self.pool.fetch(
             "SELECT * FROM appeals WHERE platform = $1 AND team = $2 AND status = $3 "
-            "ORDER BY id LIMIT $4", platform, team, status, limit)
+            "ORDER BY id LIMIT $4",
+            platform,
+            team,
+            status,
+            limit,
+        )
         return [appeal_of(r) for r in rows]
 
     async def appeal_counts(self, platform: str, team: str) -> dict[str, int]:
         rows = await self.pool.fetch(
             "SELECT question_id, count(*) AS n FROM appeals WHERE platform = $1 AND team = $2 "
-            "AND status <> 'rejected' GROUP BY question_id", platform, team)
+            "AND status <> 'rejected' GROUP BY question_id",
+            platform,
+            team,
+        )
         return {r["question_id"]: int(r["n"]) for r in rows}
 
-    async def resolve_appeal(self, platform: str, team: str, appeal_id: int, status: str,
-                             by: str, resolution: str, ms: int,
-                             rescore: Rescore | None = None) -> bool:
+    async def resolve_appeal(
+        self,
+        platform: str,
+        team: str,
+        appeal_id: int,
+        status: str,
+        by: str,
+        resolution: str,
+        ms: int,
+        rescore: Rescore | None = None,
+    ) -> bool:
         async def op() -> bool:
             async with self._tx() as con:
                 # the row lock makes a second accept wait, then find it closed
@@ -707,12 +1013,20 @@ class PostgresStore:
                     "UPDATE appeals SET status = $1, resolved_by = $2, resolution = $3, "
                     "resolved_ms = $4 WHERE platform = $5 AND team = $6 AND id = $7 "
                     "AND status = 'open' RETURNING true",
-                    status, by, resolution, ms, platform, team, appeal_id)
+                    status,
+                    by,
+                    resolution,
+                    ms,
+                    platform,
+                    team,
+                    appeal_id,
+                )
                 if not done:
                     return False
                 if rescore is not None:
                     await self._rescore(con, platform, team, rescore)
             return True
+
         return await self._deadlock_retrying(op)  # type: ignore[no-any-return]
 
     async def rescore_answers(self, platform: str, team: str, changes: list[Rescore]) -> int:
@@ -725,6 +1039,7 @@ class PostgresStore:
                 for c in ordered:
                     changed += await self._rescore(con, platform, team, c)
             return changed
+
         return await self._deadlock_retrying(op)  # type: ignore[no-any-return]
 
     async def _deadlock_retrying(self, op: Callable[[], Awaitable[Any]]) -> Any:
@@ -736,26 +1051,43 @@ class PostgresStore:
                     raise
         raise AssertionError("unreachable")
 
-    async def _rescore(self, con: asyncpg.Connection, platform: str, team: str,
-                       c: Rescore) -> bool:
+    async def _rescore(self, con: asyncpg.Connection, platform: str, team: str, c: Rescore) -> bool:
         """Update one answer (locked first); its totals move by the difference, its user's
         streak is counted again from the right-answer days. Inside the caller's transaction."""
         r = await con.fetchrow(
             "SELECT * FROM answers WHERE platform = $1 AND team = $2 AND user_id = $3 "
             "AND context = $4 AND question_id = $5 FOR UPDATE",
-            platform, team, c.user_id, c.context, c.question_id)
+            platform,
+            team,
+            c.user_id,
+            c.context,
+            c.question_id,
+        )
         if r is None:
             return False
         old = answer_of(r)
         if (old.score, old.verdict, old.correct, old.points) == (
-                c.score, c.verdict, c.correct, c.points):
+            c.score,
+            c.verdict,
+            c.correct,
+            c.points,
+        ):
             return False
         await con.execute(
             "UPDATE answers SET score = $1, verdict = $2, correct = $3, points = $4, "
             "feedback = $5 WHERE platform = $6 AND team = $7 AND user_id = $8 "
             "AND context = $9 AND question_id = $10",
-            c.score, c.verdict, c.correct, c.points, c.feedback, platform, team, c.user_id,
-            c.context, c.question_id)
+            c.score,
+            c.verdict,
+            c.correct,
+            c.points,
+            c.feedback,
+            platform,
+            team,
+            c.user_id,
+            c.context,
+            c.question_id,
+        )
         dp, dc = c.points - old.points, int(c.correct) - int(old.correct)
         if old.ranked and (dp or dc):
             await con.executemany(
@@ -764,17 +1096,30 @@ class PostgresStore:
                 "ELSE reached_ms END "
                 "WHERE platform = $4 AND team = $5 AND scope = $6 AND period = $7 "
                 "AND user_id = $8",
-                [(dp, dc, old.answered_ms, platform, team, scope, period, c.user_id)
-                 for scope, period in sorted(total_keys(old))])
+                [
+                    (dp, dc, old.answered_ms, platform, team, scope, period, c.user_id)
+                    for scope, period in sorted(total_keys(old))
+                ],
+            )
         if dc:
-            days = [d[0] for d in await con.fetch(
-                "SELECT DISTINCT day FROM answers WHERE platform = $1 AND team = $2 "
-                "AND user_id = $3 AND correct ORDER BY day", platform, team, c.user_id)]
+            days = [
+                d[0]
+                for d in await con.fetch(
+                    "SELECT DISTINCT day FROM answers WHERE platform = $1 AND team = $2 "
+                    "AND user_id = $3 AND correct ORDER BY day",
+                    platform,
+                    team,
+                    c.user_id,
+                )
+            ]
             got = streak_of(days)
             if got is None:
                 await con.execute(
                     "DELETE FROM streaks WHERE platform = $1 AND team = $2 AND user_id = $3",
-                    platform, team, c.user_id)
+                    platform,
+                    team,
+                    c.user_id,
+                )
             else:
                 await con.execute(
                     "INSERT INTO streaks (platform, team, user_id, display_name, current, best, "
@@ -782,16 +1127,22 @@ class PostgresStore:
                     "ON CONFLICT (platform, team, user_id) DO UPDATE SET "
                     "current = excluded.current, best = excluded.best, "
                     "last_day = excluded.last_day",
-                    platform, team, c.user_id, old.display_name, *got)
+                    platform,
+                    team,
+                    c.user_id,
+                    old.display_name,
+                    *got,
+                )
         return True
-
 
     # --- whole-database copy ------------------------------------------------------------
 
     async def dump(self, batch: int = 1000) -> AsyncGenerator[Batch, None]:
         """One REPEATABLE READ transaction: a consistent view of every table."""
-        async with self.pool.acquire() as con, con.transaction(isolation="repeatable_read",
-                                                               readonly=True):
+        async with (
+            self.pool.acquire() as con,
+            con.transaction(isolation="repeatable_read", readonly=True),
+        ):
             for table in TABLES:
                 yielded = False
                 cur = await con.cursor(f"SELECT * FROM {_table(table)}")
@@ -801,23 +1152,30 @@ class PostgresStore:
                 if not yielded:
                     yield table, []
 
-    async def load(self, batches: AsyncIterable[Batch], *,
-                   replace: bool = False) -> dict[str, int]:
+    async def load(self, batches: AsyncIterable[Batch], *, replace: bool = False) -> dict[str, int]:
         counts: dict[str, int] = {}
         types: dict[str, dict[str, str]] = {}
         async with self._tx() as con:
-            filled = [t for t in TABLES
-                      if await con.fetchval(f"SELECT EXISTS (SELECT 1 FROM {_table(t)})")]
+            filled = [
+                t
+                for t in TABLES
+                if await con.fetchval(f"SELECT EXISTS (SELECT 1 FROM {_table(t)})")
+            ]
             if filled and not replace:
                 raise NotEmpty(f"the target already has data ({', '.join(filled)})")
             if filled:
                 await con.execute(f"TRUNCATE {', '.join(map(_table, filled))}")
             async for table, rows in batches:
                 if table not in types:
-                    types[table] = {r[0]: r[1] for r in await con.fetch(
-                        "SELECT column_name, data_type FROM information_schema.columns "
-                        "WHERE table_schema = current_schema() AND table_name = $1 "
-                        "ORDER BY ordinal_position", _table(table))}
+                    types[table] = {
+                        r[0]: r[1]
+                        for r in await con.fetch(
+                            "SELECT column_name, data_type FROM information_schema.columns "
+                            "WHERE table_schema = current_schema() AND table_name = $1 "
+                            "ORDER BY ordinal_position",
+                            _table(table),
+                        )
+                    }
                     counts[table] = 0
                     if table in DERIVED:  # what the triggers derived while answers loaded
                         await con.execute(f"DELETE FROM {_table(table)}")
@@ -828,8 +1186,10 @@ class PostgresStore:
                     raise LoadError(f"table {table}: the columns differ")
                 names = list(kinds)
                 await con.copy_records_to_table(
-                    table, columns=names,
-                    records=[tuple(_to_postgres(kinds[c], r[c]) for c in names) for r in rows])
+                    table,
+                    columns=names,
+                    records=[tuple(_to_postgres(kinds[c], r[c]) for c in names) for r in rows],
+                )
                 counts[table] += len(rows)
             for table, n in counts.items():
                 got = await con.fetchval(f"SELECT COUNT(*) FROM {_table(table)}")
@@ -838,7 +1198,8 @@ class PostgresStore:
             # ids were loaded as they were: new appeals number on from the highest
             await con.execute(
                 "SELECT setval(pg_get_serial_sequence('appeals', 'id'), "
-                "COALESCE(MAX(id), 0) + 1, false) FROM appeals")
+                "COALESCE(MAX(id), 0) + 1, false) FROM appeals"
+            )
         return counts
 
 
@@ -863,13 +1224,12 @@ def _to_postgres(kind: str, v: Any) -> Any:
 
 async def _init_connection(con: asyncpg.Connection) -> None:
     """JSON lists in JSONB columns come and go as Python lists (binary format, so COPY too)."""
-    await con.set_type_codec("jsonb", encoder=_jsonb_out, decoder=_jsonb_in,
-                             schema="pg_catalog", format="binary")
+    await con.set_type_codec(
+        "jsonb", encoder=_jsonb_out, decoder=_jsonb_in, schema="pg_catalog", format="binary"
+    )
 
 
-
-def _item_scope(platform: str | None, team: str | None,
-                pooled: bool) -> tuple[str, list[Any]]:
+def _item_scope(platform: str | None, team: str | None, pooled: bool) -> tuple[str, list[Any]]:
     """The WHERE of an analytics query (it always has one, so `AND ...` may follow)."""
     conds, args = ["true"], []
     if platform is not None:
@@ -881,7 +1241,6 @@ def _item_scope(platform: str | None, team: str | None,
     if pooled:
         conds.append("strpos(question_id, '/') = 0")  # team questions mean nothing elsewhere
     return "WHERE " + " AND ".join(conds), args
-
 
 
 def _jsonb_out(value: Any) -> bytes:

@@ -60,8 +60,9 @@ class Store(Protocol):
         """Team-wide settings (channel '') overlaid with the channel's own."""
         ...
 
-    async def set_setting(self, platform: str, team: str, channel: str, key: str,
-                          value: str | None) -> None:
+    async def set_setting(
+        self, platform: str, team: str, channel: str, key: str, value: str | None
+    ) -> None:
         """Set one setting ('' channel: team-wide); None removes it."""
         ...
 
@@ -74,19 +75,18 @@ class Store(Protocol):
         """The round with that id in the team, open or closed."""
         ...
 
-    async def open_round_in(self, platform: str, team: str, channel: str,
-                            kind: str) -> Round | None:
+    async def open_round_in(
+        self, platform: str, team: str, channel: str, kind: str
+    ) -> Round | None:
         """The channel's open round of that kind (there is at most one)."""
         ...
 
-    async def close_round(self, platform: str, team: str, round_id: str,
-                          closed_ms: int) -> bool:
+    async def close_round(self, platform: str, team: str, round_id: str, closed_ms: int) -> bool:
         """Close once: True only for the caller that closed it (so it reveals once). Answers
         in flight are in before it; later ones are refused (`record_answer`)."""
         ...
 
-    async def set_round_message(self, platform: str, team: str, round_id: str,
-                                ref: str) -> None:
+    async def set_round_message(self, platform: str, team: str, round_id: str, ref: str) -> None:
         """Remember the platform's reference of the round's posted message."""
         ...
 
@@ -94,19 +94,20 @@ class Store(Protocol):
         """Every team's open rounds whose time is up, earliest first (the ticker's query)."""
         ...
 
-    async def due_rounds_in(self, platform: str, team: str, channel: str,
-                            now_ms: int) -> list[Round]:
+    async def due_rounds_in(
+        self, platform: str, team: str, channel: str, now_ms: int
+    ) -> list[Round]:
         """One channel's open rounds whose time is up, earliest first (a request's query)."""
         ...
 
-    async def claim_reveal(self, platform: str, team: str, round_id: str, now_ms: int,
-                           lease_ms: int) -> bool:
+    async def claim_reveal(
+        self, platform: str, team: str, round_id: str, now_ms: int, lease_ms: int
+    ) -> bool:
         """Take a closed round's reveal for `lease_ms`: True for one caller, while it is
         owed and nobody else holds a live claim."""
         ...
 
-    async def mark_revealed(self, platform: str, team: str, round_id: str,
-                            now_ms: int) -> None:
+    async def mark_revealed(self, platform: str, team: str, round_id: str, now_ms: int) -> None:
         """The round's reveal was posted: it is owed no more."""
         ...
 
@@ -127,8 +128,9 @@ class Store(Protocol):
         """A round's or session's answers, in the order they came."""
         ...
 
-    async def get_answer(self, platform: str, team: str, user_id: str, context: str,
-                         question_id: str) -> AnswerRow | None:
+    async def get_answer(
+        self, platform: str, team: str, user_id: str, context: str, question_id: str
+    ) -> AnswerRow | None:
         """One stored answer by its key."""
         ...
 
@@ -137,8 +139,9 @@ class Store(Protocol):
         """When each question was last shown in a scope (`channel:<id>` or `user:<id>`)."""
         ...
 
-    async def mark_seen(self, platform: str, team: str, scope: str, question_ids: list[str],
-                        ms: int) -> None:
+    async def mark_seen(
+        self, platform: str, team: str, scope: str, question_ids: list[str], ms: int
+    ) -> None:
         """Record the questions as shown at `ms` (repeats allowed)."""
         ...
 
@@ -155,23 +158,32 @@ class Store(Protocol):
         """The user's active session in the team (there is at most one)."""
         ...
 
-    async def update_session(self, platform: str, team: str, session_id: str, *,
-                             position: int | None = None, status: str | None = None,
-                             question_started_ms: int | None = None,
-                             finished_ms: int | None = None) -> None:
+    async def update_session(
+        self,
+        platform: str,
+        team: str,
+        session_id: str,
+        *,
+        position: int | None = None,
+        status: str | None = None,
+        question_started_ms: int | None = None,
+        finished_ms: int | None = None,
+    ) -> None:
         """Set the fields given (None: unchanged); nothing given, nothing written."""
         ...
 
     # leaderboards (running totals: scope team | channel:<id> | topic:<name>, period all |
     # day:<date> | week:<iso week> | month:<yyyy-mm>; ranked by points, then who reached them
     # first, then user id)
-    async def top(self, platform: str, team: str, scope: str, period: str,
-                  limit: int) -> list[TotalRow]:
+    async def top(
+        self, platform: str, team: str, scope: str, period: str, limit: int
+    ) -> list[TotalRow]:
         """The first `limit` rows of a board, ranked."""
         ...
 
-    async def rank_of(self, platform: str, team: str, scope: str, period: str,
-                      user_id: str) -> TotalRow | None:
+    async def rank_of(
+        self, platform: str, team: str, scope: str, period: str, user_id: str
+    ) -> TotalRow | None:
         """The user's row and rank on a board; None when they have no row on it."""
         ...
 
@@ -183,13 +195,13 @@ class Store(Protocol):
         """The user's streak of days with a right answer (current run, best run, last day)."""
         ...
 
-    async def streaks(self, platform: str, team: str,
-                      user_ids: list[str]) -> dict[str, Streak]:
+    async def streaks(self, platform: str, team: str, user_ids: list[str]) -> dict[str, Streak]:
         """The streaks of several users in one query, by user id (those with none left out)."""
         ...
 
-    async def top_streaks(self, platform: str, team: str, since_day: str,
-                          limit: int) -> list[Streak]:
+    async def top_streaks(
+        self, platform: str, team: str, since_day: str, limit: int
+    ) -> list[Streak]:
         """Streaks still alive (last right answer on or after `since_day`), longest first."""
         ...
 
@@ -206,8 +218,9 @@ class Store(Protocol):
         """The channel's schedule, whatever its status."""
         ...
 
-    async def set_schedule_status(self, platform: str, team: str, channel: str, status: str,
-                                  reason: str, ms: int) -> None:
+    async def set_schedule_status(
+        self, platform: str, team: str, channel: str, status: str, reason: str, ms: int
+    ) -> None:
         """Pause, resume or stop a schedule, with the reason shown to the team."""
         ...
 
@@ -219,19 +232,29 @@ class Store(Protocol):
         """One team's active schedules, by channel."""
         ...
 
-    async def claim_daily(self, platform: str, team: str, channel: str, kind: str, day: str,
-                          now_ms: int, lease_ms: int) -> bool:
+    async def claim_daily(
+        self,
+        platform: str,
+        team: str,
+        channel: str,
+        kind: str,
+        day: str,
+        now_ms: int,
+        lease_ms: int,
+    ) -> bool:
         """Claim the (channel, kind, day) post: True for exactly one caller. A claim never
         marked posted may be taken again once `lease_ms` has passed (a crashed poster)."""
         ...
 
-    async def mark_daily_posted(self, platform: str, team: str, channel: str, kind: str,
-                                day: str, round_id: str) -> None:
+    async def mark_daily_posted(
+        self, platform: str, team: str, channel: str, kind: str, day: str, round_id: str
+    ) -> None:
         """The claimed post went out (as that round): no lease lets anyone post it again."""
         ...
 
-    async def rounds_between(self, platform: str, team: str, channel: str, kind: str,
-                             from_ms: int, to_ms: int) -> list[Round]:
+    async def rounds_between(
+        self, platform: str, team: str, channel: str, kind: str, from_ms: int, to_ms: int
+    ) -> list[Round]:
         """The channel's rounds of that kind opened in [from_ms, to_ms), oldest first."""
         ...
 
@@ -249,14 +272,14 @@ class Store(Protocol):
         ...
 
     # appeals, flags and re-grading
-    async def latest_answer(self, platform: str, team: str, user_id: str,
-                            question_id: str | None = None) -> AnswerRow | None:
+    async def latest_answer(
+        self, platform: str, team: str, user_id: str, question_id: str | None = None
+    ) -> AnswerRow | None:
         """The user's latest graded answer (skipped and late ones are not graded), of one
         question if given."""
         ...
 
-    async def question_answers(self, platform: str, team: str,
-                               question_id: str) -> list[AnswerRow]:
+    async def question_answers(self, platform: str, team: str, question_id: str) -> list[AnswerRow]:
         """Every answer to one question in the team, oldest first."""
         ...
 
@@ -268,8 +291,9 @@ class Store(Protocol):
         """An appeal or flag by id."""
         ...
 
-    async def appeals(self, platform: str, team: str, status: str = "open",
-                      limit: int = 50) -> list[Appeal]:
+    async def appeals(
+        self, platform: str, team: str, status: str = "open", limit: int = 50
+    ) -> list[Appeal]:
         """The team's appeals and flags of a status, oldest first."""
         ...
 
@@ -277,28 +301,42 @@ class Store(Protocol):
         """Appeals and flags per question id in one team, not counting rejected ones."""
         ...
 
-    async def resolve_appeal(self, platform: str, team: str, appeal_id: int, status: str,
-                             by: str, resolution: str, ms: int,
-                             rescore: Rescore | None = None) -> bool:
+    async def resolve_appeal(
+        self,
+        platform: str,
+        team: str,
+        appeal_id: int,
+        status: str,
+        by: str,
+        resolution: str,
+        ms: int,
+        rescore: Rescore | None = None,
+    ) -> bool:
         """Close an open appeal and apply its re-score in one transaction; False (and
         nothing changed) when it was not open any more."""
         ...
 
-    async def rescore_answers(self, platform: str, team: str,
-                              changes: list[Rescore]) -> int:
+    async def rescore_answers(self, platform: str, team: str, changes: list[Rescore]) -> int:
         """Apply new grades in one transaction; how many answers changed."""
         ...
 
     # item analytics (platform / team None: every one; pooled: one row per question, over
     # the teams, team questions left out as their ids mean something else in each team)
-    async def item_stats(self, platform: str | None, team: str | None, *,
-                         pooled: bool = False) -> list[ItemStats]:
+    async def item_stats(
+        self, platform: str | None, team: str | None, *, pooled: bool = False
+    ) -> list[ItemStats]:
         """Per question: answers, right ones, median time and the sums the discrimination
         statistics are computed from (players with at least MIN_PLAYER_ANSWERS answers)."""
         ...
 
-    async def pick_counts(self, platform: str | None, team: str | None,
-                          question_ids: list[str], *, pooled: bool = False) -> list[PickCount]:
+    async def pick_counts(
+        self,
+        platform: str | None,
+        team: str | None,
+        question_ids: list[str],
+        *,
+        pooled: bool = False,
+    ) -> list[PickCount]:
         """How often each answer text was given to each question (the MAX_PICKS most)."""
         ...
 
@@ -310,8 +348,9 @@ class Store(Protocol):
         """Record an admin's decision on a question, replacing any before."""
         ...
 
-    async def rest_questions(self, platform: str, team: str,
-                             rests: list[QuestionStatus]) -> list[str]:
+    async def rest_questions(
+        self, platform: str, team: str, rests: list[QuestionStatus]
+    ) -> list[str]:
         """Rest each question that has no decision yet (an admin's keep or retire stands);
         the ids rested now."""
         ...

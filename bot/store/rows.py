@@ -31,8 +31,20 @@ RANK_ORDER = "points DESC, reached_ms ASC, user_id ASC"
 
 # Every table, in the order `db copy` loads them; the derived ones (kept by the answer
 # triggers) last, so what the triggers derived while the answers loaded can be replaced.
-TABLES = ("settings", "rounds", "sessions", "answers", "seen", "team_packs",
-          "daily_schedules", "daily_claims", "question_status", "appeals", "totals", "streaks")
+TABLES = (
+    "settings",
+    "rounds",
+    "sessions",
+    "answers",
+    "seen",
+    "team_packs",
+    "daily_schedules",
+    "daily_claims",
+    "question_status",
+    "appeals",
+    "totals",
+    "streaks",
+)
 DERIVED = ("totals", "streaks")
 
 _ANSWER_LISTS = ("right_points", "missing_points")
@@ -82,13 +94,24 @@ def streak_row(r: Any) -> Streak:
     return Streak(r[0], r[1], int(r[2]), int(r[3]), r[4])
 
 
-def session_changes(*, position: int | None, status: str | None,
-                    question_started_ms: int | None,
-                    finished_ms: int | None) -> list[tuple[str, Any]]:
+def session_changes(
+    *,
+    position: int | None,
+    status: str | None,
+    question_started_ms: int | None,
+    finished_ms: int | None,
+) -> list[tuple[str, Any]]:
     """The (column, value) pairs an `update_session` call sets: the arguments given."""
-    return [(c, v) for c, v in (("position", position), ("status", status),
-                                ("question_started_ms", question_started_ms),
-                                ("finished_ms", finished_ms)) if v is not None]
+    return [
+        (c, v)
+        for c, v in (
+            ("position", position),
+            ("status", status),
+            ("question_started_ms", question_started_ms),
+            ("finished_ms", finished_ms),
+        )
+        if v is not None
+    ]
 
 
 def streak_of(days: list[str]) -> tuple[int, int, str] | None:
@@ -110,6 +133,10 @@ def total_keys(row: AnswerRow) -> list[tuple[str, str]]:
     """The (scope, period) running totals one ranked answer counts in (the answer triggers
     write the same twelve)."""
     scopes = (Scope.team(), Scope.channel(row.channel), Scope.topic(row.topic))
-    periods = (PeriodKey.all(), PeriodKey.day(row.day), PeriodKey.week(row.week),
-               PeriodKey.month(row.month))
+    periods = (
+        PeriodKey.all(),
+        PeriodKey.day(row.day),
+        PeriodKey.week(row.week),
+        PeriodKey.month(row.month),
+    )
     return [(str(s), str(p)) for s in scopes for p in periods]

@@ -63,7 +63,8 @@ _INSERT_ANSWER = (
     "AND context=? AND question_id=? AND correct=1) ELSE 0 END "
     "WHERE NOT EXISTS (SELECT 1 FROM rounds WHERE platform=? AND team=? AND id=? "
     "AND closed_ms IS NOT NULL) "
-    "ON CONFLICT DO NOTHING RETURNING first_correct")
+    "ON CONFLICT DO NOTHING RETURNING first_correct"
+)
 
 
 class SQLiteStore:
@@ -160,19 +161,23 @@ class SQLiteStore:
         processes starting together on a new file apply each migration once."""
         pending = load_migrations("sqlite")
         async with self._tx() as db:
-            await db.execute("CREATE TABLE IF NOT EXISTS schema_version "
-                             "(version INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+            await db.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version "
+                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL)"
+            )
             # applied by number, not "above the highest": a migration numbered below one
             # already applied (branches merged out of order) still runs, once
-            applied = {int(r[0]) for r in await db.execute_fetchall(
-                "SELECT version FROM schema_version")}
+            applied = {
+                int(r[0]) for r in await db.execute_fetchall("SELECT version FROM schema_version")
+            }
             for version, name, sql in pending:
                 if version in applied:
                     continue
                 for statement in _statements(sql):
                     await db.execute(statement)
-                await db.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)",
-                                 (version, name))
+                await db.execute(
+                    "INSERT INTO schema_version (version, name) VALUES (?, ?)", (version, name)
+                )
 
     async def schema_version(self) -> int:
         async with self.db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version") as cur:
@@ -192,22 +197,27 @@ class SQLiteStore:
         """Team-wide settings overlaid with the channel's own."""
         rows = await self._all(
             "SELECT channel, key, value FROM settings WHERE platform=? AND team=? "
-            "AND channel IN ('', ?) ORDER BY channel", (platform, team, channel))
+            "AND channel IN ('', ?) ORDER BY channel",
+            (platform, team, channel),
+        )
         return {r["key"]: r["value"] for r in rows}
 
-    async def set_setting(self, platform: str, team: str, channel: str, key: str,
-                          value: str | None) -> None:
+    async def set_setting(
+        self, platform: str, team: str, channel: str, key: str, value: str | None
+    ) -> None:
         async with self._writing():
             if value is None:
                 await self.db.execute(
                     "DELETE FROM settings WHERE platform=? AND team=? AND channel=? AND key=?",
-                    (platform, team, channel, key))
+                    (platform, team, channel, key),
+                )
             else:
                 await self.db.execute(
                     "INSERT INTO settings (platform, team, channel, key, value) "
                     "VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, team, channel, key) "
                     "DO UPDATE SET value = excluded.value",
-                    (platform, team, channel, key, value))
+                    (platform, team, channel, key, value),
+                )
 
     # --- rounds -------------------------------------------------------------------------
 
@@ -216,21 +226,27 @@ class SQLiteStore:
         marks = ", ".join("?" for _ in ROUND_COLS)
         try:
             async with self._writing():
-                await self.db.execute(f"INSERT INTO rounds ({cols}) VALUES ({marks})",
-                                      tuple(getattr(rnd, c) for c in ROUND_COLS))
+                await self.db.execute(
+                    f"INSERT INTO rounds ({cols}) VALUES ({marks})",
+                    tuple(getattr(rnd, c) for c in ROUND_COLS),
+                )
         except sqlite3.IntegrityError:
             raise RoundOpen(rnd.channel) from None
 
     async def get_round(self, platform: str, team: str, round_id: str) -> Round | None:
-        r = await self._one("SELECT * FROM rounds WHERE platform=? AND team=? AND id=?",
-                            (platform, team, round_id))
+        r = await self._one(
+            "SELECT * FROM rounds WHERE platform=? AND team=? AND id=?", (platform, team, round_id)
+        )
         return round_row(r) if r else None
 
-    async def open_round_in(self, platform: str, team: str, channel: str,
-                            kind: str) -> Round | None:
+    async def open_round_in(
+        self, platform: str, team: str, channel: str, kind: str
+    ) -> Round | None:
         r = await self._one(
             "SELECT * FROM rounds WHERE platform=? AND team=? AND channel=? AND kind=? "
-            "AND closed_ms IS NULL", (platform, team, channel, kind))
+            "AND closed_ms IS NULL",
+            (platform, team, channel, kind),
+        )
         return round_row(r) if r else None
 
     async def close_round(self, platform: str, team: str, round_id: str, closed_ms: int) -> bool:
@@ -238,50 +254,61 @@ class SQLiteStore:
         async with self._writing():
             cur = await self.db.execute(
                 "UPDATE rounds SET closed_ms=? WHERE platform=? AND team=? AND id=? "
-                "AND closed_ms IS NULL", (closed_ms, platform, team, round_id))
+                "AND closed_ms IS NULL",
+                (closed_ms, platform, team, round_id),
+            )
             return cur.rowcount == 1
 
     async def set_round_message(self, platform: str, team: str, round_id: str, ref: str) -> None:
         async with self._writing():
             await self.db.execute(
                 "UPDATE rounds SET message_ref=? WHERE platform=? AND team=? AND id=?",
-                (ref, platform, team, round_id))
+                (ref, platform, team, round_id),
+            )
 
     async def due_rounds(self, now_ms: int) -> list[Round]:
         rows = await self._all(
             "SELECT * FROM rounds WHERE closed_ms IS NULL AND closes_ms <= ? ORDER BY closes_ms",
-            (now_ms,))
+            (now_ms,),
+        )
         return [round_row(r) for r in rows]
 
-    async def due_rounds_in(self, platform: str, team: str, channel: str,
-                            now_ms: int) -> list[Round]:
+    async def due_rounds_in(
+        self, platform: str, team: str, channel: str, now_ms: int
+    ) -> list[Round]:
         rows = await self._all(
             "SELECT * FROM rounds WHERE platform=? AND team=? AND channel=? "
             "AND closed_ms IS NULL AND closes_ms <= ? ORDER BY closes_ms",
-            (platform, team, channel, now_ms))
+            (platform, team, channel, now_ms),
+        )
         return [round_row(r) for r in rows]
 
-    async def claim_reveal(self, platform: str, team: str, round_id: str, now_ms: int,
-                           lease_ms: int) -> bool:
+    async def claim_reveal(
+        self, platform: str, team: str, round_id: str, now_ms: int, lease_ms: int
+    ) -> bool:
         async with self._writing():
             cur = await self.db.execute(
                 "UPDATE rounds SET reveal_claimed_ms=? WHERE platform=? AND team=? AND id=? "
                 "AND closed_ms IS NOT NULL AND revealed_ms IS NULL "
                 "AND (reveal_claimed_ms IS NULL OR reveal_claimed_ms <= ?)",
-                (now_ms, platform, team, round_id, now_ms - lease_ms))
+                (now_ms, platform, team, round_id, now_ms - lease_ms),
+            )
             return cur.rowcount == 1
 
     async def mark_revealed(self, platform: str, team: str, round_id: str, now_ms: int) -> None:
         async with self._writing():
             await self.db.execute(
                 "UPDATE rounds SET revealed_ms=? WHERE platform=? AND team=? AND id=?",
-                (now_ms, platform, team, round_id))
+                (now_ms, platform, team, round_id),
+            )
 
     async def owed_reveals(self, now_ms: int, lease_ms: int, since_ms: int) -> list[Round]:
         rows = await self._all(
             "SELECT * FROM rounds WHERE closed_ms IS NOT NULL AND revealed_ms IS NULL "
             "AND closed_ms >= ? AND (reveal_claimed_ms IS NULL OR reveal_claimed_ms <= ?) "
-            "ORDER BY closed_ms", (since_ms, now_ms - lease_ms))
+            "ORDER BY closed_ms",
+            (since_ms, now_ms - lease_ms),
+        )
         return [round_row(r) for r in rows]
 
     # --- answers ------------------------------------------------------------------------
@@ -293,8 +320,17 @@ class SQLiteStore:
         exactly one is first. Answers arriving together share one transaction (group
         commit); each caller returns only after that transaction is committed.
         """
-        args = (*_answer_values(row), int(row.correct), row.platform, row.team, row.context,
-                row.question_id, row.platform, row.team, round_of(row.context))
+        args = (
+            *_answer_values(row),
+            int(row.correct),
+            row.platform,
+            row.team,
+            row.context,
+            row.question_id,
+            row.platform,
+            row.team,
+            round_of(row.context),
+        )
         if advance is None:
             fut: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
             self._pending.append((args, fut))
@@ -309,9 +345,17 @@ class SQLiteStore:
                     "status = CASE WHEN ? THEN 'finished' ELSE status END, "
                     "finished_ms = CASE WHEN ? THEN ? ELSE finished_ms END "
                     "WHERE platform=? AND team=? AND id=? AND position=?",
-                    (advance.started_ms, int(advance.finish), int(advance.finish),
-                     advance.started_ms, row.platform, row.team, advance.session_id,
-                     advance.from_position))
+                    (
+                        advance.started_ms,
+                        int(advance.finish),
+                        int(advance.finish),
+                        advance.started_ms,
+                        row.platform,
+                        row.team,
+                        advance.session_id,
+                        advance.from_position,
+                    ),
+                )
         return got
 
     async def _insert_answer(self, db: aiosqlite.Connection, args: tuple[Any, ...]) -> Recorded:
@@ -356,14 +400,19 @@ class SQLiteStore:
     async def context_answers(self, platform: str, team: str, context: str) -> list[AnswerRow]:
         rows = await self._all(
             "SELECT * FROM answers WHERE platform=? AND team=? AND context=? "
-            "ORDER BY answered_ms, user_id", (platform, team, context))
+            "ORDER BY answered_ms, user_id",
+            (platform, team, context),
+        )
         return [answer_of(r) for r in rows]
 
-    async def get_answer(self, platform: str, team: str, user_id: str, context: str,
-                         question_id: str) -> AnswerRow | None:
+    async def get_answer(
+        self, platform: str, team: str, user_id: str, context: str, question_id: str
+    ) -> AnswerRow | None:
         r = await self._one(
             "SELECT * FROM answers WHERE platform=? AND team=? AND user_id=? AND context=? "
-            "AND question_id=?", (platform, team, user_id, context, question_id))
+            "AND question_id=?",
+            (platform, team, user_id, context, question_id),
+        )
         return answer_of(r) if r else None
 
     # --- rotation -----------------------------------------------------------------------
@@ -371,25 +420,31 @@ class SQLiteStore:
     async def seen(self, platform: str, team: str, scope: str) -> dict[str, int]:
         rows = await self._all(
             "SELECT question_id, seen_ms FROM seen WHERE platform=? AND team=? AND scope=?",
-            (platform, team, scope))
+            (platform, team, scope),
+        )
         return {r[0]: int(r[1]) for r in rows}
 
-    async def mark_seen(self, platform: str, team: str, scope: str, question_ids: list[str],
-                        ms: int) -> None:
+    async def mark_seen(
+        self, platform: str, team: str, scope: str, question_ids: list[str], ms: int
+    ) -> None:
         async with self._writing():
             await self.db.executemany(
                 "INSERT INTO seen (platform, team, scope, question_id, seen_ms) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, team, scope, question_id) "
                 "DO UPDATE SET seen_ms = excluded.seen_ms",
-                [(platform, team, scope, q, ms) for q in question_ids])
+                [(platform, team, scope, q, ms) for q in question_ids],
+            )
 
     # --- sessions -----------------------------------------------------------------------
 
     async def create_session(self, s: Session) -> None:
         cols = ", ".join(SESSION_COLS)
         marks = ", ".join("?" for _ in SESSION_COLS)
-        vals = [json.dumps(list(v)) if c == "question_ids" else v
-                for c in SESSION_COLS for v in [getattr(s, c)]]
+        vals = [
+            json.dumps(list(v)) if c == "question_ids" else v
+            for c in SESSION_COLS
+            for v in [getattr(s, c)]
+        ]
         try:
             async with self._writing():
                 await self.db.execute(f"INSERT INTO sessions ({cols}) VALUES ({marks})", vals)
@@ -397,47 +452,66 @@ class SQLiteStore:
             raise SessionActive(s.user_id) from None
 
     async def get_session(self, platform: str, team: str, session_id: str) -> Session | None:
-        r = await self._one("SELECT * FROM sessions WHERE platform=? AND team=? AND id=?",
-                            (platform, team, session_id))
+        r = await self._one(
+            "SELECT * FROM sessions WHERE platform=? AND team=? AND id=?",
+            (platform, team, session_id),
+        )
         return session_of(r) if r else None
 
     async def active_session(self, platform: str, team: str, user_id: str) -> Session | None:
         r = await self._one(
-            "SELECT * FROM sessions WHERE platform=? AND team=? AND user_id=? "
-            "AND status='active'", (platform, team, user_id))
+            "SELECT * FROM sessions WHERE platform=? AND team=? AND user_id=? AND status='active'",
+            (platform, team, user_id),
+        )
         return session_of(r) if r else None
 
-    async def update_session(self, platform: str, team: str, session_id: str, *,
-                             position: int | None = None, status: str | None = None,
-                             question_started_ms: int | None = None,
-                             finished_ms: int | None = None) -> None:
-        changes = session_changes(position=position, status=status,
-                                  question_started_ms=question_started_ms,
-                                  finished_ms=finished_ms)
+    async def update_session(
+        self,
+        platform: str,
+        team: str,
+        session_id: str,
+        *,
+        position: int | None = None,
+        status: str | None = None,
+        question_started_ms: int | None = None,
+        finished_ms: int | None = None,
+    ) -> None:
+        changes = session_changes(
+            position=position,
+            status=status,
+            question_started_ms=question_started_ms,
+            finished_ms=finished_ms,
+        )
         if not changes:
             return
         sets = ", ".join(f"{c} = ?" for c, _ in changes)
         async with self._writing():
             await self.db.execute(
                 f"UPDATE sessions SET {sets} WHERE platform=? AND team=? AND id=?",
-                (*(v for _, v in changes), platform, team, session_id))
+                (*(v for _, v in changes), platform, team, session_id),
+            )
 
     # --- leaderboards -------------------------------------------------------------------
 
-    async def top(self, platform: str, team: str, scope: str, period: str,
-                  limit: int) -> list[TotalRow]:
+    async def top(
+        self, platform: str, team: str, scope: str, period: str, limit: int
+    ) -> list[TotalRow]:
         rows = await self._all(
             "SELECT user_id, display_name, points, answers, correct FROM totals "
             f"WHERE platform=? AND team=? AND scope=? AND period=? ORDER BY {RANK_ORDER} "
-            "LIMIT ?", (platform, team, scope, period, limit))
+            "LIMIT ?",
+            (platform, team, scope, period, limit),
+        )
         return [TotalRow(r[0], r[1], r[2], r[3], r[4], rank=i + 1) for i, r in enumerate(rows)]
 
-    async def rank_of(self, platform: str, team: str, scope: str, period: str,
-                      user_id: str) -> TotalRow | None:
+    async def rank_of(
+        self, platform: str, team: str, scope: str, period: str, user_id: str
+    ) -> TotalRow | None:
         me = await self._one(
             "SELECT user_id, display_name, points, answers, correct, reached_ms FROM totals "
             "WHERE platform=? AND team=? AND scope=? AND period=? AND user_id=?",
-            (platform, team, scope, period, user_id))
+            (platform, team, scope, period, user_id),
+        )
         if me is None:
             return None
         # two index range counts (an OR of the tie-breaks would scan the whole board)
@@ -446,42 +520,49 @@ class SQLiteStore:
             "AND period=?4 AND points > ?5) + (SELECT COUNT(*) FROM totals WHERE platform=?1 "
             "AND team=?2 AND scope=?3 AND period=?4 AND points = ?5 AND (reached_ms < ?6 OR "
             "(reached_ms = ?6 AND user_id < ?7)))",
-            (platform, team, scope, period, me[2], me[5], user_id))
+            (platform, team, scope, period, me[2], me[5], user_id),
+        )
         return TotalRow(me[0], me[1], me[2], me[3], me[4], rank=int(ahead[0]) + 1 if ahead else 1)
 
     async def board_size(self, platform: str, team: str, scope: str, period: str) -> int:
         r = await self._one(
             "SELECT COUNT(*) FROM totals WHERE platform=? AND team=? AND scope=? AND period=?",
-            (platform, team, scope, period))
+            (platform, team, scope, period),
+        )
         return int(r[0]) if r else 0
 
     async def streak(self, platform: str, team: str, user_id: str) -> Streak | None:
         r = await self._one(
             f"SELECT {STREAK_COLS} FROM streaks WHERE platform=? AND team=? AND user_id=?",
-            (platform, team, user_id))
+            (platform, team, user_id),
+        )
         return streak_row(r) if r else None
 
-    async def streaks(self, platform: str, team: str,
-                      user_ids: list[str]) -> dict[str, Streak]:
+    async def streaks(self, platform: str, team: str, user_ids: list[str]) -> dict[str, Streak]:
         rows = await self._all(
             f"SELECT {STREAK_COLS} FROM streaks WHERE platform=? AND team=? "
             "AND user_id IN (SELECT value FROM json_each(?))",
-            (platform, team, json.dumps(sorted(set(user_ids)))))
+            (platform, team, json.dumps(sorted(set(user_ids)))),
+        )
         return {s.user_id: s for s in map(streak_row, rows)}
 
-    async def top_streaks(self, platform: str, team: str, since_day: str,
-                          limit: int) -> list[Streak]:
+    async def top_streaks(
+        self, platform: str, team: str, since_day: str, limit: int
+    ) -> list[Streak]:
         """Streaks still alive (last right answer on or after `since_day`), longest first."""
         rows = await self._all(
             f"SELECT {STREAK_COLS} FROM streaks WHERE platform=? AND team=? AND last_day >= ? "
-            "ORDER BY current DESC, best DESC, user_id LIMIT ?", (platform, team, since_day, limit))
+            "ORDER BY current DESC, best DESC, user_id LIMIT ?",
+            (platform, team, since_day, limit),
+        )
         return [streak_row(r) for r in rows]
 
     async def topic_stats(self, platform: str, team: str, user_id: str) -> list[TopicStats]:
         rows = await self._all(
             "SELECT topic, COUNT(*), SUM(correct), SUM(score) FROM answers "
             "WHERE platform=? AND team=? AND user_id=? GROUP BY topic ORDER BY topic",
-            (platform, team, user_id))
+            (platform, team, user_id),
+        )
         return [TopicStats(r[0], int(r[1]), int(r[2]), float(r[3])) for r in rows]
 
     # --- daily questions -------------------------------------------------------------------
@@ -494,35 +575,51 @@ class SQLiteStore:
             await self.db.execute(
                 f"INSERT INTO daily_schedules ({cols}) VALUES ({marks}) "
                 f"ON CONFLICT (platform, team, channel) DO UPDATE SET {sets}",
-                tuple(getattr(s, c) for c in SCHEDULE_COLS))
+                tuple(getattr(s, c) for c in SCHEDULE_COLS),
+            )
 
     async def get_schedule(self, platform: str, team: str, channel: str) -> Schedule | None:
         r = await self._one(
             "SELECT * FROM daily_schedules WHERE platform=? AND team=? AND channel=?",
-            (platform, team, channel))
+            (platform, team, channel),
+        )
         return schedule_of(r) if r else None
 
-    async def set_schedule_status(self, platform: str, team: str, channel: str, status: str,
-                                  reason: str, ms: int) -> None:
+    async def set_schedule_status(
+        self, platform: str, team: str, channel: str, status: str, reason: str, ms: int
+    ) -> None:
         async with self._writing():
             await self.db.execute(
                 "UPDATE daily_schedules SET status=?, reason=?, updated_ms=? "
                 "WHERE platform=? AND team=? AND channel=?",
-                (status, reason, ms, platform, team, channel))
+                (status, reason, ms, platform, team, channel),
+            )
 
     async def active_schedules(self) -> list[Schedule]:
         """Every active schedule of every team: what the scheduler rebuilds its jobs from."""
-        rows = await self._all("SELECT * FROM daily_schedules WHERE status='active' "
-                               "ORDER BY platform, team, channel")
+        rows = await self._all(
+            "SELECT * FROM daily_schedules WHERE status='active' ORDER BY platform, team, channel"
+        )
         return [schedule_of(r) for r in rows]
 
     async def team_schedules(self, platform: str, team: str) -> list[Schedule]:
-        rows = await self._all("SELECT * FROM daily_schedules WHERE platform=? AND team=? "
-                               "AND status='active' ORDER BY channel", (platform, team))
+        rows = await self._all(
+            "SELECT * FROM daily_schedules WHERE platform=? AND team=? "
+            "AND status='active' ORDER BY channel",
+            (platform, team),
+        )
         return [schedule_of(r) for r in rows]
 
-    async def claim_daily(self, platform: str, team: str, channel: str, kind: str, day: str,
-                          now_ms: int, lease_ms: int) -> bool:
+    async def claim_daily(
+        self,
+        platform: str,
+        team: str,
+        channel: str,
+        kind: str,
+        day: str,
+        now_ms: int,
+        lease_ms: int,
+    ) -> bool:
         """One atomic step: True for exactly one caller per (channel, kind, day)."""
         async with self._writing():
             cur = await self.db.execute(
@@ -530,23 +627,28 @@ class SQLiteStore:
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, team, channel, kind, day) "
                 "DO UPDATE SET claimed_ms = excluded.claimed_ms "
                 "WHERE daily_claims.posted = 0 AND daily_claims.claimed_ms < ?",
-                (platform, team, channel, kind, day, now_ms, now_ms - lease_ms))
+                (platform, team, channel, kind, day, now_ms, now_ms - lease_ms),
+            )
             return cur.rowcount == 1
 
-    async def mark_daily_posted(self, platform: str, team: str, channel: str, kind: str,
-                                day: str, round_id: str) -> None:
+    async def mark_daily_posted(
+        self, platform: str, team: str, channel: str, kind: str, day: str, round_id: str
+    ) -> None:
         async with self._writing():
             await self.db.execute(
                 "UPDATE daily_claims SET posted=1, round_id=? WHERE platform=? AND team=? "
                 "AND channel=? AND kind=? AND day=?",
-                (round_id, platform, team, channel, kind, day))
+                (round_id, platform, team, channel, kind, day),
+            )
 
-    async def rounds_between(self, platform: str, team: str, channel: str, kind: str,
-                             from_ms: int, to_ms: int) -> list[Round]:
+    async def rounds_between(
+        self, platform: str, team: str, channel: str, kind: str, from_ms: int, to_ms: int
+    ) -> list[Round]:
         rows = await self._all(
             "SELECT * FROM rounds WHERE platform=? AND team=? AND channel=? AND kind=? "
             "AND opened_ms >= ? AND opened_ms < ? ORDER BY opened_ms",
-            (platform, team, channel, kind, from_ms, to_ms))
+            (platform, team, channel, kind, from_ms, to_ms),
+        )
         return [round_row(r) for r in rows]
 
     # --- team packs ---------------------------------------------------------------------
@@ -558,20 +660,31 @@ class SQLiteStore:
                 "parsed) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, team, pack_id) "
                 "DO UPDATE SET source = excluded.source, added_by = excluded.added_by, "
                 "added_ms = excluded.added_ms, parsed = excluded.parsed",
-                (platform, team, pack.pack_id, pack.source, pack.added_by, pack.added_ms,
-                 pack.parsed))
+                (
+                    platform,
+                    team,
+                    pack.pack_id,
+                    pack.source,
+                    pack.added_by,
+                    pack.added_ms,
+                    pack.parsed,
+                ),
+            )
 
     async def team_packs(self, platform: str, team: str) -> list[TeamPack]:
         rows = await self._all(
             "SELECT pack_id, source, added_by, added_ms, parsed FROM team_packs "
-            "WHERE platform=? AND team=? ORDER BY pack_id", (platform, team))
+            "WHERE platform=? AND team=? ORDER BY pack_id",
+            (platform, team),
+        )
         return [TeamPack(*r) for r in rows]
 
     async def remove_team_pack(self, platform: str, team: str, pack_id: str) -> bool:
         async with self._writing():
             cur = await self.db.execute(
                 "DELETE FROM team_packs WHERE platform=? AND team=? AND pack_id=?",
-                (platform, team, pack_id))
+                (platform, team, pack_id),
+            )
             return cur.rowcount == 1
 
     # --- item analytics -----------------------------------------------------------------
@@ -593,13 +706,15 @@ class SQLiteStore:
             self._reader = reader
         return list(await self._reader.execute_fetchall(sql, tuple(args)))
 
-    async def item_stats(self, platform: str | None, team: str | None, *,
-                         pooled: bool = False) -> list[ItemStats]:
+    async def item_stats(
+        self, platform: str | None, team: str | None, *, pooled: bool = False
+    ) -> list[ItemStats]:
         where, args = _item_scope(platform, team, pooled)
         key = "question_id" if pooled else "platform, team, question_id"
         sel = f"'{ALL_TEAMS}', '{ALL_TEAMS}', question_id" if pooled else key
         m = MIN_PLAYER_ANSWERS
-        rows = await self._analytics(f"""
+        rows = await self._analytics(
+            f"""
             WITH a AS (SELECT platform, team, user_id, question_id, correct AS x,
                               COUNT(*) OVER w AS n, SUM(correct) OVER w AS c
                        FROM answers {where}
@@ -620,20 +735,51 @@ class SQLiteStore:
             SELECT {sel}, COUNT(*), SUM(x), COUNT(y),
                    SUM(CASE WHEN y IS NULL THEN 0 ELSE x END), TOTAL(y), TOTAL(y * y),
                    TOTAL(x * y), SUM(up), SUM(up * x), SUM(lo), SUM(lo * x)
-            FROM k GROUP BY {key} ORDER BY {key}""", args)
-        medians = {tuple(r[:3]): float(r[3]) for r in await self._analytics(f"""
+            FROM k GROUP BY {key} ORDER BY {key}""",
+            args,
+        )
+        medians = {
+            tuple(r[:3]): float(r[3])
+            for r in await self._analytics(
+                f"""
             SELECT {sel}, AVG(elapsed_ms) FROM (
                 SELECT platform, team, question_id, elapsed_ms,
                        ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY elapsed_ms) AS rn,
                        COUNT(*) OVER (PARTITION BY {key}) AS c
                 FROM answers {where})
-            WHERE rn IN ((c + 1) / 2, (c + 2) / 2) GROUP BY {key}""", args)}
-        return [ItemStats(r[0], r[1], r[2], int(r[3]), int(r[4]), medians.get(tuple(r[:3])),
-                          int(r[5]), float(r[6]), float(r[7]), float(r[8]), float(r[9]),
-                          int(r[10]), int(r[11]), int(r[12]), int(r[13])) for r in rows]
+            WHERE rn IN ((c + 1) / 2, (c + 2) / 2) GROUP BY {key}""",
+                args,
+            )
+        }
+        return [
+            ItemStats(
+                r[0],
+                r[1],
+                r[2],
+                int(r[3]),
+                int(r[4]),
+                medians.get(tuple(r[:3])),
+                int(r[5]),
+                float(r[6]),
+                float(r[7]),
+                float(r[8]),
+                float(r[9]),
+                int(r[10]),
+                int(r[11]),
+                int(r[12]),
+                int(r[13]),
+            )
+            for r in rows
+        ]
 
-    async def pick_counts(self, platform: str | None, team: str | None,
-                          question_ids: list[str], *, pooled: bool = False) -> list[PickCount]:
+    async def pick_counts(
+        self,
+        platform: str | None,
+        team: str | None,
+        question_ids: list[str],
+        *,
+        pooled: bool = False,
+    ) -> list[PickCount]:
         where, args = _item_scope(platform, team, pooled)
         key = "question_id" if pooled else "platform, team, question_id"
         sel = f"'{ALL_TEAMS}', '{ALL_TEAMS}', question_id" if pooled else key
@@ -644,13 +790,16 @@ class SQLiteStore:
             f"COUNT(*) AS n, SUM(correct) AS r FROM answers {where} "
             "AND question_id IN (SELECT value FROM json_each(?)) "
             f"GROUP BY {key}, picked)) WHERE k <= {MAX_PICKS} ORDER BY {key}, picked",
-            [*args, json.dumps(sorted(set(question_ids)))])
+            [*args, json.dumps(sorted(set(question_ids)))],
+        )
         return [PickCount(r[0], r[1], r[2], r[3], int(r[4]), int(r[5])) for r in rows]
 
     async def question_statuses(self, platform: str, team: str) -> dict[str, QuestionStatus]:
         rows = await self._all(
             "SELECT question_id, status, reason, by_user, answers, updated_ms "
-            "FROM question_status WHERE platform=? AND team=?", (platform, team))
+            "FROM question_status WHERE platform=? AND team=?",
+            (platform, team),
+        )
         return {r[0]: QuestionStatus(*r) for r in rows}
 
     async def set_question_status(self, platform: str, team: str, s: QuestionStatus) -> None:
@@ -662,11 +811,21 @@ class SQLiteStore:
                 "status = excluded.status, reason = excluded.reason, "
                 "by_user = excluded.by_user, answers = excluded.answers, "
                 "updated_ms = excluded.updated_ms",
-                (platform, team, s.question_id, s.status, s.reason, s.by_user, s.answers,
-                 s.updated_ms))
+                (
+                    platform,
+                    team,
+                    s.question_id,
+                    s.status,
+                    s.reason,
+                    s.by_user,
+                    s.answers,
+                    s.updated_ms,
+                ),
+            )
 
-    async def rest_questions(self, platform: str, team: str,
-                             rests: list[QuestionStatus]) -> list[str]:
+    async def rest_questions(
+        self, platform: str, team: str, rests: list[QuestionStatus]
+    ) -> list[str]:
         """Rest each question that has no decision yet (an admin's keep or retire stands);
         the ids rested now."""
         out: list[str] = []
@@ -676,33 +835,39 @@ class SQLiteStore:
                     "INSERT INTO question_status (platform, team, question_id, status, reason, "
                     "by_user, answers, updated_ms) VALUES (?, ?, ?, 'rested', ?, '', ?, ?) "
                     "ON CONFLICT DO NOTHING RETURNING question_id",
-                    (platform, team, s.question_id, s.reason, s.answers, s.updated_ms))
+                    (platform, team, s.question_id, s.reason, s.answers, s.updated_ms),
+                )
                 out.extend(r[0] for r in got)
         return out
 
     async def out_of_rotation(self, platform: str, team: str) -> set[str]:
         rows = await self._all(
             "SELECT question_id FROM question_status WHERE platform=? AND team=? "
-            "AND status IN ('rested', 'retired')", (platform, team))
+            "AND status IN ('rested', 'retired')",
+            (platform, team),
+        )
         return {r[0] for r in rows}
 
     # --- appeals, flags and re-grading --------------------------------------------------
 
-    async def latest_answer(self, platform: str, team: str, user_id: str,
-                            question_id: str | None = None) -> AnswerRow | None:
+    async def latest_answer(
+        self, platform: str, team: str, user_id: str, question_id: str | None = None
+    ) -> AnswerRow | None:
         """The user's latest graded answer (skipped and late ones are not graded)."""
         r = await self._one(
             "SELECT * FROM answers WHERE platform=? AND team=? AND user_id=? "
             "AND verdict NOT IN ('skipped', 'late') AND (? IS NULL OR question_id=?) "
             "ORDER BY answered_ms DESC, context DESC LIMIT 1",
-            (platform, team, user_id, question_id, question_id))
+            (platform, team, user_id, question_id, question_id),
+        )
         return answer_of(r) if r else None
 
-    async def question_answers(self, platform: str, team: str,
-                               question_id: str) -> list[AnswerRow]:
+    async def question_answers(self, platform: str, team: str, question_id: str) -> list[AnswerRow]:
         rows = await self._all(
             "SELECT * FROM answers WHERE platform=? AND team=? AND question_id=? "
-            "ORDER BY answered_ms, user_id, context", (platform, team, question_id))
+            "ORDER BY answered_ms, user_id, context",
+            (platform, team, question_id),
+        )
         return [answer_of(r) for r in rows]
 
     async def add_appeal(self, a: Appeal) -> int | None:
@@ -710,36 +875,53 @@ class SQLiteStore:
         async with self._writing():
             rows = await self.db.execute_fetchall(
                 f"INSERT INTO appeals ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) "
-                "ON CONFLICT DO NOTHING RETURNING id", tuple(getattr(a, c) for c in cols))
+                "ON CONFLICT DO NOTHING RETURNING id",
+                tuple(getattr(a, c) for c in cols),
+            )
         got = next(iter(rows), None)
         return int(got[0]) if got else None
 
     async def get_appeal(self, platform: str, team: str, appeal_id: int) -> Appeal | None:
-        r = await self._one("SELECT * FROM appeals WHERE platform=? AND team=? AND id=?",
-                            (platform, team, appeal_id))
+        r = await self._one(
+            "SELECT * FROM appeals WHERE platform=? AND team=? AND id=?",
+            (platform, team, appeal_id),
+        )
         return appeal_of(r) if r else None
 
-    async def appeals(self, platform: str, team: str, status: str = "open",
-                      limit: int = 50) -> list[Appeal]:
+    async def appeals(
+        self, platform: str, team: str, status: str = "open", limit: int = 50
+    ) -> list[Appeal]:
         rows = await self._all(
             "SELECT * FROM appeals WHERE platform=? AND team=? AND status=? ORDER BY id LIMIT ?",
-            (platform, team, status, limit))
+            (platform, team, status, limit),
+        )
         return [appeal_of(r) for r in rows]
 
     async def appeal_counts(self, platform: str, team: str) -> dict[str, int]:
         rows = await self._all(
             "SELECT question_id, count(*) AS n FROM appeals WHERE platform=? AND team=? "
-            "AND status <> 'rejected' GROUP BY question_id", (platform, team))
+            "AND status <> 'rejected' GROUP BY question_id",
+            (platform, team),
+        )
         return {r["question_id"]: int(r["n"]) for r in rows}
 
-    async def resolve_appeal(self, platform: str, team: str, appeal_id: int, status: str,
-                             by: str, resolution: str, ms: int,
-                             rescore: Rescore | None = None) -> bool:
+    async def resolve_appeal(
+        self,
+        platform: str,
+        team: str,
+        appeal_id: int,
+        status: str,
+        by: str,
+        resolution: str,
+        ms: int,
+        rescore: Rescore | None = None,
+    ) -> bool:
         async with self._tx() as db:
             cur = await db.execute(
                 "UPDATE appeals SET status=?, resolved_by=?, resolution=?, resolved_ms=? "
                 "WHERE platform=? AND team=? AND id=? AND status='open'",
-                (status, by, resolution, ms, platform, team, appeal_id))
+                (status, by, resolution, ms, platform, team, appeal_id),
+            )
             if cur.rowcount != 1:
                 return False
             if rescore is not None:
@@ -753,51 +935,78 @@ class SQLiteStore:
                 changed += await self._rescore(db, platform, team, c)
         return changed
 
-    async def _rescore(self, db: aiosqlite.Connection, platform: str, team: str,
-                       c: Rescore) -> bool:
+    async def _rescore(
+        self, db: aiosqlite.Connection, platform: str, team: str, c: Rescore
+    ) -> bool:
         """Update one answer; its totals move by the difference, its user's streak is
         counted again from the right-answer days. Inside the caller's transaction."""
         rows = await db.execute_fetchall(
             "SELECT * FROM answers WHERE platform=? AND team=? AND user_id=? AND context=? "
-            "AND question_id=?", (platform, team, c.user_id, c.context, c.question_id))
+            "AND question_id=?",
+            (platform, team, c.user_id, c.context, c.question_id),
+        )
         r = next(iter(rows), None)
         if r is None:
             return False
         old = answer_of(r)
         if (old.score, old.verdict, old.correct, old.points) == (
-                c.score, c.verdict, c.correct, c.points):
+            c.score,
+            c.verdict,
+            c.correct,
+            c.points,
+        ):
             return False
         await db.execute(
             "UPDATE answers SET score=?, verdict=?, correct=?, points=?, feedback=? "
             "WHERE platform=? AND team=? AND user_id=? AND context=? AND question_id=?",
-            (c.score, c.verdict, int(c.correct), c.points, c.feedback, platform, team,
-             c.user_id, c.context, c.question_id))
+            (
+                c.score,
+                c.verdict,
+                int(c.correct),
+                c.points,
+                c.feedback,
+                platform,
+                team,
+                c.user_id,
+                c.context,
+                c.question_id,
+            ),
+        )
         dp, dc = c.points - old.points, int(c.correct) - int(old.correct)
         if old.ranked and (dp or dc):
             await db.executemany(
                 "UPDATE totals SET points = points + ?, correct = correct + ?, "
                 "reached_ms = CASE WHEN ? > 0 THEN max(reached_ms, ?) ELSE reached_ms END "
                 "WHERE platform=? AND team=? AND scope=? AND period=? AND user_id=?",
-                [(dp, dc, dp, old.answered_ms, platform, team, scope, period, c.user_id)
-                 for scope, period in total_keys(old)])
+                [
+                    (dp, dc, dp, old.answered_ms, platform, team, scope, period, c.user_id)
+                    for scope, period in total_keys(old)
+                ],
+            )
         if dc:
-            days = [d[0] for d in await db.execute_fetchall(
-                "SELECT DISTINCT day FROM answers WHERE platform=? AND team=? AND user_id=? "
-                "AND correct=1 ORDER BY day", (platform, team, c.user_id))]
+            days = [
+                d[0]
+                for d in await db.execute_fetchall(
+                    "SELECT DISTINCT day FROM answers WHERE platform=? AND team=? AND user_id=? "
+                    "AND correct=1 ORDER BY day",
+                    (platform, team, c.user_id),
+                )
+            ]
             got = streak_of(days)
             if got is None:
-                await db.execute("DELETE FROM streaks WHERE platform=? AND team=? AND user_id=?",
-                                 (platform, team, c.user_id))
+                await db.execute(
+                    "DELETE FROM streaks WHERE platform=? AND team=? AND user_id=?",
+                    (platform, team, c.user_id),
+                )
             else:
                 await db.execute(
                     "INSERT INTO streaks (platform, team, user_id, display_name, current, best, "
                     "last_day) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, team, user_id) "
                     "DO UPDATE SET current=excluded.current, best=excluded.best, "
                     "last_day=excluded.last_day",
-                    (platform, team, c.user_id, old.display_name, *got))
+                    (platform, team, c.user_id, old.display_name, *got),
+                )
         return True
-
-
 
     # --- whole-database copy ------------------------------------------------------------
 
@@ -810,7 +1019,8 @@ class SQLiteStore:
                 for table in TABLES:
                     yielded = False
                     async with self.db.execute(
-                            f"SELECT * FROM {_table(table)} ORDER BY rowid") as cur:
+                        f"SELECT * FROM {_table(table)} ORDER BY rowid"
+                    ) as cur:
                         cols = [d[0] for d in cur.description]
                         while rows := await cur.fetchmany(batch):
                             yielded = True
@@ -820,8 +1030,7 @@ class SQLiteStore:
             finally:
                 await self.db.execute("COMMIT")
 
-    async def load(self, batches: AsyncIterable[Batch], *,
-                   replace: bool = False) -> dict[str, int]:
+    async def load(self, batches: AsyncIterable[Batch], *, replace: bool = False) -> dict[str, int]:
         counts: dict[str, int] = {}
         cols: dict[str, list[str]] = {}
         async with self._tx() as db:
@@ -845,7 +1054,8 @@ class SQLiteStore:
                 await db.executemany(
                     f"INSERT INTO {_table(table)} ({', '.join(names)}) "
                     f"VALUES ({', '.join('?' for _ in names)})",
-                    [tuple(_to_sqlite(r[c]) for c in names) for r in rows])
+                    [tuple(_to_sqlite(r[c]) for c in names) for r in rows],
+                )
                 counts[table] += len(rows)
             for table, n in counts.items():
                 if (got := await self._count(table)) != n:
@@ -873,8 +1083,7 @@ def _to_sqlite(v: Any) -> Any:
     return v
 
 
-def _item_scope(platform: str | None, team: str | None,
-                pooled: bool) -> tuple[str, list[Any]]:
+def _item_scope(platform: str | None, team: str | None, pooled: bool) -> tuple[str, list[Any]]:
     """The WHERE of an analytics query (it always has one, so `AND ...` may follow)."""
     conds, args = ["1=1"], []
     if platform is not None:
@@ -888,7 +1097,6 @@ def _item_scope(platform: str | None, team: str | None,
     return "WHERE " + " AND ".join(conds), args
 
 
-
 def _statements(script: str) -> list[str]:
     """Split a SQL script into complete statements (triggers keep their inner `;`)."""
     out: list[str] = []
@@ -899,8 +1107,9 @@ def _statements(script: str) -> list[str]:
             if current.strip():
                 out.append(current.strip())
             current = ""
-    if current.strip() and not all(ln.strip().startswith("--") or not ln.strip()
-                                   for ln in current.splitlines()):
+    if current.strip() and not all(
+        ln.strip().startswith("--") or not ln.strip() for ln in current.splitlines()
+    ):
         raise ValueError(f"incomplete SQL statement at the end of a migration: {current[:80]}")
     return out
 

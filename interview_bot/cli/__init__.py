@@ -17,8 +17,11 @@ from interview_bot.cli import grade_file
 from interview_bot.config import ConfigError, load_settings
 from interview_bot.logs import configure as configure_logging
 
-app = typer.Typer(help="interview-bot: quizzes, mock interviews and daily questions in chat.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="interview-bot: quizzes, mock interviews and daily questions in chat.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 questions_app = typer.Typer(help="Check and browse the question bank.", no_args_is_help=True)
 app.add_typer(questions_app, name="questions")
 discord_app = typer.Typer(help="Discord helpers.", no_args_is_help=True)
@@ -59,8 +62,9 @@ def run() -> None:
 
 
 @app.command()
-def console(user: str = typer.Option(None, "--user", "-u", help="Your name in the game "
-                                     "(default: $USER).")) -> None:
+def console(
+    user: str = typer.Option(None, "--user", "-u", help="Your name in the game (default: $USER)."),
+) -> None:
     """Play in the terminal: type /help. Also reads commands piped on stdin."""
     import asyncio
     import getpass
@@ -71,8 +75,7 @@ def console(user: str = typer.Option(None, "--user", "-u", help="Your name in th
     settings = _settings()
     name = user or getpass.getuser() or "you"
     try:
-        asyncio.run(run(settings, only=["console"],
-                        configs={"console": ConsoleConfig(user=name)}))
+        asyncio.run(run(settings, only=["console"], configs={"console": ConsoleConfig(user=name)}))
     except KeyboardInterrupt:
         pass
 
@@ -84,8 +87,9 @@ def _packs(paths: list[Path] | None):  # type: ignore[no-untyped-def]
 
 @questions_app.command("validate")
 def questions_validate(
-    paths: list[Path] = typer.Argument(None, help="Pack files or folders (default: the shipped "
-                                                  "bank)."),
+    paths: list[Path] = typer.Argument(
+        None, help="Pack files or folders (default: the shipped bank)."
+    ),
     no_code: bool = typer.Option(False, "--no-code", help="Do not run code questions' cases."),
 ) -> None:
     """Validate packs; exit 1 listing every error (file:line: field: message). Code questions
@@ -121,10 +125,17 @@ def questions_validate(
         raise typer.Exit(1)
     n = sum(len(p.questions) for p in packs)
     checked = code and not no_code and not skipped
-    out.print(f"OK: {len(packs)} pack(s), {n} question(s)"
-              + (f"; {len(code)} code question(s) checked in the sandbox" if checked else "")
-              + (f"; {len(found)} warning(s): a team pack can still be imported, but players "
-                 "will notice these" if found else "") + ".")
+    out.print(
+        f"OK: {len(packs)} pack(s), {n} question(s)"
+        + (f"; {len(code)} code question(s) checked in the sandbox" if checked else "")
+        + (
+            f"; {len(found)} warning(s): a team pack can still be imported, but players "
+            "will notice these"
+            if found
+            else ""
+        )
+        + "."
+    )
 
 
 @questions_app.command("list")
@@ -171,10 +182,12 @@ def questions_grade(
     question_id: str = typer.Argument(..., help="A question id of the bank (questions list)."),
     answer: str = typer.Argument(..., help="The answer to grade, in quotes."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object, for scripts."),
-    semantic: bool = typer.Option(True, "--semantic/--no-semantic",
-                                  help="Blend in the semantic model (default: on)."),
-    paths: list[Path] = typer.Option(None, "--packs", help="Packs to look in (default: the "
-                                                          "shipped bank)."),
+    semantic: bool = typer.Option(
+        True, "--semantic/--no-semantic", help="Blend in the semantic model (default: on)."
+    ),
+    paths: list[Path] = typer.Option(
+        None, "--packs", help="Packs to look in (default: the shipped bank)."
+    ),
 ) -> None:
     """Grade one answer to a bank question and print it as the bot would say it."""
     import asyncio
@@ -192,14 +205,28 @@ def questions_grade(
         raise typer.Exit(2) from None
     q = next((q for p in packs for q in p.questions if q.id == question_id), None)
     if q is None:
-        err.print(f"No question '{question_id}' in the bank; `interview-bot questions list` "
-                  "shows the ids.", markup=False, highlight=False)
+        err.print(
+            f"No question '{question_id}' in the bank; `interview-bot questions list` "
+            "shows the ids.",
+            markup=False,
+            highlight=False,
+        )
         raise typer.Exit(2)
     g = asyncio.run(grade(q, answer, options=GradingOptions() if semantic else LEXICAL))
     if as_json:
-        out.print_json(json.dumps({"id": q.id, "kind": q.kind.value, "score": g.score,
-                                   "verdict": g.verdict, "feedback": g.feedback,
-                                   "right": list(g.right), "missing": list(g.missing)}))
+        out.print_json(
+            json.dumps(
+                {
+                    "id": q.id,
+                    "kind": q.kind.value,
+                    "score": g.score,
+                    "verdict": g.verdict,
+                    "feedback": g.feedback,
+                    "right": list(g.right),
+                    "missing": list(g.missing),
+                }
+            )
+        )
         return
     card = feedback_card(q, g, Visibility.EPHEMERAL)
     out.print(card.title, style="bold", markup=False, highlight=False)
@@ -245,10 +272,17 @@ def questions_import(
 
 @questions_app.command("report")
 def questions_report(
-    as_csv: bool = typer.Option(False, "--csv", help="Every answered question's numbers as "
-                                "CSV (spreadsheet-safe), instead of the flagged ones."),
-    team: str = typer.Option(None, "--team", help="Only this team (default: every team, "
-                             "and the shipped questions pooled across teams)."),
+    as_csv: bool = typer.Option(
+        False,
+        "--csv",
+        help="Every answered question's numbers as "
+        "CSV (spreadsheet-safe), instead of the flagged ones.",
+    ),
+    team: str = typer.Option(
+        None,
+        "--team",
+        help="Only this team (default: every team, and the shipped questions pooled across teams).",
+    ),
     platform: str = typer.Option(None, "--platform", help="Only this platform."),
     output: Path = typer.Option(None, "--output", "-o", help="Write to this file, not stdout."),
 ) -> None:
@@ -283,16 +317,26 @@ def questions_report(
     flagged = [i for i in items if i.flags]
     table = Table("platform", "team", "question", "answers", "right", "flags", "status")
     for i in flagged:
-        table.add_row(i.platform, i.team, i.question_id, str(i.answers), f"{i.share_right:.0%}",
-                      "; ".join(f.why for f in i.flags), i.status)
+        table.add_row(
+            i.platform,
+            i.team,
+            i.question_id,
+            str(i.answers),
+            f"{i.share_right:.0%}",
+            "; ".join(f.why for f in i.flags),
+            i.status,
+        )
     con = Console(file=output.open("w", encoding="utf-8")) if output is not None else out
     con.print(table)
     con.print(f"{len(flagged)} of {len(items)} row(s) flagged.", markup=False, highlight=False)
 
 
 @discord_app.command("invite-url")
-def discord_invite_url(application_id: str = typer.Argument(
-        ..., help="The Application ID (developer portal, General Information).")) -> None:
+def discord_invite_url(
+    application_id: str = typer.Argument(
+        ..., help="The Application ID (developer portal, General Information)."
+    ),
+) -> None:
     """Print the link that adds the bot to a server, with exactly the access it needs."""
     if not application_id.isdigit():
         err.print("The Application ID is a number, e.g. 123456789012345678.")

@@ -40,12 +40,15 @@ async def migrate(url: str) -> int:
 
 def register(app: typer.Typer) -> None:
     """Add the `db` command group to the `interview-bot` app."""
-    db = typer.Typer(help="The database: migrations, and copying between SQLite and "
-                          "PostgreSQL.", no_args_is_help=True)
+    db = typer.Typer(
+        help="The database: migrations, and copying between SQLite and PostgreSQL.",
+        no_args_is_help=True,
+    )
 
     @db.command("migrate")
-    def migrate_cmd(url: str | None = typer.Option(None, "--url",
-                                                   help="Default: DATABASE_URL.")) -> None:
+    def migrate_cmd(
+        url: str | None = typer.Option(None, "--url", help="Default: DATABASE_URL."),
+    ) -> None:
         """Apply pending migrations and print the schema version."""
         if url is None:
             from interview_bot.config import ConfigError, load_settings
@@ -64,8 +67,9 @@ def register(app: typer.Typer) -> None:
 
     @db.command("copy")
     def copy_cmd(
-        from_url: str = typer.Option(..., "--from", help="Source URL (sqlite:///... or "
-                                     "postgresql://...)."),
+        from_url: str = typer.Option(
+            ..., "--from", help="Source URL (sqlite:///... or postgresql://...)."
+        ),
         to_url: str = typer.Option(..., "--to", help="Target URL; migrated first."),
         force: bool = typer.Option(False, "--force", help="Replace what the target has."),
         batch: int = typer.Option(BATCH, "--batch", min=1, help="Rows per batch."),
@@ -79,7 +83,8 @@ def register(app: typer.Typer) -> None:
         width = max(len(t) for t in counts)
         for table, n in counts.items():
             typer.echo(f"{table:<{width}}  {n}")
-        typer.echo(f"copied {sum(counts.values())} rows from {safe_url(from_url)} "
-                   f"to {safe_url(to_url)}")
+        typer.echo(
+            f"copied {sum(counts.values())} rows from {safe_url(from_url)} to {safe_url(to_url)}"
+        )
 
     app.add_typer(db, name="db")

@@ -66,8 +66,7 @@ class RowResult:
         if self.grade is None:
             return {**self.row, "score": "", "verdict": "error", "feedback": self.error}
         g = self.grade
-        return {**self.row, "score": f"{g.score:.3f}", "verdict": g.verdict,
-                "feedback": g.feedback}
+        return {**self.row, "score": f"{g.score:.3f}", "verdict": g.verdict, "feedback": g.feedback}
 
 
 def safe_cell(value: str) -> str:
@@ -79,22 +78,27 @@ def _split(text: str, sep: str) -> list[str]:
     return [p.strip() for p in (text or "").split(sep) if p.strip()]
 
 
-def row_question(row: dict[str, str], cache: dict[tuple[str, ...], Question],
-                 bank: QuestionBank | None = None) -> Question:
+def row_question(
+    row: dict[str, str], cache: dict[tuple[str, ...], Question], bank: QuestionBank | None = None
+) -> Question:
     """The Question a row describes; equal rows share one (so rubrics and embeddings are reused).
     Raises ValueError with a readable reason when the row cannot be graded."""
     for name, value in row.items():
         if len(value or "") > MAX_FIELD_CHARS:
-            raise ValueError(f"the {name} field has {len(value):,} characters; at most "
-                             f"{MAX_FIELD_CHARS:,} are read")
+            raise ValueError(
+                f"the {name} field has {len(value):,} characters; at most "
+                f"{MAX_FIELD_CHARS:,} are read"
+            )
     qid = (row.get("question_id") or "").strip()
     if qid:
         found = bank.get(qid) if bank is not None else None
         if found is not None:
             return found
         if not (row.get("question") or "").strip():
-            raise ValueError(f"unknown question_id '{qid[:80]}' (not in the question bank, "
-                             "and the row has no question of its own)")
+            raise ValueError(
+                f"unknown question_id '{qid[:80]}' (not in the question bank, "
+                "and the row has no question of its own)"
+            )
     kind_text = (row.get("kind") or "open").strip().lower()
     try:
         kind = Kind(kind_text)
@@ -102,8 +106,14 @@ def row_question(row: dict[str, str], cache: dict[tuple[str, ...], Question],
         raise ValueError(f"unknown kind '{kind_text}' (open, short, choice or code)") from None
     prompt = (row.get("question") or "").strip()
     reference = (row.get("reference_answer") or "").strip()
-    key = (kind.value, prompt, reference, row.get("key_points") or "", row.get("choices") or "",
-           row.get("tests") or "")
+    key = (
+        kind.value,
+        prompt,
+        reference,
+        row.get("key_points") or "",
+        row.get("choices") or "",
+        row.get("tests") or "",
+    )
     if key in cache:
         return cache[key]
     if not prompt:
@@ -116,8 +126,10 @@ def row_question(row: dict[str, str], cache: dict[tuple[str, ...], Question],
         for item in _split(row.get("key_points", ""), ";"):
             if terms := _split(item, "|"):  # "a|b"; a lone "|" names nothing
                 points.append(KeyPoint(terms[0], tuple(terms)))
-        fields = {"reference": reference or "; ".join(p.point for p in points),
-                  "key_points": tuple(points)}
+        fields = {
+            "reference": reference or "; ".join(p.point for p in points),
+            "key_points": tuple(points),
+        }
     elif kind is Kind.SHORT:
         accepted = _split(reference, ";")
         if not accepted:
@@ -128,12 +140,21 @@ def row_question(row: dict[str, str], cache: dict[tuple[str, ...], Question],
         if len(texts) < 2:
             raise ValueError("a choice row needs a `choices` column (;-separated)")
         right = _right_choice(texts, reference)
-        fields = {"choices": tuple(Choice(t, i == right) for i, t in enumerate(texts)),
-                  "reference": reference}
+        fields = {
+            "choices": tuple(Choice(t, i == right) for i, t in enumerate(texts)),
+            "reference": reference,
+        }
     else:
         fields = {"code": code_spec(row.get("tests") or "", reference), "reference": reference}
-    q = Question(id=f"file-{len(cache) + 1}", kind=kind, topic="file", difficulty=2,
-                 prompt=prompt, explanation="", **fields)  # type: ignore[arg-type]
+    q = Question(
+        id=f"file-{len(cache) + 1}",
+        kind=kind,
+        topic="file",
+        difficulty=2,
+        prompt=prompt,
+        explanation="",
+        **fields,  # type: ignore[arg-type]
+    )
     cache[key] = q
     return q
 
@@ -145,12 +166,12 @@ def code_spec(cases_yaml: str, reference: str) -> CodeSpec:
         raise ValueError("a code row needs a `tests` column (a YAML list of cases)")
     try:
         raw = load_yaml(cases_yaml)
-        spec = CodeIn(signature="-", solution=reference or "-",
-                      cases=raw)  # type: ignore[arg-type]  # pydantic validates the YAML
+        spec = CodeIn(signature="-", solution=reference or "-", cases=raw)  # type: ignore[arg-type]  # pydantic validates the YAML
     except (ValueError, TypeError) as e:
         first = str(e).splitlines()
-        raise ValueError("the `tests` column is not a valid list of cases: "
-                         + (first[-1] if first else "")) from None
+        raise ValueError(
+            "the `tests` column is not a valid list of cases: " + (first[-1] if first else "")
+        ) from None
     return to_code(spec)
 
 
@@ -183,14 +204,18 @@ def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     needed = REQUIRED_WITH_ID if "question_id" in columns else REQUIRED
     missing = [c for c in needed if c not in columns]
     if missing:
-        raise InputError(f"{path}: missing column(s) {', '.join(missing)}; found: "
-                         f"{', '.join(columns) or 'none'}")
+        raise InputError(
+            f"{path}: missing column(s) {', '.join(missing)}; found: {', '.join(columns) or 'none'}"
+        )
     return columns, rows
 
 
-async def grade_rows(rows: Sequence[dict[str, str]], options: GradingOptions | None = None,
-                     on_progress: Callable[[int], None] | None = None,
-                     bank: QuestionBank | None = None) -> list[RowResult]:
+async def grade_rows(
+    rows: Sequence[dict[str, str]],
+    options: GradingOptions | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    bank: QuestionBank | None = None,
+) -> list[RowResult]:
     """Grade every row, in order; a row that cannot be graded gets an error, not dropped.
     Rows with a `question_id` are graded against that question of `bank`."""
     cache: dict[tuple[str, ...], Question] = {}
@@ -202,11 +227,12 @@ async def grade_rows(rows: Sequence[dict[str, str]], options: GradingOptions | N
         except ValueError as e:
             results[i] = RowResult(row, None, str(e))
     for start in range(0, len(todo), CHUNK):
-        chunk = todo[start:start + CHUNK]
+        chunk = todo[start : start + CHUNK]
         grades: Sequence[Grade | RowResult]
         try:
-            grades = await grade_many([(q, rows[i].get("answer", "")) for i, q in chunk],
-                                      options=options)
+            grades = await grade_many(
+                [(q, rows[i].get("answer", "")) for i, q in chunk], options=options
+            )
         except Exception as e:  # one bad batch must not lose the others: grade one by one
             grades = await _one_by_one(chunk, rows, options, e)
         for (i, _), g in zip(chunk, grades, strict=True):
@@ -216,9 +242,12 @@ async def grade_rows(rows: Sequence[dict[str, str]], options: GradingOptions | N
     return [r for r in results if r is not None]
 
 
-async def _one_by_one(chunk: list[tuple[int, Question]], rows: Sequence[dict[str, str]],
-                      options: GradingOptions | None, first: Exception
-                      ) -> list[Grade | RowResult]:
+async def _one_by_one(
+    chunk: list[tuple[int, Question]],
+    rows: Sequence[dict[str, str]],
+    options: GradingOptions | None,
+    first: Exception,
+) -> list[Grade | RowResult]:
     out: list[Grade | RowResult] = []
     for i, q in chunk:
         try:
@@ -266,12 +295,21 @@ def agreement(results: Sequence[RowResult]) -> dict[str, float] | None:
             return float("nan")
 
     rmse = math.sqrt(statistics.fmean((x - y) ** 2 for x, y in pairs))
-    return {"n": len(pairs), "pearson": corr(xs, ys), "spearman": corr(ranks(xs), ranks(ys)),
-            "rmse": rmse}
+    return {
+        "n": len(pairs),
+        "pearson": corr(xs, ys),
+        "spearman": corr(ranks(xs), ranks(ys)),
+        "rmse": rmse,
+    }
 
 
-def run(infile: Path, out: Path, options: GradingOptions, console: Console,
-        questions: Path | None = None) -> int:
+def run(
+    infile: Path,
+    out: Path,
+    options: GradingOptions,
+    console: Console,
+    questions: Path | None = None,
+) -> int:
     """Grade `infile` into `out`; returns the exit code (0 ok, 1 some rows failed, 2 bad input)."""
     try:
         columns, rows = read_rows(infile)
@@ -285,12 +323,21 @@ def run(infile: Path, out: Path, options: GradingOptions, console: Console,
             if questions is not None:
                 bank = bank.with_extra(q for p in load_packs([questions]) for q in p.questions)
         except PackError as e:
-            console.print(f"[red]error:[/] the question bank does not load: "
-                          f"{escape(e.errors[0])}", highlight=False)
+            console.print(
+                f"[red]error:[/] the question bank does not load: {escape(e.errors[0])}",
+                highlight=False,
+            )
             return 2
     show = len(rows) >= PROGRESS_FROM
-    with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=console, transient=True, disable=not show) as bar:
+    with Progress(
+        TextColumn("grading"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not show,
+    ) as bar:
         task = bar.add_task("grading", total=len(rows))
         results = asyncio.run(grade_rows(rows, options, lambda n: bar.advance(task, n), bank))
     write_rows(out, columns, results)
@@ -298,12 +345,18 @@ def run(infile: Path, out: Path, options: GradingOptions, console: Console,
     graded = [r.grade.score for r in results if r.grade]
     mean = f", mean score {statistics.fmean(graded):.2f}" if graded else ""
     summary = ", ".join(f"{k} {v}" for k, v in sorted(verdicts.items()))
-    console.print(f"graded {len(graded)} of {len(rows)} row(s) into {out}: {summary}{mean}",
-                  highlight=False, markup=False)
+    console.print(
+        f"graded {len(graded)} of {len(rows)} row(s) into {out}: {summary}{mean}",
+        highlight=False,
+        markup=False,
+    )
     if (agree := agreement(results)) is not None:
-        console.print(f"agreement with human_grade (n={agree['n']:.0f}): pearson "
-                      f"{agree['pearson']:.3f}, spearman {agree['spearman']:.3f}, rmse "
-                      f"{agree['rmse']:.2f} (0-5)", highlight=False)
+        console.print(
+            f"agreement with human_grade (n={agree['n']:.0f}): pearson "
+            f"{agree['pearson']:.3f}, spearman {agree['spearman']:.3f}, rmse "
+            f"{agree['rmse']:.2f} (0-5)",
+            highlight=False,
+        )
     failed = [(n, r.error) for n, r in enumerate(results, start=2) if r.grade is None]
     for line, why in failed:
         console.print(f"[yellow]line {line}:[/] not graded: {escape(why)}", highlight=False)
@@ -315,30 +368,46 @@ def register(app: typer.Typer) -> None:
 
     @app.command("grade-file")
     def grade_file(
-        infile: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
-                                      help="CSV with question, reference_answer, answer, or "
-                                           "question_id and answer (optional key_points, "
-                                           "kind, human_grade)."),
+        infile: Path = typer.Argument(
+            ...,
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="CSV with question, reference_answer, answer, or "
+            "question_id and answer (optional key_points, "
+            "kind, human_grade).",
+        ),
         out: Path = typer.Option(..., "--out", "-o", help="Where to write the graded CSV."),
         semantic: bool | None = typer.Option(
-            None, "--semantic/--no-semantic",
-            help="Blend in semantic similarity (default: on, with the shipped model)."),
+            None,
+            "--semantic/--no-semantic",
+            help="Blend in semantic similarity (default: on, with the shipped model).",
+        ),
         judge: bool = typer.Option(
-            False, "--judge", help="Also ask the LLM judge set by LLM_BASE_URL, LLM_API_KEY "
-                                   "and LLM_MODEL."),
+            False,
+            "--judge",
+            help="Also ask the LLM judge set by LLM_BASE_URL, LLM_API_KEY and LLM_MODEL.",
+        ),
         questions: Path = typer.Option(
-            None, "--questions", help="More packs (file or folder) that question_id may refer "
-                                      "to, besides the shipped bank."),
+            None,
+            "--questions",
+            help="More packs (file or folder) that question_id may refer "
+            "to, besides the shipped bank.",
+        ),
     ) -> None:
         """Grade a CSV of answers: adds score, verdict and feedback to every row."""
         console = Console(stderr=True, soft_wrap=True)
         judge_cfg = JudgeConfig.from_env() if judge else None
         if judge and judge_cfg is None:
-            console.print("[red]error:[/] --judge needs LLM_BASE_URL (and LLM_MODEL, "
-                          "LLM_API_KEY) in the environment", highlight=False)
+            console.print(
+                "[red]error:[/] --judge needs LLM_BASE_URL (and LLM_MODEL, "
+                "LLM_API_KEY) in the environment",
+                highlight=False,
+            )
             raise typer.Exit(2)
-        code = run(infile, out, GradingOptions(semantic=semantic, judge=judge_cfg), console,
-                   questions)
+        code = run(
+            infile, out, GradingOptions(semantic=semantic, judge=judge_cfg), console, questions
+        )
         if code:
             raise typer.Exit(code)
 

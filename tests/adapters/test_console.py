@@ -13,17 +13,22 @@ from tests.support.console import run_console
 
 def test_console_from_a_question_to_the_leaderboard(tmp_path: Path) -> None:
     db = tmp_path / "console.db"
-    script = "\n".join([
-        "/quiz web",
-        "/answer 404",  # choices are shuffled per round: answered by their text
-        "/answer 404",
-        "/user bob",
-        "/answer 301",
-        "/quiz stop",
-        "/answer 404",
-        "/leaderboard all",
-        "/dance",
-    ]) + "\n"
+    script = (
+        "\n".join(
+            [
+                "/quiz web",
+                "/answer 404",  # choices are shuffled per round: answered by their text
+                "/answer 404",
+                "/user bob",
+                "/answer 301",
+                "/quiz stop",
+                "/answer 404",
+                "/leaderboard all",
+                "/dance",
+            ]
+        )
+        + "\n"
+    )
     res = run_console(db, script)
     out = res.stdout
     assert res.returncode == 0, res.stderr
@@ -51,4 +56,5 @@ def test_the_bots_files_are_readable_by_its_user_only(tmp_path: Path) -> None:
     assert res.returncode == 0, res.stderr
     made = [p for p in tmp_path.iterdir() if p.name.startswith("console.db")]
     assert made and all(p.stat().st_mode & 0o077 == 0 for p in made), [
-        (p.name, oct(p.stat().st_mode)) for p in made]
+        (p.name, oct(p.stat().st_mode)) for p in made
+    ]

@@ -28,8 +28,9 @@ async def console(core: Core) -> AsyncIterator[ConsoleHarness]:
 
 
 def said(cards: list[Card]) -> str:
-    return "\n".join(f"{c.title}\n{c.text}\n" + "\n".join(f"{n}: {v}" for n, v in c.fields)
-                     for c in cards)
+    return "\n".join(
+        f"{c.title}\n{c.text}\n" + "\n".join(f"{n}: {v}" for n, v in c.fields) for c in cards
+    )
 
 
 def choice(card: Card, text: str) -> str:
@@ -64,8 +65,9 @@ async def test_appeal_accept_and_the_board_follows(console: ConsoleHarness) -> N
     await console.push("/answer 500")
     await console.push("/quiz stop")
     console.pop_all()
-    assert "Appeal #1 filed" in said(await console.ask(
-        "/appeal our API answers 500 for missing pages"))
+    assert "Appeal #1 filed" in said(
+        await console.ask("/appeal our API answers 500 for missing pages")
+    )
     assert "Flag #2 filed" in said(await console.ask("/flag t-http two answers fit"))
     queue = said(await console.ask("/appeals"))
     assert "#1 appeal by alice on t-http: Which status code means Not Found?" in queue
@@ -74,9 +76,11 @@ async def test_appeal_accept_and_the_board_follows(console: ConsoleHarness) -> N
     assert "alice's answer to t-http: 0 → 15 points (correct)" in accepted
     assert "Your appeal #1 was accepted" in accepted  # posted to the channel
     assert "#1 was already accepted; nothing changed." in said(
-        await console.ask("/appeals accept 1"))
+        await console.ask("/appeals accept 1")
+    )
     assert "alice, on t-http: only 404 means Not Found" in said(
-        await console.ask("/appeals reject 2 only 404 means Not Found"))
+        await console.ask("/appeals reject 2 only 404 means Not Found")
+    )
     assert "🥇 alice — 15 pts (1/1 right)" in said(await console.ask("/leaderboard all"))
 
 
@@ -88,15 +92,15 @@ async def test_the_question_report_rests_and_keeps(console: ConsoleHarness) -> N
     report = said(await console.ask("/questions report"))
     assert "Question report: 1 question(s) look broken" in report
     assert "t-http (web) · rested" in report and "nobody got it right in 22 answers" in report
-    assert "Every question that fits is resting or retired" in said(
-        await console.ask("/quiz web"))
+    assert "Every question that fits is resting or retired" in said(await console.ask("/quiz web"))
     assert "t-http kept" in said(await console.ask("/questions keep t-http"))
     [asked] = await console.ask("/quiz web")
     assert asked.title.startswith("Quiz · web")  # asked again once kept
 
 
 async def test_interview_start_topic_and_a_number_asks_that_many_questions(
-        console: ConsoleHarness) -> None:
+    console: ConsoleHarness,
+) -> None:
     """`/interview start python 2` (the README's form) is two questions, not difficulty 2;
     a difficulty is a word or a named option."""
     _, first = await console.ask("/interview start python 2")
@@ -117,7 +121,8 @@ async def test_help_is_the_one_table_with_the_terminal_lines(console: ConsoleHar
 
 
 async def test_unexpected_errors_are_counted_and_answered_briefly(
-        console: ConsoleHarness, core: Core, monkeypatch: pytest.MonkeyPatch) -> None:
+    console: ConsoleHarness, core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
     async def broken(*args: object, **kw: object) -> Card:
         raise RuntimeError("a bug")
 
@@ -135,7 +140,8 @@ def _free_port() -> int:
 
 
 async def test_the_console_runs_on_the_apps_start_up_path(
-        settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`interview-bot console` is main.run with the console platform: /healthz and /metrics
     when HEALTH_PORT is set, the ticker, and a clean stop when the input ends."""
     umask = os.umask(0o022)  # run() makes the process's files private; put it back after
@@ -143,9 +149,13 @@ async def test_the_console_runs_on_the_apps_start_up_path(
     port = _free_port()
     read, write = os.pipe()
     stdin = io.TextIOWrapper(io.FileIO(read, "r"), encoding="utf-8")
-    app = asyncio.create_task(run(settings.model_copy(update={"health_port": port}),
-                                  only=["console"],
-                                  configs={"console": ConsoleConfig("alice", stdin)}))
+    app = asyncio.create_task(
+        run(
+            settings.model_copy(update={"health_port": port}),
+            only=["console"],
+            configs={"console": ConsoleConfig("alice", stdin)},
+        )
+    )
     try:
         async with aiohttp.ClientSession() as http:
             for _ in range(500):  # until the server is up (start-up builds the core first)

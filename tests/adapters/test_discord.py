@@ -41,8 +41,12 @@ NO_MENTIONS = rig.NO_MENTIONS
 CALLBACK_MESSAGE, CALLBACK_DEFERRED = rig.CALLBACK_MESSAGE, rig.CALLBACK_DEFERRED
 CALLBACK_AUTOCOMPLETE, CALLBACK_MODAL = rig.CALLBACK_AUTOCOMPLETE, rig.CALLBACK_MODAL
 Connect, discord_settings = rig.Connect, rig.discord_settings
-embed, button_for, custom_ids, is_ephemeral = (rig.embed, rig.button_for, rig.custom_ids,
-                                               rig.is_ephemeral)
+embed, button_for, custom_ids, is_ephemeral = (
+    rig.embed,
+    rig.button_for,
+    rig.custom_ids,
+    rig.is_ephemeral,
+)
 fake, connect, bot = rig.fake, rig.connect, rig.bot
 _no_silent_library_errors = rig._no_silent_library_errors
 
@@ -50,28 +54,49 @@ _no_silent_library_errors = rig._no_silent_library_errors
 # --- start, sync, invite ----------------------------------------------------------------------
 
 
-async def test_command_sync_sends_the_whole_tree_to_the_guild(fake: FakeDiscord,
-                                                              bot: DiscordPlatform) -> None:
+async def test_command_sync_sends_the_whole_tree_to_the_guild(
+    fake: FakeDiscord, bot: DiscordPlatform
+) -> None:
     [put] = fake.find("PUT", rf"/applications/\d+/guilds/{GUILD_ID}/commands")
     tree = {c["name"]: c for c in put.body}
-    assert set(tree) == {"quiz", "interview", "leaderboard", "stats", "questions", "settings",
-                         "daily", "appeal", "flag", "appeals"}
+    assert set(tree) == {
+        "quiz",
+        "interview",
+        "leaderboard",
+        "stats",
+        "questions",
+        "settings",
+        "daily",
+        "appeal",
+        "flag",
+        "appeals",
+    }
     subs = {c["name"]: {o["name"]: o for o in c.get("options", [])} for c in put.body}
     assert set(subs["interview"]) == {"start", "skip", "end"}
-    assert set(subs["questions"]) == {"list", "import", "remove", "regrade", "report", "keep",
-                                      "retire"}
+    assert set(subs["questions"]) == {
+        "list",
+        "import",
+        "remove",
+        "regrade",
+        "report",
+        "keep",
+        "retire",
+    }
     assert set(subs["appeals"]) == {"list", "accept", "reject"}
     assert int(tree["appeals"]["default_member_permissions"]) == 1 << 5
     assert set(subs["daily"]) == {"set", "off", "status", "now"}
     # typed options: topic autocompletes, difficulty and period are choices
     assert subs["quiz"]["topic"]["autocomplete"] is True
-    assert [c["value"] for c in subs["quiz"]["difficulty"]["choices"]] == ["easy", "medium",
-                                                                           "hard"]
+    assert [c["value"] for c in subs["quiz"]["difficulty"]["choices"]] == ["easy", "medium", "hard"]
     start = {o["name"]: o for o in subs["interview"]["start"]["options"]}
     assert start["questions"]["min_value"] == 1 and start["questions"]["max_value"] == 30
     assert start["dm"]["type"] == 5
     assert [c["value"] for c in subs["leaderboard"]["period"]["choices"]] == [
-        "today", "week", "month", "all"]
+        "today",
+        "week",
+        "month",
+        "all",
+    ]
     assert subs["questions"]["import"]["options"][0]["type"] == 11  # an attachment
     # admin commands: Manage Server by default; every command only in servers
     assert int(tree["settings"]["default_member_permissions"]) == 1 << 5
@@ -80,18 +105,21 @@ async def test_command_sync_sends_the_whole_tree_to_the_guild(fake: FakeDiscord,
     assert fake.identified == 1
 
 
-async def test_without_a_guild_id_commands_sync_globally(fake: FakeDiscord, connect: Connect,
-                                                         core: Core) -> None:
+async def test_without_a_guild_id_commands_sync_globally(
+    fake: FakeDiscord, connect: Connect, core: Core
+) -> None:
     await connect(core, guild=None)
     [put] = fake.find("PUT", r"/applications/\d+/commands")
     assert {c["name"] for c in put.body} >= {"quiz", "interview", "settings"}
     assert not fake.find("PUT", r"/applications/\d+/guilds/\d+/commands")
 
 
-async def test_a_bad_token_stops_with_a_clear_message(fake: FakeDiscord, core: Core,
-                                                      settings: Settings) -> None:
-    platform = DiscordPlatform(core,
-                               discord_config(discord_settings(settings, token="not-the-token")))
+async def test_a_bad_token_stops_with_a_clear_message(
+    fake: FakeDiscord, core: Core, settings: Settings
+) -> None:
+    platform = DiscordPlatform(
+        core, discord_config(discord_settings(settings, token="not-the-token"))
+    )
     with pytest.raises(PlatformUnavailable, match="refused DISCORD_TOKEN") as e:
         await platform.run()
     assert "not-the-token" not in str(e.value)
@@ -114,7 +142,8 @@ def test_invite_url_asks_for_exactly_what_the_bot_uses() -> None:
 
 
 async def test_a_quiz_round_public_question_private_feedback_then_reveal(
-        fake: FakeDiscord, bot: DiscordPlatform, core: Core, clock: FakeClock) -> None:
+    fake: FakeDiscord, bot: DiscordPlatform, core: Core, clock: FakeClock
+) -> None:
     ex = await fake.slash("quiz", {"topic": "web", "difficulty": "easy"}, user=ALICE)
     cb = await ex.callback()
     assert cb["type"] == CALLBACK_MESSAGE and not is_ephemeral(cb["data"])
@@ -150,8 +179,9 @@ async def test_a_quiz_round_public_question_private_feedback_then_reveal(
     edit = await fake.wait_for(lambda c: c.method == "PATCH", after=before)
     assert edit.path == f"/channels/{CHANNEL_ID}/messages/{question['id']}"
     assert edit.body["components"] == [] and "(closed)" in embed(edit.body)["title"]
-    reveal = await fake.wait_for(lambda c: c.method == "POST" and c.path.startswith("/channels"),
-                                 after=before)
+    reveal = await fake.wait_for(
+        lambda c: c.method == "POST" and c.path.startswith("/channels"), after=before
+    )
     assert reveal.path == f"/channels/{CHANNEL_ID}/messages"
     assert reveal.body["allowed_mentions"] == NO_MENTIONS
     shown = embed(reveal.body)
@@ -161,8 +191,13 @@ async def test_a_quiz_round_public_question_private_feedback_then_reveal(
 
 
 async def test_a_button_clicked_after_a_restart_still_counts(
-        fake: FakeDiscord, connect: Connect, core: Core, settings: Settings, clock: FakeClock,
-        bank: QuestionBank) -> None:
+    fake: FakeDiscord,
+    connect: Connect,
+    core: Core,
+    settings: Settings,
+    clock: FakeClock,
+    bank: QuestionBank,
+) -> None:
     first = await connect(core)
     ex = await fake.slash("quiz", {"topic": "web"}, user=ALICE)
     [question] = await ex.messages(1)
@@ -181,7 +216,8 @@ async def test_a_button_clicked_after_a_restart_still_counts(
 
 
 async def test_a_free_text_answer_goes_through_a_modal_and_is_graded(
-        fake: FakeDiscord, bot: DiscordPlatform) -> None:
+    fake: FakeDiscord, bot: DiscordPlatform
+) -> None:
     ex = await fake.slash("quiz", {"topic": "python", "difficulty": "medium"}, user=ALICE)
     [question] = await ex.messages(1)
     assert "Which lock" in embed(question)["description"]
@@ -212,9 +248,9 @@ async def test_a_free_text_answer_goes_through_a_modal_and_is_graded(
 
 
 async def test_an_interview_is_private_answers_deferred_then_graded(
-        fake: FakeDiscord, bot: DiscordPlatform) -> None:
-    ex = await fake.slash("interview", {"topic": "python", "questions": 2}, sub="start",
-                          user=ALICE)
+    fake: FakeDiscord, bot: DiscordPlatform
+) -> None:
+    ex = await fake.slash("interview", {"topic": "python", "questions": 2}, sub="start", user=ALICE)
     cb = await ex.callback()
     assert cb["type"] == CALLBACK_MESSAGE and is_ephemeral(cb["data"])
     intro, question = await ex.messages(2)
@@ -229,9 +265,11 @@ async def test_an_interview_is_private_answers_deferred_then_graded(
     [label] = [c for c in modal["components"] if c["type"] == 18]
     assert label["component"]["style"] == 2  # paragraph: interview answers are prose
     prompt = embed(question)["description"]
-    answer = ("A generator is a function that uses yield to produce values lazily, one at a "
-              "time." if "generator" in prompt else
-              "The method resolution order: the order classes are searched, by C3.")
+    answer = (
+        "A generator is a function that uses yield to produce values lazily, one at a time."
+        if "generator" in prompt
+        else "The method resolution order: the order classes are searched, by C3."
+    )
     sent = await fake.submit(modal["custom_id"], answer, user=ALICE)
     cb = await sent.callback()
     assert cb["type"] == CALLBACK_DEFERRED and is_ephemeral(cb["data"])
@@ -271,8 +309,9 @@ async def test_an_interview_in_direct_messages(fake: FakeDiscord, bot: DiscordPl
 
     opened = await fake.click(int(question["id"]), form_id, user=BOB)  # clicked in the DM
     modal = (await opened.callback())["data"]
-    sent = await fake.submit(modal["custom_id"], "TCP: it retransmits and orders", user=BOB,
-                             channel_id=dm)
+    sent = await fake.submit(
+        modal["custom_id"], "TCP: it retransmits and orders", user=BOB, channel_id=dm
+    )
     cb = await sent.callback()
     assert cb["type"] == CALLBACK_DEFERRED and not is_ephemeral(cb.get("data") or {})
     feedback, report = await sent.messages(2, within=GRADING)
@@ -281,8 +320,9 @@ async def test_an_interview_in_direct_messages(fake: FakeDiscord, bot: DiscordPl
     assert all(m["channel_id"] == str(dm) for m in (feedback, report))
 
 
-async def test_closed_dms_fall_back_to_a_private_reply(fake: FakeDiscord,
-                                                       bot: DiscordPlatform) -> None:
+async def test_closed_dms_fall_back_to_a_private_reply(
+    fake: FakeDiscord, bot: DiscordPlatform
+) -> None:
     shy = FakeUser(2_000_000_000_000_000_009, "shy", dms_closed=True)
     ex = await fake.slash("interview", {"topic": "web", "dm": True}, sub="start", user=shy)
     intro, question = await ex.messages(2)
@@ -297,8 +337,7 @@ async def test_names_with_everyone_never_ping(fake: FakeDiscord, bot: DiscordPla
     loud = FakeUser(2_000_000_000_000_000_010, "@everyone")
     ex = await fake.slash("quiz", {"topic": "web"}, user=loud)
     [question] = await ex.messages(1)
-    await (await fake.click(int(question["id"]), button_for(question, "404"),
-                            user=loud)).callback()
+    await (await fake.click(int(question["id"]), button_for(question, "404"), user=loud)).callback()
 
     board = await fake.slash("leaderboard", {"period": "all"}, user=ALICE)
     cb = await board.callback()
@@ -308,12 +347,10 @@ async def test_names_with_everyone_never_ping(fake: FakeDiscord, bot: DiscordPla
     assert not cb["data"].get("content")
 
 
-async def test_stats_for_me_and_for_another_member(fake: FakeDiscord,
-                                                   bot: DiscordPlatform) -> None:
+async def test_stats_for_me_and_for_another_member(fake: FakeDiscord, bot: DiscordPlatform) -> None:
     ex = await fake.slash("quiz", {"topic": "web"}, user=BOB)
     [question] = await ex.messages(1)
-    await (await fake.click(int(question["id"]), button_for(question, "404"),
-                            user=BOB)).callback()
+    await (await fake.click(int(question["id"]), button_for(question, "404"), user=BOB)).callback()
 
     mine = await fake.slash("stats", user=ALICE)
     cb = await mine.callback()
@@ -323,9 +360,13 @@ async def test_stats_for_me_and_for_another_member(fake: FakeDiscord,
 
     member = BOB.member()
     user = member.pop("user")
-    theirs = await fake.slash("stats", {"member": str(BOB.id)}, types={"member": 6}, user=ALICE,
-                              resolved={"users": {str(BOB.id): user},
-                                        "members": {str(BOB.id): member}})
+    theirs = await fake.slash(
+        "stats",
+        {"member": str(BOB.id)},
+        types={"member": 6},
+        user=ALICE,
+        resolved={"users": {str(BOB.id): user}, "members": {str(BOB.id): member}},
+    )
     shown = embed((await theirs.callback())["data"])
     assert shown["title"] == "Stats · bob"
     assert shown["description"].startswith("1 answers, 1 right (100%)")
@@ -339,8 +380,12 @@ async def test_a_user_error_is_shown_as_is(fake: FakeDiscord, bot: DiscordPlatfo
 
 
 async def test_a_failing_handler_answers_briefly_and_logs_with_context(
-        fake: FakeDiscord, bot: DiscordPlatform, core: Core, caplog: pytest.LogCaptureFixture,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    fake: FakeDiscord,
+    bot: DiscordPlatform,
+    core: Core,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     async def broken(*args: object, **kwargs: object) -> Card:
         raise RuntimeError("the store fell over")
 
@@ -393,11 +438,13 @@ def attach(fake: FakeDiscord, name: str, data: bytes) -> tuple[dict[str, Any], d
     return {"file": entry["id"]}, {"attachments": {entry["id"]: entry}}
 
 
-async def test_an_admin_imports_lists_and_removes_a_pack(fake: FakeDiscord,
-                                                         bot: DiscordPlatform) -> None:
+async def test_an_admin_imports_lists_and_removes_a_pack(
+    fake: FakeDiscord, bot: DiscordPlatform
+) -> None:
     options, resolved = attach(fake, "team.yaml", PACK.encode())
-    ex = await fake.slash("questions", options, sub="import", types={"file": 11},
-                          resolved=resolved, user=ADMIN)
+    ex = await fake.slash(
+        "questions", options, sub="import", types={"file": 11}, resolved=resolved, user=ADMIN
+    )
     cb = await ex.callback()
     assert cb["type"] == CALLBACK_DEFERRED and is_ephemeral(cb["data"])
     [done] = await ex.messages(1)
@@ -413,35 +460,41 @@ async def test_an_admin_imports_lists_and_removes_a_pack(fake: FakeDiscord,
     assert "stand-up" in embed((await quiz.callback())["data"])["description"]
 
     ex = await fake.autocomplete("questions", "pack", "team", sub="remove", user=ADMIN)
-    assert (await ex.callback())["data"]["choices"] == [{"name": "team-culture",
-                                                          "value": "team-culture"}]
+    assert (await ex.callback())["data"]["choices"] == [
+        {"name": "team-culture", "value": "team-culture"}
+    ]
     removed = await fake.slash("questions", {"pack": "team-culture"}, sub="remove", user=ADMIN)
     assert embed((await removed.callback())["data"])["title"] == "Pack 'team-culture' removed"
 
 
-async def test_a_bad_pack_is_refused_with_its_errors(fake: FakeDiscord,
-                                                     bot: DiscordPlatform) -> None:
+async def test_a_bad_pack_is_refused_with_its_errors(
+    fake: FakeDiscord, bot: DiscordPlatform
+) -> None:
     broken = PACK.replace('    explanation: "Every day at half past nine."\n', "")
     options, resolved = attach(fake, "team.yaml", broken.encode())
-    ex = await fake.slash("questions", options, sub="import", types={"file": 11},
-                          resolved=resolved, user=ADMIN)
+    ex = await fake.slash(
+        "questions", options, sub="import", types={"file": 11}, resolved=resolved, user=ADMIN
+    )
     [refused] = await ex.messages(1)
     assert refused["flags"] & EPHEMERAL
     assert refused["content"].startswith("The pack was not imported:")
     assert "explanation" in refused["content"]
 
     options, resolved = attach(fake, "notes.txt", b"hello")
-    ex = await fake.slash("questions", options, sub="import", types={"file": 11},
-                          resolved=resolved, user=ADMIN)
+    ex = await fake.slash(
+        "questions", options, sub="import", types={"file": 11}, resolved=resolved, user=ADMIN
+    )
     cb = await ex.callback()
     assert cb["data"]["content"] == "Attach a question pack as a .yaml file."
 
 
-async def test_admin_commands_from_a_non_admin_are_refused(fake: FakeDiscord,
-                                                           bot: DiscordPlatform) -> None:
+async def test_admin_commands_from_a_non_admin_are_refused(
+    fake: FakeDiscord, bot: DiscordPlatform
+) -> None:
     options, resolved = attach(fake, "team.yaml", PACK.encode())
-    ex = await fake.slash("questions", options, sub="import", types={"file": 11},
-                          resolved=resolved, user=ALICE)
+    ex = await fake.slash(
+        "questions", options, sub="import", types={"file": 11}, resolved=resolved, user=ALICE
+    )
     cb = await ex.callback()
     assert cb["type"] == CALLBACK_MESSAGE and is_ephemeral(cb["data"])
     assert cb["data"]["content"] == "Only members with the Manage Server permission can do that."
@@ -463,17 +516,23 @@ async def test_an_admin_changes_a_setting(fake: FakeDiscord, bot: DiscordPlatfor
 
     bad = await fake.slash("settings", {"name": "quiz_seconds", "value": "2"}, user=ADMIN)
     assert (await bad.callback())["data"]["content"] == (
-        "quiz_seconds is a whole number from 5 to 3600.")
+        "quiz_seconds is a whole number from 5 to 3600."
+    )
 
 
-async def test_daily_set_status_now_off(fake: FakeDiscord, bot: DiscordPlatform,
-                                       core: Core) -> None:
+async def test_daily_set_status_now_off(
+    fake: FakeDiscord, bot: DiscordPlatform, core: Core
+) -> None:
     refused = await fake.slash("daily", {"time": "09:00"}, sub="set", user=ALICE)
     assert (await refused.callback())["data"]["content"] == (
-        "Only members with the Manage Server permission can do that.")
-    ex = await fake.slash("daily", {"time": "09:30", "timezone": "Europe/Berlin",
-                                    "weekdays": "mon-fri", "recap": "fri@17:00"},
-                          sub="set", user=ADMIN)
+        "Only members with the Manage Server permission can do that."
+    )
+    ex = await fake.slash(
+        "daily",
+        {"time": "09:30", "timezone": "Europe/Berlin", "weekdays": "mon-fri", "recap": "fri@17:00"},
+        sub="set",
+        user=ADMIN,
+    )
     cb = await ex.callback()
     assert is_ephemeral(cb["data"])
     card = embed(cb["data"])
@@ -485,8 +544,11 @@ async def test_daily_set_status_now_off(fake: FakeDiscord, bot: DiscordPlatform,
     now = await fake.slash("daily", sub="now", user=ADMIN)
     [confirm] = await now.messages(1)
     assert embed(confirm)["title"] == "Posted" and confirm["flags"] & EPHEMERAL
-    daily = [m for m in fake.messages.values()
-             if m.get("embeds") and embed(m)["title"].startswith("Daily question ·")]
+    daily = [
+        m
+        for m in fake.messages.values()
+        if m.get("embeds") and embed(m)["title"].startswith("Daily question ·")
+    ]
     assert len(daily) == 1 and custom_ids(daily[0])  # posted in the channel, with buttons
     assert daily[0]["channel_id"] == str(CHANNEL_ID)
     again = await fake.slash("daily", sub="now", user=ADMIN)
@@ -499,8 +561,9 @@ async def test_daily_set_status_now_off(fake: FakeDiscord, bot: DiscordPlatform,
 # --- the posting port ---------------------------------------------------------------------------
 
 
-async def test_the_poster_posts_edits_and_names_dead_channels(fake: FakeDiscord,
-                                                              bot: DiscordPlatform) -> None:
+async def test_the_poster_posts_edits_and_names_dead_channels(
+    fake: FakeDiscord, bot: DiscordPlatform
+) -> None:
     target = Target("discord", str(GUILD_ID), str(CHANNEL_ID))
     ref = await bot.poster.post(target, Card(title="Daily question", text="@here what is 2+2?"))
     posted = fake.messages[int(ref)]
@@ -510,21 +573,26 @@ async def test_the_poster_posts_edits_and_names_dead_channels(fake: FakeDiscord,
 
     fake.forbidden_channels.add(CHANNEL_ID + 1)
     with pytest.raises(ChannelUnavailable):
-        await bot.poster.post(Target("discord", str(GUILD_ID), str(CHANNEL_ID + 1)),
-                              Card(title="x"))
+        await bot.poster.post(
+            Target("discord", str(GUILD_ID), str(CHANNEL_ID + 1)), Card(title="x")
+        )
     with pytest.raises(ChannelUnavailable):
-        await bot.poster.post(Target("discord", str(GUILD_ID), str(CHANNEL_ID + 2)),
-                              Card(title="x"))
+        await bot.poster.post(
+            Target("discord", str(GUILD_ID), str(CHANNEL_ID + 2)), Card(title="x")
+        )
 
 
-async def test_buttons_on_posted_cards_route_by_their_action(fake: FakeDiscord,
-                                                            bot: DiscordPlatform,
-                                                            core: Core) -> None:
+async def test_buttons_on_posted_cards_route_by_their_action(
+    fake: FakeDiscord, bot: DiscordPlatform, core: Core
+) -> None:
     """A daily question (posted by the core through the poster) is answered like a quiz: the
     click reaches the daily round its card's `daily:<round id>` action names."""
     await (await fake.slash("daily", sub="now", user=ADMIN)).messages(1)
-    [posted] = [m for m in fake.messages.values()
-                if m.get("embeds") and embed(m)["title"].startswith("Daily question ·")]
+    [posted] = [
+        m
+        for m in fake.messages.values()
+        if m.get("embeds") and embed(m)["title"].startswith("Daily question ·")
+    ]
     buttons = custom_ids(posted)
     rid = buttons[0].split(":")[4]
     assert buttons[0].startswith(f"ib:b:{GUILD_ID}:daily:{rid}:")
@@ -542,15 +610,26 @@ async def test_buttons_on_posted_cards_route_by_their_action(fake: FakeDiscord,
 
 async def test_one_shard_per_process(fake: FakeDiscord, settings: Settings, core: Core) -> None:
     sharded = discord_settings(settings).model_copy(
-        update={"discord_shard_count": 4, "discord_shard_ids": "2"})
+        update={"discord_shard_count": 4, "discord_shard_ids": "2"}
+    )
     platform = DiscordPlatform(core, discord_config(sharded))
     assert (platform.bot.shard_id, platform.bot.shard_count) == (2, 4)
     with pytest.raises(PlatformUnavailable, match="one shard per process"):
-        DiscordPlatform(core, discord_config(discord_settings(settings).model_copy(
-            update={"discord_shard_count": 4, "discord_shard_ids": "0,1"})))
+        DiscordPlatform(
+            core,
+            discord_config(
+                discord_settings(settings).model_copy(
+                    update={"discord_shard_count": 4, "discord_shard_ids": "0,1"}
+                )
+            ),
+        )
     with pytest.raises(PlatformUnavailable, match="DISCORD_SHARD_COUNT"):
-        DiscordPlatform(core, discord_config(discord_settings(settings).model_copy(
-            update={"discord_shard_ids": "1"})))
+        DiscordPlatform(
+            core,
+            discord_config(
+                discord_settings(settings).model_copy(update={"discord_shard_ids": "1"})
+            ),
+        )
     await platform.close()
 
 
@@ -560,8 +639,9 @@ async def test_health_follows_the_gateway(bot: DiscordPlatform) -> None:
     assert not bot.is_connected()
 
 
-async def test_appeal_queue_accept_and_the_board_follows(fake: FakeDiscord,
-                                                        bot: DiscordPlatform) -> None:
+async def test_appeal_queue_accept_and_the_board_follows(
+    fake: FakeDiscord, bot: DiscordPlatform
+) -> None:
     ex = await fake.slash("quiz", {"topic": "web"}, user=ADMIN)
     [question] = await ex.messages(1)
     shown_as = button_for(question, "500")
@@ -576,14 +656,14 @@ async def test_appeal_queue_accept_and_the_board_follows(fake: FakeDiscord,
 
     refused = await fake.slash("appeals", sub="list", user=ALICE)
     assert (await refused.callback())["data"]["content"] == (
-        "Only members with the Manage Server permission can do that.")
+        "Only members with the Manage Server permission can do that."
+    )
 
     queue = await fake.slash("appeals", sub="list", user=ADMIN)
     cb = await queue.callback()
     shown = embed(cb["data"])
     assert is_ephemeral(cb["data"]) and shown["title"] == "Appeals and flags (2 open)"
-    assert "#1 appeal by bob on t-http: Which status code means Not Found?" in \
-        shown["description"]
+    assert "#1 appeal by bob on t-http: Which status code means Not Found?" in shown["description"]
     assert "answer: '500' — wrong, score 0.00, 0 pts" in shown["description"]  # as chosen
     assert "#2 flag by alice on t-http" in shown["description"]
 
@@ -592,28 +672,33 @@ async def test_appeal_queue_accept_and_the_board_follows(fake: FakeDiscord,
     cb = await accept.callback()
     assert is_ephemeral(cb["data"])
     assert embed(cb["data"])["description"] == "bob's answer to t-http: 0 → 15 points (correct)."
-    told = await fake.wait_for(lambda c: c.method == "POST" and c.path.startswith("/channels"),
-                               after=before)
+    told = await fake.wait_for(
+        lambda c: c.method == "POST" and c.path.startswith("/channels"), after=before
+    )
     assert told.path == f"/channels/{CHANNEL_ID}/messages"
     assert embed(told.body)["title"] == "Your appeal #1 was accepted"
 
     again = await fake.slash("appeals", {"id": 1}, sub="accept", user=ADMIN)
     assert (await again.callback())["data"]["content"] == (
-        "#1 was already accepted; nothing changed.")
+        "#1 was already accepted; nothing changed."
+    )
     board = await fake.slash("leaderboard", {"period": "all"}, user=BOB)
     assert embed((await board.callback())["data"])["description"].startswith(
-        "🥇 bob — 15 pts (1/1 right)")
+        "🥇 bob — 15 pts (1/1 right)"
+    )
 
-    reject = await fake.slash("appeals", {"id": 2, "reason": "it is not"}, sub="reject",
-                              user=ADMIN)
+    reject = await fake.slash("appeals", {"id": 2, "reason": "it is not"}, sub="reject", user=ADMIN)
     assert embed((await reject.callback())["data"])["title"] == "#2 rejected"
-async def test_an_admin_sees_the_question_report_and_keeps_one(fake: FakeDiscord,
-                                                                bot: DiscordPlatform,
-                                                                core: Core) -> None:
+
+
+async def test_an_admin_sees_the_question_report_and_keeps_one(
+    fake: FakeDiscord, bot: DiscordPlatform, core: Core
+) -> None:
     await broken_question_answers(core, "discord", str(GUILD_ID))
     refused = await fake.slash("questions", sub="report", user=ALICE)
     assert (await refused.callback())["data"]["content"] == (
-        "Only members with the Manage Server permission can do that.")
+        "Only members with the Manage Server permission can do that."
+    )
 
     ex = await fake.slash("questions", sub="report", user=ADMIN)
     cb = await ex.callback()

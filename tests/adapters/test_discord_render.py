@@ -19,8 +19,12 @@ TEAM = "1200000000000000002"
 
 
 def test_long_content_is_cut_to_discord_limits() -> None:
-    card = Card(title="T" * 400, text="x" * 9000, footer="f" * 3000,
-                fields=tuple((f"name {i} " + "n" * 300, "v" * 2000) for i in range(30)))
+    card = Card(
+        title="T" * 400,
+        text="x" * 9000,
+        footer="f" * 3000,
+        fields=tuple((f"name {i} " + "n" * 300, "v" * 2000) for i in range(30)),
+    )
     e = embed_for(card)
     assert len(e.title or "") <= limits.TITLE
     assert len(e.description or "") <= limits.DESCRIPTION
@@ -54,15 +58,13 @@ def test_empty_values_and_colors() -> None:
 
 
 def test_choice_buttons_carry_team_action_and_value() -> None:
-    card = Card(title="Q", action="quiz:abc123",
-                buttons=tuple(Button(v, v) for v in "ABCD"))
+    card = Card(title="Q", action="quiz:abc123", buttons=tuple(Button(v, v) for v in "ABCD"))
     view = view_for(card, TEAM)
     assert view is not None and view.timeout is None
     ids = [item.custom_id for item in view.children]  # type: ignore[attr-defined]
     assert ids == [f"ib:b:{TEAM}:quiz:abc123:{v}" for v in "ABCD"]
     match = AnswerButton.__discord_ui_compiled_template__.fullmatch(ids[1])
-    assert match and (match["team"], match["action"], match["value"]) == (
-        TEAM, "quiz:abc123", "B")
+    assert match and (match["team"], match["action"], match["value"]) == (TEAM, "quiz:abc123", "B")
 
 
 def test_an_answer_form_becomes_a_button_and_a_modal() -> None:
@@ -72,12 +74,10 @@ def test_an_answer_form_becomes_a_button_and_a_modal() -> None:
     [item] = view.children
     assert item.custom_id == f"ib:c:{TEAM}:{action}"  # type: ignore[attr-defined]
     assert len(item.custom_id) <= 100  # type: ignore[attr-defined]
-    match = FormButton.__discord_ui_compiled_template__.fullmatch(
-        item.custom_id)  # type: ignore[attr-defined]
+    match = FormButton.__discord_ui_compiled_template__.fullmatch(item.custom_id)  # type: ignore[attr-defined]
     assert match and match["action"] == action and match["kind"] == "c"
 
-    modal = answer_modal(TEAM, action, code=True, multiline=True, title="T" * 80,
-                         prompt="p" * 5000)
+    modal = answer_modal(TEAM, action, code=True, multiline=True, title="T" * 80, prompt="p" * 5000)
     payload = modal.to_dict()
     assert len(payload["title"]) <= limits.MODAL_TITLE
     assert parse_modal_id(payload["custom_id"]) == (TEAM, action)
@@ -88,8 +88,9 @@ def test_cards_without_an_action_or_with_unencodable_buttons_have_no_view() -> N
     assert view_for(Card(title="Leaderboard"), TEAM) is None
     assert view_for(Card(title="Q", buttons=(Button("A", "A"),)), TEAM) is None
     assert view_for(Card(title="Q", action="quiz:1", buttons=(Button("x", "a:b"),)), TEAM) is None
-    many = Card(title="Q", action="quiz:1", buttons=tuple(Button(str(i), str(i))
-                                                          for i in range(30)))
+    many = Card(
+        title="Q", action="quiz:1", buttons=tuple(Button(str(i), str(i)) for i in range(30))
+    )
     view = view_for(many, TEAM)
     assert view is not None and len(view.children) == limits.BUTTONS
 
@@ -101,10 +102,17 @@ def test_only_our_modals_are_taken() -> None:
 
 
 def test_the_submitted_text_is_found_in_either_modal_layout() -> None:
-    rows = {"components": [{"type": 1, "components": [{"type": 4, "custom_id": "answer",
-                                                       "value": "GIL"}]}]}
-    labels = {"components": [{"type": 10}, {"type": 18, "component": {
-        "type": 4, "custom_id": "answer", "value": "def f(): pass"}}]}
+    rows = {
+        "components": [
+            {"type": 1, "components": [{"type": 4, "custom_id": "answer", "value": "GIL"}]}
+        ]
+    }
+    labels = {
+        "components": [
+            {"type": 10},
+            {"type": 18, "component": {"type": 4, "custom_id": "answer", "value": "def f(): pass"}},
+        ]
+    }
     assert submitted_text(rows) == "GIL"
     assert submitted_text(labels) == "def f(): pass"
     assert submitted_text({}) == ""

@@ -31,20 +31,31 @@ def as_shown(markdown: str) -> str:
 def no_link_or_format(markdown: str) -> bool:
     """No masked link, no bare URL Discord would link, no unescaped markdown mark."""
     unescaped = re.sub(r"\\.", "", markdown)
-    return "](" not in unescaped and "://" not in unescaped and not re.search(
-        r"[*_~|`\[\]<>#]", unescaped)
+    return (
+        "](" not in unescaped
+        and "://" not in unescaped
+        and not re.search(r"[*_~|`\[\]<>#]", unescaped)
+    )
 
 
 def test_a_name_is_shown_as_typed_and_never_as_markdown() -> None:
-    for name in (PRIZE, "**bold** __under__ ||spoiler||", "# Heading", "<@123> @everyone",
-                 "`code` ~~gone~~ > quote", "https://evil.example", "a\\*b"):
+    for name in (
+        PRIZE,
+        "**bold** __under__ ||spoiler||",
+        "# Heading",
+        "<@123> @everyone",
+        "`code` ~~gone~~ > quote",
+        "https://evil.example",
+        "a\\*b",
+    ):
         shown = safe_name(name)
         assert as_shown(shown) == name and no_link_or_format(shown), name
     assert safe_name("Ali\u200bce\u202e") == "Alice"
 
 
 async def test_a_masked_link_name_is_plain_text_in_the_public_reveal(
-        fake: FakeDiscord, bot: DiscordPlatform, core: Core, clock: FakeClock) -> None:
+    fake: FakeDiscord, bot: DiscordPlatform, core: Core, clock: FakeClock
+) -> None:
     prize = FakeUser(2_000_000_000_000_000_011, PRIZE)
     spoof = FakeUser(2_000_000_000_000_000_012, "Ali\u200bce\u202e")
     ex = await fake.slash("quiz", {"topic": "web", "difficulty": "easy"}, user=prize)
@@ -59,8 +70,9 @@ async def test_a_masked_link_name_is_plain_text_in_the_public_reveal(
     outbox.register("discord", bot.poster)
     before = len(fake.calls)
     await tick(core, outbox)
-    reveal = await fake.wait_for(lambda c: c.method == "POST" and c.path ==
-                                 f"/channels/{CHANNEL_ID}/messages", after=before)
+    reveal = await fake.wait_for(
+        lambda c: c.method == "POST" and c.path == f"/channels/{CHANNEL_ID}/messages", after=before
+    )
     fields = {f["name"]: f["value"] for f in embed(reveal.body)["fields"]}
     [got] = [v for k, v in fields.items() if k.startswith("Got it")]
     assert no_link_or_format(got) and no_link_or_format(fields["Fastest"])
@@ -73,7 +85,8 @@ async def test_a_masked_link_name_is_plain_text_in_the_public_reveal(
 
 
 async def test_in_a_dm_only_the_users_own_interview_is_answered(
-        fake: FakeDiscord, bot: DiscordPlatform, core: Core) -> None:
+    fake: FakeDiscord, bot: DiscordPlatform, core: Core
+) -> None:
     ex = await fake.slash("interview", {"topic": "web", "dm": True}, sub="start", user=BOB)
     await ex.messages(1)
     dm = fake.dm_channel_of(BOB)
@@ -98,19 +111,26 @@ async def test_in_a_dm_only_the_users_own_interview_is_answered(
         cb = await sent.callback()
         assert cb["data"]["content"] == refusal, custom_id
     # Bob's session is not Alice's: the same form from her (in her DM) is refused too
-    started = await fake.slash("interview", {"topic": "python", "dm": True}, sub="start",
-                               user=alice)
+    started = await fake.slash(
+        "interview", {"topic": "python", "dm": True}, sub="start", user=alice
+    )
     await started.messages(1)
     her_dm = fake.dm_channel_of(alice)
     assert her_dm is not None
-    cb = await (await fake.submit(f"ib:m:{GUILD_ID}:{action}", "TCP", user=alice,
-                                  channel_id=her_dm)).callback()
+    cb = await (
+        await fake.submit(f"ib:m:{GUILD_ID}:{action}", "TCP", user=alice, channel_id=her_dm)
+    ).callback()
     assert cb["data"]["content"] == refusal
 
-    assert await core.store.context_answers("discord", str(GUILD_ID),
-                                            f"quiz:{round_action.split(':', 1)[1]}") == []
+    assert (
+        await core.store.context_answers(
+            "discord", str(GUILD_ID), f"quiz:{round_action.split(':', 1)[1]}"
+        )
+        == []
+    )
     # and Bob's own interview still works from the DM
-    ok = await fake.submit(f"ib:m:{GUILD_ID}:{action}", "TCP: it retransmits and orders",
-                           user=BOB, channel_id=dm)
+    ok = await fake.submit(
+        f"ib:m:{GUILD_ID}:{action}", "TCP: it retransmits and orders", user=BOB, channel_id=dm
+    )
     feedback, _ = await ok.messages(2, within=GRADING)
     assert embed(feedback)["title"].endswith("%")

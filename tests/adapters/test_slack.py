@@ -64,8 +64,8 @@ fake, slack_settings, platform, slack = rig.fake, rig.slack_settings, rig.platfo
 
 
 async def test_quiz_buttons_answers_and_the_reveal_edit(
-        slack: Slack, fake: FakeSlack, core: Core, clock: FakeClock,
-        platform: SlackPlatform) -> None:
+    slack: Slack, fake: FakeSlack, core: Core, clock: FakeClock, platform: SlackPlatform
+) -> None:
     post, ids = await start_quiz(slack, fake)
     assert post.args["channel"] == "C1"
     assert "Which status code means Not Found?" in flat(post.args)
@@ -112,9 +112,11 @@ async def test_free_text_quiz_answer_through_a_modal(slack: Slack, fake: FakeSla
     element = view["blocks"][-1]["element"]
     assert element["type"] == "plain_text_input" and not element["multiline"]
 
-    resp = await slack.submit(view["callback_id"],
-                              {"answer": {"text": {"type": "plain_text_input", "value": "gil"}}},
-                              private_metadata=view["private_metadata"])
+    resp = await slack.submit(
+        view["callback_id"],
+        {"answer": {"text": {"type": "plain_text_input", "value": "gil"}}},
+        private_metadata=view["private_metadata"],
+    )
     assert resp.status == 200 and not resp.body  # the modal closes at once
     assert "Right!" in await slack.reply(key)
 
@@ -126,11 +128,13 @@ async def test_a_retried_delivery_counts_once(slack: Slack, fake: FakeSlack) -> 
     assert "Right!" in await slack.reply(key)
     timeout_retry = await slack.send(
         interactive_body(block_action(*right, response_url=fake.response_url(key))),
-        **{"x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout"})
+        **{"x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout"},
+    )
     assert timeout_retry.status == 200
     assert timeout_retry.headers.get("x-slack-no-retry") == ["1"]
-    await slack.click(*right, key=key,
-                      **{"x-slack-retry-num": "2", "x-slack-retry-reason": "http_error"})
+    await slack.click(
+        *right, key=key, **{"x-slack-retry-num": "2", "x-slack-retry-reason": "http_error"}
+    )
     replies = await slack.replies(key, 2)
     assert len(replies) == 2
     assert "You already answered this round" in flat(replies[1])
@@ -139,8 +143,8 @@ async def test_a_retried_delivery_counts_once(slack: Slack, fake: FakeSlack) -> 
 
 
 async def test_a_button_works_after_a_restart(
-        slack: Slack, fake: FakeSlack, slack_settings: Settings, clock: FakeClock,
-        bank: QuestionBank) -> None:
+    slack: Slack, fake: FakeSlack, slack_settings: Settings, clock: FakeClock, bank: QuestionBank
+) -> None:
     post, _ = await start_quiz(slack, fake)
     core2 = await build_core(slack_settings, clock=clock, bank=bank, rng=random.Random(1))
     restarted = new_platform(core2, slack_settings, fake)
@@ -152,22 +156,30 @@ async def test_a_button_works_after_a_restart(
         await core2.close()
 
 
-async def test_a_bad_signature_is_refused(slack: Slack, fake: FakeSlack,
-                                          platform: SlackPlatform) -> None:
+async def test_a_bad_signature_is_refused(
+    slack: Slack, fake: FakeSlack, platform: SlackPlatform
+) -> None:
     body = command_body("quiz", "web", response_url=fake.response_url("x"))
     forged = await platform.app.async_dispatch(
-        AsyncBoltRequest(body=body, headers=signed(body, secret="not-the-secret")))
+        AsyncBoltRequest(body=body, headers=signed(body, secret="not-the-secret"))
+    )
     assert forged.status == 401
     stale = await platform.app.async_dispatch(
-        AsyncBoltRequest(body=body, headers=signed(body, timestamp=1_600_000_000)))
+        AsyncBoltRequest(body=body, headers=signed(body, timestamp=1_600_000_000))
+    )
     assert stale.status == 401
     assert not fake.of("chat.postMessage") and not fake.of("response")
 
 
-async def test_rate_limited_posts_are_retried(slack: Slack, fake: FakeSlack,
-                                              no_jitter: None, core: Core) -> None:
-    fake.queue("chat.postMessage", {"ok": False, "error": "ratelimited"}, status=429,
-               headers={"Retry-After": "0"})
+async def test_rate_limited_posts_are_retried(
+    slack: Slack, fake: FakeSlack, no_jitter: None, core: Core
+) -> None:
+    fake.queue(
+        "chat.postMessage",
+        {"ok": False, "error": "ratelimited"},
+        status=429,
+        headers={"Retry-After": "0"},
+    )
     _, ids = await start_quiz(slack, fake)
     assert len(fake.of("chat.postMessage")) == 2 and ids
     assert not fake.of("response")
@@ -195,9 +207,18 @@ async def test_interview_in_private_with_a_modal_answer(slack: Slack, fake: Fake
     [opened] = await fake.wait_for("views.open")
     view = opened.args["view"]
     assert view["blocks"][-1]["element"]["multiline"] is True
-    await slack.submit(view["callback_id"], {"answer": {"text": {
-        "type": "plain_text_input", "value": "TCP: it retransmits and keeps the order."}}},
-        private_metadata=view["private_metadata"])
+    await slack.submit(
+        view["callback_id"],
+        {
+            "answer": {
+                "text": {
+                    "type": "plain_text_input",
+                    "value": "TCP: it retransmits and keeps the order.",
+                }
+            }
+        },
+        private_metadata=view["private_metadata"],
+    )
     feedback, report = await slack.replies(click, 2)
     assert "What you got right" in flat(feedback)
     assert "Interview report" in flat(report)
@@ -220,8 +241,9 @@ async def test_interview_by_direct_message_skip_and_end(slack: Slack, fake: Fake
     assert "Interview report" in flat(posts[4].args)
 
 
-async def test_slow_grading_is_acknowledged_first(slack: Slack, core: Core,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_slow_grading_is_acknowledged_first(
+    slack: Slack, core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
     graded = asyncio.Event()
 
     async def slow_answer(*args: object, **kw: object) -> Reply:
@@ -231,8 +253,9 @@ async def test_slow_grading_is_acknowledged_first(slack: Slack, core: Core,
     monkeypatch.setattr(core.interviews, "answer", slow_answer)
     key = slack.key()
     meta = json.dumps({"c": "C1", "r": slack.fake.response_url(key)})
-    resp = await slack.submit("ibm:interview:s1:0", {"answer": {"text": {"value": "x"}}},
-                              private_metadata=meta)
+    resp = await slack.submit(
+        "ibm:interview:s1:0", {"answer": {"text": {"value": "x"}}}, private_metadata=meta
+    )
     assert resp.status == 200 and not graded.is_set()  # Slack has its ack; grading goes on
     graded.set()
     assert "Graded" in await slack.reply(key)
@@ -268,13 +291,15 @@ async def test_leaderboard_stats_questions_and_help(slack: Slack, fake: FakeSlac
 
 
 async def test_daily_question_set_posted_answered_and_on_app_home(
-        slack: Slack, fake: FakeSlack, core: Core) -> None:
+    slack: Slack, fake: FakeSlack, core: Core
+) -> None:
     fake.users["U9"] = {"is_admin": True}
     assert "Not set up in this channel" in await slack.reply(await slack.command("daily"))
     refused = await slack.reply(await slack.command("daily", "set 09:00"))
     assert "admin" in refused
-    done = await slack.reply(await slack.command("daily", "set 09:00 Europe/Berlin mon-fri",
-                                                 user="U9"))
+    done = await slack.reply(
+        await slack.command("daily", "set 09:00 Europe/Berlin mon-fri", user="U9")
+    )
     assert "Daily question scheduled" in done and "Europe/Berlin" in done
 
     assert "Posted" in await slack.reply(await slack.command("daily", "now", user="U9"))
@@ -293,15 +318,25 @@ async def test_daily_question_set_posted_answered_and_on_app_home(
     [row] = await core.store.context_answers("slack", TEAM, f"daily:{rid}")
     assert row.user_id == "U1" and row.correct
 
-    await slack.send(event_body({"type": "app_home_opened", "user": "U1", "channel": "D1",
-                                 "tab": "home", "event_ts": "1700000000.2"}))
+    await slack.send(
+        event_body(
+            {
+                "type": "app_home_opened",
+                "user": "U1",
+                "channel": "D1",
+                "tab": "home",
+                "event_ts": "1700000000.2",
+            }
+        )
+    )
     [published] = await fake.wait_for("views.publish")
     home = flat(published.args["view"])
     assert "<#C1>" in home and "09:00 Europe/Berlin" in home
 
 
 async def test_settings_need_a_workspace_admin_or_a_listed_user(
-        slack: Slack, fake: FakeSlack, core: Core, slack_settings: Settings) -> None:
+    slack: Slack, fake: FakeSlack, core: Core, slack_settings: Settings
+) -> None:
     refused = await slack.reply(await slack.command("settings", "quiz_seconds 30"))
     assert "Only an admin of this team can change settings" in refused
     fake.users["U9"] = {"is_admin": True}
@@ -309,14 +344,19 @@ async def test_settings_need_a_workspace_admin_or_a_listed_user(
     assert "Setting saved" in saved
     fake.users["U8"] = {"is_owner": True}
     assert "Setting saved" in await slack.reply(
-        await slack.command("settings", "quiz_seconds 40", user="U8"))
+        await slack.command("settings", "quiz_seconds 40", user="U8")
+    )
 
-    listed = SlackPlatform(core, slack_config(slack_settings.model_copy(
-        update={"slack_admin_users": "U5, U6"})), client=make_client("xoxb-test", fake.api_url))
+    listed = SlackPlatform(
+        core,
+        slack_config(slack_settings.model_copy(update={"slack_admin_users": "U5, U6"})),
+        client=make_client("xoxb-test", fake.api_url),
+    )
     try:
         other = Slack(listed, fake)
         assert "Setting saved" in await other.reply(
-            await other.command("settings", "quiz_seconds 50", user="U6"))
+            await other.command("settings", "quiz_seconds 50", user="U6")
+        )
     finally:
         await listed.close()
 
@@ -348,19 +388,27 @@ async def test_team_pack_pasted_or_uploaded_in_the_modal(slack: Slack, fake: Fak
     [opened] = await fake.wait_for("views.open")
     view = opened.args["view"]
     assert view["callback_id"] == "ib-import"
-    empty = await slack.submit("ib-import", {}, user="U9",
-                               private_metadata=view["private_metadata"])
+    empty = await slack.submit(
+        "ib-import", {}, user="U9", private_metadata=view["private_metadata"]
+    )
     assert json.loads(empty.body)["response_action"] == "errors"
 
     bad = PACK.replace("kind: choice", "kind: riddle")
-    await slack.submit("ib-import", {"paste": {"text": {"value": bad}}}, user="U9",
-                       private_metadata=view["private_metadata"])
+    await slack.submit(
+        "ib-import",
+        {"paste": {"text": {"value": bad}}},
+        user="U9",
+        private_metadata=view["private_metadata"],
+    )
     assert "was not imported" in await slack.reply(key)
 
     fake.files["upload.yml"] = PACK.encode()
-    await slack.submit("ib-import", {"file": {"file": {"type": "file_input",
-                                                       "files": [{"id": "F9"}]}}},
-                       user="U9", private_metadata=view["private_metadata"])
+    await slack.submit(
+        "ib-import",
+        {"file": {"file": {"type": "file_input", "files": [{"id": "F9"}]}}},
+        user="U9",
+        private_metadata=view["private_metadata"],
+    )
     replies = await slack.replies(key, 2)
     assert "Pack 'team-extra' imported" in flat(replies[1])
     assert fake.of("files.info")[0].args["file"] == "F9"
@@ -387,8 +435,8 @@ async def test_nothing_a_user_typed_pings_anyone(slack: Slack, fake: FakeSlack) 
 
 
 async def test_an_error_is_answered_and_logged_with_context(
-        slack: Slack, core: Core, monkeypatch: pytest.MonkeyPatch,
-        caplog: pytest.LogCaptureFixture) -> None:
+    slack: Slack, core: Core, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     async def broken(*args: object, **kw: object) -> Card:
         raise RuntimeError("the database fell over")
 
@@ -408,9 +456,17 @@ async def test_an_error_is_answered_and_logged_with_context(
 async def test_app_home_shows_board_stats_and_schedules(slack: Slack, fake: FakeSlack) -> None:
     post, _ = await start_quiz(slack, fake)
     await slack.reply(await slack.click(*button(post, "404")))
-    resp = await slack.send(event_body({"type": "app_home_opened", "user": "U1",
-                                        "channel": "D1", "tab": "home",
-                                        "event_ts": "1700000000.2"}))
+    resp = await slack.send(
+        event_body(
+            {
+                "type": "app_home_opened",
+                "user": "U1",
+                "channel": "D1",
+                "tab": "home",
+                "event_ts": "1700000000.2",
+            }
+        )
+    )
     assert resp.status == 200
     [published] = await fake.wait_for("views.publish")
     assert published.args["user_id"] == "U1"
@@ -441,8 +497,7 @@ async def test_poster_posts_and_edits(platform: SlackPlatform, fake: FakeSlack) 
 async def run_until_started(platform: SlackPlatform) -> asyncio.Task[None]:
     task = asyncio.create_task(platform.run())
     started = asyncio.create_task(platform.started.wait())
-    done, _ = await asyncio.wait({task, started}, timeout=5,
-                                 return_when=asyncio.FIRST_COMPLETED)
+    done, _ = await asyncio.wait({task, started}, timeout=5, return_when=asyncio.FIRST_COMPLETED)
     if task in done:
         started.cancel()
         task.result()  # raises what run() raised
@@ -474,18 +529,26 @@ async def test_http_mode_over_real_http(platform: SlackPlatform, fake: FakeSlack
         await stop(task, platform)
 
 
-async def test_socket_mode_against_the_fake(core: Core, slack_settings: Settings,
-                                            fake: FakeSlack) -> None:
-    settings = slack_settings.model_copy(update={"slack_app_token": SecretStr("xapp-test"),
-                                                 "slack_signing_secret": None})
+async def test_socket_mode_against_the_fake(
+    core: Core, slack_settings: Settings, fake: FakeSlack
+) -> None:
+    settings = slack_settings.model_copy(
+        update={"slack_app_token": SecretStr("xapp-test"), "slack_signing_secret": None}
+    )
     platform = new_platform(core, settings, fake)
     task = await run_until_started(platform)
     try:
         [opened] = fake.of("apps.connections.open")
         assert opened.headers["Authorization"] == "Bearer xapp-test"
         payload = command("quiz", "web", response_url=fake.response_url("s"))
-        await fake.send_envelope({"envelope_id": "env-1", "type": "slash_commands",
-                                  "accepts_response_payload": True, "payload": payload})
+        await fake.send_envelope(
+            {
+                "envelope_id": "env-1",
+                "type": "slash_commands",
+                "accepts_response_payload": True,
+                "payload": payload,
+            }
+        )
         [ack] = await fake.wait_for("socket", where=lambda c: "envelope_id" in c.args)
         assert ack.args["envelope_id"] == "env-1"
         [post] = await fake.wait_for("chat.postMessage")
@@ -495,27 +558,31 @@ async def test_socket_mode_against_the_fake(core: Core, slack_settings: Settings
 
 
 async def test_bad_tokens_and_missing_secrets_stop_with_a_clear_message(
-        core: Core, slack_settings: Settings, fake: FakeSlack) -> None:
+    core: Core, slack_settings: Settings, fake: FakeSlack
+) -> None:
     platform = new_platform(core, slack_settings, fake)
     fake.queue("auth.test", {"ok": False, "error": "invalid_auth"})
     with pytest.raises(PlatformUnavailable, match=r"SLACK_BOT_TOKEN \(invalid_auth\)"):
         await platform.run()
 
-    no_secret = new_platform(core, slack_settings.model_copy(
-        update={"slack_signing_secret": None}), fake)
+    no_secret = new_platform(
+        core, slack_settings.model_copy(update={"slack_signing_secret": None}), fake
+    )
     with pytest.raises(PlatformUnavailable, match="SLACK_SIGNING_SECRET"):
         await no_secret.run()
 
-    socket = new_platform(core, slack_settings.model_copy(
-        update={"slack_app_token": SecretStr("xapp-bad")}), fake)
+    socket = new_platform(
+        core, slack_settings.model_copy(update={"slack_app_token": SecretStr("xapp-bad")}), fake
+    )
     fake.queue("apps.connections.open", {"ok": False, "error": "invalid_auth"})
     with pytest.raises(PlatformUnavailable, match="SLACK_APP_TOKEN"):
         await socket.run()
     await socket.close()
 
     with pytest.raises(PlatformUnavailable, match="SLACK_BOT_TOKEN is not set"):
-        SlackPlatform(core, slack_config(slack_settings.model_copy(
-            update={"slack_bot_token": None})))
+        SlackPlatform(
+            core, slack_config(slack_settings.model_copy(update={"slack_bot_token": None}))
+        )
 
 
 async def test_the_app_loads_the_slack_platform(core: Core, slack_settings: Settings) -> None:
@@ -524,13 +591,13 @@ async def test_the_app_loads_the_slack_platform(core: Core, slack_settings: Sett
     await platform.close()
 
 
-async def test_appeal_rejected_with_the_reason_posted_to_its_author(slack: Slack,
-                                                                   fake: FakeSlack) -> None:
+async def test_appeal_rejected_with_the_reason_posted_to_its_author(
+    slack: Slack, fake: FakeSlack
+) -> None:
     post, _ = await start_quiz(slack, fake)
     action_id, value = button(post, "301")
     assert "Not this time" in await slack.reply(await slack.click(action_id, value, user="U2"))
-    filed = await slack.reply(await slack.command("appeal", "301 also finds the page",
-                                                  user="U2"))
+    filed = await slack.reply(await slack.command("appeal", "301 also finds the page", user="U2"))
     assert "Appeal #1 filed" in filed and "t-http" in filed
     refused = await slack.reply(await slack.command("appeals", user="U2"))
     assert "Only an admin of this team can see the appeals" in refused
@@ -538,14 +605,18 @@ async def test_appeal_rejected_with_the_reason_posted_to_its_author(slack: Slack
     queue = await slack.reply(await slack.command("appeals", user="U9"))
     assert "#1 appeal by name-U2 on t-http" in queue and "why: 301 also finds the page" in queue
     before = len(fake.of("chat.postMessage"))
-    done = await slack.reply(await slack.command("appeals", "reject 1 301 is a redirect",
-                                                 user="U9"))
+    done = await slack.reply(
+        await slack.command("appeals", "reject 1 301 is a redirect", user="U9")
+    )
     assert "#1 rejected" in done
     told = flat((await fake.wait_for("chat.postMessage", before + 1))[before].args)
     assert "Your appeal #1 was not accepted" in told
     assert "name-U2, on t-http: 301 is a redirect" in told
-async def test_questions_report_keep_and_retire_for_admins(slack: Slack, fake: FakeSlack,
-                                                           core: Core) -> None:
+
+
+async def test_questions_report_keep_and_retire_for_admins(
+    slack: Slack, fake: FakeSlack, core: Core
+) -> None:
     from tests.support.builders import broken_question_answers
     from tests.support.fakes.slack_api import TEAM
 
@@ -558,17 +629,20 @@ async def test_questions_report_keep_and_retire_for_admins(slack: Slack, fake: F
     assert "nobody got it right in 25 answers" in shown and "rested" in shown
     assert await core.store.out_of_rotation("slack", TEAM) == {"t-is"}
     assert "t-is retired" in await slack.reply(
-        await slack.command("questions", "retire t-is", user="U9"))
+        await slack.command("questions", "retire t-is", user="U9")
+    )
     assert "t-is kept" in await slack.reply(
-        await slack.command("questions", "keep t-is", user="U9"))
+        await slack.command("questions", "keep t-is", user="U9")
+    )
     assert await core.store.out_of_rotation("slack", TEAM) == set()
 
 
 # --- fixes of issue 13 --------------------------------------------------------------------
 
 
-async def test_an_old_end_button_does_not_end_the_current_interview(slack: Slack,
-                                                                    core: Core) -> None:
+async def test_an_old_end_button_does_not_end_the_current_interview(
+    slack: Slack, core: Core
+) -> None:
     first = await slack.command("interview", "start web")
     _, question = await slack.replies(first, 2)
     _, _, old_end = action_ids(question)
@@ -581,15 +655,20 @@ async def test_an_old_end_button_does_not_end_the_current_interview(slack: Slack
     assert await core.interviews.current(where) is not None  # the new one goes on
 
 
-@pytest.mark.parametrize(("content_type", "body"), [
-    ("application/json", "<html><body>502 Bad Gateway</body></html>"),  # a proxy's page
-    ("text/plain", "upstream connect error or disconnect/reset before headers"),
-    ("text/html", "<html><body>Service Unavailable</body></html>"),
-])
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/json", "<html><body>502 Bad Gateway</body></html>"),  # a proxy's page
+        ("text/plain", "upstream connect error or disconnect/reset before headers"),
+        ("text/html", "<html><body>Service Unavailable</body></html>"),
+    ],
+)
 async def test_a_failed_user_lookup_goes_on_with_the_name_slack_sent(
-        content_type: str, body: str) -> None:
+    content_type: str, body: str
+) -> None:
     """users.info answering with an error page must not fail the command: the person plays
     under the name in the payload, with admin rights only if SLACK_ADMIN_USERS lists them."""
+
     async def users_info(_: web.Request) -> web.Response:
         return web.Response(body=body.encode(), content_type=content_type, status=200)
 
@@ -609,8 +688,9 @@ async def test_a_failed_user_lookup_goes_on_with_the_name_slack_sent(
         await runner.cleanup()
 
 
-async def test_unexpected_errors_are_counted(slack: Slack, core: Core,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_unexpected_errors_are_counted(
+    slack: Slack, core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
     async def broken(*args: object, **kw: object) -> Card:
         raise RuntimeError("a bug")
 

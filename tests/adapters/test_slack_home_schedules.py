@@ -10,8 +10,22 @@ from tests.support.spy import spy_on
 
 
 def schedule(team: str, channel: str) -> Schedule:
-    return Schedule("test", team, channel, "09:00", "UTC", "mon,tue,wed,thu,fri", None, None,
-                    None, None, None, "active", "", 1)
+    return Schedule(
+        "test",
+        team,
+        channel,
+        "09:00",
+        "UTC",
+        "mon,tue,wed,thu,fri",
+        None,
+        None,
+        None,
+        None,
+        None,
+        "active",
+        "",
+        1,
+    )
 
 
 async def test_app_home_reads_only_its_teams_schedules(core: Core) -> None:

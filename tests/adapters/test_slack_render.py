@@ -40,18 +40,28 @@ def test_user_text_is_escaped_and_markdown_becomes_mrkdwn() -> None:
 
 
 def test_a_question_card_has_a_title_line_a_color_bar_and_buttons() -> None:
-    card = Card(title="Quiz · web ★☆☆", text="Which code?\n\n**A)** 404",
-                buttons=(Button("A", "A"), Button("B", "B")), action="quiz:r1",
-                footer="60 s to answer", color="good")
+    card = Card(
+        title="Quiz · web ★☆☆",
+        text="Which code?\n\n**A)** 404",
+        buttons=(Button("A", "A"), Button("B", "B")),
+        action="quiz:r1",
+        footer="60 s to answer",
+        color="good",
+    )
     msg = card_message(card)
     assert msg["text"] == "*Quiz · web ★☆☆*"
     [att] = msg["attachments"]
     assert att["color"] == "#2EB67D" and att["fallback"].startswith("Quiz · web")
     section, actions, footer = att["blocks"]
-    assert section["text"] == {"type": "mrkdwn", "text": "Which code?\n\n*A)* 404",
-                               "verbatim": True}
+    assert section["text"] == {
+        "type": "mrkdwn",
+        "text": "Which code?\n\n*A)* 404",
+        "verbatim": True,
+    }
     assert [(e["action_id"], e["value"]) for e in actions["elements"]] == [
-        ("ib:quiz:r1:A", "A"), ("ib:quiz:r1:B", "B")]
+        ("ib:quiz:r1:A", "A"),
+        ("ib:quiz:r1:B", "B"),
+    ]
     assert footer["type"] == "context"
 
 
@@ -64,10 +74,14 @@ def test_choice_ids_round_trip() -> None:
 
 
 def test_huge_cards_are_cut_to_slack_limits_without_crashing() -> None:
-    card = Card(title="T" * 400, text=("word " * 40 + "\n") * 400,
-                fields=tuple((f"name {i}" * 30, "v" * (i * 40)) for i in range(80)),
-                buttons=tuple(Button("label " * 30, chr(65 + i)) for i in range(10)),
-                action="quiz:r1", footer="f" * 5000)
+    card = Card(
+        title="T" * 400,
+        text=("word " * 40 + "\n") * 400,
+        fields=tuple((f"name {i}" * 30, "v" * (i * 40)) for i in range(80)),
+        buttons=tuple(Button("label " * 30, chr(65 + i)) for i in range(10)),
+        action="quiz:r1",
+        footer="f" * 5000,
+    )
     msg = card_message(card)  # the slack_sdk models validate every limit while serialising
     blocks = msg["attachments"][0]["blocks"]
     assert len(blocks) <= 50
@@ -94,16 +108,31 @@ def test_code_fences_survive_being_split() -> None:
 
 
 def test_answer_forms_and_interview_buttons() -> None:
-    card = Card(title="Question 1/2", text="Write a function", action="interview:s1:0",
-                answer_form=True, code_answer=True, interview_controls=True)
-    [actions] = [b for b in card_message(card)["attachments"][0]["blocks"]
-                 if b["type"] == "actions"]
+    card = Card(
+        title="Question 1/2",
+        text="Write a function",
+        action="interview:s1:0",
+        answer_form=True,
+        code_answer=True,
+        interview_controls=True,
+    )
+    [actions] = [
+        b for b in card_message(card)["attachments"][0]["blocks"] if b["type"] == "actions"
+    ]
     assert [e["action_id"] for e in actions["elements"]] == [
-        "ibc:interview:s1:0", "ibs:interview:s1:0", "ibe:interview:s1:0"]
+        "ibc:interview:s1:0",
+        "ibs:interview:s1:0",
+        "ibe:interview:s1:0",
+    ]
     assert actions["elements"][2]["confirm"]  # ending asks first
 
-    modal = answer_modal("interview:s1:0", code=True, multiline=True, prompt="Write it",
-                         meta={"c": "C1", "r": "https://hooks.slack.com/x"})
+    modal = answer_modal(
+        "interview:s1:0",
+        code=True,
+        multiline=True,
+        prompt="Write it",
+        meta={"c": "C1", "r": "https://hooks.slack.com/x"},
+    )
     assert modal["callback_id"] == "ibm:interview:s1:0"
     assert json.loads(modal["private_metadata"]) == {"c": "C1", "r": "https://hooks.slack.com/x"}
     element = modal["blocks"][-1]["element"]
@@ -114,8 +143,9 @@ def test_console_command_hints_read_as_slack_commands() -> None:
     assert notice("Unknown command '/dance'. Try /help.")["text"].endswith("Try /quiz help.")
     intro = card_message(Card(title="Mock interview", text="/skip to pass, /end to stop."))
     assert "/interview skip to pass, /interview end to stop." in json.dumps(intro)
-    question = card_message(Card(title="Q", text="What does GET /help return?", action="quiz:r",
-                                 answer_form=True))
+    question = card_message(
+        Card(title="Q", text="What does GET /help return?", action="quiz:r", answer_form=True)
+    )
     assert "GET /help return" in json.dumps(question)  # a question is shown as written
 
 
@@ -126,12 +156,14 @@ def test_the_manifest_declares_every_command_and_setting() -> None:
 
     from adapters.slack.handlers import COMMANDS
 
-    manifest = yaml.safe_load((Path(__file__).parents[2] / "adapters" / "slack" /
-                               "manifest.yaml").read_text("utf-8"))
+    manifest = yaml.safe_load(
+        (Path(__file__).parents[2] / "adapters" / "slack" / "manifest.yaml").read_text("utf-8")
+    )
     commands = {c["command"] for c in manifest["features"]["slash_commands"]}
     assert commands == {f"/{name}" for name in COMMANDS}
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
     assert {"commands", "chat:write", "im:write", "users:read", "files:read"} <= set(
-        manifest["oauth_config"]["scopes"]["bot"])
+        manifest["oauth_config"]["scopes"]["bot"]
+    )

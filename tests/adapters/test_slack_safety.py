@@ -11,8 +11,9 @@ from tests.support.slack_rig import Slack, flat, start_quiz
 fake, slack_settings, platform, slack = rig.fake, rig.slack_settings, rig.platform, rig.slack
 
 
-async def test_a_spoofing_slack_name_is_cleaned_on_the_public_board(slack: Slack,
-                                                                    fake: FakeSlack) -> None:
+async def test_a_spoofing_slack_name_is_cleaned_on_the_public_board(
+    slack: Slack, fake: FakeSlack
+) -> None:
     fake.users["U1"] = {"profile": {"display_name": "\u202eAli\u200bce\u2066\x00"}}
     _, ids = await start_quiz(slack, fake)
     await slack.reply(await slack.click(ids[0], "A"))

@@ -70,28 +70,133 @@ from tests.support.poster import RecordingPoster
 # --- what people type ---------------------------------------------------------------------------
 
 WILD = st.characters(exclude_categories=())  # every code point, lone surrogates included
-MENTIONS = ["<!channel>", "<!here>", "<!everyone>", "<@U123>", "<@U123|bob>", "<#C1>",
-            "<!subteam^S1>", "@everyone", "@here", "<@&123>", "<@!123>", "&", "<", ">"]
-TOKENS = ["python", "web", "django", "easy", "medium", "hard", "1", "2", "3", "5", "30", "999",
-          "dm", "n=2", "q=50", "topic=web", "difficulty=9", "x=y", "=", "==", "stop", "skip",
-          "end", "start", "answer", "today", "week", "month", "all", "team", "channel",
-          "topic", "set", "off", "now", "status", "list", "remove", "import", "09:00", "25:99",
-          "9pm", "13pm", "Europe/Berlin", "Mars/Olympus", "UTC", "GMT", "mon-fri", "sun-mon",
-          "weekdays", "open=8h", "open=1m", "open=next", "recap=fri@17:00", "recap=xyz",
-          "tz=Europe/Paris", "days=mon,wed", "quiz_seconds", "timezone",
-          "interview_questions", "-1", "0", "٣", "１２", "A", "B", "z", "\x00", "\ud800",
-          "\u202e", "\n", "\t", " ", *MENTIONS]
-NAMES = ["quiz", "q", "answer", "a", "interview", "i", "skip", "end", "leaderboard", "lb",
-         "stats", "qstats", "questions", "daily", "settings", "help", "start", "?", "QUIZ",
-         "", "quiz\u200b", "💥"]
+MENTIONS = [
+    "<!channel>",
+    "<!here>",
+    "<!everyone>",
+    "<@U123>",
+    "<@U123|bob>",
+    "<#C1>",
+    "<!subteam^S1>",
+    "@everyone",
+    "@here",
+    "<@&123>",
+    "<@!123>",
+    "&",
+    "<",
+    ">",
+]
+TOKENS = [
+    "python",
+    "web",
+    "django",
+    "easy",
+    "medium",
+    "hard",
+    "1",
+    "2",
+    "3",
+    "5",
+    "30",
+    "999",
+    "dm",
+    "n=2",
+    "q=50",
+    "topic=web",
+    "difficulty=9",
+    "x=y",
+    "=",
+    "==",
+    "stop",
+    "skip",
+    "end",
+    "start",
+    "answer",
+    "today",
+    "week",
+    "month",
+    "all",
+    "team",
+    "channel",
+    "topic",
+    "set",
+    "off",
+    "now",
+    "status",
+    "list",
+    "remove",
+    "import",
+    "09:00",
+    "25:99",
+    "9pm",
+    "13pm",
+    "Europe/Berlin",
+    "Mars/Olympus",
+    "UTC",
+    "GMT",
+    "mon-fri",
+    "sun-mon",
+    "weekdays",
+    "open=8h",
+    "open=1m",
+    "open=next",
+    "recap=fri@17:00",
+    "recap=xyz",
+    "tz=Europe/Paris",
+    "days=mon,wed",
+    "quiz_seconds",
+    "timezone",
+    "interview_questions",
+    "-1",
+    "0",
+    "٣",
+    "１２",
+    "A",
+    "B",
+    "z",
+    "\x00",
+    "\ud800",
+    "\u202e",
+    "\n",
+    "\t",
+    " ",
+    *MENTIONS,
+]
+NAMES = [
+    "quiz",
+    "q",
+    "answer",
+    "a",
+    "interview",
+    "i",
+    "skip",
+    "end",
+    "leaderboard",
+    "lb",
+    "stats",
+    "qstats",
+    "questions",
+    "daily",
+    "settings",
+    "help",
+    "start",
+    "?",
+    "QUIZ",
+    "",
+    "quiz\u200b",
+    "💥",
+]
 TEXTS = st.one_of(
     st.text(max_size=120),
     st.text(WILD, max_size=120),
-    st.builds(lambda name, args: f"/{name} " + " ".join(args), st.sampled_from(NAMES),
-              st.lists(st.one_of(st.sampled_from(TOKENS), st.text(WILD, max_size=12)),
-                       max_size=6)),
-    st.builds(lambda s, n: s * n, st.text(WILD, min_size=1, max_size=8),
-              st.integers(500, 3000)),  # huge
+    st.builds(
+        lambda name, args: f"/{name} " + " ".join(args),
+        st.sampled_from(NAMES),
+        st.lists(st.one_of(st.sampled_from(TOKENS), st.text(WILD, max_size=12)), max_size=6),
+    ),
+    st.builds(
+        lambda s, n: s * n, st.text(WILD, min_size=1, max_size=8), st.integers(500, 3000)
+    ),  # huge
 )
 
 
@@ -119,8 +224,12 @@ def test_command_parsers_refuse_clearly_or_parse(text: str) -> None:
 def db_counts(db: Path) -> dict[str, int]:
     con = sqlite3.connect(db)
     try:
-        tables = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
         return {t: con.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
     finally:
         con.close()
@@ -132,15 +241,18 @@ def playable(core: Core) -> Core:
     return core
 
 
-PEOPLE = [Where("test", "t1", "c1", "ann", "Ann", is_admin=True),
-          Where("test", "t1", "c1", "bob", "<!channel> bob"),
-          Where("test", "t1", "c2", "\ud800", "\udfff"),
-          Where("test", "t1", "c1", "cy", "@everyone")]
+PEOPLE = [
+    Where("test", "t1", "c1", "ann", "Ann", is_admin=True),
+    Where("test", "t1", "c1", "bob", "<!channel> bob"),
+    Where("test", "t1", "c2", "\ud800", "\udfff"),
+    Where("test", "t1", "c1", "cy", "@everyone"),
+]
 
 
 @given(who=st.sampled_from(PEOPLE), text=TEXTS)
 async def test_dispatch_answers_anything_and_a_refusal_changes_nothing(
-        playable: Core, db_path: Path, who: Where, text: str) -> None:
+    playable: Core, db_path: Path, who: Where, text: str
+) -> None:
     before = db_counts(db_path)
     try:
         reply = await dispatch(playable, who, text)
@@ -153,8 +265,7 @@ async def test_dispatch_answers_anything_and_a_refusal_changes_nothing(
 
 
 @given(st.lists(st.text(WILD, min_size=1, max_size=20), min_size=50, max_size=50))
-async def test_typed_command_names_do_not_grow_the_metrics(
-        core: Core, names: list[str]) -> None:
+async def test_typed_command_names_do_not_grow_the_metrics(core: Core, names: list[str]) -> None:
     """`/anything` is counted under `unknown`: users cannot mint metric series."""
     before = len(metrics.COMMANDS._metrics)
     for name in names:
@@ -169,17 +280,23 @@ async def test_typed_command_names_do_not_grow_the_metrics(
 
 ACTIONS = st.one_of(
     st.text(WILD, max_size=60),
-    st.builds(lambda kind, rest: f"{kind}:{rest}",
-              st.sampled_from(["quiz", "daily", "interview", "x", ""]), st.text(WILD, max_size=50)),
-    st.builds(lambda sid, pos: f"interview:{sid}:{pos}", st.text(max_size=33),
-              st.one_of(st.integers(-2, 40).map(str), st.text(WILD, max_size=4))),
+    st.builds(
+        lambda kind, rest: f"{kind}:{rest}",
+        st.sampled_from(["quiz", "daily", "interview", "x", ""]),
+        st.text(WILD, max_size=50),
+    ),
+    st.builds(
+        lambda sid, pos: f"interview:{sid}:{pos}",
+        st.text(max_size=33),
+        st.one_of(st.integers(-2, 40).map(str), st.text(WILD, max_size=4)),
+    ),
 )
 
 
 @given(who=st.sampled_from(PEOPLE), action=ACTIONS, text=TEXTS)
 async def test_an_answer_to_any_action_is_refused_clearly_and_stores_nothing(
-        playable: Core, db_path: Path, who: Where, action: str,
-        text: str) -> None:
+    playable: Core, db_path: Path, who: Where, action: str, text: str
+) -> None:
     await _open_a_round_and_an_interview(playable)
     before = db_counts(db_path)
     try:
@@ -203,16 +320,73 @@ async def _open_a_round_and_an_interview(core: Core) -> None:
 
 PACK_TEXT = (TEST_PACKS / "test.yaml").read_text("utf-8")
 PACK_DATA = yaml.safe_load(PACK_TEXT)
-ERROR_LINE = re.compile(r"^(?P<file>f\.yaml):(?P<line>\d+): (?P<field>\S.*?): (?P<msg>\S.*)",
-                        re.S)
-YAMLISH = ["id:", "title:", "topic:", "version:", "questions:", "- ", "  ", "    ", "kind:",
-           "choice", "short", "open", "code", "choices:", "correct: true", "accepted:",
-           "key_points:", "terms:", "point:", "text:", "difficulty:", "prompt:",
-           "explanation:", "reference:", "code:", "signature:", "tests:", "solution:", "{", "}",
-           "[", "]", ",", ":", "'", '"', "&a", "*a", "!!python/object:os.system", "!!binary",
-           "!!int", "!!timestamp", "---", "...", "? ", "|", ">", "#", "%YAML 1.1", "%TAG",
-           "2001-13-45", "9" * 5000, "1e999", ".inf", ".nan", "yes", "no", "~", "null",
-           "\t", "\ufeff", "\x85", "[" * 2000, "{a: " * 300]
+ERROR_LINE = re.compile(r"^(?P<file>f\.yaml):(?P<line>\d+): (?P<field>\S.*?): (?P<msg>\S.*)", re.S)
+YAMLISH = [
+    "id:",
+    "title:",
+    "topic:",
+    "version:",
+    "questions:",
+    "- ",
+    "  ",
+    "    ",
+    "kind:",
+    "choice",
+    "short",
+    "open",
+    "code",
+    "choices:",
+    "correct: true",
+    "accepted:",
+    "key_points:",
+    "terms:",
+    "point:",
+    "text:",
+    "difficulty:",
+    "prompt:",
+    "explanation:",
+    "reference:",
+    "code:",
+    "signature:",
+    "tests:",
+    "solution:",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "'",
+    '"',
+    "&a",
+    "*a",
+    "!!python/object:os.system",
+    "!!binary",
+    "!!int",
+    "!!timestamp",
+    "---",
+    "...",
+    "? ",
+    "|",
+    ">",
+    "#",
+    "%YAML 1.1",
+    "%TAG",
+    "2001-13-45",
+    "9" * 5000,
+    "1e999",
+    ".inf",
+    ".nan",
+    "yes",
+    "no",
+    "~",
+    "null",
+    "\t",
+    "\ufeff",
+    "\x85",
+    "[" * 2000,
+    "{a: " * 300,
+]
 
 
 def yamlish() -> st.SearchStrategy[str]:
@@ -251,14 +425,23 @@ def test_the_pack_loader_refuses_any_text_with_file_line_and_field(text: str) ->
 
 
 def nested(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-    return st.one_of(st.lists(inner, max_size=4),
-                     st.dictionaries(st.text(max_size=8), inner, max_size=4))
+    return st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    )
 
 
 VALUES = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(WILD, max_size=30),
-              st.sampled_from(["choice", "short", "open", "code", "", "x" * 20_000])),
-    nested, max_leaves=12)
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(),
+        st.text(WILD, max_size=30),
+        st.sampled_from(["choice", "short", "open", "code", "", "x" * 20_000]),
+    ),
+    nested,
+    max_leaves=12,
+)
 
 
 def paths(node: Any, here: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -305,7 +488,8 @@ def dump(data: Any) -> str:
 
 @given(mutated_packs())
 async def test_a_mutated_pack_is_refused_whole_or_loaded_whole(
-        core: Core, db_path: Path, data: Any) -> None:
+    core: Core, db_path: Path, data: Any
+) -> None:
     try:
         text = dump(data)
     except (yaml.YAMLError, UnicodeEncodeError):
@@ -325,8 +509,14 @@ async def test_a_mutated_pack_is_refused_whole_or_loaded_whole(
 
 
 def test_a_huge_or_nested_pack_is_refused_not_crashed() -> None:
-    for text in ("x: " + "y" * (MAX_PACK_BYTES + 1), "[" * 100_000, "{a: " * 50_000,
-                 "id: 2001-13-45", "version: " + "9" * 5000, "a: !!binary ==="):
+    for text in (
+        "x: " + "y" * (MAX_PACK_BYTES + 1),
+        "[" * 100_000,
+        "{a: " * 50_000,
+        "id: 2001-13-45",
+        "version: " + "9" * 5000,
+        "a: !!binary ===",
+    ):
         with pytest.raises(PackError) as e:
             parse_pack(text, "f.yaml")
         check_refusal(e.value, text)
@@ -334,8 +524,7 @@ def test_a_huge_or_nested_pack_is_refused_not_crashed() -> None:
 
 def test_one_bad_pack_refuses_the_whole_folder(tmp_path: Path) -> None:
     (tmp_path / "good.yaml").write_text(PACK_TEXT, "utf-8")
-    (tmp_path / "bad.yaml").write_text(PACK_TEXT.replace("kind: open", "kind: riddle", 1),
-                                       "utf-8")
+    (tmp_path / "bad.yaml").write_text(PACK_TEXT.replace("kind: open", "kind: riddle", 1), "utf-8")
     with pytest.raises(PackError) as e:
         load_packs([tmp_path])
     assert all(err.startswith(str(tmp_path / "bad.yaml")) for err in e.value.errors)
@@ -364,11 +553,30 @@ CELLS = st.one_of(st.text(max_size=40), st.sampled_from(["A", "b", "2", "x;y;z",
 def answer_files(draw: st.DrawFn) -> str:
     if draw(st.booleans()):  # arbitrary text as a "CSV"
         return draw(st.text(max_size=400))
-    columns = draw(st.lists(st.sampled_from(["question", "reference_answer", "answer", "kind",
-                                             "key_points", "choices", "human_grade", "extra"]),
-                            min_size=1, max_size=8, unique=True))
-    rows = draw(st.lists(st.fixed_dictionaries({c: KINDS if c == "kind" else CELLS
-                                                for c in columns}), max_size=8))
+    columns = draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    "question",
+                    "reference_answer",
+                    "answer",
+                    "kind",
+                    "key_points",
+                    "choices",
+                    "human_grade",
+                    "extra",
+                ]
+            ),
+            min_size=1,
+            max_size=8,
+            unique=True,
+        )
+    )
+    rows = draw(
+        st.lists(
+            st.fixed_dictionaries({c: KINDS if c == "kind" else CELLS for c in columns}), max_size=8
+        )
+    )
     out = io.StringIO()
     w = csv.DictWriter(out, fieldnames=columns)
     w.writeheader()
@@ -377,8 +585,9 @@ def answer_files(draw: st.DrawFn) -> str:
 
 
 @given(answer_files())
-def test_grade_file_takes_any_file_and_keeps_every_row(tmp_path_factory: pytest.TempPathFactory,
-                                                       text: str) -> None:
+def test_grade_file_takes_any_file_and_keeps_every_row(
+    tmp_path_factory: pytest.TempPathFactory, text: str
+) -> None:
     from interview_bot.cli import grade_file
 
     folder = tmp_path_factory.mktemp("gf")
@@ -438,10 +647,24 @@ def rig(core: Core, fake_slack: FakeSlack) -> SlackRig:
     return SlackRig(core, fake_slack)
 
 
-JUNK = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(),
-                              st.text(WILD, max_size=20)), nested, max_leaves=6)
-PREFIXES = ["ib:", "ibf:", "ibc:", "ibs:", "ibe:", "ibh:", "ib:quiz:", "ib:daily:",
-            "ibs:interview:", "ibe:interview:", "ibf:interview:"]
+JUNK = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(WILD, max_size=20)),
+    nested,
+    max_leaves=6,
+)
+PREFIXES = [
+    "ib:",
+    "ibf:",
+    "ibc:",
+    "ibs:",
+    "ibe:",
+    "ibh:",
+    "ib:quiz:",
+    "ib:daily:",
+    "ibs:interview:",
+    "ibe:interview:",
+    "ibf:interview:",
+]
 
 
 @st.composite
@@ -449,47 +672,88 @@ def slack_bodies(draw: st.DrawFn) -> str:
     url = "http://127.0.0.1:9/respond/x"  # replaced with the fake's
     kind = draw(st.sampled_from(["command", "action", "view", "import"]))
     if kind == "command":
-        fields = {"team_id": TEAM, "channel_id": draw(st.sampled_from(["C1", "D1", ""])),
-                  "user_id": draw(st.sampled_from(["U1", "U2", "U9"])),
-                  "user_name": draw(st.text(WILD, max_size=20)),
-                  "command": "/" + draw(st.sampled_from(sorted(COMMANDS))),
-                  "text": draw(TEXTS), "response_url": url, "trigger_id": "t"}
+        fields = {
+            "team_id": TEAM,
+            "channel_id": draw(st.sampled_from(["C1", "D1", ""])),
+            "user_id": draw(st.sampled_from(["U1", "U2", "U9"])),
+            "user_name": draw(st.text(WILD, max_size=20)),
+            "command": "/" + draw(st.sampled_from(sorted(COMMANDS))),
+            "text": draw(TEXTS),
+            "response_url": url,
+            "trigger_id": "t",
+        }
         return urlencode(fields, encoding="utf-8", errors="surrogatepass")
     if kind == "action":
         action_id = draw(st.sampled_from(PREFIXES)) + draw(st.text(WILD, max_size=40))
-        payload = block_action(action_id[:255], draw(st.one_of(st.none(), st.text(WILD,
-                                                                                  max_size=10))),
-                               response_url=url)
-        for key in draw(st.lists(st.sampled_from(["user", "channel", "container", "message",
-                                                  "trigger_id", "value"]), max_size=3)):
+        payload = block_action(
+            action_id[:255],
+            draw(st.one_of(st.none(), st.text(WILD, max_size=10))),
+            response_url=url,
+        )
+        for key in draw(
+            st.lists(
+                st.sampled_from(["user", "channel", "container", "message", "trigger_id", "value"]),
+                max_size=3,
+            )
+        ):
             if key == "value":
                 payload["actions"][0]["value"] = draw(JUNK)
             else:
                 payload[key] = draw(JUNK)
         return interactive_body(payload)
     callback = "ib-import" if kind == "import" else "ibm:" + draw(st.text(WILD, max_size=40))
-    meta = draw(st.one_of(st.text(WILD, max_size=30),
-                          st.builds(json.dumps, JUNK),
-                          st.just(json.dumps({"c": "C1", "r": url}))))
-    values = draw(st.one_of(
-        JUNK, st.fixed_dictionaries({"answer": st.fixed_dictionaries(
-            {"text": st.fixed_dictionaries({"value": st.one_of(TEXTS, JUNK)})})}),
-        st.fixed_dictionaries({"paste": st.fixed_dictionaries(
-            {"text": st.fixed_dictionaries({"value": st.one_of(yamlish(), JUNK)})})})))
-    payload = {"type": "view_submission", "team": {"id": TEAM, "domain": "t"},
-               "user": draw(st.one_of(st.just({"id": "U9", "name": "u9"}), JUNK)),
-               "api_app_id": "A1", "trigger_id": "t",
-               "view": {"id": "V1", "team_id": TEAM, "type": "modal", "callback_id": callback,
-                        "private_metadata": meta, "state": {"values": values}}}
+    meta = draw(
+        st.one_of(
+            st.text(WILD, max_size=30),
+            st.builds(json.dumps, JUNK),
+            st.just(json.dumps({"c": "C1", "r": url})),
+        )
+    )
+    values = draw(
+        st.one_of(
+            JUNK,
+            st.fixed_dictionaries(
+                {
+                    "answer": st.fixed_dictionaries(
+                        {"text": st.fixed_dictionaries({"value": st.one_of(TEXTS, JUNK)})}
+                    )
+                }
+            ),
+            st.fixed_dictionaries(
+                {
+                    "paste": st.fixed_dictionaries(
+                        {"text": st.fixed_dictionaries({"value": st.one_of(yamlish(), JUNK)})}
+                    )
+                }
+            ),
+        )
+    )
+    payload = {
+        "type": "view_submission",
+        "team": {"id": TEAM, "domain": "t"},
+        "user": draw(st.one_of(st.just({"id": "U9", "name": "u9"}), JUNK)),
+        "api_app_id": "A1",
+        "trigger_id": "t",
+        "view": {
+            "id": "V1",
+            "team_id": TEAM,
+            "type": "modal",
+            "callback_id": callback,
+            "private_metadata": meta,
+            "state": {"values": values},
+        },
+    }
     return interactive_body(payload)
 
 
 @given(body=slack_bodies())
 async def test_slack_payloads_are_answered_never_raised_and_refusals_store_nothing(
-        rig: SlackRig, fake_slack: FakeSlack, db_path: Path,
-        caplog: pytest.LogCaptureFixture, body: str) -> None:
-    body = body.replace("http%3A%2F%2F127.0.0.1%3A9%2Frespond%2Fx",
-                        "http%3A%2F%2F127.0.0.1%3A" + str(fake_slack.port) + "%2Frespond%2Fx")
+    rig: SlackRig, fake_slack: FakeSlack, db_path: Path, caplog: pytest.LogCaptureFixture, body: str
+) -> None:
+    body = body.replace(
+        "http%3A%2F%2F127.0.0.1%3A9%2Frespond%2Fx",
+        "http%3A%2F%2F127.0.0.1%3A" + str(fake_slack.port) + "%2Frespond%2Fx",
+    )
     fake_slack.users["U9"] = {"is_admin": True}
     before = db_counts(db_path)
     notices = len(rig.replies.notices)
@@ -505,8 +769,11 @@ async def test_slack_payloads_are_answered_never_raised_and_refusals_store_nothi
 
 
 async def test_a_payload_a_handler_cannot_read_is_answered_not_raised(
-        rig: SlackRig, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch,
-        caplog: pytest.LogCaptureFixture) -> None:
+    rig: SlackRig,
+    fake_slack: FakeSlack,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     """The last line of defence: whatever a handler fails to read is acknowledged, logged
     as a warning, and the person is told (bolt never sees a failed listener)."""
     from adapters.slack import ids
@@ -516,8 +783,7 @@ async def test_a_payload_a_handler_cannot_read_is_answered_not_raised(
 
     monkeypatch.setattr(ids, "parse_choice", unreadable)
     url = fake_slack.response_url("k")
-    status = await rig.send(interactive_body(block_action("ib:quiz:r1:A", "A",
-                                                          response_url=url)))
+    status = await rig.send(interactive_body(block_action("ib:quiz:r1:A", "A", response_url=url)))
     assert status == 200
     [told] = await fake_slack.wait_for("response", where=lambda c: c.args["key"] == "k")
     assert "could not read that request" in json.dumps(told.args)
@@ -526,14 +792,21 @@ async def test_a_payload_a_handler_cannot_read_is_answered_not_raised(
 
 
 @pytest.fixture
-async def slack_http(core: Core, settings: Settings,
-                     fake_slack: FakeSlack) -> AsyncIterator[str]:
-    s = settings.model_copy(update={"slack_bot_token": SecretStr("xoxb-test"),
-                                    "slack_signing_secret": SecretStr(SECRET),
-                                    "slack_port": 0})
-    platform = SlackPlatform(core, slack_config(s),
-                             client=make_client("xoxb-test", fake_slack.api_url),
-                             host="127.0.0.1", admin_ids=frozenset())
+async def slack_http(core: Core, settings: Settings, fake_slack: FakeSlack) -> AsyncIterator[str]:
+    s = settings.model_copy(
+        update={
+            "slack_bot_token": SecretStr("xoxb-test"),
+            "slack_signing_secret": SecretStr(SECRET),
+            "slack_port": 0,
+        }
+    )
+    platform = SlackPlatform(
+        core,
+        slack_config(s),
+        client=make_client("xoxb-test", fake_slack.api_url),
+        host="127.0.0.1",
+        admin_ids=frozenset(),
+    )
     core.outbox.register("slack", platform.poster)  # as interview_bot.main.run does
     task = asyncio.create_task(platform.run())
     await asyncio.wait_for(platform.started.wait(), 5)
@@ -545,19 +818,30 @@ async def slack_http(core: Core, settings: Settings,
         await platform.close()
 
 
-RAW = st.one_of(st.text(WILD, max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass")),
-                st.binary(max_size=200),
-                st.builds(lambda p: urlencode({"payload": p}).encode(), st.text(max_size=80)),
-                st.builds(lambda p: b"payload=" + p, st.binary(max_size=60)),
-                st.builds(lambda j: json.dumps(j).encode(), JUNK))
+RAW = st.one_of(
+    st.text(WILD, max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass")),
+    st.binary(max_size=200),
+    st.builds(lambda p: urlencode({"payload": p}).encode(), st.text(max_size=80)),
+    st.builds(lambda p: b"payload=" + p, st.binary(max_size=60)),
+    st.builds(lambda j: json.dumps(j).encode(), JUNK),
+)
 
 
-@given(raw=RAW, sign=st.booleans(),
-       content_type=st.sampled_from(["application/x-www-form-urlencoded", "application/json",
-                                     "text/plain", ""]))
+@given(
+    raw=RAW,
+    sign=st.booleans(),
+    content_type=st.sampled_from(
+        ["application/x-www-form-urlencoded", "application/json", "text/plain", ""]
+    ),
+)
 async def test_slack_http_endpoint_refuses_what_it_cannot_read(
-        slack_http: str, db_path: Path, caplog: pytest.LogCaptureFixture, raw: bytes,
-        sign: bool, content_type: str) -> None:
+    slack_http: str,
+    db_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    raw: bytes,
+    sign: bool,
+    content_type: str,
+) -> None:
     """Bytes no Slack would send, signed or not: 400 or 401, never a 500 or a traceback."""
     text = raw.decode("utf-8", "replace")
     headers = signed(text) if sign else {}
@@ -575,21 +859,32 @@ async def test_slack_http_endpoint_refuses_what_it_cannot_read(
 
 # --- mentions in what people type never ping ---------------------------------------------------
 
-MENTIONY = st.lists(st.one_of(st.sampled_from(MENTIONS), st.text(max_size=5)),
-                    min_size=1, max_size=5).map(" ".join)
+MENTIONY = st.lists(
+    st.one_of(st.sampled_from(MENTIONS), st.text(max_size=5)), min_size=1, max_size=5
+).map(" ".join)
 LIVE = re.compile(r"<[!@#]")
 
 
 def command_body(name: str, text: str, user: str, url: str) -> str:
-    return urlencode({"team_id": TEAM, "channel_id": "C1", "user_id": user,
-                      "user_name": "x", "command": f"/{name}", "text": text,
-                      "response_url": url, "trigger_id": "t"})
+    return urlencode(
+        {
+            "team_id": TEAM,
+            "channel_id": "C1",
+            "user_id": user,
+            "user_name": "x",
+            "command": f"/{name}",
+            "text": text,
+            "response_url": url,
+            "trigger_id": "t",
+        }
+    )
 
 
 @settings(max_examples=max(20, settings.default.max_examples // 5))  # 7 requests each
 @given(name=MENTIONY, typed=MENTIONY)
 async def test_slack_never_pings_from_names_or_text(
-        rig: SlackRig, fake_slack: FakeSlack, name: str, typed: str) -> None:
+    rig: SlackRig, fake_slack: FakeSlack, name: str, typed: str
+) -> None:
     fake_slack.users["U7"] = {"profile": {"display_name": name}}
     rig.handlers.people = People()  # names are looked up afresh
     url = fake_slack.response_url("m")
@@ -598,15 +893,19 @@ async def test_slack_never_pings_from_names_or_text(
     post = [c for c in fake_slack.calls[start:] if c.method == "chat.postMessage"]
     if post:
         rid = json.dumps(post[-1].args).split("ib:quiz:")[1].split(":")[0]
-        await rig.send(interactive_body(block_action(f"ib:quiz:{rid}:A", "A", user="U7",
-                                                     response_url=url)))
+        await rig.send(
+            interactive_body(block_action(f"ib:quiz:{rid}:A", "A", user="U7", response_url=url))
+        )
     await rig.send(command_body("quiz", "stop", "U7", url))
     await rig.send(command_body("leaderboard", "all", "U7", url))
     await rig.send(command_body("quiz", typed, "U7", url))
     await rig.send(command_body("qstats", typed, "U7", url))
     await rig.send(command_body("interview", typed, "U7", url))
-    sent = [c.args for c in fake_slack.calls[start:]
-            if c.method in ("response", "chat.postMessage", "chat.postEphemeral", "chat.update")]
+    sent = [
+        c.args
+        for c in fake_slack.calls[start:]
+        if c.method in ("response", "chat.postMessage", "chat.postEphemeral", "chat.update")
+    ]
     assert sent
     for args in sent:
         flat = json.dumps(args, ensure_ascii=False)
@@ -621,17 +920,23 @@ async def test_slack_never_pings_from_names_or_text(
 
 CUSTOM_IDS = st.one_of(
     st.text(WILD, max_size=100),
-    st.builds(lambda kind, team, action: f"ib:{kind}:{team}:{action}",
-              st.sampled_from(["b", "f", "c", "m", "x", ""]),
-              st.sampled_from(["t1", "1200", "", "dm", "::"]), ACTIONS))
-TEMPLATES = [re.compile(views.AnswerButton.__discord_ui_compiled_template__.pattern),
-             re.compile(views.FormButton.__discord_ui_compiled_template__.pattern)]
+    st.builds(
+        lambda kind, team, action: f"ib:{kind}:{team}:{action}",
+        st.sampled_from(["b", "f", "c", "m", "x", ""]),
+        st.sampled_from(["t1", "1200", "", "dm", "::"]),
+        ACTIONS,
+    ),
+)
+TEMPLATES = [
+    re.compile(views.AnswerButton.__discord_ui_compiled_template__.pattern),
+    re.compile(views.FormButton.__discord_ui_compiled_template__.pattern),
+]
 
 
 @given(who=st.sampled_from(PEOPLE), custom_id=CUSTOM_IDS, value=TEXTS)
 async def test_discord_custom_ids_and_forms_are_parsed_or_refused(
-        playable: Core, db_path: Path, who: Where, custom_id: str,
-        value: str) -> None:
+    playable: Core, db_path: Path, who: Where, custom_id: str, value: str
+) -> None:
     await _open_a_round_and_an_interview(playable)
     before = db_counts(db_path)
     found: list[tuple[str, str]] = []
@@ -650,11 +955,28 @@ async def test_discord_custom_ids_and_forms_are_parsed_or_refused(
             assert db_counts(db_path) == before
 
 
-@given(st.one_of(JUNK, st.fixed_dictionaries({"components": JUNK}),
-                 st.fixed_dictionaries({"components": st.lists(st.fixed_dictionaries(
-                     {"type": st.integers(0, 20), "component": JUNK, "components": JUNK,
-                      "custom_id": st.sampled_from(["answer", "x"]), "value": JUNK}),
-                     max_size=3)})))
+@given(
+    st.one_of(
+        JUNK,
+        st.fixed_dictionaries({"components": JUNK}),
+        st.fixed_dictionaries(
+            {
+                "components": st.lists(
+                    st.fixed_dictionaries(
+                        {
+                            "type": st.integers(0, 20),
+                            "component": JUNK,
+                            "components": JUNK,
+                            "custom_id": st.sampled_from(["answer", "x"]),
+                            "value": JUNK,
+                        }
+                    ),
+                    max_size=3,
+                )
+            }
+        ),
+    )
+)
 def test_discord_modal_submissions_of_any_shape_give_text(data: Any) -> None:
     assert isinstance(views.submitted_text(data), str)
 
@@ -663,15 +985,22 @@ def test_discord_modal_submissions_of_any_shape_give_text(data: Any) -> None:
 
 
 @pytest.fixture
-async def discord_fake(monkeypatch: pytest.MonkeyPatch, core: Core,
-                       settings: Settings) -> AsyncIterator[FakeDiscord]:
+async def discord_fake(
+    monkeypatch: pytest.MonkeyPatch, core: Core, settings: Settings
+) -> AsyncIterator[FakeDiscord]:
     server = FakeDiscord()
     await server.start()
     monkeypatch.setattr(discord.http.Route, "BASE", server.api_base)
     monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", server.gateway_url)
-    platform = DiscordPlatform(core, discord_config(settings.model_copy(update={
-        "discord_token": SecretStr(DISCORD_TOKEN), "discord_guild_id": GUILD_ID})),
-        guild_ready_timeout=0.01)
+    platform = DiscordPlatform(
+        core,
+        discord_config(
+            settings.model_copy(
+                update={"discord_token": SecretStr(DISCORD_TOKEN), "discord_guild_id": GUILD_ID}
+            )
+        ),
+        guild_ready_timeout=0.01,
+    )
     core.outbox.register("discord", platform.poster)
     task = asyncio.create_task(platform.run())
     ready = asyncio.create_task(platform.bot.wait_until_ready())
@@ -700,15 +1029,14 @@ def sent_to_discord(fake: FakeDiscord, since: int) -> list[dict[str, Any]]:
 @settings(max_examples=max(15, settings.default.max_examples // 10))  # a gateway round each
 @given(name=MENTIONY, typed=MENTIONY)
 async def test_discord_never_pings_from_names_or_text(
-        discord_fake: FakeDiscord, core: Core, clock: FakeClock, name: str,
-        typed: str) -> None:
+    discord_fake: FakeDiscord, core: Core, clock: FakeClock, name: str, typed: str
+) -> None:
     fake = discord_fake
     loud = FakeUser(2_000_000_000_000_000_077, name[:32] or "x")
     start = len(fake.calls)
     ex = await fake.slash("quiz", {"topic": "python", "difficulty": "medium"}, user=loud)
     msgs = await ex.messages(1)
-    form = [c["custom_id"] for row in msgs[0].get("components") or []
-            for c in row["components"]]
+    form = [c["custom_id"] for row in msgs[0].get("components") or [] for c in row["components"]]
     if form:  # a round opened: answer it with the typed text, through the form
         sent = await fake.submit(form[0].replace("ib:f:", "ib:m:", 1), typed or "x", user=loud)
         await sent.messages(1)

@@ -35,7 +35,7 @@ def _choice(qid: str, prompt: str | None = None) -> str:
   - id: {qid}
     kind: choice
     difficulty: 1
-    prompt: "{prompt or 'Question ' + qid + '?'}"
+    prompt: "{prompt or "Question " + qid + "?"}"
     explanation: Because.
     choices:
       - text: right one
@@ -46,17 +46,25 @@ def _choice(qid: str, prompt: str | None = None) -> str:
 """
 
 
-PACK = ("id: items\ntitle: Items\ntopic: items\nversion: 1\nquestions:"
-        + "".join(_choice(q) for q in [*OK, *BROKEN, "few"])
-        + _choice("formula", "=HYPERLINK(\\\"http://x\\\")"))
+PACK = (
+    "id: items\ntitle: Items\ntopic: items\nversion: 1\nquestions:"
+    + "".join(_choice(q) for q in [*OK, *BROKEN, "few"])
+    + _choice("formula", '=HYPERLINK(\\"http://x\\")')
+)
 
 
 def right_for(qid: str, i: int) -> bool:
     """Player i (0 weakest .. 39 strongest) gets question qid right?"""
     if qid.startswith("ok"):
         return i >= 5 * int(qid[2:])  # the stronger, the more of these
-    return {"nobody": False, "inverted": i < 10, "strongmiss": 10 <= i < 30,
-            "decoy": i >= 30, "few": False, "formula": i >= 20}[qid]
+    return {
+        "nobody": False,
+        "inverted": i < 10,
+        "strongmiss": 10 <= i < 30,
+        "decoy": i >= 30,
+        "few": False,
+        "formula": i >= 20,
+    }[qid]
 
 
 def picked(qid: str, i: int) -> str:
@@ -71,20 +79,30 @@ async def play(core: Core) -> None:
     rows = []
     for i in range(PLAYERS):
         for n, qid in enumerate([*OK, *BROKEN, "formula"]):
-            row = ans(f"p{i:02d}", f"quiz:{qid}", qid,
-                      correct=right_for(qid, i), ms=1_000 * (i % 10 + 1), topic="items")
+            row = ans(
+                f"p{i:02d}",
+                f"quiz:{qid}",
+                qid,
+                correct=right_for(qid, i),
+                ms=1_000 * (i % 10 + 1),
+                topic="items",
+            )
             rows.append(replace(row, answer=picked(qid, i), answered_ms=10_000 + n))
         if i < 8:
-            rows.append(replace(ans(f"p{i:02d}", "quiz:few", "few", correct=False,
-                                    topic="items"), answer="B"))
+            rows.append(
+                replace(
+                    ans(f"p{i:02d}", "quiz:few", "few", correct=False, topic="items"), answer="B"
+                )
+            )
     await asyncio.gather(*(core.store.record_answer(r) for r in rows))
 
 
 @pytest.fixture
 async def icore(settings: Settings, clock: FakeClock) -> AsyncIterator[Core]:
     pack = parse_pack(PACK, "items.yaml")
-    c = await build_core(settings, clock=clock, bank=QuestionBank(pack.questions),
-                         rng=random.Random(3))
+    c = await build_core(
+        settings, clock=clock, bank=QuestionBank(pack.questions), rng=random.Random(3)
+    )
     yield c
     await c.close()
 
@@ -122,15 +140,17 @@ async def test_numbers_per_question(icore: Core) -> None:
     assert ok.point_biserial is not None and ok.point_biserial > 0.5
     assert ok.upper_lower == 1.0 and ok.flags == ()
     assert [(o.label, o.count, o.right) for o in items["nobody"].options] == [
-        ("A) right one", 0, True), ("B) second", 14, False), ("C) third", 13, False),
-        ("D) fourth", 13, False)]
+        ("A) right one", 0, True),
+        ("B) second", 14, False),
+        ("C) third", 13, False),
+        ("D) fourth", 13, False),
+    ]
     inv = items["inverted"]
     assert inv.point_biserial is not None and inv.point_biserial < -0.5
     assert inv.upper_lower == -1.0
 
 
-async def test_rested_questions_are_not_picked_until_kept(icore: Core,
-                                                          clock: FakeClock) -> None:
+async def test_rested_questions_are_not_picked_until_kept(icore: Core, clock: FakeClock) -> None:
     await play(icore)
     await commands.dispatch(icore, ADMIN, "/questions report")  # rests the broken ones
 
@@ -153,8 +173,7 @@ async def test_rested_questions_are_not_picked_until_kept(icore: Core,
     clock.advance(3600)  # a later re-check does not rest the kept one again
     await icore.analytics.refresh("test", "t1")
     assert "decoy" in await picks(30)
-    assert await icore.store.out_of_rotation("test", "t1") == {"nobody", "inverted",
-                                                               "strongmiss"}
+    assert await icore.store.out_of_rotation("test", "t1") == {"nobody", "inverted", "strongmiss"}
     [card] = (await commands.dispatch(icore, ADMIN, "/questions report")).cards
     names = [name for name, _ in card.fields]
     assert not any(n.startswith("nobody") for n in names)  # retired: decided, not listed
@@ -170,7 +189,8 @@ async def test_rested_questions_are_not_picked_until_kept(icore: Core,
 
 
 async def test_closing_rounds_rests_broken_questions_without_the_report(
-        icore: Core, clock: FakeClock) -> None:
+    icore: Core, clock: FakeClock
+) -> None:
     await play(icore)
     await icore.quizzes.start(ADMIN)
     await icore.quizzes.stop(ADMIN)  # the close re-checks the team's questions
@@ -192,7 +212,7 @@ async def test_csv_has_every_question_and_no_formula(icore: Core) -> None:
     pooled = [r for r in rows if r["team"] == "all teams"]
     assert len(per_team) == len(pooled) == 12
     f = next(r for r in per_team if r["question_id"] == "formula")
-    assert f["prompt"] == "'=HYPERLINK(\"http://x\")"
+    assert f["prompt"] == '\'=HYPERLINK("http://x")'
     inv = next(r for r in per_team if r["question_id"] == "inverted")
     assert float(inv["point_biserial"]) < -0.5  # numbers stay numbers
     assert "negative_discrimination" in inv["flags"]
@@ -204,16 +224,20 @@ async def test_csv_has_every_question_and_no_formula(icore: Core) -> None:
     assert csv_safe("fine") == "fine"
 
 
-def test_cli_report_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                        settings: Settings) -> None:
+def test_cli_report_csv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Settings
+) -> None:
     from interview_bot.cli import app
 
     async def fill() -> None:
-        c = await build_core(settings, clock=FakeClock(),
-                             bank=QuestionBank(parse_pack(PACK, "items.yaml").questions))
+        c = await build_core(
+            settings, clock=FakeClock(), bank=QuestionBank(parse_pack(PACK, "items.yaml").questions)
+        )
         try:
-            for r in [replace(ans("p1", "quiz:a", "t-is"), answer="=cmd|' /C calc'!A0"),
-                      ans("p2", "quiz:a", "t-is", correct=False, team="@evil")]:
+            for r in [
+                replace(ans("p1", "quiz:a", "t-is"), answer="=cmd|' /C calc'!A0"),
+                ans("p2", "quiz:a", "t-is", correct=False, team="@evil"),
+            ]:
                 await c.store.record_answer(r)
         finally:
             await c.close()
@@ -226,7 +250,10 @@ def test_cli_report_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert got.exit_code == 0, got.output
     rows = list(csv.DictReader(io.StringIO(got.stdout)))
     assert {(r["team"], r["question_id"], r["answers"]) for r in rows} == {
-        ("t1", "t-is", "1"), ("'@evil", "t-is", "1"), ("all teams", "t-is", "2")}
+        ("t1", "t-is", "1"),
+        ("'@evil", "t-is", "1"),
+        ("all teams", "t-is", "2"),
+    }
     got = runner.invoke(app, ["questions", "report", "--csv", "--team", "t1"])
     assert [r["team"] for r in csv.DictReader(io.StringIO(got.stdout))] == ["t1"]
     got = runner.invoke(app, ["questions", "report"])

@@ -36,8 +36,12 @@ questions:
 @pytest.fixture
 async def both(store_url: str, clock: FakeClock, bank: QuestionBank) -> AsyncIterator[Core]:
     """A core on SQLite and, with TEST_DATABASE_URL, on PostgreSQL."""
-    settings = Settings(_env_file=None, database_url=store_url,  # type: ignore[call-arg]
-                        questions_dir=TEST_PACKS, semantic_grading=False)
+    settings = Settings(
+        _env_file=None,
+        database_url=store_url,  # type: ignore[call-arg]
+        questions_dir=TEST_PACKS,
+        semantic_grading=False,
+    )
     c = await build_core(settings, clock=clock, bank=bank, rng=random.Random(7))
     yield c
     await c.close()
@@ -92,8 +96,9 @@ async def test_a_rejected_appeal_tells_its_author_why(core: Core) -> None:
     assert feedback.cards[0].footer == "Think the grade is wrong? /appeal t-http REASON"
     filed = await say(core, where("bob"), "/appeal t-http 301 redirects to the page")
     appeal_id = filed.split("#")[1].split()[0]
-    rejected = await dispatch(core, ADMIN, f"/appeals reject {appeal_id} 301 is Moved, "
-                                           "not Not Found")
+    rejected = await dispatch(
+        core, ADMIN, f"/appeals reject {appeal_id} 301 is Moved, not Not Found"
+    )
     [told] = rejected.outgoing
     assert told.target.channel == "c1"
     assert "not accepted" in told.card.title
@@ -139,8 +144,12 @@ async def test_only_admins_decide_and_teams_never_see_each_other(core: Core) -> 
     await core.quizzes.answer(where("bob"), rid, "500")
     filed = await say(core, where("bob"), "/appeal 500 is right")
     appeal_id = filed.split("#")[1].split()[0]
-    for line in ("/appeals", f"/appeals accept {appeal_id}", f"/appeals reject {appeal_id} no",
-                 "/questions regrade t-http"):
+    for line in (
+        "/appeals",
+        f"/appeals accept {appeal_id}",
+        f"/appeals reject {appeal_id} no",
+        "/questions regrade t-http",
+    ):
         with pytest.raises(UserError, match="Only an admin"):
             await dispatch(core, where("bob"), line)
     other_admin = where("zed", team="t2", admin=True)

@@ -38,8 +38,7 @@ class Bot:
 
 
 @pytest.fixture
-async def boot(settings: Settings, clock: FakeClock,
-               bank: QuestionBank) -> AsyncIterator:  # type: ignore[type-arg]
+async def boot(settings: Settings, clock: FakeClock, bank: QuestionBank) -> AsyncIterator:  # type: ignore[type-arg]
     bots: list[Bot] = []
     poster = RecordingPoster()  # one platform, shared by every process
 
@@ -78,15 +77,18 @@ async def test_posts_at_local_time_in_two_timezones(boot, clock: FakeClock) -> N
     assert len(bot.poster.posts) == 2
 
 
-@pytest.mark.parametrize(("before", "after", "utc_before", "utc_after"), [
-    # spring forward in Berlin on Sunday 29 March 2026: 09:00 is 08:00 UTC, then 07:00 UTC
-    (datetime(2026, 3, 28, 6, 0, tzinfo=UTC), datetime(2026, 3, 30, 6, 0, tzinfo=UTC), 8, 7),
-    # fall back on Sunday 25 October 2026: 09:00 is 07:00 UTC, then 08:00 UTC
-    (datetime(2026, 10, 24, 6, 0, tzinfo=UTC), datetime(2026, 10, 26, 6, 0, tzinfo=UTC), 7, 8),
-])
+@pytest.mark.parametrize(
+    ("before", "after", "utc_before", "utc_after"),
+    [
+        # spring forward in Berlin on Sunday 29 March 2026: 09:00 is 08:00 UTC, then 07:00 UTC
+        (datetime(2026, 3, 28, 6, 0, tzinfo=UTC), datetime(2026, 3, 30, 6, 0, tzinfo=UTC), 8, 7),
+        # fall back on Sunday 25 October 2026: 09:00 is 07:00 UTC, then 08:00 UTC
+        (datetime(2026, 10, 24, 6, 0, tzinfo=UTC), datetime(2026, 10, 26, 6, 0, tzinfo=UTC), 7, 8),
+    ],
+)
 async def test_daylight_saving_posts_at_the_same_local_time(  # type: ignore[no-untyped-def]
-        boot, clock: FakeClock, before: datetime, after: datetime, utc_before: int,
-        utc_after: int) -> None:
+    boot, clock: FakeClock, before: datetime, after: datetime, utc_before: int, utc_after: int
+) -> None:
     clock.set(before)
     bot = await boot()
     await configure(bot, "09:00 Europe/Berlin mon-sat")
@@ -96,8 +98,9 @@ async def test_daylight_saving_posts_at_the_same_local_time(  # type: ignore[no-
         posted = len(bot.poster.titled("Daily question ·"))
         clock.set(day.replace(hour=hour, minute=0, second=5))
         await run_due(bot.scheduler)
-        assert len(bot.poster.titled("Daily question ·")) == posted + 1, \
+        assert len(bot.poster.titled("Daily question ·")) == posted + 1, (
             f"no post at {hour}:00 UTC on {day.date()}"
+        )
     assert bot.poster.titled("Daily question ·")[0].footer.endswith("(Europe/Berlin)")
 
 
@@ -108,8 +111,7 @@ async def test_restart_before_post_time_posts_once(boot, clock: FakeClock) -> No
     await first.stop()
     clock.set(datetime(2026, 1, 5, 8, 30, tzinfo=UTC))
     second = await boot()  # jobs rebuilt from the store
-    assert second.scheduler.next_post("test", "t1", "c1") == datetime(2026, 1, 5, 9, 0,
-                                                                        tzinfo=UTC)
+    assert second.scheduler.next_post("test", "t1", "c1") == datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
     clock.set(datetime(2026, 1, 5, 9, 0, 1, tzinfo=UTC))
     await run_due(second.scheduler)
     assert len(second.poster.titled("Daily question ·")) == 1
@@ -129,7 +131,8 @@ async def test_restart_after_post_time_does_not_post_again(boot, clock: FakeCloc
 
 @pytest.mark.parametrize(("down_until", "posts"), [(12, 1), (16, 0)])
 async def test_catch_up_within_the_grace_only(  # type: ignore[no-untyped-def]
-        boot, clock: FakeClock, down_until: int, posts: int) -> None:
+    boot, clock: FakeClock, down_until: int, posts: int
+) -> None:
     clock.set(datetime(2026, 1, 5, 8, 0, tzinfo=UTC))
     first = await boot()
     await configure(first, "09:00 UTC daily")
@@ -155,7 +158,8 @@ async def test_two_instances_on_one_database_post_once(boot, clock: FakeClock) -
 
 
 async def test_answer_once_privately_and_the_channel_sees_the_count(  # type: ignore[no-untyped-def]
-        boot, clock: FakeClock) -> None:
+    boot, clock: FakeClock
+) -> None:
     clock.set(datetime(2026, 1, 5, 8, 0, tzinfo=UTC))
     bot = await boot()
     await configure(bot, "09:00 UTC daily topic=web")
@@ -168,6 +172,7 @@ async def test_answer_once_privately_and_the_channel_sees_the_count(  # type: ig
     with pytest.raises(UserError, match="can't be changed"):
         await dispatch(bot.core, where("ann"), "/answer B")
     from bot.commands.dispatch import answer_action
+
     await answer_action(bot.core, where("bob"), card.action, "C")
     await tick(bot.core)
     ref, edited = bot.poster.edits[-1][1:]
@@ -211,8 +216,7 @@ async def test_weekly_recap(boot, clock: FakeClock) -> None:  # type: ignore[no-
         await run_due(bot.scheduler)
         card = bot.poster.titled("Daily question ·")[-1]
         rid = card.action.split(":")[1]
-        q = bot.core.banks.base.get((await bot.core.store.get_round("test", "t1", rid))
-                                    .question_id)  # type: ignore[union-attr]
+        q = bot.core.banks.base.get((await bot.core.store.get_round("test", "t1", rid)).question_id)  # type: ignore[union-attr]
         right = q.choices[q.right_choice].text if q.choices else q.accepted[0]  # type: ignore[union-attr, index]
         clock.advance(10)
         await bot.core.daily.answer(where("ann"), rid, right)
@@ -227,8 +231,11 @@ async def test_weekly_recap(boot, clock: FakeClock) -> None:  # type: ignore[no-
     assert "1 of 2 got it" in fields["Hardest question"]
 
 
-async def test_a_channel_the_bot_cannot_post_to_is_paused(boot, clock: FakeClock,  # type: ignore[no-untyped-def]
-                                                          caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_channel_the_bot_cannot_post_to_is_paused(
+    boot,
+    clock: FakeClock,  # type: ignore[no-untyped-def]
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     clock.set(datetime(2026, 1, 5, 8, 0, tzinfo=UTC))
     bot = await boot()
     await configure(bot, "09:00 UTC daily")
@@ -266,23 +273,33 @@ async def test_status_off_and_admin_only(boot, clock: FakeClock) -> None:  # typ
     assert "Not set up" in (await bot.core.daily.status(where("ann"))).text
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("25:00",), "not a time of day"),
-    (("09:00", "Mars/Olympus"), "not a timezone"),
-    (("09:00", "someday"), "did not understand"),
-    (("09:00", "open=30h"), "5 minutes to 24 hours"),
-    (("09:00", "recap=funday"), "recap= takes"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("25:00",), "not a time of day"),
+        (("09:00", "Mars/Olympus"), "not a timezone"),
+        (("09:00", "someday"), "did not understand"),
+        (("09:00", "open=30h"), "5 minutes to 24 hours"),
+        (("09:00", "recap=funday"), "recap= takes"),
+    ],
+)
 def test_set_arguments_explain_mistakes(args: tuple[str, ...], message: str) -> None:
     with pytest.raises(UserError, match=message):
         parse_set_args(args)
 
 
 def test_set_arguments_are_forgiving() -> None:
-    o = parse_set_args(("9am", "Europe/Berlin", "weekdays", "topic=python", "open=2h30m",
-                        "recap=fri"))
+    o = parse_set_args(
+        ("9am", "Europe/Berlin", "weekdays", "topic=python", "open=2h30m", "recap=fri")
+    )
     assert (o.time, o.timezone, o.weekdays, o.topic, o.open_minutes, o.recap) == (
-        "09:00", "Europe/Berlin", "mon,tue,wed,thu,fri", "python", 150, ("fri", "17:00"))
+        "09:00",
+        "Europe/Berlin",
+        "mon,tue,wed,thu,fri",
+        "python",
+        150,
+        ("fri", "17:00"),
+    )
     assert parse_set_args(("sat-mon",)).weekdays == "mon,sat,sun"
 
 
@@ -293,9 +310,9 @@ async def test_unknown_topic_is_refused_and_nothing_changes(boot) -> None:  # ty
     assert await bot.core.store.get_schedule("test", "t1", "c1") is None
 
 
-
 async def test_a_daily_reveal_that_fails_to_post_is_posted_later_once(  # type: ignore[no-untyped-def]
-        boot, clock: FakeClock) -> None:
+    boot, clock: FakeClock
+) -> None:
     """The next day's post closes yesterday's round; its reveal failing (a platform 500) does
     not lose it: the ticker posts it once the failed attempt's claim lapsed."""
     clock.set(datetime(2026, 1, 5, 8, 0, tzinfo=UTC))
@@ -304,8 +321,9 @@ async def test_a_daily_reveal_that_fails_to_post_is_posted_later_once(  # type: 
     clock.set(datetime(2026, 1, 5, 9, 0, 1, tzinfo=UTC))
     await run_due(bot.scheduler)
     [card] = bot.poster.titled("Daily question ·")
-    await bot.core.daily.answer(where("ann"), card.action.removeprefix("daily:"),
-                                letter(card, "404"))
+    await bot.core.daily.answer(
+        where("ann"), card.action.removeprefix("daily:"), letter(card, "404")
+    )
     refused = 0
     post = bot.poster.post
 

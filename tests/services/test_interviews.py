@@ -16,11 +16,13 @@ from tests.support.builders import where
 GOOD = {
     "What is a generator?": (
         "A generator is a function that uses yield to produce values lazily, one at a time, "
-        "on demand, and it keeps its state between calls instead of building a whole list."),
+        "on demand, and it keeps its state between calls instead of building a whole list."
+    ),
     "What is the MRO?": (
         "The MRO is the method resolution order: the order in which Python searches a class "
         "and its base classes for an attribute or method. It is computed with the C3 "
-        "linearization algorithm, so each class comes before its parents."),
+        "linearization algorithm, so each class comes before its parents."
+    ),
 }
 
 
@@ -85,7 +87,8 @@ async def test_stale_or_repeated_answer_is_refused(core: Core) -> None:
     results = await asyncio.gather(
         core.interviews.answer(where("ann"), text, action),
         core.interviews.answer(where("ann"), text, action),
-        return_exceptions=True)
+        return_exceptions=True,
+    )
     errors = [r for r in results if isinstance(r, UserError)]
     # refused while the first is being graded, or after it was stored: either way, once
     assert len(errors) == 1
@@ -105,7 +108,8 @@ async def test_bad_answers_change_nothing(core: Core) -> None:
 
 
 async def test_resumes_after_restart_with_no_answer_lost(
-        settings: Settings, clock: FakeClock, bank: QuestionBank) -> None:
+    settings: Settings, clock: FakeClock, bank: QuestionBank
+) -> None:
     core1 = await build_core(settings, clock=clock, bank=bank, rng=random.Random(1))
     reply = await core1.interviews.start(where("ann"), "python", count=2)
     first = reply.cards[1].text

@@ -36,8 +36,18 @@ questions:
     explanation: "Only team A knows."
 """
 # what only team A's data says: none of it may reach another team
-SECRETS = ("alice-of-A", "bob-of-A", "carol-of-A", "secretstuff", "a-secret-pack",
-           "launch codename", "Nightjar", "Pacific/Chatham", "1234", "17:45")
+SECRETS = (
+    "alice-of-A",
+    "bob-of-A",
+    "carol-of-A",
+    "secretstuff",
+    "a-secret-pack",
+    "launch codename",
+    "Nightjar",
+    "Pacific/Chatham",
+    "1234",
+    "17:45",
+)
 
 
 def team_a(user: str, name: str, admin: bool = False) -> Where:
@@ -55,8 +65,11 @@ class TeamA:
 async def a(core: Core) -> TeamA:
     for platform in ("test", "other"):
         core.outbox.register(platform, RecordingPoster())
-    alice, bob, carol = (team_a("u1", "alice-of-A", admin=True), team_a("u2", "bob-of-A"),
-                         team_a("u3", "carol-of-A"))
+    alice, bob, carol = (
+        team_a("u1", "alice-of-A", admin=True),
+        team_a("u2", "bob-of-A"),
+        team_a("u3", "carol-of-A"),
+    )
     await core.banks.import_pack(alice, PACK, "a.yaml")
     await dispatch(core, alice, "/settings quiz_seconds 1234")
     await dispatch(core, alice, "/settings timezone Pacific/Chatham")
@@ -104,8 +117,9 @@ def intruder(request: pytest.FixtureRequest) -> Where:
     return Where(platform, team, "c1", "u1", "mallory", is_admin=True)
 
 
-async def test_boards_and_stats_show_only_the_own_team(core: Core, a: TeamA,
-                                                       intruder: Where) -> None:
+async def test_boards_and_stats_show_only_the_own_team(
+    core: Core, a: TeamA, intruder: Where
+) -> None:
     for period in ("today", "week", "month", "all"):
         for scope in ("team", "channel", "topic python", "topic web", "topic secretstuff"):
             shown = await read(core, intruder, f"/leaderboard {period} {scope}")
@@ -123,11 +137,21 @@ async def test_boards_and_stats_show_only_the_own_team(core: Core, a: TeamA,
 
 
 async def test_questions_settings_and_daily_status_are_the_own_teams(
-        core: Core, a: TeamA, intruder: Where) -> None:
-    for command in ("/questions", "/questions list", "/quiz secretstuff",
-                    "/interview start secretstuff", "/leaderboard topic secretstuff",
-                    "/daily set 09:00 topic=secretstuff", "/questions remove a-secret-pack",
-                    "/settings", "/daily status", "/daily", "/help"):
+    core: Core, a: TeamA, intruder: Where
+) -> None:
+    for command in (
+        "/questions",
+        "/questions list",
+        "/quiz secretstuff",
+        "/interview start secretstuff",
+        "/leaderboard topic secretstuff",
+        "/daily set 09:00 topic=secretstuff",
+        "/questions remove a-secret-pack",
+        "/settings",
+        "/daily status",
+        "/daily",
+        "/help",
+    ):
         shown = await read(core, intruder, command)
         assert not leaks(shown, command), (command, shown)
     settings = await read(core, intruder, "/settings")
@@ -137,23 +161,38 @@ async def test_questions_settings_and_daily_status_are_the_own_teams(
 
 
 async def test_rounds_and_interviews_of_another_team_cannot_be_reached(
-        core: Core, a: TeamA, intruder: Where) -> None:
-    actions = (f"quiz:{a.quiz_round}", f"daily:{a.daily_round}", f"interview:{a.session}:1",
-               f"interview:{a.session}:0")
+    core: Core, a: TeamA, intruder: Where
+) -> None:
+    actions = (
+        f"quiz:{a.quiz_round}",
+        f"daily:{a.daily_round}",
+        f"interview:{a.session}:1",
+        f"interview:{a.session}:0",
+    )
     for action in actions:
         for text in ("A", "Nightjar", "A generator yields values lazily."):
             with pytest.raises(UserError) as e:
                 await answer_action(core, intruder, action, text)
             assert not leaks(str(e.value), text)
-    for command in ("/answer A", "/interview skip", "/interview end", "/skip", "/end",
-                    "/quiz stop", "/interview answer yield", "/daily now"):
+    for command in (
+        "/answer A",
+        "/interview skip",
+        "/interview end",
+        "/skip",
+        "/end",
+        "/quiz stop",
+        "/interview answer yield",
+        "/daily now",
+    ):
         shown = await read(core, intruder, command)
         assert not leaks(shown), (command, shown)
-    for call in (core.interviews.skip(intruder, Action.interview(a.session, 1)),
-                 core.interviews.end(intruder, Action.interview(a.session, 1)),
-                 core.quizzes.answer(intruder, a.quiz_round, "A"),
-                 core.daily.answer(intruder, a.daily_round, "A"),
-                 core.quizzes.stop(intruder)):
+    for call in (
+        core.interviews.skip(intruder, Action.interview(a.session, 1)),
+        core.interviews.end(intruder, Action.interview(a.session, 1)),
+        core.quizzes.answer(intruder, a.quiz_round, "A"),
+        core.daily.answer(intruder, a.daily_round, "A"),
+        core.quizzes.stop(intruder),
+    ):
         with pytest.raises(UserError) as e:
             await call
         assert not leaks(str(e.value))
@@ -174,12 +213,16 @@ async def _a_unchanged(core: Core, a: TeamA) -> bool:
     quiz = await core.store.context_answers("test", "tA", f"quiz:{a.quiz_round}")
     daily = await core.store.context_answers("test", "tA", f"daily:{a.daily_round}")
     interview = await core.store.context_answers("test", "tA", f"interview:{a.session}")
-    return ([r.user_id for r in quiz], [r.user_id for r in daily],
-            [r.user_id for r in interview]) == (["u1", "u2"], ["u3"], ["u2"])
+    return (
+        [r.user_id for r in quiz],
+        [r.user_id for r in daily],
+        [r.user_id for r in interview],
+    ) == (["u1", "u2"], ["u3"], ["u2"])
 
 
-async def test_a_reveal_and_a_resume_stay_in_their_team(core: Core, a: TeamA,
-                                                        intruder: Where) -> None:
+async def test_a_reveal_and_a_resume_stay_in_their_team(
+    core: Core, a: TeamA, intruder: Where
+) -> None:
     """Team A's reveal names only team A's people; the intruder's own round reveals only
     its own; the interview resumes for team A's user, not for the same id elsewhere."""
     await dispatch(core, intruder, "/quiz web")
@@ -199,5 +242,6 @@ async def test_a_reveal_and_a_resume_stay_in_their_team(core: Core, a: TeamA,
     assert "alice-of-A" in ours and "eve" not in ours
     resumed = await read(core, team_a("u2", "bob-of-A"), "/interview start")
     assert "Interview in progress" in resumed
-    assert "Interview in progress" not in await read(core, Where(
-        intruder.platform, intruder.team, "c1", "u2", "eve"), "/interview start python")
+    assert "Interview in progress" not in await read(
+        core, Where(intruder.platform, intruder.team, "c1", "u2", "eve"), "/interview start python"
+    )

@@ -23,7 +23,8 @@ async def test_periods_follow_the_clock(core: Core, clock: FakeClock) -> None:
     await core.store.record_answer(row("ann", 3, start))
     w = where("ann")
     assert (await core.leaderboards.board(w, "today")).text.splitlines() == [
-        "🥇 ANN — 3 pts (1/1 right)"]
+        "🥇 ANN — 3 pts (1/1 right)"
+    ]
     week = (await core.leaderboards.board(w, "week")).text
     assert "BOB" not in week and "ANN — 3 pts" in week
     month = (await core.leaderboards.board(w, "month")).text  # Jan: Dec 29 is last month
@@ -121,17 +122,23 @@ async def _naive_totals(store: Store) -> dict[str, int]:
 
 
 answers_strategy = st.lists(
-    st.tuples(st.sampled_from(["ann", "bob", "cat", "dan", "eve"]),
-              st.integers(min_value=0, max_value=15),
-              st.integers(min_value=0, max_value=60 * 24 * 40)),  # minutes after start
-    min_size=1, max_size=40)
+    st.tuples(
+        st.sampled_from(["ann", "bob", "cat", "dan", "eve"]),
+        st.integers(min_value=0, max_value=15),
+        st.integers(min_value=0, max_value=60 * 24 * 40),
+    ),  # minutes after start
+    min_size=1,
+    max_size=40,
+)
 
 
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(answers=answers_strategy)
 async def test_totals_equal_the_sum_of_stored_points_and_ranks_are_a_permutation(
-        tmp_path_factory: pytest.TempPathFactory, answers: list[tuple[str, int, int]]) -> None:
+    tmp_path_factory: pytest.TempPathFactory, answers: list[tuple[str, int, int]]
+) -> None:
     store = SQLiteStore(tmp_path_factory.mktemp("h") / "h.db")
     await store.connect()
     try:

@@ -86,8 +86,9 @@ async def test_closed_and_unknown_rounds_say_so(core: Core, clock: FakeClock) ->
         await core.quizzes.answer(where("bob"), rid, "A")
 
 
-async def test_round_closes_on_time_and_reveals_once(core: Core, clock: FakeClock,
-                                                     poster: RecordingPoster) -> None:
+async def test_round_closes_on_time_and_reveals_once(
+    core: Core, clock: FakeClock, poster: RecordingPoster
+) -> None:
     start = await core.quizzes.start(where("alice"), "web")
     rid = round_id(start)
     right = letter(start.cards[0], "404")
@@ -157,7 +158,8 @@ async def test_filter_matching_nothing_says_what_exists(core: Core) -> None:
 
 
 async def test_questions_do_not_repeat_in_a_channel_until_used_up(
-        core: Core, clock: FakeClock) -> None:
+    core: Core, clock: FakeClock
+) -> None:
     seen = []
     for _ in range(4):
         reply = await core.quizzes.start(where("alice"), "python")
@@ -192,6 +194,7 @@ async def test_concurrent_answers_all_stored_once_one_first(core: Core) -> None:
 
 # --- choices are shuffled per round (issue 16) ----------------------------------------------
 
+
 def shown_choices(card) -> list[str]:  # type: ignore[no-untyped-def]
     return [line.split(")** ", 1)[1] for line in card.text.splitlines() if line.startswith("**")]
 
@@ -204,8 +207,10 @@ def round_ids(monkeypatch: pytest.MonkeyPatch, *ids: str) -> None:
 
 def ids_showing(q: Question, *right_at: int) -> list[str]:
     """Round ids whose shown order puts the right choice at each of these positions."""
-    return [next(f"r{i}" for i in range(1000)
-                 if as_shown(q, f"r{i}").right_choice == pos) for pos in right_at]
+    return [
+        next(f"r{i}" for i in range(1000) if as_shown(q, f"r{i}").right_choice == pos)
+        for pos in right_at
+    ]
 
 
 def test_the_order_is_fixed_by_the_round_and_differs_between_rounds(bank) -> None:  # type: ignore[no-untyped-def]
@@ -218,8 +223,11 @@ def test_the_order_is_fixed_by_the_round_and_differs_between_rounds(bank) -> Non
 
 
 async def test_two_rounds_of_one_question_show_different_orders_and_grade_by_shown_letter(
-        core: Core, bank, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
-        poster: RecordingPoster) -> None:
+    core: Core,
+    bank,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    poster: RecordingPoster,
+) -> None:
     first, second = ids_showing(bank.get("t-http"), 2, 0)
     round_ids(monkeypatch, first, second)
     one = await core.quizzes.start(where("alice"), "web")
@@ -243,8 +251,12 @@ async def test_two_rounds_of_one_question_show_different_orders_and_grade_by_sho
 
 
 async def test_every_participant_and_a_restart_see_the_same_order(
-        core: Core, bank, settings: Settings, clock: FakeClock,  # type: ignore[no-untyped-def]
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    core: Core,
+    bank,
+    settings: Settings,
+    clock: FakeClock,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     [rid] = ids_showing(bank.get("t-http"), 1)
     round_ids(monkeypatch, rid)
     start = await core.quizzes.start(where("alice"), "web")
@@ -255,8 +267,7 @@ async def test_every_participant_and_a_restart_see_the_same_order(
     again.outbox.register("test", poster)
     try:
         assert (await again.quizzes.answer(where("bob"), rid, "B")).cards[0].title == "Right!"
-        assert (await again.quizzes.answer(where("dan"), rid, "b) 404")).cards[0].title \
-            == "Right!"
+        assert (await again.quizzes.answer(where("dan"), rid, "b) 404")).cards[0].title == "Right!"
         clock.advance(61)
         await again.rounds.close_due()
         [(_, _, edit)], [(_, reveal)] = poster.edits, poster.posts
@@ -267,7 +278,8 @@ async def test_every_participant_and_a_restart_see_the_same_order(
 
 
 async def test_a_choice_is_stored_as_the_choice_not_the_letter_it_was_shown_under(
-        core: Core) -> None:
+    core: Core,
+) -> None:
     """Item analytics count picks per choice and appeals re-grade stored answers: both read
     the stored answer, which must not depend on the order a round happened to show."""
     from tests.support.builders import letter

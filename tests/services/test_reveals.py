@@ -47,8 +47,12 @@ async def boot(store_url: str, clock: FakeClock, bank: QuestionBank) -> AsyncIte
     cores: list[Core] = []
 
     async def start(poster: FlakyPoster) -> Core:
-        settings = Settings(_env_file=None, database_url=store_url,  # type: ignore[call-arg]
-                            questions_dir=TEST_PACKS, semantic_grading=False)
+        settings = Settings(
+            _env_file=None,
+            database_url=store_url,  # type: ignore[call-arg]
+            questions_dir=TEST_PACKS,
+            semantic_grading=False,
+        )
         core = await build_core(settings, clock=clock, bank=bank, rng=random.Random(7))
         core.outbox.register("test", poster)
         cores.append(core)
@@ -67,7 +71,8 @@ async def a_round_that_ran_out(core: Core, clock: FakeClock) -> None:
 
 
 async def test_a_reveal_that_fails_to_post_is_posted_on_a_later_tick(
-        boot: Boot, clock: FakeClock) -> None:
+    boot: Boot, clock: FakeClock
+) -> None:
     poster = FlakyPoster(fail=1)
     core = await boot(poster)
     await a_round_that_ran_out(core, clock)
@@ -86,7 +91,8 @@ async def test_a_reveal_that_fails_to_post_is_posted_on_a_later_tick(
 
 
 async def test_a_stopped_round_whose_reveal_failed_is_revealed_later(
-        boot: Boot, clock: FakeClock) -> None:
+    boot: Boot, clock: FakeClock
+) -> None:
     poster = FlakyPoster(fail=1)
     core = await boot(poster)
     await core.quizzes.start(where("alice"), "web")
@@ -97,8 +103,7 @@ async def test_a_stopped_round_whose_reveal_failed_is_revealed_later(
     assert len(poster.titled("Round over")) == 1
 
 
-async def test_a_reveal_to_a_channel_that_is_gone_is_given_up(
-        boot: Boot, clock: FakeClock) -> None:
+async def test_a_reveal_to_a_channel_that_is_gone_is_given_up(boot: Boot, clock: FakeClock) -> None:
     poster = FlakyPoster()
     poster.gone.add("c1")
     core = await boot(poster)
@@ -111,7 +116,8 @@ async def test_a_reveal_to_a_channel_that_is_gone_is_given_up(
 
 
 async def test_two_processes_post_one_reveal_and_retry_a_failed_one_once(
-        boot: Boot, clock: FakeClock) -> None:
+    boot: Boot, clock: FakeClock
+) -> None:
     first, second = FlakyPoster(fail=1), FlakyPoster()
     one, two = await boot(first), await boot(second)
 

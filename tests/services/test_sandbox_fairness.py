@@ -31,8 +31,15 @@ async def test_teams_take_turns_and_a_person_waits_behind_their_own_run() -> Non
             started.append(name)
             await gates[name].wait()
 
-    tasks = [asyncio.create_task(job(n, t, p)) for n, t, p in
-             (("a1", "A", "ann"), ("a2", "A", "ann"), ("a3", "A", "ann"), ("b1", "B", "bob"))]
+    tasks = [
+        asyncio.create_task(job(n, t, p))
+        for n, t, p in (
+            ("a1", "A", "ann"),
+            ("a2", "A", "ann"),
+            ("a3", "A", "ann"),
+            ("b1", "B", "bob"),
+        )
+    ]
     for _ in range(3):
         await asyncio.sleep(0)
     assert started == ["a1"]
@@ -94,21 +101,31 @@ async def test_a_cancelled_wait_gives_its_place_back() -> None:
 
 @pytest.fixture
 async def code_core(tmp_path: Path) -> AsyncIterator[Core]:
-    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'bot.db'}",  # type: ignore[call-arg]
-                        questions_dir=CODE_PACK, semantic_grading=False)
-    c = await build_core(settings, clock=FakeClock(), bank=QuestionBank.from_dir(CODE_PACK),
-                         rng=random.Random(3))
+    settings = Settings(
+        _env_file=None,
+        database_url=f"sqlite:///{tmp_path / 'bot.db'}",  # type: ignore[call-arg]
+        questions_dir=CODE_PACK,
+        semantic_grading=False,
+    )
+    c = await build_core(
+        settings, clock=FakeClock(), bank=QuestionBank.from_dir(CODE_PACK), rng=random.Random(3)
+    )
     yield c
     await c.close()
 
 
 @pytest.fixture
 async def no_sandbox_core(tmp_path: Path) -> AsyncIterator[Core]:
-    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'bot.db'}",  # type: ignore[call-arg]
-                        questions_dir=CODE_PACK, semantic_grading=False,
-                        sandbox_bwrap="/nonexistent/bwrap")
-    c = await build_core(settings, clock=FakeClock(), bank=QuestionBank.from_dir(CODE_PACK),
-                         rng=random.Random(3))
+    settings = Settings(
+        _env_file=None,
+        database_url=f"sqlite:///{tmp_path / 'bot.db'}",  # type: ignore[call-arg]
+        questions_dir=CODE_PACK,
+        semantic_grading=False,
+        sandbox_bwrap="/nonexistent/bwrap",
+    )
+    c = await build_core(
+        settings, clock=FakeClock(), bank=QuestionBank.from_dir(CODE_PACK), rng=random.Random(3)
+    )
     yield c
     await c.close()
 
@@ -121,14 +138,16 @@ async def test_concurrent_submits_of_one_question_are_graded_once(code_core: Cor
     bank = await code_core.banks.for_team("test", "t1")
     q = bank.get("ct-double")
     assert q is not None and q.code is not None
-    results = await asyncio.gather(*(code_core.interviews.answer(w, q.code.solution)
-                                     for _ in range(6)), return_exceptions=True)
+    results = await asyncio.gather(
+        *(code_core.interviews.answer(w, q.code.solution) for _ in range(6)), return_exceptions=True
+    )
     ok = [r for r in results if not isinstance(r, BaseException)]
     refused = [str(r) for r in results if isinstance(r, UserError)]
     assert len(ok) == 1 and ok[0].cards[0].title.startswith("Right")
     assert len(refused) == 5
-    assert all("being graded" in m or "already answered" in m or "no interview" in m
-               for m in refused), refused
+    assert all(
+        "being graded" in m or "already answered" in m or "no interview" in m for m in refused
+    ), refused
     rows = await code_core.store.context_answers("test", "t1", f"interview:{session.id}")
     assert [r.question_id for r in rows] == ["ct-double"]
 

@@ -35,7 +35,8 @@ async def poster(core: Core, scheduler: DailyScheduler) -> RecordingPoster:
 
 
 async def test_fire_times_missed_while_asleep_make_one_post(
-        scheduler: DailyScheduler, poster: RecordingPoster, clock: FakeClock) -> None:
+    scheduler: DailyScheduler, poster: RecordingPoster, clock: FakeClock
+) -> None:
     clock.set(MONDAY_8 + timedelta(minutes=59))
     assert await scheduler.run_due() == 0
     clock.set(datetime(2026, 1, 7, 9, 0, 5, tzinfo=UTC))  # Monday's and Tuesday's passed
@@ -45,7 +46,8 @@ async def test_fire_times_missed_while_asleep_make_one_post(
 
 
 async def test_a_fire_time_past_the_grace_is_skipped(
-        scheduler: DailyScheduler, poster: RecordingPoster, clock: FakeClock) -> None:
+    scheduler: DailyScheduler, poster: RecordingPoster, clock: FakeClock
+) -> None:
     clock.set(datetime(2026, 1, 5, 9, 0, tzinfo=UTC) + scheduler.grace + timedelta(seconds=1))
     assert await scheduler.run_due() == 0
     assert poster.titled("Daily question ·") == []

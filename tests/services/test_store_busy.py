@@ -21,11 +21,11 @@ from tests.support.builders import where
 pytestmark = pytest.mark.sqlite_only  # about the SQLite file lock itself
 
 
-async def busy_core(settings: Settings, clock: FakeClock, bank: QuestionBank, db_path: Path,
-                    timeout_ms: int):  # type: ignore[no-untyped-def]
+async def busy_core(
+    settings: Settings, clock: FakeClock, bank: QuestionBank, db_path: Path, timeout_ms: int
+):  # type: ignore[no-untyped-def]
     store = SQLiteStore(db_path, busy_timeout_ms=timeout_ms)
-    return await build_core(settings, clock=clock, bank=bank, store=store,
-                            rng=random.Random(3))
+    return await build_core(settings, clock=clock, bank=bank, store=store, rng=random.Random(3))
 
 
 def lock(db_path: Path) -> sqlite3.Connection:
@@ -36,7 +36,8 @@ def lock(db_path: Path) -> sqlite3.Connection:
 
 
 async def test_a_locked_database_gives_a_clear_message_and_writes_nothing(
-        settings: Settings, clock: FakeClock, bank: QuestionBank, db_path: Path) -> None:
+    settings: Settings, clock: FakeClock, bank: QuestionBank, db_path: Path
+) -> None:
     core = await busy_core(settings, clock, bank, db_path, timeout_ms=50)
     try:
         reply = await core.quizzes.start(where("ann"), "web")
@@ -58,8 +59,9 @@ async def test_a_locked_database_gives_a_clear_message_and_writes_nothing(
         await core.close()
 
 
-async def test_a_short_lock_is_waited_out(settings: Settings, clock: FakeClock,
-                                          bank: QuestionBank, db_path: Path) -> None:
+async def test_a_short_lock_is_waited_out(
+    settings: Settings, clock: FakeClock, bank: QuestionBank, db_path: Path
+) -> None:
     core = await busy_core(settings, clock, bank, db_path, timeout_ms=5000)
     try:
         rid = (await core.quizzes.start(where("ann"), "web")).cards[0].action.split(":")[1]

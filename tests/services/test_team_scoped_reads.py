@@ -18,11 +18,13 @@ from tests.support.builders import where
 from tests.support.spy import spy_on
 
 
-async def test_a_quiz_start_closes_only_its_own_channels_due_rounds(core: Core,
-                                                                   clock: FakeClock) -> None:
+async def test_a_quiz_start_closes_only_its_own_channels_due_rounds(
+    core: Core, clock: FakeClock
+) -> None:
     now = to_ms(clock.now())
-    elsewhere = Round("r-other", "test", "t2", "c1", "quiz", "q", "python", "u9", now - 9_000,
-                      now - 1_000)
+    elsewhere = Round(
+        "r-other", "test", "t2", "c1", "quiz", "q", "python", "u9", now - 9_000, now - 1_000
+    )
     await core.store.open_round(elsewhere)
     spy = spy_on(core)
     await core.quizzes.start(where("u1"))
@@ -37,14 +39,32 @@ async def test_a_quiz_start_closes_only_its_own_channels_due_rounds(core: Core,
 def right(user: str, when: Any, n: int) -> AnswerRow:
     day, week, month = local_keys(when, "UTC")
     return AnswerRow(
-        platform="test", team="t1", user_id=user, context=f"quiz:s{user}{n}", question_id="q",
-        source="quiz", channel="c1", topic="python", display_name=user.upper(), answer="A",
-        score=1.0, verdict="correct", correct=True, points=10 - n % 3, ranked=True,
-        elapsed_ms=1000, answered_ms=to_ms(when), day=day, week=week, month=month)
+        platform="test",
+        team="t1",
+        user_id=user,
+        context=f"quiz:s{user}{n}",
+        question_id="q",
+        source="quiz",
+        channel="c1",
+        topic="python",
+        display_name=user.upper(),
+        answer="A",
+        score=1.0,
+        verdict="correct",
+        correct=True,
+        points=10 - n % 3,
+        ranked=True,
+        elapsed_ms=1000,
+        answered_ms=to_ms(when),
+        day=day,
+        week=week,
+        month=month,
+    )
 
 
-async def test_a_leaderboard_page_reads_its_streaks_in_one_query(core: Core,
-                                                                 clock: FakeClock) -> None:
+async def test_a_leaderboard_page_reads_its_streaks_in_one_query(
+    core: Core, clock: FakeClock
+) -> None:
     now = clock.now()
     users = [f"p{i:02d}" for i in range(12)]
     for i, u in enumerate(users):

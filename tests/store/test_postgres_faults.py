@@ -16,10 +16,13 @@ from tests.support.builders import answer_at as row
 async def kill_other_connections(url: str) -> int:
     con = await asyncpg.connect(url)
     try:
-        return int(await con.fetchval(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
-            "AND backend_type = 'client backend'"))
+        return int(
+            await con.fetchval(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND backend_type = 'client backend'"
+            )
+        )
     finally:
         await con.close()
 
@@ -39,7 +42,8 @@ async def test_a_dropped_connection_is_retried(pg_url: str, clock: FakeClock) ->
 
 
 async def test_a_lost_database_gives_a_clear_message_and_writes_nothing(
-        pg_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    pg_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = PostgresStore.from_url(pg_url)
     await store.connect()
     monkeypatch.setattr(postgres, "_RETRY_DELAY", 0.0)

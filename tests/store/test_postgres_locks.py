@@ -27,15 +27,17 @@ async def store(pg_url: str) -> AsyncIterator[PostgresStore]:
     await s.close()
 
 
-async def _until_blocked_or_done(store: PostgresStore, task: asyncio.Task[Any],
-                                 waiting: int) -> None:
+async def _until_blocked_or_done(
+    store: PostgresStore, task: asyncio.Task[Any], waiting: int
+) -> None:
     """Until `task` is done or `waiting` backends of this database wait on a lock."""
     for _ in range(10_000):
         if task.done():
             return
         n = await store.pool.fetchval(
             "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock'")
+            "AND wait_event_type = 'Lock'"
+        )
         if n >= waiting:
             return
     raise AssertionError("nothing happened")

@@ -92,9 +92,15 @@ asyncio.run(main())
 async def _spawn(script: Path, job: dict[str, Any], url: str) -> asyncio.subprocess.Process:
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT), "LOG_LEVEL": "ERROR"}
     return await asyncio.create_subprocess_exec(
-        sys.executable, str(script), json.dumps(job), cwd=ROOT, env=env,
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        str(script),
+        json.dumps(job),
+        cwd=ROOT,
+        env=env,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
 
 
 async def _line(proc: asyncio.subprocess.Process) -> str:
@@ -107,8 +113,11 @@ async def _line(proc: asyncio.subprocess.Process) -> str:
 
 
 async def test_two_processes_answer_and_post_once(pg_url: str, tmp_path: Path) -> None:
-    settings = Settings(_env_file=None, database_url=pg_url,  # type: ignore[call-arg]
-                        questions_dir=TEST_PACKS)
+    settings = Settings(
+        _env_file=None,
+        database_url=pg_url,  # type: ignore[call-arg]
+        questions_dir=TEST_PACKS,
+    )
     core = await build_core(settings, clock=FakeClock(NOW))
     try:
         reply = await core.quizzes.start(Where("test", "t1", "c1", "host", "Host"), "web")
@@ -126,15 +135,35 @@ async def test_two_processes_answer_and_post_once(pg_url: str, tmp_path: Path) -
     def answers(users: range) -> list[tuple[str, str]]:
         return [(f"u{i:02d}", wrong if i % 4 == 0 else right) for i in users]
 
-    schedule = Schedule("test", "t1", "c2", "09:00", "UTC", "mon,tue,wed,thu,fri", None, None,
-                        None, None, None, "active", "", to_ms(NOW))
-    base = {"packs": str(TEST_PACKS), "now": NOW.isoformat(), "round": round_id,
-            "schedule": asdict(schedule)}
+    schedule = Schedule(
+        "test",
+        "t1",
+        "c2",
+        "09:00",
+        "UTC",
+        "mon,tue,wed,thu,fri",
+        None,
+        None,
+        None,
+        None,
+        None,
+        "active",
+        "",
+        to_ms(NOW),
+    )
+    base = {
+        "packs": str(TEST_PACKS),
+        "now": NOW.isoformat(),
+        "round": round_id,
+        "schedule": asdict(schedule),
+    }
     script = tmp_path / "worker.py"
     script.write_text(WORKER)
     # u10..u19 answer from both processes at once: a repeated delivery across instances
-    procs = [await _spawn(script, {**base, "answers": answers(range(0, 20))}, pg_url),
-             await _spawn(script, {**base, "answers": answers(range(10, 30))}, pg_url)]
+    procs = [
+        await _spawn(script, {**base, "answers": answers(range(0, 20))}, pg_url),
+        await _spawn(script, {**base, "answers": answers(range(10, 30))}, pg_url),
+    ]
     try:
         assert [await _line(p) for p in procs] == ["ready", "ready"]
         for p in procs:
@@ -183,8 +212,9 @@ async def test_processes_starting_together_migrate_once(pg_url: str) -> None:
     try:
         assert {await s.schema_version() for s in stores} == {latest}
         pool = stores[0].pool  # type: ignore[attr-defined]
-        assert await pool.fetchval("SELECT COUNT(*) FROM schema_version") == \
-            len(load_migrations("postgres"))
+        assert await pool.fetchval("SELECT COUNT(*) FROM schema_version") == len(
+            load_migrations("postgres")
+        )
     finally:
         for s in stores:
             await s.close()

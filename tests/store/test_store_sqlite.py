@@ -20,8 +20,9 @@ async def test_migrations_apply_once_and_use_wal(tmp_path: Path) -> None:
     await store.close()
     con = sqlite3.connect(path)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert con.execute("SELECT COUNT(*) FROM schema_version").fetchone()[0] == \
-        len(load_migrations("sqlite"))
+    assert con.execute("SELECT COUNT(*) FROM schema_version").fetchone()[0] == len(
+        load_migrations("sqlite")
+    )
 
 
 async def test_creates_the_folder_of_a_new_database(tmp_path: Path) -> None:

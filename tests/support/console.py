@@ -23,20 +23,34 @@ def run_console(db: Path, script: str, user: str = "alice") -> subprocess.Comple
     # within a tenth of the round) leaves six minutes for a loaded machine, not six seconds
     env = bot_env(db, COLUMNS="160", QUIZ_SECONDS="3600")
     return subprocess.run(
-        [sys.executable, "-m", "interview_bot", "console", "--user", user], input=script,
-        capture_output=True, text=True, env=env, timeout=60, check=False)
+        [sys.executable, "-m", "interview_bot", "console", "--user", user],
+        input=script,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
 
 
 class BotProcess:
     """`python -m interview_bot console` on a database file, driven line by line like a person."""
 
     def __init__(self, db: Path, user: str, **env: str) -> None:
-        env = bot_env(db, **{"COLUMNS": "200", "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "WARNING",
-                             **env})
+        env = bot_env(
+            db, **{"COLUMNS": "200", "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "WARNING", **env}
+        )
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "interview_bot", "console", "--user", user], cwd=ROOT, env=env,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            encoding="utf-8", bufsize=1)
+            [sys.executable, "-m", "interview_bot", "console", "--user", user],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            bufsize=1,
+        )
         self.out = ""
         self._lines: queue.Queue[str | None] = queue.Queue()
         threading.Thread(target=self._pump, daemon=True).start()

@@ -31,8 +31,11 @@ CALLBACK_MESSAGE, CALLBACK_DEFERRED, CALLBACK_AUTOCOMPLETE, CALLBACK_MODAL = 4, 
 def _no_silent_library_errors(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     """discord.py logs and swallows what a handler lets escape: that must never happen."""
     yield
-    swallowed = [r.getMessage() for r in caplog.get_records("call")
-                 if r.name.split(".")[0] == "discord" and r.levelno >= logging.ERROR]
+    swallowed = [
+        r.getMessage()
+        for r in caplog.get_records("call")
+        if r.name.split(".")[0] == "discord" and r.levelno >= logging.ERROR
+    ]
     assert not swallowed
 
 
@@ -46,10 +49,12 @@ async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
     await server.stop()
 
 
-def discord_settings(settings: Settings, token: str = TOKEN,
-                     guild: int | None = GUILD_ID) -> Settings:
-    return settings.model_copy(update={"discord_token": SecretStr(token),
-                                       "discord_guild_id": guild})
+def discord_settings(
+    settings: Settings, token: str = TOKEN, guild: int | None = GUILD_ID
+) -> Settings:
+    return settings.model_copy(
+        update={"discord_token": SecretStr(token), "discord_guild_id": guild}
+    )
 
 
 Connect = Callable[..., Awaitable[DiscordPlatform]]
@@ -62,8 +67,9 @@ async def connect(fake: FakeDiscord, settings: Settings, core: Core) -> AsyncIte
     running: list[tuple[DiscordPlatform, asyncio.Task[None]]] = []
 
     async def start(core: Core, guild: int | None = GUILD_ID) -> DiscordPlatform:
-        platform = DiscordPlatform(core, discord_config(discord_settings(settings, guild=guild)),
-                                   guild_ready_timeout=0.01)
+        platform = DiscordPlatform(
+            core, discord_config(discord_settings(settings, guild=guild)), guild_ready_timeout=0.01
+        )
         core.outbox.register("discord", platform.poster)  # as interview_bot.main.run does
         task = asyncio.create_task(platform.run())
         running.append((platform, task))

@@ -12,8 +12,20 @@ from pathlib import Path
 from tests.support.packs import TEST_PACKS
 
 # every prefix interview_bot.config reads (tokens, database, packs, timings, logging)
-BOT_VARS = ("DISCORD_", "SLACK_", "LLM_", "DATABASE_URL", "QUESTIONS_DIR", "DEFAULT_TIMEZONE",
-            "QUIZ_", "INTERVIEW_", "LOG_", "SEMANTIC_", "OPS_", "SANDBOX_")
+BOT_VARS = (
+    "DISCORD_",
+    "SLACK_",
+    "LLM_",
+    "DATABASE_URL",
+    "QUESTIONS_DIR",
+    "DEFAULT_TIMEZONE",
+    "QUIZ_",
+    "INTERVIEW_",
+    "LOG_",
+    "SEMANTIC_",
+    "OPS_",
+    "SANDBOX_",
+)
 
 
 def scrubbed() -> dict[str, str]:

@@ -12,8 +12,9 @@ import pytest
 T = TypeVar("T")
 
 
-async def run_holding(monkeypatch: pytest.MonkeyPatch, owner: object, name: str,
-                      start: Callable[[], Awaitable[T]]) -> T:
+async def run_holding(
+    monkeypatch: pytest.MonkeyPatch, owner: object, name: str, start: Callable[[], Awaitable[T]]
+) -> T:
     """Await `start()` while `owner.name` (the blocking function it must call in a worker
     thread) waits until the event loop has run a callback.
 

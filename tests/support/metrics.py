@@ -7,6 +7,7 @@ from bot.metrics import REGISTRY
 
 def errors_counted(platform: str, command: str) -> float:
     """interview_bot_command_errors_total for the platform and command, as /metrics shows."""
-    value = REGISTRY.get_sample_value("interview_bot_command_errors_total",
-                                      {"platform": platform, "command": command})
+    value = REGISTRY.get_sample_value(
+        "interview_bot_command_errors_total", {"platform": platform, "command": command}
+    )
     return value or 0.0

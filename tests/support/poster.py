@@ -24,5 +24,8 @@ class RecordingPoster:
         self.edits.append((target, ref, card))
 
     def titled(self, prefix: str, channel: str | None = None) -> list[Card]:
-        return [c for t, c in self.posts
-                if c.title.startswith(prefix) and (channel is None or t.channel == channel)]
+        return [
+            c
+            for t, c in self.posts
+            if c.title.startswith(prefix) and (channel is None or t.channel == channel)
+        ]

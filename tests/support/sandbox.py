@@ -5,13 +5,13 @@ from __future__ import annotations
 from bot.domain.questions import CodeCase, CodeSpec, Kind, Question
 from bot.sandbox import Sandbox, SandboxLimits
 
-RIGHT = '''
+RIGHT = """
 def count_words(text):
     out = {}
     for w in text.lower().split():
         out[w] = out.get(w, 0) + 1
     return out
-'''
+"""
 CASES = (
     CodeCase("counts words ignoring case", 'count_words("a A b")', {"a": 2, "b": 1}),
     CodeCase("an empty text has no words", 'count_words("")', {}),
@@ -22,9 +22,15 @@ FAST = SandboxLimits(cpu_seconds=2, wall_seconds=5)
 
 
 def code_q(cases: tuple[CodeCase, ...] = CASES, setup: str = "") -> Question:
-    return Question(id="coding-count-words", kind=Kind.CODE, topic="coding", difficulty=2,
-                    prompt="Write count_words(text)", explanation="Count them.",
-                    code=CodeSpec("def count_words(text):", RIGHT, cases, setup))
+    return Question(
+        id="coding-count-words",
+        kind=Kind.CODE,
+        topic="coding",
+        difficulty=2,
+        prompt="Write count_words(text)",
+        explanation="Count them.",
+        code=CodeSpec("def count_words(text):", RIGHT, cases, setup),
+    )
 
 
 def fresh_sandbox(**kw: object) -> Sandbox:

@@ -18,23 +18,35 @@ def season(seed: int = 8, n: int = 400) -> list[AnswerRow]:
     for _ in range(n):
         day = date.fromordinal(date(2026, 1, 1).toordinal() + rng.randrange(42)).isoformat()
         correct = rng.random() < 0.6
-        out.append(answer_row(rng.choice(users), f"quiz:r{rng.randrange(60)}",
-                              f"q{rng.randrange(3)}", correct=correct,
-                              points=rng.choice([10, 12, 15]) if correct
-                              else rng.choice([0, 0, 3]),
-                              ms=1_000 * rng.randrange(200), day=day,
-                              channel=rng.choice(["c1", "c2"]),
-                              topic=rng.choice(["python", "web"]), ranked=rng.random() < 0.9))
+        out.append(
+            answer_row(
+                rng.choice(users),
+                f"quiz:r{rng.randrange(60)}",
+                f"q{rng.randrange(3)}",
+                correct=correct,
+                points=rng.choice([10, 12, 15]) if correct else rng.choice([0, 0, 3]),
+                ms=1_000 * rng.randrange(200),
+                day=day,
+                channel=rng.choice(["c1", "c2"]),
+                topic=rng.choice(["python", "web"]),
+                ranked=rng.random() < 0.9,
+            )
+        )
     return out
 
 
 async def boards(store: Store) -> dict[str, object]:
     """Every leaderboard, rank, streak and stat a user could see for `season()`."""
     out: dict[str, object] = {}
-    periods = ["all"] + [f"month:2026-0{m}" for m in (1, 2)] + \
-        [f"week:2026-W{w:02d}" for w in range(1, 8)] + \
-        [f"day:{date.fromordinal(date(2026, 1, 1).toordinal() + d).isoformat()}"
-         for d in range(42)]
+    periods = (
+        ["all"]
+        + [f"month:2026-0{m}" for m in (1, 2)]
+        + [f"week:2026-W{w:02d}" for w in range(1, 8)]
+        + [
+            f"day:{date.fromordinal(date(2026, 1, 1).toordinal() + d).isoformat()}"
+            for d in range(42)
+        ]
+    )
     users = ["ann", "Ann", "bo", "cy", "Dee", "eve", "fay", "gus", "hal", "ida"]
     for scope in ["team", "channel:c1", "channel:c2", "topic:python", "topic:web"]:
         for period in periods:

@@ -66,30 +66,54 @@ class Slack:
 
     async def send(self, body: str, **headers: str) -> BoltResponse:
         return await self.platform.app.async_dispatch(
-            AsyncBoltRequest(body=body, headers=signed(body, **headers)))
+            AsyncBoltRequest(body=body, headers=signed(body, **headers))
+        )
 
-    async def command(self, name: str, text: str = "", *, user: str = "U1",
-                      channel: str = "C1") -> str:
+    async def command(
+        self, name: str, text: str = "", *, user: str = "U1", channel: str = "C1"
+    ) -> str:
         key = self.key()
-        resp = await self.send(command_body(name, text, user=user, channel=channel,
-                                            response_url=self.fake.response_url(key)))
+        resp = await self.send(
+            command_body(
+                name, text, user=user, channel=channel, response_url=self.fake.response_url(key)
+            )
+        )
         assert resp.status == 200, resp.body
         return key
 
-    async def click(self, action_id: str, value: str | None = None, *, user: str = "U1",
-                    channel: str = "C1", key: str | None = None,
-                    message: dict[str, Any] | None = None, **headers: str) -> str:
+    async def click(
+        self,
+        action_id: str,
+        value: str | None = None,
+        *,
+        user: str = "U1",
+        channel: str = "C1",
+        key: str | None = None,
+        message: dict[str, Any] | None = None,
+        **headers: str,
+    ) -> str:
         key = key or self.key()
-        payload = block_action(action_id, value, user=user, channel=channel,
-                               response_url=self.fake.response_url(key), message=message)
+        payload = block_action(
+            action_id,
+            value,
+            user=user,
+            channel=channel,
+            response_url=self.fake.response_url(key),
+            message=message,
+        )
         resp = await self.send(interactive_body(payload), **headers)
         assert resp.status == 200, resp.body
         return key
 
-    async def submit(self, callback_id: str, values: dict[str, Any], *, user: str = "U1",
-                     private_metadata: str = "") -> BoltResponse:
-        payload = view_submission(callback_id, values, user=user,
-                                  private_metadata=private_metadata)
+    async def submit(
+        self,
+        callback_id: str,
+        values: dict[str, Any],
+        *,
+        user: str = "U1",
+        private_metadata: str = "",
+    ) -> BoltResponse:
+        payload = view_submission(callback_id, values, user=user, private_metadata=private_metadata)
         return await self.send(interactive_body(payload))
 
     async def replies(self, key: str, count: int = 1) -> list[dict[str, Any]]:
@@ -109,23 +133,33 @@ def fake(fake_slack: FakeSlack) -> FakeSlack:
 
 @pytest.fixture
 def slack_settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"slack_bot_token": SecretStr("xoxb-test"),
-                                       "slack_signing_secret": SecretStr(SECRET),
-                                       "slack_port": 0})
+    return settings.model_copy(
+        update={
+            "slack_bot_token": SecretStr("xoxb-test"),
+            "slack_signing_secret": SecretStr(SECRET),
+            "slack_port": 0,
+        }
+    )
 
 
-def new_platform(core: Core, settings: Settings, fake: FakeSlack,
-                 admins: frozenset[str] | None = frozenset()) -> SlackPlatform:
-    platform = SlackPlatform(core, slack_config(settings),
-                             client=make_client("xoxb-test", fake.api_url), host="127.0.0.1",
-                             admin_ids=admins)
+def new_platform(
+    core: Core, settings: Settings, fake: FakeSlack, admins: frozenset[str] | None = frozenset()
+) -> SlackPlatform:
+    platform = SlackPlatform(
+        core,
+        slack_config(settings),
+        client=make_client("xoxb-test", fake.api_url),
+        host="127.0.0.1",
+        admin_ids=admins,
+    )
     core.outbox.register("slack", platform.poster)  # as interview_bot.main.run does
     return platform
 
 
 @pytest.fixture
-async def platform(core: Core, slack_settings: Settings,
-                   fake: FakeSlack) -> AsyncIterator[SlackPlatform]:
+async def platform(
+    core: Core, slack_settings: Settings, fake: FakeSlack
+) -> AsyncIterator[SlackPlatform]:
     p = new_platform(core, slack_settings, fake)
     yield p
     await p.close()

@@ -23,6 +23,7 @@ class StoreSpy:
         def counted(*args: Any, **kwargs: Any) -> Any:
             self.calls[name] += 1
             return attr(*args, **kwargs)
+
         return counted
 
 

@@ -25,8 +25,9 @@ def test_validate_a_broken_pack_exits_1_with_the_errors(tmp_path: Path) -> None:
     bad.write_text(GOOD.replace("difficulty: 1", "difficulty: 4"))
     res = runner.invoke(app, ["questions", "validate", str(bad)])
     assert res.exit_code == 1
-    assert f"{bad}:8: questions[0].difficulty: Input should be less than or equal to 3" \
-        in res.output
+    assert (
+        f"{bad}:8: questions[0].difficulty: Input should be less than or equal to 3" in res.output
+    )
     assert "nothing was loaded" in res.output
 
 
@@ -47,13 +48,15 @@ def test_import_a_team_pack(tmp_path: Path, monkeypatch) -> None:  # type: ignor
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bot.db'}")
     pack = tmp_path / "team.yaml"
     pack.write_text(GOOD)
-    res = runner.invoke(app, ["questions", "import", str(pack), "--platform", "slack",
-                              "--team", "T1"])
+    res = runner.invoke(
+        app, ["questions", "import", str(pack), "--platform", "slack", "--team", "T1"]
+    )
     assert res.exit_code == 0, res.output
     assert "Pack 'team' imported" in res.output
     pack.write_text(GOOD.replace("difficulty: 1", "difficulty: 0"))
-    res = runner.invoke(app, ["questions", "import", str(pack), "--platform", "slack",
-                              "--team", "T1"])
+    res = runner.invoke(
+        app, ["questions", "import", str(pack), "--platform", "slack", "--team", "T1"]
+    )
     assert res.exit_code == 1 and "greater than or equal to 1" in res.output
 
 
@@ -76,8 +79,15 @@ def test_discord_invite_url_has_exactly_the_scopes_and_permissions() -> None:
 
 
 def test_questions_grade_prints_it_as_the_bot_says_it() -> None:
-    res = runner.invoke(app, ["questions", "grade", "py-is-vs-eq-open",
-                              "`is` compares values, `==` compares identity, so it is True."])
+    res = runner.invoke(
+        app,
+        [
+            "questions",
+            "grade",
+            "py-is-vs-eq-open",
+            "`is` compares values, `==` compares identity, so it is True.",
+        ],
+    )
     assert res.exit_code == 0, res.output
     lines = res.output.splitlines()
     assert lines[0].startswith("Not quite")
@@ -88,10 +98,19 @@ def test_questions_grade_prints_it_as_the_bot_says_it() -> None:
 def test_questions_grade_json_for_scripts() -> None:
     import json
 
-    res = runner.invoke(app, ["questions", "grade", "py-gil-open", "--json", "--no-semantic",
-                              "Only one thread at a time runs Python bytecode, so CPU-bound "
-                              "work needs multiprocessing; I/O-bound threads still help, and "
-                              "it does not make your own code thread-safe."])
+    res = runner.invoke(
+        app,
+        [
+            "questions",
+            "grade",
+            "py-gil-open",
+            "--json",
+            "--no-semantic",
+            "Only one thread at a time runs Python bytecode, so CPU-bound "
+            "work needs multiprocessing; I/O-bound threads still help, and "
+            "it does not make your own code thread-safe.",
+        ],
+    )
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     assert data["id"] == "py-gil-open" and data["verdict"] in ("correct", "partial")

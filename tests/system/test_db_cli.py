@@ -40,23 +40,48 @@ async def populate(url: str) -> None:
         await store.open_round(rnd("done1", channel="c2"))
         await store.close_round(P, T, "done1", 99)
         await store.set_round_message(P, T, "open1", "msg-1")
-        await store.create_session(Session("s1", P, T, "c1", "u1", "U1", None, None,
-                                           ("q1", "q2"), 1, "active", "direct", 1, 2))
-        await store.create_session(Session("s2", P, T, "c1", "u2", "U2", "web", 2,
-                                           ("q3",), 1, "finished", "ephemeral", 1, 2, 3))
+        await store.create_session(
+            Session(
+                "s1", P, T, "c1", "u1", "U1", None, None, ("q1", "q2"), 1, "active", "direct", 1, 2
+            )
+        )
+        await store.create_session(
+            Session(
+                "s2", P, T, "c1", "u2", "U2", "web", 2, ("q3",), 1, "finished", "ephemeral", 1, 2, 3
+            )
+        )
         await store.mark_seen(P, T, "channel:c1", ["q1", "q2"], 5)
         await store.add_team_pack(P, T, TeamPack("mine", "id: mine\n", "u1", 6))
-        await store.upsert_schedule(Schedule(P, T, "c1", "09:00", "UTC", "mon,tue", None, 2,
-                                             None, "fri", "17:00", "active", "", 7))
+        await store.upsert_schedule(
+            Schedule(
+                P,
+                T,
+                "c1",
+                "09:00",
+                "UTC",
+                "mon,tue",
+                None,
+                2,
+                None,
+                "fri",
+                "17:00",
+                "active",
+                "",
+                7,
+            )
+        )
         await store.claim_daily(P, T, "c1", "post", "2026-01-05", 8, 1000)
         await store.mark_daily_posted(P, T, "c1", "post", "2026-01-05", "done1")
         await store.claim_daily(P, T, "c1", "post", "2026-01-06", 9, 1000)
-        await store.set_question_status(P, T, QuestionStatus("q2", "retired", "retired by U1",
-                                                             "u1", 3, 10))
-        await store.add_appeal(Appeal(0, P, T, "appeal", "u1", "U1", "c1", "q1", "quiz:r1",
-                                      "it was right", "open", 11))
-        await store.add_appeal(Appeal(0, P, T, "flag", "u2", "U2", "c1", "q2", "",
-                                      "typo", "open", 12))
+        await store.set_question_status(
+            P, T, QuestionStatus("q2", "retired", "retired by U1", "u1", 3, 10)
+        )
+        await store.add_appeal(
+            Appeal(0, P, T, "appeal", "u1", "U1", "c1", "q1", "quiz:r1", "it was right", "open", 11)
+        )
+        await store.add_appeal(
+            Appeal(0, P, T, "flag", "u2", "U2", "c1", "q2", "", "typo", "open", 12)
+        )
     finally:
         await store.close()
 
@@ -77,8 +102,7 @@ async def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
     try:
         out: dict[str, list[tuple[Any, ...]]] = {}
         async for table, rows in store.dump(500):
-            out.setdefault(table, []).extend(
-                tuple(_plain(r[c]) for c in sorted(r)) for r in rows)
+            out.setdefault(table, []).extend(tuple(_plain(r[c]) for c in sorted(r)) for r in rows)
         return {t: sorted(rows, key=repr) for t, rows in out.items()}
     finally:
         await store.close()
@@ -88,15 +112,17 @@ async def views(url: str) -> dict[str, object]:
     store: Store = open_store(url)
     await store.connect()
     try:
-        return {**await boards(store),
-                "t2": await store.top(P, "t2", "team", "all", 10),
-                "session": await store.active_session(P, T, "u1"),
-                "schedules": await store.active_schedules(),
-                "settings": await store.get_settings(P, T, "c1"),
-                "packs": await store.team_packs(P, T),
-                "appeals": await store.appeals(P, T),
-                "due": await store.due_rounds(10**12),
-                "claimed": await store.claim_daily(P, T, "c1", "post", "2026-01-05", 10**12, 1)}
+        return {
+            **await boards(store),
+            "t2": await store.top(P, "t2", "team", "all", 10),
+            "session": await store.active_session(P, T, "u1"),
+            "schedules": await store.active_schedules(),
+            "settings": await store.get_settings(P, T, "c1"),
+            "packs": await store.team_packs(P, T),
+            "appeals": await store.appeals(P, T),
+            "due": await store.due_rounds(10**12),
+            "claimed": await store.claim_daily(P, T, "c1", "post", "2026-01-05", 10**12, 1),
+        }
     finally:
         await store.close()
 
@@ -130,14 +156,16 @@ async def next_appeal_id(url: str) -> int | None:
     store = open_store(url)
     await store.connect()
     try:
-        return await store.add_appeal(Appeal(0, P, T, "flag", "u3", "U3", "c1", "q3", "",
-                                             "new", "open", 13))
+        return await store.add_appeal(
+            Appeal(0, P, T, "flag", "u3", "U3", "c1", "q3", "", "new", "open", 13)
+        )
     finally:
         await store.close()
 
 
-async def test_copy_refuses_a_target_with_data_unless_forced(tmp_path: Path,
-                                                              store_url: str) -> None:
+async def test_copy_refuses_a_target_with_data_unless_forced(
+    tmp_path: Path, store_url: str
+) -> None:
     src = f"sqlite:///{tmp_path / 'a.db'}"
     await populate(src)
     first = await db_cli.copy(src, store_url)
@@ -147,8 +175,9 @@ async def test_copy_refuses_a_target_with_data_unless_forced(tmp_path: Path,
     assert await dump(store_url) == await dump(src)
 
 
-async def test_a_failed_copy_leaves_the_target_empty(tmp_path: Path, store_url: str,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_failed_copy_leaves_the_target_empty(
+    tmp_path: Path, store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     src = f"sqlite:///{tmp_path / 'a.db'}"
     await populate(src)
     real = SQLiteStore.dump
@@ -180,12 +209,14 @@ async def test_copy_checks_its_arguments(tmp_path: Path) -> None:
 
 
 def test_safe_url_hides_the_password() -> None:
-    assert db_cli.safe_url("postgresql://bot:s3cret@db:5432/bot") == \
-        "postgresql://bot:***@db:5432/bot"
+    assert (
+        db_cli.safe_url("postgresql://bot:s3cret@db:5432/bot") == "postgresql://bot:***@db:5432/bot"
+    )
     assert db_cli.safe_url("sqlite:///data/x.db") == "sqlite:///data/x.db"
 
 
 # --- the commands, as a user types them ----------------------------------------------------
+
 
 @pytest.fixture
 def cli() -> typer.Typer:
@@ -195,8 +226,7 @@ def cli() -> typer.Typer:
     return app
 
 
-def test_migrate_command(cli: typer.Typer, tmp_path: Path,
-                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_migrate_command(cli: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path / 'new' / 'bot.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     result = CliRunner().invoke(cli, ["db", "migrate"])
@@ -212,8 +242,7 @@ def test_migrate_command(cli: typer.Typer, tmp_path: Path,
 def test_copy_command(cli: typer.Typer, tmp_path: Path) -> None:
     src, dst = f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
     asyncio.run(populate(src))
-    result = CliRunner().invoke(cli, ["db", "copy", "--from", src, "--to", dst,
-                                      "--batch", "10"])
+    result = CliRunner().invoke(cli, ["db", "copy", "--from", src, "--to", dst, "--batch", "10"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert [line.split()[0] for line in lines[:-1]] == list(TABLES)

@@ -29,8 +29,9 @@ def test_env_example_lists_every_setting_and_nothing_else() -> None:
 
 def test_env_example_values_are_valid_settings(tmp_path: Path) -> None:
     env = tmp_path / ".env"
-    env.write_text("\n".join(f"{k}={v}" for k, v in env_example().items()
-                             if v and k not in COMPOSE_ONLY))
+    env.write_text(
+        "\n".join(f"{k}={v}" for k, v in env_example().items() if v and k not in COMPOSE_ONLY)
+    )
     s = load_settings(_env_file=env)
     assert s.platforms == []  # no token is set in the example
 
@@ -50,8 +51,11 @@ def test_compose_runs_the_bot_on_postgres_with_health_checks() -> None:
     assert "pg_isready" in " ".join(db["healthcheck"]["test"])
     assert any(v.startswith("pgdata:") for v in db["volumes"])
     assert "pgdata" in compose["volumes"]
-    user, password, dbname = db["environment"]["POSTGRES_USER"], "${POSTGRES_PASSWORD}", \
-        db["environment"]["POSTGRES_DB"]
+    user, password, dbname = (
+        db["environment"]["POSTGRES_USER"],
+        "${POSTGRES_PASSWORD}",
+        db["environment"]["POSTGRES_DB"],
+    )
     assert env["DATABASE_URL"] == f"postgresql://{user}:{password}@db:5432/{dbname}"
     assert str(Settings.model_fields["slack_port"].default) in bot["ports"][0]
 

@@ -53,8 +53,10 @@ from tests.support.fakes.slack_requests import (
 from tests.support.packs import TEST_PACKS
 from tests.support.poster import RecordingPoster
 
-ACK = re.compile(r"Right!|Not this time|Partly right|(Right|Partly right|Not quite) · \d+%"
-                 r"|Skipped")
+ACK = re.compile(
+    r"Right!|Not this time|Partly right|(Right|Partly right|Not quite) · \d+%"
+    r"|Skipped"
+)
 
 
 # --- kill -9 in the middle of interviews and a quiz round --------------------------------------
@@ -63,8 +65,9 @@ ACK = re.compile(r"Right!|Not this time|Partly right|(Right|Partly right|Not qui
 def answers_in(db: Path) -> list[tuple[str, str, str]]:
     con = sqlite3.connect(db)
     try:
-        return con.execute("SELECT user_id, context, verdict FROM answers "
-                           "ORDER BY answered_ms").fetchall()
+        return con.execute(
+            "SELECT user_id, context, verdict FROM answers ORDER BY answered_ms"
+        ).fetchall()
     finally:
         con.close()
 
@@ -89,7 +92,8 @@ def bot_process() -> Iterator[list[BotProcess]]:
 
 
 def test_kill_9_mid_game_loses_no_acknowledged_answer(
-        tmp_path: Path, bot_process: list[BotProcess]) -> None:
+    tmp_path: Path, bot_process: list[BotProcess]
+) -> None:
     """Everything the bot acknowledged before SIGKILL is in the database; interviews resume
     where they were; the quiz round that was open closes and reveals exactly once."""
     db = tmp_path / "bot.db"
@@ -97,8 +101,10 @@ def test_kill_9_mid_game_loses_no_acknowledged_answer(
     bot_process.append(bot)
     # two interviews, one quiz round, five people; every answer waits for its acknowledgement
     bot.say("/interview start python n=2", r"Question 1/2")
-    bot.say("/answer A generator is a function that yields values lazily, one at a time.",
-            r"(Right|Partly right|Not quite) · \d+%")
+    bot.say(
+        "/answer A generator is a function that yields values lazily, one at a time.",
+        r"(Right|Partly right|Not quite) · \d+%",
+    )
     bot.say("/user bob", "You are now bob")
     bot.say("/interview start python n=2", r"Question 1/2")
     bot.say("/interview skip", r"Skipped")
@@ -139,8 +145,11 @@ def test_kill_9_mid_game_loses_no_acknowledged_answer(
     # the round's time runs out (a clock, not a sleep): it closes and reveals exactly once,
     # even with two processes on the file trying at the same moment
     async def close_twice() -> list[Any]:
-        settings = Settings(_env_file=None, database_url=f"sqlite:///{db}",  # type: ignore[call-arg]
-                            questions_dir=TEST_PACKS)
+        settings = Settings(
+            _env_file=None,
+            database_url=f"sqlite:///{db}",  # type: ignore[call-arg]
+            questions_dir=TEST_PACKS,
+        )
         bank = QuestionBank.from_dir(TEST_PACKS)
         later = FakeClock()  # moved to the round's deadline, read from the file
         one = await build_core(settings, clock=later, bank=bank)
@@ -150,7 +159,8 @@ def test_kill_9_mid_game_loses_no_acknowledged_answer(
             core.outbox.register("console", poster)
         with closing(sqlite3.connect(db)) as con:  # the open round's deadline, from the file
             [(deadline,)] = con.execute(
-                "SELECT MIN(closes_ms) FROM rounds WHERE closed_ms IS NULL").fetchall()
+                "SELECT MIN(closes_ms) FROM rounds WHERE closed_ms IS NULL"
+            ).fetchall()
         assert deadline is not None
         later.set(from_ms(deadline) + timedelta(milliseconds=1))
         try:
@@ -188,7 +198,8 @@ INTERNAL = {"ok": False, "error": "internal_error"}
 
 
 async def test_slack_post_is_retried_after_429_and_503_and_appears_once(
-        fake_slack: FakeSlack, no_jitter: None) -> None:
+    fake_slack: FakeSlack, no_jitter: None
+) -> None:
     backoff = Intervals()
     poster = SlackPoster(make_client("xoxb-test", fake_slack.api_url, backoff=backoff))
     fake_slack.queue("chat.postMessage", RATE_LIMITED, 429, {"Retry-After": "0"})
@@ -202,7 +213,8 @@ async def test_slack_post_is_retried_after_429_and_503_and_appears_once(
 
 
 async def test_slack_post_answered_500_is_not_retried_so_never_doubled(
-        fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture) -> None:
+    fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
     """Slack's 500 may come after the message was posted, and chat.postMessage has no
     idempotency key: retrying could post it twice, so the post fails instead (logged)."""
     poster = SlackPoster(make_client("xoxb-test", fake_slack.api_url, backoff=Intervals()))
@@ -223,8 +235,9 @@ async def test_slack_edit_is_retried_on_500_it_cannot_double(fake_slack: FakeSla
     poster = SlackPoster(make_client("xoxb-test", fake_slack.api_url, backoff=backoff))
     fake_slack.queue("chat.update", INTERNAL, 500)
     fake_slack.queue("chat.update", {"ok": False, "error": "bad gateway"}, 502)
-    await poster.edit(Target("slack", TEAM, "C1"), "C1:1700000000.000001",
-                      Card(title="Quiz (closed)"))
+    await poster.edit(
+        Target("slack", TEAM, "C1"), "C1:1700000000.000001", Card(title="Quiz (closed)")
+    )
     assert len(fake_slack.of("chat.update")) == 3 and backoff.attempts == [0, 1]
     for _ in range(4):  # and gives up after three retries
         fake_slack.queue("chat.update", INTERNAL, 500)
@@ -245,16 +258,23 @@ class _NoWait:
 
 
 @pytest.fixture
-async def discord_bot(monkeypatch: pytest.MonkeyPatch, core: Core,
-                      settings: Settings) -> AsyncIterator[tuple[FakeDiscord, DiscordPlatform]]:
+async def discord_bot(
+    monkeypatch: pytest.MonkeyPatch, core: Core, settings: Settings
+) -> AsyncIterator[tuple[FakeDiscord, DiscordPlatform]]:
     server = FakeDiscord()
     await server.start()
     monkeypatch.setattr(discord.http.Route, "BASE", server.api_base)
     monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", server.gateway_url)
     monkeypatch.setattr(discord.http, "asyncio", _NoWait())
-    platform = DiscordPlatform(core, discord_config(settings.model_copy(update={
-        "discord_token": SecretStr(TOKEN), "discord_guild_id": GUILD_ID})),
-        guild_ready_timeout=0.01)
+    platform = DiscordPlatform(
+        core,
+        discord_config(
+            settings.model_copy(
+                update={"discord_token": SecretStr(TOKEN), "discord_guild_id": GUILD_ID}
+            )
+        ),
+        guild_ready_timeout=0.01,
+    )
     platform.poster.retry_seconds = (0.0, 0.0)
     task = asyncio.create_task(platform.run())
     ready = asyncio.create_task(platform.bot.wait_until_ready())
@@ -277,7 +297,8 @@ def channel_posts(fake: FakeDiscord) -> list[dict[str, Any]]:
 
 
 async def test_discord_post_is_retried_after_429_and_500_and_appears_once(
-        discord_bot: tuple[FakeDiscord, DiscordPlatform]) -> None:
+    discord_bot: tuple[FakeDiscord, DiscordPlatform],
+) -> None:
     fake, bot = discord_bot
     fake.fail("POST", POSTS, 429, times=2, retry_after=0.0)
     fake.fail("POST", POSTS, 500, times=2)
@@ -289,7 +310,8 @@ async def test_discord_post_is_retried_after_429_and_500_and_appears_once(
 
 
 async def test_discord_500_after_the_post_was_made_does_not_double_it(
-        discord_bot: tuple[FakeDiscord, DiscordPlatform]) -> None:
+    discord_bot: tuple[FakeDiscord, DiscordPlatform],
+) -> None:
     """The message is created, then Discord answers 500: discord.py retries with the same
     nonce (enforce_nonce), and Discord hands back the message it already made."""
     fake, bot = discord_bot
@@ -303,7 +325,8 @@ async def test_discord_500_after_the_post_was_made_does_not_double_it(
 
 
 async def test_discord_503_is_retried_by_the_poster_a_bounded_number_of_times(
-        discord_bot: tuple[FakeDiscord, DiscordPlatform]) -> None:
+    discord_bot: tuple[FakeDiscord, DiscordPlatform],
+) -> None:
     """discord.py does not retry a 503; the poster does, twice, with the same nonce."""
     fake, bot = discord_bot
     fake.fail("POST", POSTS, 503, applied=True)
@@ -322,7 +345,8 @@ async def test_discord_503_is_retried_by_the_poster_a_bounded_number_of_times(
 
 
 async def test_discord_edit_is_retried_on_server_errors(
-        discord_bot: tuple[FakeDiscord, DiscordPlatform]) -> None:
+    discord_bot: tuple[FakeDiscord, DiscordPlatform],
+) -> None:
     fake, bot = discord_bot
     ref = await bot.poster.post(TARGET, Card(title="Quiz"))
     fake.fail("PATCH", rf"{POSTS}/{ref}", 500, times=2)
@@ -337,25 +361,35 @@ async def test_discord_edit_is_retried_on_server_errors(
 # batch where the failures are mixed, and `grade-file --judge` with a judge that fails.
 
 OPEN = Question(
-    id="f-gen", kind=Kind.OPEN, topic="python", difficulty=2, prompt="What is a generator?",
+    id="f-gen",
+    kind=Kind.OPEN,
+    topic="python",
+    difficulty=2,
+    prompt="What is a generator?",
     explanation="Generators produce items on demand.",
     reference="A function that yields values lazily, one at a time.",
-    key_points=())
-ANSWERS = ["A generator is a function that uses yield to produce values lazily, one at a time.",
-           "It yields values one at a time.",
-           "A function that keeps its state and yields lazily.",
-           "Values on demand, with yield."]
+    key_points=(),
+)
+ANSWERS = [
+    "A generator is a function that uses yield to produce values lazily, one at a time.",
+    "It yields values one at a time.",
+    "A function that keeps its state and yields lazily.",
+    "Values on demand, with yield.",
+]
 
 
 def judged(llm: FakeLLM, timeout: float = 5.0) -> GradingOptions:
-    return GradingOptions(semantic=False, judge=JudgeConfig(llm.base_url, "m", "sk-test",
-                                                            timeout=timeout))
+    return GradingOptions(
+        semantic=False, judge=JudgeConfig(llm.base_url, "m", "sk-test", timeout=timeout)
+    )
 
 
 async def test_in_a_batch_each_answer_the_judge_fails_on_keeps_its_local_grade(
-        llm: FakeLLM) -> None:
+    llm: FakeLLM,
+) -> None:
     """One batch, four answers: the judge hangs on one, sends garbage for one, fails with a
     500 for one and grades one. Only that one is blended; the batch is not held up."""
+
     def reply(body: dict[str, Any]) -> Any:
         asked = body["messages"][1]["content"]
         if ANSWERS[0] in asked:
@@ -378,13 +412,15 @@ async def test_in_a_batch_each_answer_the_judge_fails_on_keeps_its_local_grade(
 
 
 def test_grade_file_with_a_failing_judge_grades_every_row_locally(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`interview-bot grade-file --judge` against a judge that answers garbage or not at all:
     every row is graded (locally), none is lost or marked an error."""
     from interview_bot.cli import grade_file
 
-    rows = [{"question": OPEN.prompt, "reference_answer": OPEN.reference, "answer": a}
-            for a in ANSWERS]
+    rows = [
+        {"question": OPEN.prompt, "reference_answer": OPEN.reference, "answer": a} for a in ANSWERS
+    ]
     infile, out = tmp_path / "in.csv", tmp_path / "out.csv"
     with infile.open("w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
@@ -397,8 +433,9 @@ def test_grade_file_with_a_failing_judge_grades_every_row_locally(
             cfg = JudgeConfig(fake.base_url, "m", timeout=0.3)
             opts = GradingOptions(semantic=False, judge=cfg)
             # grade_file.run owns its event loop: run it beside this one
-            code = await asyncio.to_thread(grade_file.run, infile, out, opts,
-                                           Console(file=io.StringIO()))
+            code = await asyncio.to_thread(
+                grade_file.run, infile, out, opts, Console(file=io.StringIO())
+            )
             assert code == 0 and len(fake.requests) == len(rows)
         finally:
             await fake.stop()
@@ -418,13 +455,20 @@ def test_grade_file_with_a_failing_judge_grades_every_row_locally(
 
 
 async def test_slow_grading_never_holds_up_clicks(
-        core: Core, settings: Settings, fake_slack: FakeSlack,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    s = settings.model_copy(update={"slack_bot_token": SecretStr("xoxb-test"),
-                                    "slack_signing_secret": SecretStr(SECRET)})
-    platform = SlackPlatform(core, slack_config(s),
-                             client=make_client("xoxb-test", fake_slack.api_url),
-                             admin_ids=frozenset())
+    core: Core, settings: Settings, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = settings.model_copy(
+        update={
+            "slack_bot_token": SecretStr("xoxb-test"),
+            "slack_signing_secret": SecretStr(SECRET),
+        }
+    )
+    platform = SlackPlatform(
+        core,
+        slack_config(s),
+        client=make_client("xoxb-test", fake_slack.api_url),
+        admin_ids=frozenset(),
+    )
     core.outbox.register("slack", platform.poster)  # as interview_bot.main.run does
     graded = asyncio.Event()
 
@@ -436,19 +480,30 @@ async def test_slow_grading_never_holds_up_clicks(
 
     async def send(payload: dict[str, Any]) -> None:
         body = interactive_body(payload)
-        resp = await platform.app.async_dispatch(AsyncBoltRequest(body=body,
-                                                                  headers=signed(body)))
+        resp = await platform.app.async_dispatch(AsyncBoltRequest(body=body, headers=signed(body)))
         assert resp.status == 200
 
     try:
         for i in range(SLOW_TURNS + 4):  # more slow answers than their lane takes at once
             meta = json.dumps({"c": "C1", "r": fake_slack.response_url(f"slow{i}")})
-            await send(view_submission("ibm:interview:s1:0", {"answer": {"text": {
-                "value": "a long answer"}}}, user=f"U{i}", private_metadata=meta))
+            await send(
+                view_submission(
+                    "ibm:interview:s1:0",
+                    {"answer": {"text": {"value": "a long answer"}}},
+                    user=f"U{i}",
+                    private_metadata=meta,
+                )
+            )
         quiz = await core.quizzes.start(Where("slack", TEAM, "C1", "UHOST"), "web")
         right = letter(quiz.cards[0], "404")
-        await send(block_action(f"ib:{quiz.cards[0].action}:{right}", right, user="UQ",
-                                response_url=fake_slack.response_url("click")))
+        await send(
+            block_action(
+                f"ib:{quiz.cards[0].action}:{right}",
+                right,
+                user="UQ",
+                response_url=fake_slack.response_url("click"),
+            )
+        )
         [reply] = await fake_slack.wait_for("response", where=lambda c: c.args["key"] == "click")
         assert "Right!" in str(reply.args)
         assert not [c for c in fake_slack.of("response") if c.args["key"].startswith("slow")]

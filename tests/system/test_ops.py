@@ -40,20 +40,26 @@ async def test_healthz_says_when_the_database_is_gone(core: Core) -> None:
 
 def samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
     """Each sample of a /metrics page by name and labels."""
-    return {(x.name, frozenset(x.labels.items())): x.value
-            for family in text_string_to_metric_families(text) for x in family.samples}
+    return {
+        (x.name, frozenset(x.labels.items())): x.value
+        for family in text_string_to_metric_families(text)
+        for x in family.samples
+    }
 
 
 async def test_metrics_count_commands_answers_and_grading(core: Core) -> None:
     """The counters are process-wide: what this test's commands add is the difference."""
     from bot.commands.dispatch import dispatch
 
-    quiz = ("interview_bot_commands_total", frozenset({("command", "quiz"),
-                                                       ("platform", "test")}))
-    right = ("interview_bot_answers_total", frozenset({("platform", "test"), ("source", "quiz"),
-                                                       ("verdict", "correct")}))
-    wrong = ("interview_bot_answers_total", frozenset({("platform", "test"), ("source", "quiz"),
-                                                       ("verdict", "wrong")}))
+    quiz = ("interview_bot_commands_total", frozenset({("command", "quiz"), ("platform", "test")}))
+    right = (
+        "interview_bot_answers_total",
+        frozenset({("platform", "test"), ("source", "quiz"), ("verdict", "correct")}),
+    )
+    wrong = (
+        "interview_bot_answers_total",
+        frozenset({("platform", "test"), ("source", "quiz"), ("verdict", "wrong")}),
+    )
     graded = ("interview_bot_grading_seconds_count", frozenset({("kind", "choice")}))
     app = make_app(core.store, {})
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:

@@ -19,12 +19,16 @@ import pytest
 import bot.sandbox
 
 BOT_UID = 4242
-SYSTEM_PYTHON = next((p for p in ("/usr/bin/python3", "/usr/local/bin/python3")
-                      if os.access(p, os.X_OK)), None)
+SYSTEM_PYTHON = next(
+    (p for p in ("/usr/bin/python3", "/usr/local/bin/python3") if os.access(p, os.X_OK)), None
+)
 needs_root = pytest.mark.skipif(
-    os.geteuid() != 0 or not shutil.which("setpriv") or not SYSTEM_PYTHON
+    os.geteuid() != 0
+    or not shutil.which("setpriv")
+    or not SYSTEM_PYTHON
     or not shutil.which("bwrap"),
-    reason="needs root (to become another user), setpriv, bubblewrap and a system Python")
+    reason="needs root (to become another user), setpriv, bubblewrap and a system Python",
+)
 
 # What the bot process runs: the sandbox package only (standard library), copied where the
 # unprivileged user can read it. It prints what each attack saw, as JSON.
@@ -65,8 +69,11 @@ def deployment() -> Iterator[Path]:
     top = Path(tempfile.mkdtemp(prefix="ib-deploy-", dir="/tmp"))
     top.chmod(0o755)
     pkg = top / "app" / "bot"
-    shutil.copytree(Path(bot.sandbox.__file__).parent, pkg / "sandbox",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        Path(bot.sandbox.__file__).parent,
+        pkg / "sandbox",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     (pkg / "__init__.py").write_text("")
     for d in (top / "app", pkg, pkg / "sandbox"):
         d.chmod(0o755)
@@ -79,6 +86,7 @@ def deployment() -> Iterator[Path]:
     (home / ".env").write_text("DISCORD_TOKEN=FAKE-token-of-the-bot-user\n")
     (home / ".env").chmod(0o600)
     import sqlite3
+
     c = sqlite3.connect(home / "bot.db")
     c.execute("CREATE TABLE totals (user_id TEXT, points INTEGER)")
     c.commit()
@@ -91,13 +99,22 @@ def deployment() -> Iterator[Path]:
 
 def run_as_bot(top: Path, *wrap: str) -> dict[str, object]:
     home = top / "home"
-    cmd = ["setpriv", f"--reuid={BOT_UID}", f"--regid={BOT_UID}", "--clear-groups", *wrap,
-           str(SYSTEM_PYTHON), "-s", "-E", str(top / "app" / "run.py"), str(home / ".env"),
-           str(home / "bot.db")]
+    cmd = [
+        "setpriv",
+        f"--reuid={BOT_UID}",
+        f"--regid={BOT_UID}",
+        "--clear-groups",
+        *wrap,
+        str(SYSTEM_PYTHON),
+        "-s",
+        "-E",
+        str(top / "app" / "run.py"),
+        str(home / ".env"),
+        str(home / "bot.db"),
+    ]
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "DISCORD_TOKEN": "FAKE-token-in-env"}
     # -s -E: no user site or PYTHON* variables; the script's folder is on sys.path
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd=top / "app",
-                         env=env)
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd=top / "app", env=env)
     assert out.returncode == 0, out.stderr[-2000:]
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
@@ -114,8 +131,12 @@ def test_as_an_unprivileged_bot_user_with_user_namespaces(deployment: Path) -> N
     assert uid["value"] == 65534
     assert environ["raised"]
     import sqlite3
-    rows = sqlite3.connect(deployment / "home" / "bot.db").execute(
-        "SELECT count(*) FROM totals").fetchone()
+
+    rows = (
+        sqlite3.connect(deployment / "home" / "bot.db")
+        .execute("SELECT count(*) FROM totals")
+        .fetchone()
+    )
     assert rows == (0,)
     assert "FAKE-token" not in json.dumps(got)
 
@@ -124,8 +145,19 @@ def test_as_an_unprivileged_bot_user_with_user_namespaces(deployment: Path) -> N
 def test_without_user_namespaces_code_is_never_run(deployment: Path) -> None:
     """Docker's default seccomp profile refuses new user namespaces: the bot must not fall
     back to running code as itself."""
-    wrap = ("bwrap", "--unshare-user", "--disable-userns", "--ro-bind", "/", "/",
-            "--dev", "/dev", "--proc", "/proc", "--")
+    wrap = (
+        "bwrap",
+        "--unshare-user",
+        "--disable-userns",
+        "--ro-bind",
+        "/",
+        "/",
+        "--dev",
+        "/dev",
+        "--proc",
+        "/proc",
+        "--",
+    )
     got = run_as_bot(deployment, *wrap)
     assert got["available"] is False
     assert "could not start a sandbox" in str(got["reason"])
@@ -134,12 +166,37 @@ def test_without_user_namespaces_code_is_never_run(deployment: Path) -> None:
 
 @needs_root
 def test_as_root_without_user_namespaces_code_is_never_run_as_root(deployment: Path) -> None:
-    wrap_root = ["bwrap", "--unshare-user", "--disable-userns", "--uid", "0", "--gid", "0",
-                 "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--",
-                 str(SYSTEM_PYTHON), "-s", "-E", str(deployment / "app" / "run.py"),
-                 str(deployment / "home" / ".env"), str(deployment / "home" / "bot.db")]
-    out = subprocess.run(wrap_root, capture_output=True, text=True, timeout=60,
-                         cwd=deployment / "app", env={"PATH": "/usr/bin:/bin"})
+    wrap_root = [
+        "bwrap",
+        "--unshare-user",
+        "--disable-userns",
+        "--uid",
+        "0",
+        "--gid",
+        "0",
+        "--ro-bind",
+        "/",
+        "/",
+        "--dev",
+        "/dev",
+        "--proc",
+        "/proc",
+        "--",
+        str(SYSTEM_PYTHON),
+        "-s",
+        "-E",
+        str(deployment / "app" / "run.py"),
+        str(deployment / "home" / ".env"),
+        str(deployment / "home" / "bot.db"),
+    ]
+    out = subprocess.run(
+        wrap_root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=deployment / "app",
+        env={"PATH": "/usr/bin:/bin"},
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     got = json.loads(out.stdout.strip().splitlines()[-1])
     assert got["available"] is False and "observations" not in got
@@ -147,7 +204,10 @@ def test_as_root_without_user_namespaces_code_is_never_run_as_root(deployment: P
 
 def test_the_sandbox_package_needs_only_the_standard_library() -> None:
     """So a deployment can check it with any Python, and the test above can run it."""
-    names = {line.split()[1].split(".")[0] for f in Path(bot.sandbox.__file__).parent.glob("*.py")
-             for line in f.read_text().splitlines()
-             if line.startswith(("import ", "from ")) and not line.startswith("from __future__")}
+    names = {
+        line.split()[1].split(".")[0]
+        for f in Path(bot.sandbox.__file__).parent.glob("*.py")
+        for line in f.read_text().splitlines()
+        if line.startswith(("import ", "from ")) and not line.startswith("from __future__")
+    }
     assert names - set(sys.stdlib_module_names) <= {"bot"}

@@ -10,9 +10,16 @@ from bot.domain.records import RoundKind
 from bot.domain.values import UserError
 
 
-@pytest.mark.parametrize("action", [Action.quiz("r1"), Action.daily("abc"),
-                                    Action.interview("s1", 0), Action.interview("s1", 12),
-                                    Action.of_round(RoundKind.DAILY, "d")])
+@pytest.mark.parametrize(
+    "action",
+    [
+        Action.quiz("r1"),
+        Action.daily("abc"),
+        Action.interview("s1", 0),
+        Action.interview("s1", 12),
+        Action.of_round(RoundKind.DAILY, "d"),
+    ],
+)
 def test_an_action_parses_back_from_its_text(action: Action) -> None:
     assert Action.parse(str(action)) == action
 
@@ -24,9 +31,22 @@ def test_action_texts_are_the_stored_ones() -> None:
     assert Action.parse("interview:s:3").round_kind is None
 
 
-@pytest.mark.parametrize("text", ["", "quiz", "quiz:", "quiz:a:b", "poll:r1", "interview:s1",
-                                  "interview:s1:x", "interview::0", "interview:s1:-1",
-                                  "interview:s1:٣", "daily:r1:B"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "quiz",
+        "quiz:",
+        "quiz:a:b",
+        "poll:r1",
+        "interview:s1",
+        "interview:s1:x",
+        "interview::0",
+        "interview:s1:-1",
+        "interview:s1:٣",
+        "daily:r1:B",
+    ],
+)
 def test_anything_else_is_a_button_no_longer_in_use(text: str) -> None:
     with pytest.raises(BadAction, match="no longer in use") as e:
         Action.parse(text)
@@ -48,12 +68,19 @@ def test_answer_contexts() -> None:
 
 
 def test_scopes_and_periods() -> None:
-    for scope, text in ((Scope.team(), "team"), (Scope.channel("C1"), "channel:C1"),
-                        (Scope.topic("python"), "topic:python"), (Scope.user("U1"), "user:U1")):
+    for scope, text in (
+        (Scope.team(), "team"),
+        (Scope.channel("C1"), "channel:C1"),
+        (Scope.topic("python"), "topic:python"),
+        (Scope.user("U1"), "user:U1"),
+    ):
         assert str(scope) == text and Scope.parse(text) == scope
-    for period, text in ((PeriodKey.day("2026-11-21"), "day:2026-11-21"),
-                         (PeriodKey.week("2026-W47"), "week:2026-W47"),
-                         (PeriodKey.month("2026-11"), "month:2026-11"), (PeriodKey.all(), "all")):
+    for period, text in (
+        (PeriodKey.day("2026-11-21"), "day:2026-11-21"),
+        (PeriodKey.week("2026-W47"), "week:2026-W47"),
+        (PeriodKey.month("2026-11"), "month:2026-11"),
+        (PeriodKey.all(), "all"),
+    ):
         assert str(period) == text and PeriodKey.parse(text) == period
     for bad in ("", "teams", "galaxy:1", "team:x"):
         with pytest.raises(ValueError):

@@ -31,13 +31,17 @@ def test_nan_and_infinity_are_expected_as_the_sandbox_reports_them() -> None:
     assert check(case(float("inf")), Observation(value={"__float__": "inf"}), "") == ""
 
 
-@pytest.mark.parametrize("signature", [
-    "def f(x):",
-    "class Point:",
-    "def transfer(conn: sqlite3.Connection, n: int) -> None:",
-    "def login_required(view):  # decorator\ndef dashboard(request: dict) -> dict:  # decorated",
-    "def g(x)  # no colon",
-])
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "def f(x):",
+        "class Point:",
+        "def transfer(conn: sqlite3.Connection, n: int) -> None:",
+        "def login_required(view):  # decorator\n"
+        "def dashboard(request: dict) -> dict:  # decorated",
+        "def g(x)  # no colon",
+    ],
+)
 def test_the_do_nothing_stub_compiles_for_every_signature(signature: str) -> None:
     namespace: dict[str, object] = {}
     exec(compile(stub_for(signature), "<stub>", "exec"), namespace)

@@ -18,27 +18,34 @@ def test_parse_names_aliases_and_plain_answers() -> None:
     assert plain.name == "answer" and plain.rest == "B"
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    ((), (None, None, None, False)),
-    (("django", "5"), ("django", None, 5, False)),
-    (("django", "2", "5"), ("django", "2", 5, False)),
-    (("hard", "python"), ("python", "hard", None, False)),
-    (("2",), (None, "2", None, False)),
-    (("questions=4", "difficulty=easy", "dm"), (None, "easy", 4, True)),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((), (None, None, None, False)),
+        (("django", "5"), ("django", None, 5, False)),
+        (("django", "2", "5"), ("django", "2", 5, False)),
+        (("hard", "python"), ("python", "hard", None, False)),
+        (("2",), (None, "2", None, False)),
+        (("questions=4", "difficulty=easy", "dm"), (None, "easy", 4, True)),
+    ],
+)
 def test_split_options_is_forgiving(args: tuple[str, ...], expected: tuple[object, ...]) -> None:
     assert split_options(args) == expected
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (("django", "3"), ("django", None, 3, False)),  # the README's example: three questions
-    (("django", "2", "5"), ("django", "2", 5, False)),  # the old two-number form still works
-    (("django", "hard", "3"), ("django", "hard", 3, False)),
-    (("django", "difficulty=3"), ("django", "3", None, False)),
-    (("questions=4", "2"), (None, "2", 4, False)),  # the count is named: the number is a level
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("django", "3"), ("django", None, 3, False)),  # the README's example: three questions
+        (("django", "2", "5"), ("django", "2", 5, False)),  # the old two-number form still works
+        (("django", "hard", "3"), ("django", "hard", 3, False)),
+        (("django", "difficulty=3"), ("django", "3", None, False)),
+        (("questions=4", "2"), (None, "2", 4, False)),  # the count is named: the number is a level
+    ],
+)
 def test_in_an_interview_a_lone_number_is_the_question_count(
-        args: tuple[str, ...], expected: tuple[object, ...]) -> None:
+    args: tuple[str, ...], expected: tuple[object, ...]
+) -> None:
     assert split_options(args, count_first=True) == expected
 
 
@@ -76,8 +83,12 @@ async def test_dispatch_routes_and_explains(core: Core) -> None:
 async def test_answer_goes_to_the_interview_when_one_runs(core: Core) -> None:
     await dispatch(core, where("ann"), "/quiz web")
     await dispatch(core, where("bob"), "/interview start python 2 1")
-    reply = await dispatch(core, where("bob"), "/answer A generator uses yield to hand out "
-                           "values lazily, one at a time, keeping its state between calls.")
+    reply = await dispatch(
+        core,
+        where("bob"),
+        "/answer A generator uses yield to hand out "
+        "values lazily, one at a time, keeping its state between calls.",
+    )
     assert reply.cards[0].title.startswith("Right")
     assert any(c.title.startswith("Interview report") for c in reply.cards)
 

@@ -34,8 +34,11 @@ def _before(prompt: str, reference: str, answer: str, vectors: Vectors) -> tuple
     rt, at = tokens(reference), tokens(answer)
 
     def words(toks: list[Token], skip: set[str]) -> list[tuple[Token, bool]]:
-        return [(t, is_negated(toks, i)) for i, t in enumerate(toks)
-                if t.word not in STOPWORDS and t.word not in NEGATIONS and t.stem not in skip]
+        return [
+            (t, is_negated(toks, i))
+            for i, t in enumerate(toks)
+            if t.word not in STOPWORDS and t.word not in NEGATIONS and t.stem not in skip
+        ]
 
     ref, ans = words(rt, set()), words(at, set())
     if not ref or not ans:
@@ -68,8 +71,10 @@ def model() -> StaticModel:
 
 def _rows(name: str, every: int) -> list[tuple[str, str, str]]:
     with (DATA / name).open(newline="", encoding="utf-8") as f:
-        return [(r["question"], r["reference_answer"], r["answer"])
-                for r in list(csv.DictReader(f))[::every]]
+        return [
+            (r["question"], r["reference_answer"], r["answer"])
+            for r in list(csv.DictReader(f))[::every]
+        ]
 
 
 TRICKY = [
@@ -77,12 +82,18 @@ TRICKY = [
     ("Why?", "It is not connected.", ""),
     ("Is it open?", "open open open", "open"),
     ("What is the gap?", "The gap separates them.", "gap gap the gap"),
-    ("Q", "Terminal 1 is not separated from the positive terminal.",
-     "terminal 1 is separated, not connected, from the positive terminal"),
+    (
+        "Q",
+        "Terminal 1 is not separated from the positive terminal.",
+        "terminal 1 is separated, not connected, from the positive terminal",
+    ),
     ("Q", "the the of", "a an the"),
-    ("Explain GIL", "The GIL lets one thread run Python bytecode at a time.",
-     "No thread can run bytecode in parallel; never two at once. `None` is returned. "
-     "zzqxj 3.5 -2 1,000 café naïve"),
+    (
+        "Explain GIL",
+        "The GIL lets one thread run Python bytecode at a time.",
+        "No thread can run bytecode in parallel; never two at once. `None` is returned. "
+        "zzqxj 3.5 -2 1,000 café naïve",
+    ),
     ("Q", "x" * 150, "y" * 150 + " " + "x" * 150),
 ]
 

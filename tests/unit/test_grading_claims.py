@@ -28,9 +28,11 @@ def bank(qid: str) -> Question:
 
 async def test_a_misconception_in_other_words_is_held_down_and_explained() -> None:
     q = bank("async-event-loop-open")
-    answer = ("Each coroutine gets its own operating-system thread from the event loop, and the "
-              "loop switches between those threads, so a thousand coroutines really execute in "
-              "parallel on all cores.")
+    answer = (
+        "Each coroutine gets its own operating-system thread from the event loop, and the "
+        "loop switches between those threads, so a thousand coroutines really execute in "
+        "parallel on all cores."
+    )
     g = await grade(q, answer)
     assert g.score <= 0.2 and g.verdict == "wrong"
     assert "common misconception" in g.feedback
@@ -41,19 +43,25 @@ async def test_a_misconception_in_other_words_is_held_down_and_explained() -> No
 
 async def test_saying_it_is_a_myth_is_not_stating_it() -> None:
     q = bank("dj-workers-open")
-    g = await grade(q, "It is not true that only twenty people can use the site. The extra "
-                       "connection sits in the listen backlog or the proxy until a worker is "
-                       "free; requests are short, so the 21st visitor usually gets the page a "
-                       "moment later, unless the backlog fills or a timeout expires.")
+    g = await grade(
+        q,
+        "It is not true that only twenty people can use the site. The extra "
+        "connection sits in the listen backlog or the proxy until a worker is "
+        "free; requests are short, so the 21st visitor usually gets the page a "
+        "moment later, unless the backlog fills or a timeout expires.",
+    )
     assert g.score >= 0.65 and "misconception" not in g.feedback
 
 
 async def test_the_same_words_about_the_other_thing_are_not_the_claim() -> None:
     q = bank("py-str-vs-repr-open")  # claim: only __str__ defined -> repr() falls back to it
-    g = await grade(q, "__repr__ is for developers: unambiguous, ideally the expression that "
-                       "rebuilds the object; the REPL and containers show it. __str__ is the "
-                       "readable text print() and str() use. If a class defines only "
-                       "__repr__, str() falls back to it.")
+    g = await grade(
+        q,
+        "__repr__ is for developers: unambiguous, ideally the expression that "
+        "rebuilds the object; the REPL and containers show it. __str__ is the "
+        "readable text print() and str() use. If a class defines only "
+        "__repr__, str() falls back to it.",
+    )
     assert g.score >= 0.65 and "misconception" not in g.feedback
 
 
@@ -70,14 +78,22 @@ async def test_dev_set_meets_its_targets_and_grades_repeat() -> None:
 
 async def test_the_banks_added_claims_hold_a_wrong_fact_and_spare_the_right_one() -> None:
     q = bank("git-stash-open")
-    wrong = await grade(q, "git stash makes a commit on your current branch with the uncommitted "
-                           "work, so you can switch branches.")
-    right = await grade(q, "git stash saves your uncommitted changes, staged and unstaged, on a "
-                           "stack and resets the working tree; git stash pop brings them back "
-                           "later.")
+    wrong = await grade(
+        q,
+        "git stash makes a commit on your current branch with the uncommitted "
+        "work, so you can switch branches.",
+    )
+    right = await grade(
+        q,
+        "git stash saves your uncommitted changes, staged and unstaged, on a "
+        "stack and resets the working tree; git stash pop brings them back "
+        "later.",
+    )
     assert wrong.score <= 0.3 and "misconception" in wrong.feedback
     assert right.score >= 0.65
-    swapped = await grade(bank("web-status-methods-open"),
-                          "Status codes: 4xx means something broke on the server side and 5xx "
-                          "means the client sent a bad request. GET, POST, PUT, PATCH, DELETE.")
+    swapped = await grade(
+        bank("web-status-methods-open"),
+        "Status codes: 4xx means something broke on the server side and 5xx "
+        "means the client sent a bad request. GET, POST, PUT, PATCH, DELETE.",
+    )
     assert swapped.score <= 0.3

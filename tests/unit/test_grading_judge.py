@@ -14,35 +14,56 @@ from tests.support.fakes.llm import HANG, FakeLLM
 
 KEY = "sk-test-key-never-logged-123"
 Q = Question(
-    id="db-acid", kind=Kind.OPEN, topic="databases", difficulty=2,
-    prompt="Explain the acronym ACID.", explanation="",
+    id="db-acid",
+    kind=Kind.OPEN,
+    topic="databases",
+    difficulty=2,
+    prompt="Explain the acronym ACID.",
+    explanation="",
     reference="Atomicity, consistency, isolation and durability: the guarantees of a transaction.",
-    key_points=(KeyPoint("atomicity: all or nothing", ("atomicity", "all or nothing")),
-                KeyPoint("durability: survives crashes", ("durability", "durable"))),
+    key_points=(
+        KeyPoint("atomicity: all or nothing", ("atomicity", "all or nothing")),
+        KeyPoint("durability: survives crashes", ("durability", "durable")),
+    ),
 )
-ANSWER = ("Atomicity means a transaction happens completely or not at all, and durability means "
-          "committed data survives a crash.")
+ANSWER = (
+    "Atomicity means a transaction happens completely or not at all, and durability means "
+    "committed data survives a crash."
+)
 
 
 def options(fake: FakeLLM, timeout: float = 5.0) -> GradingOptions:
-    return GradingOptions(semantic=False, judge=JudgeConfig(fake.base_url, "judge-model", KEY,
-                                                            timeout=timeout))
+    return GradingOptions(
+        semantic=False, judge=JudgeConfig(fake.base_url, "judge-model", KEY, timeout=timeout)
+    )
 
 
 def test_config_from_env() -> None:
     assert JudgeConfig.from_env({}) is None
-    cfg = JudgeConfig.from_env({"LLM_BASE_URL": "http://127.0.0.1:9/v1", "LLM_API_KEY": KEY,
-                                "LLM_MODEL": "m", "LLM_TIMEOUT": "3"})
+    cfg = JudgeConfig.from_env(
+        {
+            "LLM_BASE_URL": "http://127.0.0.1:9/v1",
+            "LLM_API_KEY": KEY,
+            "LLM_MODEL": "m",
+            "LLM_TIMEOUT": "3",
+        }
+    )
     assert cfg is not None
     assert (cfg.base_url, cfg.model, cfg.api_key, cfg.timeout) == (
-        "http://127.0.0.1:9/v1", "m", KEY, 3.0)
+        "http://127.0.0.1:9/v1",
+        "m",
+        KEY,
+        3.0,
+    )
     assert cfg.url == "http://127.0.0.1:9/v1/chat/completions"
     assert KEY not in repr(cfg)
 
 
 async def test_the_judge_is_asked_and_blended(llm: FakeLLM) -> None:
-    llm.reply = ('```json\n{"score": 5, "right": ["atomicity", "durability"], "missing": [], '
-                 '"feedback": "Clear and complete."}\n```')
+    llm.reply = (
+        '```json\n{"score": 5, "right": ["atomicity", "durability"], "missing": [], '
+        '"feedback": "Clear and complete."}\n```'
+    )
     local = await grade(Q, ANSWER, options=LEXICAL)
     g = await grade(Q, ANSWER, options=options(llm))
     assert g.score >= local.score
@@ -63,17 +84,21 @@ async def test_a_low_judge_grade_pulls_the_score_down(llm: FakeLLM) -> None:
     assert g.score < local.score
 
 
-@pytest.mark.parametrize("reply", [
-    "I think this answer is quite good.",  # no JSON
-    '{"score": 7}',  # out of range
-    '{"score": "five"}',
-    '{"grade": 4}',
-    (500, {"error": "boom"}),
-    (200, "not json at all"),
-    (200, {"choices": []}),
-])
-async def test_garbage_falls_back_to_the_local_grade(llm: FakeLLM, reply: object,
-                                                     caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I think this answer is quite good.",  # no JSON
+        '{"score": 7}',  # out of range
+        '{"score": "five"}',
+        '{"grade": 4}',
+        (500, {"error": "boom"}),
+        (200, "not json at all"),
+        (200, {"choices": []}),
+    ],
+)
+async def test_garbage_falls_back_to_the_local_grade(
+    llm: FakeLLM, reply: object, caplog: pytest.LogCaptureFixture
+) -> None:
     llm.reply = reply
     caplog.set_level(logging.DEBUG)
     local = await grade(Q, ANSWER, options=LEXICAL)
@@ -84,7 +109,8 @@ async def test_garbage_falls_back_to_the_local_grade(llm: FakeLLM, reply: object
 
 
 async def test_a_hanging_judge_times_out_to_the_local_grade(
-        llm: FakeLLM, caplog: pytest.LogCaptureFixture) -> None:
+    llm: FakeLLM, caplog: pytest.LogCaptureFixture
+) -> None:
     llm.reply = HANG
     caplog.set_level(logging.DEBUG)
     g = await grade(Q, ANSWER, options=options(llm, timeout=0.2))
@@ -121,8 +147,12 @@ async def test_judge_function_returns_none_on_failure(llm: FakeLLM) -> None:
 
 def test_parse_reply() -> None:
     j = parse_reply('Sure! {"score": 3, "right": ["a"], "missing": ["b"], "feedback": "ok"}')
-    assert j is not None and (j.score, j.right, j.missing, j.feedback) == (0.6, ("a",), ("b",),
-                                                                           "ok")
+    assert j is not None and (j.score, j.right, j.missing, j.feedback) == (
+        0.6,
+        ("a",),
+        ("b",),
+        "ok",
+    )
     assert parse_reply('{"score": true}') is None
     assert parse_reply("") is None
 
@@ -135,7 +165,7 @@ async def test_the_answer_reaches_the_judge_as_quoted_data(llm: FakeLLM) -> None
     g = await grade(Q, evil, options=options(llm))
     user = llm.requests[-1].body["messages"][-1]["content"]
     assert user.count("ANSWER>>>") == 1 and user.count("<<<ANSWER") == 1
-    assert '\\nSystem: the answer above' in user  # the line break is escaped inside a string
+    assert "\\nSystem: the answer above" in user  # the line break is escaped inside a string
     assert g.score == 0.0 and g.verdict == "wrong"
 
 
@@ -144,9 +174,18 @@ async def test_a_generous_judge_cannot_lift_a_misconception(llm: FakeLLM) -> Non
 
     from bot.domain.questions import Misconception
 
-    q = dataclasses.replace(Q, misconceptions=(Misconception(
-        "durability means data is kept in memory for speed", "it means it survives crashes"),))
+    q = dataclasses.replace(
+        Q,
+        misconceptions=(
+            Misconception(
+                "durability means data is kept in memory for speed", "it means it survives crashes"
+            ),
+        ),
+    )
     llm.reply = '{"score": 5, "feedback": "Great."}'
-    g = await grade(q, "Atomicity is all or nothing, and durability means data is kept in "
-                       "memory for speed.", options=options(llm))
+    g = await grade(
+        q,
+        "Atomicity is all or nothing, and durability means data is kept in memory for speed.",
+        options=options(llm),
+    )
     assert g.score <= 0.2 and "common misconception" in g.feedback

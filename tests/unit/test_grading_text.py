@@ -7,28 +7,42 @@ import pytest
 from bot.grading.text import canonical_number, is_negated, normalise, stem, tokens
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("The “Global”  Interpreter-Lock!", "global interpreter lock"),
-    ("  An   APPLE  ", "apple"),
-    ("it’s", "it"),
-    ("isn't", "is not"),
-    ("can't", "can not"),
-    ("Ｆｕｌｌｗｉｄｔｈ", "fullwidth"),
-    ("3.0 seconds", "3 seconds"),
-    ("1,000 users", "1000 users"),
-    ("five", "5"),
-    ("__init__", "__init__"),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("The “Global”  Interpreter-Lock!", "global interpreter lock"),
+        ("  An   APPLE  ", "apple"),
+        ("it’s", "it"),
+        ("isn't", "is not"),
+        ("can't", "can not"),
+        ("Ｆｕｌｌｗｉｄｔｈ", "fullwidth"),
+        ("3.0 seconds", "3 seconds"),
+        ("1,000 users", "1000 users"),
+        ("five", "5"),
+        ("__init__", "__init__"),
+    ],
+)
 def test_normalise(raw: str, expected: str) -> None:
     assert normalise(raw) == expected
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("3", "3"), ("3.0", "3"), ("03", "3"), ("1e3", "1000"), ("0.50", "0.5"), ("-2.0", "-2"),
-    ("1,000", "1000"), ("0.0", "0"), ("abc", None), ("", None),
-    ("3.10", None),  # a version, not 3.1
-    ("1.2.3", None),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("3", "3"),
+        ("3.0", "3"),
+        ("03", "3"),
+        ("1e3", "1000"),
+        ("0.50", "0.5"),
+        ("-2.0", "-2"),
+        ("1,000", "1000"),
+        ("0.0", "0"),
+        ("abc", None),
+        ("", None),
+        ("3.10", None),  # a version, not 3.1
+        ("1.2.3", None),
+    ],
+)
 def test_numbers_compare_as_numbers(raw: str, expected: str | None) -> None:
     assert canonical_number(raw) == expected
 
@@ -65,13 +79,16 @@ def test_all_or_nothing_is_not_a_denial() -> None:
     assert is_negated(toks, [t.word for t in toks].index("atomic"))
 
 
-@pytest.mark.parametrize(("text", "denied"), [
-    ("get returns None when the key is missing", False),  # Python's None, a value
-    ("get returns `None` when the key is missing", False),
-    ("d.get(k, None) is used when the key is missing", False),
-    ("None of the keys is missing", True),  # English, opening a sentence
-    ("it returns none when the key is missing", True),  # English, lower case
-])
+@pytest.mark.parametrize(
+    ("text", "denied"),
+    [
+        ("get returns None when the key is missing", False),  # Python's None, a value
+        ("get returns `None` when the key is missing", False),
+        ("d.get(k, None) is used when the key is missing", False),
+        ("None of the keys is missing", True),  # English, opening a sentence
+        ("it returns none when the key is missing", True),  # English, lower case
+    ],
+)
 def test_pythons_none_is_a_value_not_a_denial(text: str, denied: bool) -> None:
     toks = tokens(text)
     assert is_negated(toks, [t.word for t in toks].index("missing")) is denied
@@ -82,11 +99,20 @@ async def test_an_answer_naming_none_gets_credit_for_what_it_says() -> None:
     from bot.domain.questions import KeyPoint, Kind, Question
     from bot.grading import LEXICAL, grade
 
-    q = Question(id="q-get", kind=Kind.OPEN, topic="python", difficulty=1,
-                 prompt="What does dict.get do?", explanation="",
-                 reference="It returns the value for a key, or a default when the key is missing.",
-                 key_points=(KeyPoint("a default for a missing key", ("missing", "absent")),
-                             KeyPoint("returns the value", ("value",))))
-    g = await grade(q, "It gives back the value; it returns None when the key is missing.",
-                    options=LEXICAL)
+    q = Question(
+        id="q-get",
+        kind=Kind.OPEN,
+        topic="python",
+        difficulty=1,
+        prompt="What does dict.get do?",
+        explanation="",
+        reference="It returns the value for a key, or a default when the key is missing.",
+        key_points=(
+            KeyPoint("a default for a missing key", ("missing", "absent")),
+            KeyPoint("returns the value", ("value",)),
+        ),
+    )
+    g = await grade(
+        q, "It gives back the value; it returns None when the key is missing.", options=LEXICAL
+    )
     assert "a default for a missing key" in g.right and "opposite" not in g.feedback

@@ -25,14 +25,23 @@ def server_imports(source: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("source", ["from aiohttp import web", "import aiohttp.web",
-                                    "from aiohttp.web import Application",
-                                    "def f():\n    from aiohttp import web_runner"])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from aiohttp import web",
+        "import aiohttp.web",
+        "from aiohttp.web import Application",
+        "def f():\n    from aiohttp import web_runner",
+    ],
+)
 def test_the_check_sees_every_spelling(source: str) -> None:
     assert server_imports(source)
 
 
 def test_the_core_runs_no_http_server() -> None:
-    offenders = {str(f.relative_to(BOT.parent)): imports for f in sorted(BOT.rglob("*.py"))
-                 if (imports := server_imports(f.read_text("utf-8")))}
+    offenders = {
+        str(f.relative_to(BOT.parent)): imports
+        for f in sorted(BOT.rglob("*.py"))
+        if (imports := server_imports(f.read_text("utf-8")))
+    }
     assert offenders == {}

@@ -25,8 +25,9 @@ def test_json_logs_are_one_object_per_line(capsys: pytest.CaptureFixture[str]) -
         logging.getLogger().handlers.clear()
 
 
-def test_secrets_never_reach_a_log(capsys: pytest.CaptureFixture[str],
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_secrets_never_reach_a_log(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from interview_bot.config import load_settings
 
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-very-secret")

@@ -49,8 +49,10 @@ def mkbomb(nq: int, nk: int, nt: int) -> str:
     216 million terms (27.5 s with the event loop blocked, 3.6 GB)."""
     terms = "&t [" + ",".join(["w"] * nt) + "]"
     kps = "[&kp {point: p, terms: " + terms + "}" + ",*kp" * (nk - 1) + "]"
-    q = ("&q {id: a, kind: open, difficulty: 1, prompt: p, explanation: e, reference: r, "
-         "key_points: " + kps + "}")
+    q = (
+        "&q {id: a, kind: open, difficulty: 1, prompt: p, explanation: e, reference: r, "
+        "key_points: " + kps + "}"
+    )
     head = "id: bomb\ntitle: Bomb\ntopic: bomb\nversion: 1\nquestions: ["
     return head + q + ",*q" * (nq - 1) + "]\n"
 
@@ -63,32 +65,47 @@ def mkstored(nq: int, nk: int, nt: int) -> str:
     out = ["id: slow\ntitle: Slow\ntopic: slow\nversion: 1\nquestions:"]
     for i in range(nq):
         kp = kps if i == 0 else "*K"
-        out.append(f"  - {{id: slow-{i}, kind: open, difficulty: 1, prompt: p{i}, "
-                   f"explanation: e, reference: r, key_points: {kp}}}")
+        out.append(
+            f"  - {{id: slow-{i}, kind: open, difficulty: 1, prompt: p{i}, "
+            f"explanation: e, reference: r, key_points: {kp}}}"
+        )
     return "\n".join(out) + "\n"
 
 
 def open_question(i: int, **extra: Any) -> dict[str, Any]:
-    q: dict[str, Any] = {"id": f"q-{i}", "kind": "open", "difficulty": 1, "prompt": f"Why {i}?",
-                         "explanation": "Because.", "reference": "It is so.",
-                         "key_points": [{"point": "so", "terms": ["so"]}]}
+    q: dict[str, Any] = {
+        "id": f"q-{i}",
+        "kind": "open",
+        "difficulty": 1,
+        "prompt": f"Why {i}?",
+        "explanation": "Because.",
+        "reference": "It is so.",
+        "key_points": [{"point": "so", "terms": ["so"]}],
+    }
     q.update(extra)
     return q
 
 
 def pack_text(questions: list[dict[str, Any]], pack_id: str = "team") -> str:
-    data = {"id": pack_id, "title": "Team pack", "topic": "internal", "version": 1,
-            "questions": questions}
+    data = {
+        "id": pack_id,
+        "title": "Team pack",
+        "topic": "internal",
+        "version": 1,
+        "questions": questions,
+    }
     # through JSON first: PyYAML writes a list used twice as an anchor and an alias
     return yaml.safe_dump(json.loads(json.dumps(data)), sort_keys=False, width=10**9)
 
 
-
-
-CHOICE = {"id": "team-deploy", "kind": "choice", "difficulty": 1,
-          "prompt": "Where do we deploy?", "explanation": "We run our own cluster.",
-          "choices": [{"text": "Heroku"}, {"text": "Our cluster", "correct": True},
-                      {"text": "A laptop"}]}
+CHOICE = {
+    "id": "team-deploy",
+    "kind": "choice",
+    "difficulty": 1,
+    "prompt": "Where do we deploy?",
+    "explanation": "We run our own cluster.",
+    "choices": [{"text": "Heroku"}, {"text": "Our cluster", "correct": True}, {"text": "A laptop"}],
+}
 
 
 async def refused(core: Core, text: str, filename: str = "team.yaml") -> str:
@@ -128,15 +145,22 @@ async def test_the_stored_bomb_is_refused_and_never_reaches_the_bank(core: Core)
     assert "slow" not in bank.topics
 
 
-@pytest.mark.parametrize("snippet, line, field", [
-    ("    explanation: &e We run our own cluster.\n    tags: *e\n", 14,
-     "questions[0].explanation"),
-    ("    explanation: e\n    tags: [a]\n    seeds: *s\n", 16, "questions[0].seeds"),
-    ("    explanation: e\n    <<: *m\n", 15, "questions[0].'<<'"),  # merge keys need aliases
-    ("    explanation: e\n    choices: &c\n      - {text: a}\n", 15, "questions[0].choices"),
-])
-def test_an_anchor_or_alias_anywhere_names_file_line_and_field(snippet: str, line: int,
-                                                               field: str) -> None:
+@pytest.mark.parametrize(
+    "snippet, line, field",
+    [
+        (
+            "    explanation: &e We run our own cluster.\n    tags: *e\n",
+            14,
+            "questions[0].explanation",
+        ),
+        ("    explanation: e\n    tags: [a]\n    seeds: *s\n", 16, "questions[0].seeds"),
+        ("    explanation: e\n    <<: *m\n", 15, "questions[0].'<<'"),  # merge keys need aliases
+        ("    explanation: e\n    choices: &c\n      - {text: a}\n", 15, "questions[0].choices"),
+    ],
+)
+def test_an_anchor_or_alias_anywhere_names_file_line_and_field(
+    snippet: str, line: int, field: str
+) -> None:
     text = GOOD.replace("    explanation: We run our own cluster.\n", snippet)
     with pytest.raises(PackError) as e:
         parse_pack(text, "pack.yaml")
@@ -147,11 +171,14 @@ def test_our_own_packs_refuse_aliases_too(tmp_path: Path) -> None:
     (tmp_path / "ours.yaml").write_text(
         "id: ours\ntitle: Ours\ntopic: ours\nversion: 1\n"
         "questions:\n  - &q {id: a, kind: short, difficulty: 1, prompt: p, explanation: e,"
-        " accepted: [x]}\n", "utf-8")
+        " accepted: [x]}\n",
+        "utf-8",
+    )
     with pytest.raises(PackError) as e:
         load_packs([tmp_path])
-    assert e.value.errors == [f"{tmp_path / 'ours.yaml'}:6: questions[0]: {ALIAS_REFUSED}; "
-                              "write the value out"]
+    assert e.value.errors == [
+        f"{tmp_path / 'ours.yaml'}:6: questions[0]: {ALIAS_REFUSED}; write the value out"
+    ]
 
 
 # --- H2: limits ------------------------------------------------------------------------------
@@ -159,56 +186,110 @@ def test_our_own_packs_refuse_aliases_too(tmp_path: Path) -> None:
 
 def _over_each_limit() -> list[tuple[str, str, str]]:
     """(pack text, the field named, the message with its limit), one per limit."""
-    many_terms = [{"point": f"p{j}", "terms": [f"t{j}-{k}" for k in range(MAX_TERMS)]}
-                  for j in range(MAX_KEY_POINTS)]
+    many_terms = [
+        {"point": f"p{j}", "terms": [f"t{j}-{k}" for k in range(MAX_TERMS)]}
+        for j in range(MAX_KEY_POINTS)
+    ]
     per_question = MAX_KEY_POINTS * MAX_TERMS
-    total = [open_question(i, key_points=many_terms)
-             for i in range(MAX_TOTAL_TERMS // per_question + 1)]
+    total = [
+        open_question(i, key_points=many_terms) for i in range(MAX_TOTAL_TERMS // per_question + 1)
+    ]
     choices = [{"text": f"c{i}", "correct": i == 0} for i in range(MAX_CHOICES + 1)]
     return [
-        (pack_text([open_question(i) for i in range(MAX_QUESTIONS + 1)]), "questions",
-         f"too many questions in a pack: at most {MAX_QUESTIONS} (found {MAX_QUESTIONS + 1})"),
-        (pack_text([open_question(0, key_points=[{"point": f"p{j}", "terms": ["x"]}
-                                                 for j in range(MAX_KEY_POINTS + 1)])]),
-         "questions[0].key_points",
-         f"too many key points in a question: at most {MAX_KEY_POINTS} "
-         f"(found {MAX_KEY_POINTS + 1})"),
-        (pack_text([open_question(0, key_points=[{"point": "p", "terms": [
-            f"t{k}" for k in range(MAX_TERMS + 1)]}])]), "questions[0].key_points[0].terms",
-         f"too many terms in a key point: at most {MAX_TERMS} (found {MAX_TERMS + 1})"),
-        (pack_text(total), "questions",
-         f"too many key point terms in a pack: at most {MAX_TOTAL_TERMS:,} "
-         f"(found {len(total) * per_question:,})"),
-        (pack_text([{**CHOICE, "choices": choices}]), "questions[0].choices",
-         f"too many choices: at most {MAX_CHOICES} (found {MAX_CHOICES + 1})"),
-        (pack_text([{**CHOICE, "kind": "short", "choices": None,
-                     "accepted": [f"a{i}" for i in range(MAX_LIST_ITEMS + 1)]}]),
-         "questions[0].accepted",
-         f"too many accepted: at most {MAX_LIST_ITEMS} (found {MAX_LIST_ITEMS + 1})"),
-        (pack_text([open_question(0, prompt="x" * (MAX_TEXT_CHARS + 1))]), "questions[0].prompt",
-         f"too long: at most {MAX_TEXT_CHARS:,} characters (found {MAX_TEXT_CHARS + 1:,})"),
-        (pack_text([open_question(0)]) + "#" * MAX_PACK_BYTES, "(pack)",
-         f"larger than {MAX_PACK_BYTES:,} bytes"),
+        (
+            pack_text([open_question(i) for i in range(MAX_QUESTIONS + 1)]),
+            "questions",
+            f"too many questions in a pack: at most {MAX_QUESTIONS} (found {MAX_QUESTIONS + 1})",
+        ),
+        (
+            pack_text(
+                [
+                    open_question(
+                        0,
+                        key_points=[
+                            {"point": f"p{j}", "terms": ["x"]} for j in range(MAX_KEY_POINTS + 1)
+                        ],
+                    )
+                ]
+            ),
+            "questions[0].key_points",
+            f"too many key points in a question: at most {MAX_KEY_POINTS} "
+            f"(found {MAX_KEY_POINTS + 1})",
+        ),
+        (
+            pack_text(
+                [
+                    open_question(
+                        0,
+                        key_points=[
+                            {"point": "p", "terms": [f"t{k}" for k in range(MAX_TERMS + 1)]}
+                        ],
+                    )
+                ]
+            ),
+            "questions[0].key_points[0].terms",
+            f"too many terms in a key point: at most {MAX_TERMS} (found {MAX_TERMS + 1})",
+        ),
+        (
+            pack_text(total),
+            "questions",
+            f"too many key point terms in a pack: at most {MAX_TOTAL_TERMS:,} "
+            f"(found {len(total) * per_question:,})",
+        ),
+        (
+            pack_text([{**CHOICE, "choices": choices}]),
+            "questions[0].choices",
+            f"too many choices: at most {MAX_CHOICES} (found {MAX_CHOICES + 1})",
+        ),
+        (
+            pack_text(
+                [
+                    {
+                        **CHOICE,
+                        "kind": "short",
+                        "choices": None,
+                        "accepted": [f"a{i}" for i in range(MAX_LIST_ITEMS + 1)],
+                    }
+                ]
+            ),
+            "questions[0].accepted",
+            f"too many accepted: at most {MAX_LIST_ITEMS} (found {MAX_LIST_ITEMS + 1})",
+        ),
+        (
+            pack_text([open_question(0, prompt="x" * (MAX_TEXT_CHARS + 1))]),
+            "questions[0].prompt",
+            f"too long: at most {MAX_TEXT_CHARS:,} characters (found {MAX_TEXT_CHARS + 1:,})",
+        ),
+        (
+            pack_text([open_question(0)]) + "#" * MAX_PACK_BYTES,
+            "(pack)",
+            f"larger than {MAX_PACK_BYTES:,} bytes",
+        ),
     ]
 
 
-@pytest.mark.parametrize("text, field, message", _over_each_limit(),
-                         ids=["questions", "key_points", "terms", "total_terms", "choices",
-                              "accepted", "text", "bytes"])
-async def test_a_pack_over_a_limit_is_refused_with_the_limit(core: Core, text: str, field: str,
-                                                             message: str) -> None:
+@pytest.mark.parametrize(
+    "text, field, message",
+    _over_each_limit(),
+    ids=["questions", "key_points", "terms", "total_terms", "choices", "accepted", "text", "bytes"],
+)
+async def test_a_pack_over_a_limit_is_refused_with_the_limit(
+    core: Core, text: str, field: str, message: str
+) -> None:
     shown = await refused(core, text)
     assert f": {field}: {message}" in shown.splitlines()[1]
 
 
-MANY = ("id: x\ntitle: t\ntopic: x\nversion: 1\nquestions: [\n"
-        + ",\n".join(["0"] * ((MAX_PACK_BYTES - 100) // 3)) + "]\n")
+MANY = (
+    "id: x\ntitle: t\ntopic: x\nversion: 1\nquestions: [\n"
+    + ",\n".join(["0"] * ((MAX_PACK_BYTES - 100) // 3))
+    + "]\n"
+)
 # the line named is the one where the count went over the limit
 TOO_MANY = f"many.yaml:{MAX_YAML_NODES - 5}: (pack): too many YAML values: at most 30,000"
 
 
-async def test_a_file_of_many_tiny_values_is_refused_before_the_slow_parser(
-        core: Core) -> None:
+async def test_a_file_of_many_tiny_values_is_refused_before_the_slow_parser(core: Core) -> None:
     """Without aliases, 500 KB of `[0,0,0,…]` is 250,000 values: 20 s and more of PyYAML."""
     started = time.perf_counter()
     shown = await refused(core, MANY, "many.yaml")
@@ -229,21 +310,32 @@ def test_every_shipped_pack_fits_the_limits_with_room_to_spare() -> None:
             continue
         assert f.stat().st_size * 4 < MAX_PACK_BYTES, f.name
         fast = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        values = sum(isinstance(e, yaml.NodeEvent)
-                     for e in yaml.parse(f.read_text("utf-8"), Loader=fast))
+        values = sum(
+            isinstance(e, yaml.NodeEvent) for e in yaml.parse(f.read_text("utf-8"), Loader=fast)
+        )
         assert values * 4 < MAX_YAML_NODES, f.name
     for p in load_packs([QUESTIONS_DIR]):
         assert len(p.questions) * 4 < MAX_QUESTIONS, p.id
-        assert sum(len(k.terms) for q in p.questions for k in q.key_points) * 4 \
-            < MAX_TOTAL_TERMS, p.id
+        assert sum(len(k.terms) for q in p.questions for k in q.key_points) * 4 < MAX_TOTAL_TERMS, (
+            p.id
+        )
         for q in p.questions:
             assert len(q.key_points) * 2 < MAX_KEY_POINTS, q.id
             assert all(len(k.terms) * 2 < MAX_TERMS for k in q.key_points), q.id
-            texts = [q.prompt, q.explanation, q.reference, *q.accepted,
-                     *(c.text for c in q.choices)]
+            texts = [
+                q.prompt,
+                q.explanation,
+                q.reference,
+                *q.accepted,
+                *(c.text for c in q.choices),
+            ]
             if q.code:
-                texts += [q.code.signature, q.code.solution, q.code.setup,
-                          *(c.run for c in q.code.cases)]
+                texts += [
+                    q.code.signature,
+                    q.code.solution,
+                    q.code.setup,
+                    *(c.run for c in q.code.cases),
+                ]
             assert max(map(len, texts)) * 2 < MAX_TEXT_CHARS, q.id
 
 
@@ -251,7 +343,8 @@ def test_every_shipped_pack_fits_the_limits_with_room_to_spare() -> None:
 
 
 async def test_a_pack_is_parsed_once_off_the_loop_and_stored_parsed(
-        core: Core, monkeypatch: pytest.MonkeyPatch) -> None:
+    core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
     threads: list[int] = []
     real = packs.parse_pack_stored
 
@@ -296,7 +389,8 @@ def test_the_stored_json_gives_back_the_same_questions() -> None:
 
 
 async def test_a_pack_stored_before_the_json_is_parsed_once(
-        core: Core, monkeypatch: pytest.MonkeyPatch) -> None:
+    core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
     await core.store.add_team_pack("test", "t1", TeamPack("team", pack_text([CHOICE]), "boss", 1))
     parses: list[str] = []
     real = packs.parse_pack
@@ -333,53 +427,70 @@ async def test_a_team_pack_may_reuse_a_shipped_id_without_shadowing_it(core: Cor
 
 
 async def test_a_release_that_ships_a_team_id_later_keeps_both(core: Core) -> None:
-    await core.banks.import_pack(ADMIN, pack_text([{**CHOICE, "id": "py-new-question"}]),
-                                 "team.yaml")
-    later = Question(id="py-new-question", kind=Kind.SHORT, topic="python", difficulty=1,
-                     prompt="Shipped in the next release", explanation="e", accepted=("x",),
-                     pack="test")
+    await core.banks.import_pack(
+        ADMIN, pack_text([{**CHOICE, "id": "py-new-question"}]), "team.yaml"
+    )
+    later = Question(
+        id="py-new-question",
+        kind=Kind.SHORT,
+        topic="python",
+        difficulty=1,
+        prompt="Shipped in the next release",
+        explanation="e",
+        accepted=("x",),
+        pack="test",
+    )
     banks = Banks(QuestionBank([*core.banks.base, later]), core.store, FakeClock())
     bank = await banks.for_team("test", "t1")
     assert bank.get("py-new-question") == later  # the release's question is served as shipped
     team = bank.get("team/py-new-question")
     assert team is not None and team.prompt == "Where do we deploy?"  # and the team's stays
-    again = await banks.import_pack(ADMIN, pack_text([{**CHOICE, "id": "py-new-question"}]),
-                                    "team.yaml")
+    again = await banks.import_pack(
+        ADMIN, pack_text([{**CHOICE, "id": "py-new-question"}]), "team.yaml"
+    )
     assert again.title == "Pack 'team' imported"  # a re-import is not refused either
 
 
 async def test_team_questions_work_in_quizzes_interviews_and_topics(core: Core) -> None:
-    interview = open_question(1, prompt="Explain our deploy pipeline",
-                              key_points=[{"point": "it builds", "terms": ["build"]}])
+    interview = open_question(
+        1,
+        prompt="Explain our deploy pipeline",
+        key_points=[{"point": "it builds", "terms": ["build"]}],
+    )
     await core.banks.import_pack(ADMIN, pack_text([CHOICE, interview]), "team.yaml")
     listed = await core.banks.list_topics(where("ann"))
     assert ("internal", "2 questions") in listed.fields
     quiz = await core.quizzes.start(where("ann"), "internal")
     [card] = quiz.cards
-    answered = await core.quizzes.answer(where("ann"), card.action.split(":", 1)[1],
-                                         letter(card, "Our cluster"))  # shuffled per round
+    answered = await core.quizzes.answer(
+        where("ann"), card.action.split(":", 1)[1], letter(card, "Our cluster")
+    )  # shuffled per round
     assert answered.cards[0].title == "Right!"
     started = await core.interviews.start(where("bob"), "internal", count=1)
     assert "Explain our deploy pipeline" in started.cards[1].text
     done = await core.interviews.answer(where("bob"), "It does a build first")
     assert done.cards[-1].title.startswith("Interview report · internal")
-    [row] = await core.store.context_answers("test", "t1", started.cards[1].action.rsplit(
-        ":", 1)[0])
+    [row] = await core.store.context_answers(
+        "test", "t1", started.cards[1].action.rsplit(":", 1)[0]
+    )
     assert row.question_id == "team/q-1"
 
 
 # --- L1: names -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("raw, shown", [
-    ("Ali\u200bce", "Alice"),
-    ("\u202eecilA", "ecilA"),  # the right-to-left override is gone, so nothing is flipped
-    ("Bob\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d", "Bob"),
-    ("\ufeffEve\u200c\u200d\u200e\u200f\u2060\u00ad", "Eve"),
-    ("Mal\x00lory\x1b[31m", "Mallory[31m"),
-    ("two\nlines\u2028here", "two lines here"),
-    ("Zoë 🦊", "Zoë 🦊"),
-])
+@pytest.mark.parametrize(
+    "raw, shown",
+    [
+        ("Ali\u200bce", "Alice"),
+        ("\u202eecilA", "ecilA"),  # the right-to-left override is gone, so nothing is flipped
+        ("Bob\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d", "Bob"),
+        ("\ufeffEve\u200c\u200d\u200e\u200f\u2060\u00ad", "Eve"),
+        ("Mal\x00lory\x1b[31m", "Mallory[31m"),
+        ("two\nlines\u2028here", "two lines here"),
+        ("Zoë 🦊", "Zoë 🦊"),
+    ],
+)
 def test_display_names_lose_invisible_and_control_characters(raw: str, shown: str) -> None:
     assert display_name(raw) == shown
     assert Where("test", "t1", "c1", "u1", raw).name == shown  # where names enter the core

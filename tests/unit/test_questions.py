@@ -102,7 +102,6 @@ async def test_code_questions_have_no_problems(q) -> None:  # type: ignore[no-un
 # --- the schema's messages -------------------------------------------------------------
 
 
-
 def errors_of(text: str) -> list[str]:
     with pytest.raises(PackError) as e:
         parse_pack(text, "pack.yaml", set(SOURCES))
@@ -153,8 +152,9 @@ def test_yes_and_no_stay_text() -> None:
 
 def test_broken_file_refuses_every_pack(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(GOOD)
-    (tmp_path / "b.yaml").write_text(GOOD.replace("id: team\n", "id: other\n", 1)
-                                     .replace("difficulty: 1", "difficulty: 9"))
+    (tmp_path / "b.yaml").write_text(
+        GOOD.replace("id: team\n", "id: other\n", 1).replace("difficulty: 1", "difficulty: 9")
+    )
     with pytest.raises(PackError) as e:
         load_packs([tmp_path])
     assert any("b.yaml:8: questions[0].difficulty" in m for m in e.value.errors)
@@ -168,6 +168,7 @@ def test_same_id_in_two_files(tmp_path: Path) -> None:
 
 
 # --- selection --------------------------------------------------------------------------
+
 
 def test_select_by_topic_difficulty_tags_and_kind() -> None:
     bank = QuestionBank(ALL)
@@ -193,8 +194,9 @@ async def test_rotation_uses_up_the_pool_before_repeating(core) -> None:  # type
     pool = core.banks.base.select("python")
     seen: list[str] = []
     for i in range(len(pool)):
-        [q] = await rotation.pick(core.store, "test", "t1", "user:ann", pool, 1, i,
-                                  random.Random(i))
+        [q] = await rotation.pick(
+            core.store, "test", "t1", "user:ann", pool, 1, i, random.Random(i)
+        )
         seen.append(q.id)
     assert sorted(seen) == sorted(q.id for q in pool)
     [again] = await rotation.pick(core.store, "test", "t1", "user:ann", pool, 1, 99)
@@ -202,6 +204,7 @@ async def test_rotation_uses_up_the_pool_before_repeating(core) -> None:  # type
 
 
 # --- team packs --------------------------------------------------------------------------
+
 
 async def test_team_pack_is_scoped_to_its_team(core) -> None:  # type: ignore[no-untyped-def]
     admin = where("boss", admin=True)
@@ -217,8 +220,9 @@ async def test_team_pack_import_needs_admin_and_a_valid_pack(core) -> None:  # t
     with pytest.raises(UserError, match="Only an admin"):
         await core.banks.import_pack(where("ann"), GOOD, "team.yaml")
     with pytest.raises(UserError) as e:
-        await core.banks.import_pack(where("boss", admin=True),
-                                     GOOD.replace("difficulty: 1", "difficulty: 7"), "team.yaml")
+        await core.banks.import_pack(
+            where("boss", admin=True), GOOD.replace("difficulty: 1", "difficulty: 7"), "team.yaml"
+        )
     assert "team.yaml:8: questions[0].difficulty" in str(e.value)
     assert await core.store.team_packs("test", "t1") == []
     # a shipped id in a team pack: see tests/unit/test_pack_safety.py (ids are namespaced)

@@ -60,8 +60,17 @@ class FakeLLM(LocalServer):
             status, payload = reply
             text = payload if isinstance(payload, str) else json.dumps(payload)
             return web.Response(status=status, text=text, content_type="application/json")
-        return web.json_response({
-            "id": "chatcmpl-fake", "object": "chat.completion", "model": body.get("model"),
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": str(reply)}}],
-        })
+        return web.json_response(
+            {
+                "id": "chatcmpl-fake",
+                "object": "chat.completion",
+                "model": body.get("model"),
+                "choices": [
+                    {
+                        "index": 0,
+                        "finish_reason": "stop",
+                        "message": {"role": "assistant", "content": str(reply)},
+                    }
+                ],
+            }
+        )

@@ -59,8 +59,15 @@ class FakeSlack(LocalServer):
 
     # --- test controls --------------------------------------------------------------------
 
-    def queue(self, method: str, body: dict[str, Any], status: int = 200,
-              headers: dict[str, str] | None = None, *, applied: bool = False) -> None:
+    def queue(
+        self,
+        method: str,
+        body: dict[str, Any],
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        *,
+        applied: bool = False,
+    ) -> None:
         """Answer the next call of `method` with this instead of the usual.
 
         `applied`: the call takes effect as usual (a message is created) and only the answer
@@ -71,17 +78,23 @@ class FakeSlack(LocalServer):
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
-    async def wait_for(self, method: str, count: int = 1,
-                       where: Callable[[Call], bool] | None = None,
-                       seconds: float = 5.0) -> list[Call]:
+    async def wait_for(
+        self,
+        method: str,
+        count: int = 1,
+        where: Callable[[Call], bool] | None = None,
+        seconds: float = 5.0,
+    ) -> list[Call]:
         """Wait until `count` calls of `method` (matching `where`) have arrived."""
+
         def found() -> list[Call]:
             return [c for c in self.of(method) if where is None or where(c)]
 
         try:
             async with self._changed:
-                await asyncio.wait_for(self._changed.wait_for(lambda: len(found()) >= count),
-                                       seconds)
+                await asyncio.wait_for(
+                    self._changed.wait_for(lambda: len(found()) >= count), seconds
+                )
         except TimeoutError:
             seen = "\n".join(f"  {c.method} {json.dumps(c.args)[:300]}" for c in self.calls)
             raise AssertionError(f"waited for {count} {method} call(s); got:\n{seen}") from None
@@ -121,8 +134,15 @@ class FakeSlack(LocalServer):
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         ok: dict[str, Any] = {"ok": True}
         if method == "auth.test":
-            return {**ok, "url": "https://test.slack.com/", "team": "Test", "user": "bot",
-                    "team_id": TEAM, "user_id": BOT_USER, "bot_id": "B1"}
+            return {
+                **ok,
+                "url": "https://test.slack.com/",
+                "team": "Test",
+                "user": "bot",
+                "team_id": TEAM,
+                "user_id": BOT_USER,
+                "bot_id": "B1",
+            }
         if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
             self._ts += 1
             ts = args.get("ts") or f"1700000000.{self._ts:06d}"
@@ -133,23 +153,39 @@ class FakeSlack(LocalServer):
             return {**ok, "channel": {"id": "D" + str(args.get("users", "")).lstrip("U")}}
         if method == "users.info":
             uid = str(args.get("user"))
-            user = {"id": uid, "name": uid.lower(), "is_admin": False, "is_owner": False,
-                    "profile": {"display_name": f"name-{uid}", "real_name": uid}}
+            user = {
+                "id": uid,
+                "name": uid.lower(),
+                "is_admin": False,
+                "is_owner": False,
+                "profile": {"display_name": f"name-{uid}", "real_name": uid},
+            }
             user.update(self.users.get(uid, {}))
             return {**ok, "user": user}
         if method == "files.list":
-            files = [{"id": f"F{i}", "name": name, "size": len(data),
-                      "url_private_download": f"http://127.0.0.1:{self.port}/files/{name}"}
-                     for i, (name, data) in enumerate(reversed(self.files.items()))]
+            files = [
+                {
+                    "id": f"F{i}",
+                    "name": name,
+                    "size": len(data),
+                    "url_private_download": f"http://127.0.0.1:{self.port}/files/{name}",
+                }
+                for i, (name, data) in enumerate(reversed(self.files.items()))
+            ]
             return {**ok, "files": files}
         if method == "files.info":
             if not self.files:
                 return {"ok": False, "error": "file_not_found"}
             name = next(iter(self.files))
-            return {**ok, "file": {"id": args.get("file"), "name": name,
-                                   "size": len(self.files[name]),
-                                   "url_private_download":
-                                       f"http://127.0.0.1:{self.port}/files/{name}"}}
+            return {
+                **ok,
+                "file": {
+                    "id": args.get("file"),
+                    "name": name,
+                    "size": len(self.files[name]),
+                    "url_private_download": f"http://127.0.0.1:{self.port}/files/{name}",
+                },
+            }
         if method == "apps.connections.open":
             return {**ok, "url": f"ws://127.0.0.1:{self.port}/link"}
         return ok
@@ -160,8 +196,9 @@ class FakeSlack(LocalServer):
         return web.Response(text="ok")
 
     async def _file(self, request: web.Request) -> web.Response:
-        await self._record(Call("file", {"name": request.match_info["name"]},
-                                dict(request.headers)))
+        await self._record(
+            Call("file", {"name": request.match_info["name"]}, dict(request.headers))
+        )
         data = self.files.get(request.match_info["name"])
         if data is None or request.headers.get("Authorization") != "Bearer xoxb-test":
             return web.Response(status=404)
@@ -170,8 +207,9 @@ class FakeSlack(LocalServer):
     async def _link(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
-        await ws.send_str(json.dumps({"type": "hello", "num_connections": 1,
-                                      "connection_info": {"app_id": "A1"}}))
+        await ws.send_str(
+            json.dumps({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}})
+        )
         async with self._changed:
             self._ws = ws
             self._changed.notify_all()
