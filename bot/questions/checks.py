@@ -3,7 +3,7 @@ key-point term that any answer earns, no accepted answer that accepts a wrong on
 duplicate question, no code question whose cases are unsound.
 
 Each check returns messages `file:line: field: message`, found the way the schema's errors are
-(bot/questions.py). A shipped pack's messages are errors (`questions validate` exits 1); a team
+(bot/questions/). A shipped pack's messages are errors (`questions validate` exits 1); a team
 pack's are warnings shown to the admin who uploads it. The checks look at each term the way the
 grader reads it (bot/grading/keypoints.py, bot/grading/short.py), so what they report is what a
 player would get.
