@@ -76,7 +76,14 @@ async def run(
                 settings.health_host,
                 _health_port(settings, names),
             )
-            await ops.start()
+            try:
+                await ops.start()
+            except OSError as e:
+                if names != [FALLBACK]:
+                    raise
+                # a terminal session beside a running bot (HEALTH_PORT from .env): play on
+                log.warning("no /healthz for the console: %s", e)
+                ops = None
         log.info("starting %s", ", ".join(names))
         # load the semantic model now, off the event loop, not on the first open answer
         warming = asyncio.ensure_future(warm_up(core.grading))

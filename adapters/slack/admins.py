@@ -30,6 +30,11 @@ def parse_admin_ids(raw: str) -> frozenset[str]:
     return frozenset(p.strip() for p in raw.replace(" ", ",").split(",") if p.strip())
 
 
+# After a failed lookup the fallback (no admin rights unless listed) is kept this long, not
+# the full ttl: an admin is not demoted for a minute by one error page.
+FAILED_TTL = 5.0
+
+
 class People:
     def __init__(self, admin_ids: frozenset[str] = frozenset(), ttl: float = 60.0) -> None:
         self.admin_ids = admin_ids
@@ -53,9 +58,12 @@ class People:
                 ADMIN_USERS_VAR,
             )
             person = Person(fallback or user, listed)
+            stamp = time.monotonic() - self.ttl + FAILED_TTL  # kept briefly: try again soon
+        else:
+            stamp = time.monotonic()
         if len(self._cache) > 10_000:
             self._cache.clear()
-        self._cache[key] = (time.monotonic(), person)
+        self._cache[key] = (stamp, person)
         return person
 
     async def _look_up(

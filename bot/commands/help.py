@@ -23,6 +23,8 @@ class HelpEntry:
     text: str
     admin: bool = False
     only: frozenset[str] = frozenset()  # empty: on every platform
+    usage_on: tuple[tuple[str, str], ...] = ()  # (platform, usage) where it reads otherwise
+    text_on: tuple[tuple[str, str], ...] = ()  # (platform, text): a platform's own words
 
 
 def _on(*platforms: str) -> frozenset[str]:
@@ -30,7 +32,12 @@ def _on(*platforms: str) -> frozenset[str]:
 
 
 HELP: tuple[HelpEntry, ...] = (
-    HelpEntry("quiz", "/quiz [topic] [easy|medium|hard]", "Start a quiz round in this channel"),
+    HelpEntry(
+        "quiz",
+        "/quiz [topic] [easy|medium|hard]",
+        "Start a quiz round in this channel",
+        text_on=((SLACK, "Start a quiz round in this channel; answer with the buttons"),),
+    ),
     HelpEntry(
         "quiz stop", "/quiz stop", "Close the round now and reveal (its starter or an admin)"
     ),
@@ -44,6 +51,11 @@ HELP: tuple[HelpEntry, ...] = (
         "interview start",
         "/interview start [topic] [easy|medium|hard] [questions] [dm]",
         "Start a one-to-one mock interview (only you see it)",
+        usage_on=((CONSOLE, "/interview start [topic] [easy|medium|hard] [questions]"),),
+        text_on=(
+            (DISCORD, "Start a mock interview (only you see it)"),
+            (SLACK, "Start a one-to-one mock interview, private here or in a DM"),
+        ),
     ),
     HelpEntry("interview skip", "/interview skip", "Skip the current interview question"),
     HelpEntry("interview end", "/interview end", "End the interview now and get the report"),
@@ -54,9 +66,25 @@ HELP: tuple[HelpEntry, ...] = (
     ),
     HelpEntry("stats", "/stats [user]", "Answers, accuracy per topic and streaks"),
     HelpEntry("questions list", "/questions", "Topics and how many questions each has"),
-    HelpEntry("questions import", "/questions import FILE", "Add a YAML question pack", admin=True),
     HelpEntry(
-        "questions remove", "/questions remove PACK", "Remove a pack this team added", admin=True
+        "questions import",
+        "/questions import FILE",
+        "Add a YAML question pack",
+        admin=True,
+        text_on=(
+            (
+                SLACK,
+                "Add a YAML question pack: upload or paste it, or name a YAML file shared "
+                "in this channel",
+            ),
+        ),
+    ),
+    HelpEntry(
+        "questions remove",
+        "/questions remove PACK",
+        "Remove a pack this team added",
+        admin=True,
+        text_on=((DISCORD, "Remove a pack this server added"),),
     ),
     HelpEntry(
         "questions regrade",
@@ -72,7 +100,7 @@ HELP: tuple[HelpEntry, ...] = (
     ),
     HelpEntry(
         "questions keep",
-        "/questions keep ID | retire ID",
+        "/questions keep ID · /questions retire ID",
         "Put a rested question back, or never ask it again",
         admin=True,
     ),
@@ -84,7 +112,7 @@ HELP: tuple[HelpEntry, ...] = (
     HelpEntry("flag", "/flag QUESTION_ID REASON", "Report a question as wrong or unclear"),
     HelpEntry(
         "appeals",
-        "/appeals | accept ID [score] | reject ID REASON",
+        "/appeals · /appeals accept ID [score] · /appeals reject ID REASON",
         "The open appeals and flags; accept re-scores, reject tells its author why",
         admin=True,
     ),
@@ -97,9 +125,17 @@ HELP: tuple[HelpEntry, ...] = (
         admin=True,
     ),
     HelpEntry(
-        "daily off", "/daily off | now", "Stop the daily question, or post today's now", admin=True
+        "daily off",
+        "/daily off · /daily now",
+        "Stop the daily question, or post today's now",
+        admin=True,
     ),
-    HelpEntry("settings", "/settings [name value]", "Show the settings, or (admins) change one"),
+    HelpEntry(
+        "settings",
+        "/settings [name value]",
+        "Show the settings, or (admins) change one",
+        text_on=((DISCORD, "Show the settings, or change one"),),
+    ),
     HelpEntry("help", "/help", "This text", only=_on(CONSOLE)),
     HelpEntry(
         "user",
@@ -112,11 +148,12 @@ HELP: tuple[HelpEntry, ...] = (
 _BY_KEY = {e.key: e for e in HELP}
 
 
-def describe(key: str, admins: str = "(admins)") -> str:
+def describe(key: str, admins: str = "(admins)", platform: str = DISCORD) -> str:
     """A command's one-line description (Discord's slash-command descriptions); `admins`
     is how the platform says who may use an admin command."""
     e = _BY_KEY[key]
-    return f"{admins} {e.text}" if e.admin else e.text
+    text = dict(e.text_on).get(platform, e.text)
+    return f"{admins} {text}" if e.admin else text
 
 
 def entries(platform: str) -> list[HelpEntry]:
@@ -128,10 +165,10 @@ def help_text(platform: str, *, code: bool = False, rename: Mapping[str, str] | 
     (Slack), `rename` maps a command to its name there (`/stats` is `/qstats` on Slack)."""
     lines = []
     for e in entries(platform):
-        usage = e.usage
+        usage = dict(e.usage_on).get(platform, e.usage)
         for old, new in (rename or {}).items():
             if usage == old or usage.startswith(old + " "):
                 usage = new + usage[len(old) :]
-        what = describe(e.key)
+        what = describe(e.key, platform=platform)
         lines.append(f"`{usage}`  {what}" if code else f"{usage:<30} {what}")
     return "\n".join(lines)

@@ -11,9 +11,17 @@ import yaml
 from bot.questions.parse import PackLoader, parse_pack
 from bot.questions.schema import Pack, PackError
 
+
 # The shipped packs: `questions/` in the source tree, installed as the package data of
 # `bot.questions.shipped` (pyproject.toml), so an installed bot finds them without settings.
-QUESTIONS_DIR = Path(str(files("bot.questions.shipped"))).resolve()
+def _shipped() -> Path:
+    try:
+        return Path(str(files("bot.questions.shipped"))).resolve()
+    except ModuleNotFoundError:  # a source checkout run without installing it
+        return Path(__file__).resolve().parents[2] / "questions"
+
+
+QUESTIONS_DIR = _shipped()
 SOURCES_FILE = "sources.yaml"
 
 

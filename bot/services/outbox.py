@@ -21,6 +21,10 @@ class Outbox:
     def register(self, platform: str, poster: Poster) -> None:
         self.posters[platform] = poster
 
+    def serves(self, platform: str) -> bool:
+        """Whether this process can post to `platform` (its adapter runs here)."""
+        return platform in self.posters
+
     def _poster(self, target: Target) -> Poster:
         poster = self.posters.get(target.platform)
         if poster is None:

@@ -41,6 +41,7 @@ AfterClose = Callable[[str, str], Awaitable[None]]
 class RevealOutcome(StrEnum):
     POSTED = "posted"
     TAKEN = "taken"  # another caller holds or made the reveal
+    NOT_HERE = "not here"  # this process runs no adapter for the round's platform
     FAILED = "failed"  # a passing failure: tried again once the claim lapses
     GIVEN_UP = "given up"  # the channel is gone, or the question left the bank
 
@@ -205,6 +206,8 @@ class Rounds:
         """Edit the round's post to closed and post the answer, if the reveal is still owed
         and this caller claims it."""
         now_ms = to_ms(self.clock.now())
+        if not self.outbox.serves(rnd.platform):
+            return RevealOutcome.NOT_HERE  # owed still: the process that runs it posts it
         if not await self.store.claim_reveal(
             rnd.platform, rnd.team, rnd.id, now_ms, REVEAL_LEASE_MS
         ):

@@ -10,7 +10,7 @@ from datetime import UTC, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock
-from bot.domain.records import Schedule
+from bot.domain.records import Schedule, ScheduleStatus
 from bot.services.daily import Daily, due_fire_time, post_trigger, recap_trigger
 
 log = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ class DailyScheduler:
             if job is not None:
                 job.remove()
         s = await self.daily.store.get_schedule(platform, team, channel)
-        if s is not None and s.status == "active":
+        if s is not None and s.status == ScheduleStatus.ACTIVE:
             self._add(s)
 
     def _add(self, s: Schedule) -> None:
@@ -123,7 +123,7 @@ class DailyScheduler:
             self.running.add(task)
         try:
             s = await self.daily.store.get_schedule(platform, team, channel)
-            if s is None or s.status != "active":
+            if s is None or s.status != ScheduleStatus.ACTIVE:
                 return
             await self._run(kind, s)
         except Exception:

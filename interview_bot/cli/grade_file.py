@@ -14,8 +14,6 @@ verdict `error` and the reason in `feedback`, and is listed at the end (so does 
 field over MAX_FIELD_CHARS). Cells of OUT that a spreadsheet would run as a formula (starting
 with = + - @, a tab or a carriage return) are written with a leading `'`; CSV text printed to
 the terminal is never read as Rich markup.
-
-The lead wires it in with `bot.grade_file.register(app)`.
 """
 
 from __future__ import annotations

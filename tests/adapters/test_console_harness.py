@@ -176,3 +176,33 @@ async def test_the_console_runs_on_the_apps_start_up_path(
     finally:
         os.umask(umask)
     assert "Quiz · web" in capsys.readouterr().out
+
+
+async def test_the_console_plays_on_when_the_bot_already_holds_the_health_port(
+    settings: Settings, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """HEALTH_PORT comes from .env (as .env.example has it) while the bot runs on it: a
+    terminal session still plays, and says why it has no /healthz."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    read, write = os.pipe()
+    stdin = io.TextIOWrapper(io.FileIO(read, "r"), encoding="utf-8")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = int(taken.getsockname()[1])
+        os.write(write, b"/quiz web\n")
+        os.close(write)
+        try:
+            await asyncio.wait_for(
+                run(
+                    settings.model_copy(update={"health_port": port}),
+                    only=["console"],
+                    configs={"console": ConsoleConfig("alice", stdin)},
+                ),
+                20,
+            )
+        finally:
+            os.umask(umask)
+    assert "Quiz · web" in capsys.readouterr().out
+    assert any("no /healthz for the console" in r.getMessage() for r in caplog.records)

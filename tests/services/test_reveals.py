@@ -144,3 +144,28 @@ async def test_two_processes_post_one_reveal_and_retry_a_failed_one_once(
     clock.advance(3600)
     await asyncio.gather(tick(one), tick(two))
     assert reveals() == 2
+
+
+async def test_a_process_without_the_platform_leaves_the_reveal_to_the_one_with_it(
+    store_url: str, boot: Boot, clock: FakeClock, bank: QuestionBank
+) -> None:
+    """A console (or a Slack-only process) on the same database as the Discord one must not
+    use up another platform's reveal: it stays owed until the process that runs it posts."""
+    poster = FlakyPoster()
+    core = await boot(poster)
+    await a_round_that_ran_out(core, clock)
+    settings = Settings(
+        _env_file=None,
+        database_url=store_url,  # type: ignore[call-arg]
+        questions_dir=TEST_PACKS,
+        semantic_grading=False,
+    )
+    elsewhere = await build_core(settings, clock=clock, bank=bank)
+    try:
+        await tick(elsewhere)  # closes the round, but posts nothing for "test"
+        await tick(elsewhere)
+    finally:
+        await elsewhere.close()
+    assert poster.titled("Round over") == []
+    await tick(core)
+    assert len(poster.titled("Round over")) == 1
