@@ -25,6 +25,25 @@ class ScheduleStatus(StrEnum):
     OFF = "off"
 
 
+class AppealKind(StrEnum):
+    APPEAL = "appeal"  # of one graded answer
+    FLAG = "flag"  # on a question
+
+
+class AppealStatus(StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class ItemStatus(StrEnum):
+    """A team's decision on a question (analytics)."""
+
+    RESTED = "rested"  # out of rotation until an admin decides
+    KEPT = "kept"  # stays in rotation whatever the analytics say
+    RETIRED = "retired"  # never asked again
+
+
 def _coerce(obj: object, name: str, enum: type[StrEnum]) -> None:
     """Rows come back from the store as plain strings: make them the enum (same value)."""
     value = getattr(obj, name)
@@ -181,18 +200,22 @@ class Appeal:
     id: int
     platform: str
     team: str
-    kind: str  # appeal | flag
+    kind: AppealKind
     user_id: str
     display_name: str
     channel: str
     question_id: str
     context: str  # the appealed answer's round or session; "" for a flag
     reason: str
-    status: str  # open | accepted | rejected
+    status: AppealStatus
     created_ms: int
     resolved_ms: int | None = None
     resolved_by: str = ""
     resolution: str = ""
+
+    def __post_init__(self) -> None:
+        _coerce(self, "kind", AppealKind)
+        _coerce(self, "status", AppealStatus)
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,8 +277,11 @@ class QuestionStatus:
     kept (stays in rotation whatever the analytics say) or retired (never asked again)."""
 
     question_id: str
-    status: str  # rested | kept | retired
+    status: ItemStatus
     reason: str
     by_user: str
     answers: int
     updated_ms: int
+
+    def __post_init__(self) -> None:
+        _coerce(self, "status", ItemStatus)

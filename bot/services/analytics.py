@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 
 from bot.clock import Clock, to_ms
 from bot.domain.questions import Kind, Question, choice_letter
-from bot.domain.records import ItemStats, PickCount, QuestionStatus
+from bot.domain.records import ItemStats, ItemStatus, PickCount, QuestionStatus
 from bot.domain.text import clip
 from bot.domain.values import Card, Color, UserError, Visibility, Where
 from bot.grading.choice import choice_index
@@ -314,7 +314,7 @@ class Analytics:
         items = await self.items(platform, team)
         now_ms = to_ms(self.clock.now())
         rests = [
-            QuestionStatus(i.question_id, "rested", _why(i.flags), "", i.answers, now_ms)
+            QuestionStatus(i.question_id, ItemStatus.RESTED, _why(i.flags), "", i.answers, now_ms)
             for i in items
             if i.restable and not i.status
         ]
@@ -327,7 +327,7 @@ class Analytics:
                 team,
                 sorted(rested)[:10],
             )
-        return [_with_status(i, "rested") if i.question_id in rested else i for i in items]
+        return [_with_status(i, ItemStatus.RESTED) if i.question_id in rested else i for i in items]
 
     async def maybe_refresh(self, platform: str, team: str) -> None:
         """After a round closes: re-check the team's questions, at most every
@@ -352,7 +352,7 @@ class Analytics:
         ]
         answered = sum(i.answers for i in items)
         broken = sorted(
-            (i for i in items if i.flags and i.status != "retired"),
+            (i for i in items if i.flags and i.status != ItemStatus.RETIRED),
             key=lambda i: (not i.restable, -len(i.flags), -i.answers, i.question_id),
         )
         where_txt = f" on {t}" if t else ""
@@ -366,7 +366,7 @@ class Analytics:
             )
         fields = []
         for i in broken[:REPORT_LINES]:
-            state = {"rested": " · rested", "kept": " · kept"}.get(i.status, "")
+            state = f" · {i.status}" if i.status in (ItemStatus.RESTED, ItemStatus.KEPT) else ""
             head = f"{i.question_id} ({i.topic}){state}"
             body = (
                 f"{clip(i.prompt, 90)}\n{i.answers} answers, {i.share_right:.0%} right"
@@ -388,12 +388,12 @@ class Analytics:
         )
 
     async def keep(self, where: Where, question_id: str) -> Card:
-        return await self._decide(where, question_id, "kept")
+        return await self._decide(where, question_id, ItemStatus.KEPT)
 
     async def retire(self, where: Where, question_id: str) -> Card:
-        return await self._decide(where, question_id, "retired")
+        return await self._decide(where, question_id, ItemStatus.RETIRED)
 
-    async def _decide(self, where: Where, question_id: str, status: str) -> Card:
+    async def _decide(self, where: Where, question_id: str, status: ItemStatus) -> Card:
         require_admin(where, _REPORT)
         qid = question_id.strip()
         bank = await self.banks.for_team(where.platform, where.team)
@@ -420,7 +420,7 @@ class Analytics:
                 to_ms(self.clock.now()),
             ),
         )
-        if status == "kept":
+        if status is ItemStatus.KEPT:
             text = "It stays in rotation here, whatever the analytics say."
         else:
             text = "It will not be asked again here. /questions keep ID brings it back."

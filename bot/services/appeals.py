@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from bot.clock import Clock, to_ms
 from bot.domain.actions import AnswerContext
 from bot.domain.questions import Grade, Question, Verdict
-from bot.domain.records import AnswerRow, Appeal, Rescore
+from bot.domain.records import AnswerRow, Appeal, AppealKind, AppealStatus, Rescore
 from bot.domain.text import clip
 from bot.domain.values import Card, Color, Outgoing, Reply, Target, UserError, Visibility, Where
 from bot.grading import GradingOptions, grade
@@ -89,14 +89,14 @@ class Appeals:
                 id=0,
                 platform=where.platform,
                 team=where.team,
-                kind="appeal",
+                kind=AppealKind.APPEAL,
                 user_id=where.user,
                 display_name=where.name,
                 channel=row.channel,
                 question_id=row.question_id,
                 context=row.context,
                 reason=reason,
-                status="open",
+                status=AppealStatus.OPEN,
                 created_ms=to_ms(self.clock.now()),
             )
         )
@@ -126,14 +126,14 @@ class Appeals:
                 id=0,
                 platform=where.platform,
                 team=where.team,
-                kind="flag",
+                kind=AppealKind.FLAG,
                 user_id=where.user,
                 display_name=where.name,
                 channel=where.channel,
                 question_id=qid,
                 context="",
                 reason=reason,
-                status="open",
+                status=AppealStatus.OPEN,
                 created_ms=to_ms(self.clock.now()),
             )
         )
@@ -149,7 +149,7 @@ class Appeals:
 
     async def queue(self, where: Where) -> Card:
         require_admin(where, "see the appeals")
-        items = await self.store.appeals(where.platform, where.team, "open", limit=20)
+        items = await self.store.appeals(where.platform, where.team, AppealStatus.OPEN, limit=20)
         if not items:
             return Card(
                 title="Appeals and flags", text="Nothing waiting.", visibility=Visibility.EPHEMERAL
@@ -159,7 +159,7 @@ class Appeals:
         for a in items:
             q = bank.get(a.question_id)
             prompt = clip(q.prompt, 120) if q else "(no longer in the bank)"
-            if a.kind == "appeal":
+            if a.kind is AppealKind.APPEAL:
                 row = await self.store.get_answer(
                     where.platform, where.team, a.user_id, a.context, a.question_id
                 )
@@ -198,12 +198,12 @@ class Appeals:
     async def accept(self, where: Where, raw_id: str, raw_score: str | None = None) -> Reply:
         require_admin(where, "decide appeals")
         a = await self._open(where, raw_id)
-        if a.status != "open":
+        if a.status is not AppealStatus.OPEN:
             raise UserError(f"#{a.id} was already {a.status}; nothing changed.")
         now = to_ms(self.clock.now())
         rescore = None
         note = f"{a.display_name}'s flag on {a.question_id}: the admins agree."
-        if a.kind == "appeal":
+        if a.kind is AppealKind.APPEAL:
             row = await self.store.get_answer(
                 where.platform, where.team, a.user_id, a.context, a.question_id
             )
@@ -232,7 +232,7 @@ class Appeals:
                 f"/questions regrade {a.question_id}."
             )
         done = await self.store.resolve_appeal(
-            where.platform, where.team, a.id, "accepted", where.user, note, now, rescore
+            where.platform, where.team, a.id, AppealStatus.ACCEPTED, where.user, note, now, rescore
         )
         if not done:
             raise UserError(f"#{a.id} was already decided; nothing changed.")
@@ -257,7 +257,7 @@ class Appeals:
             where.platform,
             where.team,
             a.id,
-            "rejected",
+            AppealStatus.REJECTED,
             where.user,
             reason,
             to_ms(self.clock.now()),
