@@ -8,6 +8,7 @@ Errors from any command land in the tree's error handler (see client.py).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Literal
 
 import discord
@@ -17,7 +18,7 @@ from discord.ext import commands
 from adapters.discord.render import safe_name
 from adapters.discord.replies import PLATFORM, Services, defer, send_reply, services, where_for
 from bot.commands.help import describe
-from bot.domain.values import Reply, UserError
+from bot.domain.values import Card, Reply, UserError, Where
 from bot.questions.schema import MAX_PACK_BYTES
 from bot.services.daily import parse_set_args
 from bot.services.interviews import MAX_QUESTIONS
@@ -287,9 +288,7 @@ class InterviewCommands(commands.Cog):
     @app_commands.describe(question="The question's id, as in /questions report")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def questions_keep(self, interaction: discord.Interaction, question: str) -> None:
-        where = where_for(interaction)
-        card = await self.core.analytics.keep(where, question)
-        await send_reply(interaction, Reply(cards=(card,)), where)
+        await self._decide(interaction, self.core.analytics.keep, question)
 
     @questions.command(
         name="retire", description="(Manage Server) Never ask this question here again"
@@ -297,9 +296,17 @@ class InterviewCommands(commands.Cog):
     @app_commands.describe(question="The question's id, as in /questions report")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def questions_retire(self, interaction: discord.Interaction, question: str) -> None:
+        await self._decide(interaction, self.core.analytics.retire, question)
+
+    async def _decide(
+        self,
+        interaction: discord.Interaction,
+        decide: Callable[[Where, str], Awaitable[Card]],
+        question: str,
+    ) -> None:
+        """`/questions keep` and `retire`: the same call but for the decision."""
         where = where_for(interaction)
-        card = await self.core.analytics.retire(where, question)
-        await send_reply(interaction, Reply(cards=(card,)), where)
+        await send_reply(interaction, Reply(cards=(await decide(where, question),)), where)
 
     # --- settings -------------------------------------------------------------------------
 

@@ -84,21 +84,8 @@ class Appeals:
         if row is None:
             raise UserError("You have no graded answer to appeal yet.")
         reason = _reason(text, "/appeal my answer names both key points")
-        new = await self.store.add_appeal(
-            Appeal(
-                id=0,
-                platform=where.platform,
-                team=where.team,
-                kind=AppealKind.APPEAL,
-                user_id=where.user,
-                display_name=where.name,
-                channel=row.channel,
-                question_id=row.question_id,
-                context=row.context,
-                reason=reason,
-                status=AppealStatus.OPEN,
-                created_ms=to_ms(self.clock.now()),
-            )
+        new = await self._file(
+            where, AppealKind.APPEAL, row.channel, row.question_id, row.context, reason
         )
         if new is None:
             raise UserError(f"You have already appealed your answer to {row.question_id}.")
@@ -121,28 +108,40 @@ class Appeals:
         if bank.get(qid) is None:
             raise UserError(f"There is no question '{clip(qid, 40)}'.")
         reason = _reason(rest, f"/flag {qid} the answer is out of date")
-        new = await self.store.add_appeal(
-            Appeal(
-                id=0,
-                platform=where.platform,
-                team=where.team,
-                kind=AppealKind.FLAG,
-                user_id=where.user,
-                display_name=where.name,
-                channel=where.channel,
-                question_id=qid,
-                context="",
-                reason=reason,
-                status=AppealStatus.OPEN,
-                created_ms=to_ms(self.clock.now()),
-            )
-        )
+        new = await self._file(where, AppealKind.FLAG, where.channel, qid, "", reason)
         if new is None:
             raise UserError(f"You have already flagged {qid}.")
         return Card(
             title=f"Flag #{new} filed",
             text=f"Thanks: the admins will look at {qid}.",
             visibility=Visibility.EPHEMERAL,
+        )
+
+    async def _file(
+        self,
+        where: Where,
+        kind: AppealKind,
+        channel: str,
+        question_id: str,
+        context: str,
+        reason: str,
+    ) -> int | None:
+        """Store a new open appeal or flag by `where`'s user; None when already filed."""
+        return await self.store.add_appeal(
+            Appeal(
+                id=0,
+                platform=where.platform,
+                team=where.team,
+                kind=kind,
+                user_id=where.user,
+                display_name=where.name,
+                channel=channel,
+                question_id=question_id,
+                context=context,
+                reason=reason,
+                status=AppealStatus.OPEN,
+                created_ms=to_ms(self.clock.now()),
+            )
         )
 
     # --- the admins' queue --------------------------------------------------------------
