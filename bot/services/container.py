@@ -24,6 +24,8 @@ from bot.services.interviews import Interviews
 from bot.services.leaderboards import Leaderboards
 from bot.services.outbox import Outbox
 from bot.services.quizzes import Quizzes
+from bot.services.review_reminders import ReviewReminders
+from bot.services.reviews import Reviews
 from bot.services.rounds import Rounds
 from bot.services.team_settings import Defaults, TeamSettings
 from bot.store import Store, open_store
@@ -63,6 +65,8 @@ class Core:
     appeals: Appeals
     analytics: Analytics
     abilities: Abilities
+    reviews: Reviews
+    reminders: ReviewReminders
 
     async def close(self) -> None:
         await self.store.close()
@@ -95,6 +99,8 @@ async def build_core(
     rounds.after_close = analytics.maybe_refresh  # rest broken questions as evidence comes
     abilities = Abilities(store)
     rounds.after_answer.append(abilities.after_answer)  # every graded quiz and daily answer
+    reviews = Reviews(store, banks, clock, grading)
+    rounds.after_answer.append(reviews.after_answer)  # a missed question comes back for review
     return Core(
         store=store,
         clock=clock,
@@ -110,4 +116,6 @@ async def build_core(
         appeals=Appeals(store, banks, clock, grading),
         analytics=analytics,
         abilities=abilities,
+        reviews=reviews,
+        reminders=ReviewReminders(store, team, clock, outbox),
     )
