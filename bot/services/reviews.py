@@ -161,7 +161,7 @@ class Reviews:
             raise UserError("That question is no longer in the bank.")
         if q.kind is Kind.CHOICE and choice_index(q, text) is None:
             letters = ", ".join("ABCDEFGHIJ"[: len(q.choices)])
-            raise UserError(f"Answer with one of the letters {letters}.")
+            raise UserError(f"Answer with one of the letters {letters}, or a choice's text.")
         grade = await timed_grade(q, text, self.grading, where)
         now = self.clock.now()
         card, _ = SCHEDULER.review_card(
