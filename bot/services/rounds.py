@@ -9,6 +9,7 @@ on one database therefore never post one reveal twice, and a failed one is not l
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
@@ -156,12 +157,20 @@ class Rounds:
     async def _after_answer(
         self, where: Where, question: Question, grade: Grade, at_ms: int, source: str
     ) -> None:
-        """The answer is stored: a failing listener is logged, never the person's error."""
-        for listener in self.after_answer:
-            try:
-                await listener(where, question, grade, at_ms, source)
-            except Exception:
-                log.exception("after-answer listener failed for %s/%s", where.platform, where.team)
+        """The answer is stored: the listeners run together; a failing one is logged, never
+        the person's error."""
+        done = await asyncio.gather(
+            *(f(where, question, grade, at_ms, source) for f in self.after_answer),
+            return_exceptions=True,
+        )
+        for e in done:
+            if isinstance(e, Exception):
+                log.error(
+                    "after-answer listener failed for %s/%s",
+                    where.platform,
+                    where.team,
+                    exc_info=e,
+                )
 
     async def question(self, rnd: Round) -> Question | None:
         """The round's question as it shows it (choices in the round's order)."""

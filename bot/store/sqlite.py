@@ -83,6 +83,9 @@ class SQLiteStore:
         self._write = asyncio.Lock()
         self._pending: list[tuple[tuple[Any, ...], asyncio.Future[Recorded]]] = []
         self._flusher: asyncio.Future[None] | None = None
+        # practice that remembers: ability updates and new review items, group-committed
+        self._abilities = _Group(self, _apply_abilities)
+        self._new_reviews = _Group(self, _insert_reviews)
 
     @classmethod
     def from_url(cls, url: str) -> SQLiteStore:
@@ -128,6 +131,8 @@ class SQLiteStore:
     async def close(self) -> None:
         if self._flusher is not None and not self._flusher.done():
             await self._flusher
+        await self._abilities.settle()
+        await self._new_reviews.settle()
         if self._reader is not None:
             await self._reader.close()
             self._reader = None
@@ -1093,39 +1098,17 @@ class SQLiteStore:
         at_ms: int,
         step: Callable[[float | None, int], float],
     ) -> bool:
-        async with self._tx() as db:
-            cur = await db.execute(
-                "INSERT INTO ability_events (platform, team, user_id, event) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT DO NOTHING",
-                (platform, team, user_id, event),
-            )
-            if cur.rowcount != 1:
-                return False
-            row = await self._one(
-                "SELECT rating, answers FROM abilities WHERE platform=? AND team=? "
-                "AND user_id=? AND topic=?",
-                (platform, team, user_id, topic),
-            )
-            rating, answers = (float(row[0]), int(row[1])) if row else (None, 0)
-            await db.execute(
-                "INSERT INTO abilities (platform, team, user_id, topic, rating, answers, "
-                "updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
-                "(platform, team, user_id, topic) DO UPDATE SET rating=excluded.rating, "
-                "answers=excluded.answers, updated_ms=excluded.updated_ms",
-                (platform, team, user_id, topic, step(rating, answers), answers + 1, at_ms),
-            )
-        return True
+        """Updates arriving together share one transaction and one thread hop (group commit,
+        as answers do); each caller returns once it is committed."""
+        return bool(
+            await self._abilities.run(((platform, team, user_id, topic, event, at_ms), step))
+        )
 
     # --- review items and reminders (issue #15: practice that remembers) ----------------
 
     async def add_review_item(self, item: ReviewItem) -> bool:
-        async with self._writing():
-            cur = await self.db.execute(
-                f"INSERT INTO review_items ({', '.join(REVIEW_COLS)}) "
-                f"VALUES ({', '.join('?' for _ in REVIEW_COLS)}) ON CONFLICT DO NOTHING",
-                tuple(getattr(item, c) for c in REVIEW_COLS),
-            )
-            return cur.rowcount == 1
+        """Group-committed, as answers are (a missed answer adds one)."""
+        return bool(await self._new_reviews.run(tuple(getattr(item, c) for c in REVIEW_COLS)))
 
     async def review_item(
         self, platform: str, team: str, user_id: str, question_id: str
@@ -1310,6 +1293,104 @@ def _insert_batch(con: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> list[
         raise
     con.execute("COMMIT")
     return out
+
+
+class _Group:
+    """Calls arriving together run as one batch: one transaction, one hop to the
+    connection's thread (`fn(connection, items) -> results`), under the write lock. Each
+    caller gets its own result once the batch is committed; a failed batch fails them all."""
+
+    def __init__(
+        self, store: SQLiteStore, fn: Callable[[sqlite3.Connection, list[Any]], list[Any]]
+    ):
+        self.store = store
+        self.fn = fn
+        self.pending: list[tuple[Any, asyncio.Future[Any]]] = []
+        self.flusher: asyncio.Future[None] | None = None
+
+    async def run(self, item: Any) -> Any:
+        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self.pending.append((item, fut))
+        if self.flusher is None or self.flusher.done():
+            self.flusher = asyncio.ensure_future(self._flush())
+        return await fut
+
+    async def settle(self) -> None:
+        if self.flusher is not None and not self.flusher.done():
+            await self.flusher
+
+    async def _flush(self) -> None:
+        while self.pending:
+            batch, self.pending = self.pending[:_BATCH], self.pending[_BATCH:]
+            try:
+                async with self.store._writing():
+                    results = await self.store._in_thread(self.fn, [i for i, _ in batch])
+            except Exception as e:
+                for _, fut in batch:
+                    if not fut.done():
+                        fut.set_exception(e)
+                continue
+            for (_, fut), got in zip(batch, results, strict=True):
+                if not fut.done():
+                    fut.set_result(got)
+
+
+def _in_one_transaction(con: sqlite3.Connection, work: Callable[[], list[Any]]) -> list[Any]:
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        out = work()
+    except BaseException:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+    return out
+
+
+def _insert_reviews(con: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> list[bool]:
+    """On the connection's thread: new review items, each once (see add_review_item)."""
+    sql = (
+        f"INSERT INTO review_items ({', '.join(REVIEW_COLS)}) "
+        f"VALUES ({', '.join('?' for _ in REVIEW_COLS)}) ON CONFLICT DO NOTHING"
+    )
+    return _in_one_transaction(con, lambda: [con.execute(sql, r).rowcount == 1 for r in rows])
+
+
+def _apply_abilities(
+    con: sqlite3.Connection,
+    items: list[tuple[tuple[Any, ...], Callable[[float | None, int], float]]],
+) -> list[bool]:
+    """On the connection's thread: ability updates, each answer's event once (see
+    SQLiteStore.apply_ability)."""
+
+    def work() -> list[bool]:
+        out = []
+        for (platform, team, user_id, topic, event, at_ms), step in items:
+            cur = con.execute(
+                "INSERT INTO ability_events (platform, team, user_id, event) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                (platform, team, user_id, event),
+            )
+            if cur.rowcount != 1:
+                out.append(False)
+                continue
+            row = con.execute(
+                "SELECT rating, answers FROM abilities WHERE platform=? AND team=? "
+                "AND user_id=? AND topic=?",
+                (platform, team, user_id, topic),
+            ).fetchone()
+            rating, answers = (float(row[0]), int(row[1])) if row else (None, 0)
+            con.execute(
+                "INSERT INTO abilities (platform, team, user_id, topic, rating, answers, "
+                "updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+                "(platform, team, user_id, topic) DO UPDATE SET rating=excluded.rating, "
+                "answers=excluded.answers, updated_ms=excluded.updated_ms",
+                (platform, team, user_id, topic, step(rating, answers), answers + 1, at_ms),
+            )
+            out.append(True)
+        return out
+
+    return _in_one_transaction(con, work)
 
 
 def _answer_values(row: AnswerRow) -> list[Any]:
