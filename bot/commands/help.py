@@ -153,7 +153,7 @@ HELP: tuple[HelpEntry, ...] = (
         "review export",
         "/review export",
         "The questions you missed, as an Anki import file",
-        usage_on=((DISCORD, "/review do:export"),),
+        usage_on=((DISCORD, "/review do:export"), (CONSOLE, "/review export [PATH]")),
     ),
     HelpEntry(
         "settings",

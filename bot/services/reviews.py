@@ -206,6 +206,9 @@ class Reviews:
             lines.append(f"The next one after those: {when_text(from_ms(min(later)), now)}.")
         if due:
             lines.append("Use /review to start.")
+        r = await self.store.review_reminder(where.platform, where.team, where.user)
+        if r is not None:
+            lines.append(f"Daily reminder at {r.remind_time} ({r.timezone}).")
         return Card(
             title=title,
             text="\n".join(lines),

@@ -229,9 +229,11 @@ async def test_a_reminder_missed_while_down_is_sent_at_start_and_off_stops_it(
     clock.set(datetime(2026, 1, 5, 19, 0, tzinfo=UTC))  # down over 18:00
     b = await boot()
     assert reminders(b.poster) == ["ann"]
+    assert "Daily reminder at 18:00 (UTC)" in (await say(b.core, "/review status")).text
     card = await say(b.core, "/review remind off")
     assert "off" in card.text
     assert b.jobs.next_run("test", "t1", "ann") is None
+    assert "Daily reminder" not in (await say(b.core, "/review status")).text
     clock.set(datetime(2026, 1, 6, 18, 0, 1, tzinfo=UTC))
     await run_due(b.scheduler)
     assert reminders(b.poster) == ["ann"]
