@@ -13,6 +13,7 @@ from collections.abc import Awaitable
 from bot.grading import warm_up
 from bot.ports import Platform
 from bot.services.container import Core, build_core
+from bot.services.review_reminders import ReminderJobs
 from bot.services.scheduler import DailyScheduler
 from bot.services.ticker import tick, tick_forever
 from interview_bot.config import Settings
@@ -61,6 +62,7 @@ async def run(
     private_files()
     core = await build_core(settings)
     scheduler = DailyScheduler(core.daily, core.clock)
+    scheduler.also_start.append(ReminderJobs(core.reminders, scheduler).start)  # /review remind
     platforms: dict[str, Platform] = {}
     ops: OpsServer | None = None
     warming: asyncio.Future[bool] | None = None

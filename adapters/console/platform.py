@@ -20,6 +20,7 @@ from rich.text import Text
 
 from adapters.console.config import ConsoleConfig
 from adapters.console.render import panel
+from adapters.console.review_export import export_to_file
 from bot import metrics
 from bot.commands import dispatch as commands
 from bot.domain.values import Card, Reply, Target, UserError, Where
@@ -115,6 +116,9 @@ class ConsoleSession:
             path = Path(parts[2] if len(parts) == 3 else "")
             source = await asyncio.to_thread(_read_text, path)
             self.screen.card(await self.core.banks.import_pack(self.where(), source, str(path)))
+            return
+        if low.startswith("/review export"):  # a file on disk (adapters/console/review_export.py)
+            self.screen.card(await export_to_file(self.core, self.where(), text[14:].strip()))
             return
         text = text.replace("\\n", "\n") if low.startswith("/answer") else text
         await self.show(await commands.dispatch(self.core, self.where(), text))

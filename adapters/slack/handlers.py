@@ -33,6 +33,7 @@ from adapters.slack import home, ids, imports
 from adapters.slack.admins import People
 from adapters.slack.render import answer_modal, import_modal
 from adapters.slack.replies import Replies, Turn
+from adapters.slack.review_export import send_export
 from bot import metrics
 from bot.commands.actions import answer_action
 from bot.commands.dispatch import dispatch, help_card, metric_name
@@ -58,6 +59,7 @@ COMMANDS = {
     "appeal": "appeal",
     "flag": "flag",
     "appeals": "appeals",
+    "review": "review",
 }
 
 _SLACK_NAMES = {"/stats": "/qstats", "/questions import FILE": "/questions import [file.yaml]"}
@@ -219,6 +221,8 @@ class Handlers:
                 return await self._import_command(
                     turn, rest.strip(), str(body.get("trigger_id", ""))
                 )
+            if name == "review" and first.lower() == "export":  # a file, in the DM
+                return await send_export(self.core, turn)
             typed = _MENTION.sub(r"\1", text) if name == "qstats" else text
             return await dispatch(self.core, turn.where, f"/{COMMANDS[name]} {typed}")
 

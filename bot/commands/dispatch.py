@@ -12,6 +12,7 @@ from bot import metrics
 from bot.clock import to_ms
 from bot.commands.actions import answer_action
 from bot.commands.help import help_text
+from bot.commands.review import review_command
 from bot.domain.actions import Action
 from bot.domain.periods import PERIODS, resolve_period
 from bot.domain.records import RoundKind
@@ -50,6 +51,7 @@ COMMAND_NAMES = frozenset(
         "appeal",
         "flag",
         "appeals",
+        "review",
     }
 )
 
@@ -259,6 +261,8 @@ async def dispatch(core: Core, where: Where, text: str) -> Reply:
             if sub == "status":
                 return _cards(await core.daily.status(where))
             raise UserError("Use /daily status, /daily set …, /daily off or /daily now.")
+        case "review":
+            return await review_command(core, where, cmd.args, cmd.rest)
         case "settings":
             if not cmd.args:
                 return _cards(await core.settings.show(where))

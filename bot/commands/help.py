@@ -130,6 +130,31 @@ HELP: tuple[HelpEntry, ...] = (
         "Stop the daily question, or post today's now",
         admin=True,
     ),
+    # practice that remembers (bot/commands/review.py)
+    HelpEntry(
+        "review",
+        "/review · /review answer TEXT",
+        "Your due review questions, one at a time (only you see them)",
+        usage_on=((DISCORD, "/review · /review answer:…"),),
+    ),
+    HelpEntry(
+        "review status",
+        "/review status",
+        "How many review questions are due, and when the next one is",
+        usage_on=((DISCORD, "/review do:status"),),
+    ),
+    HelpEntry(
+        "review remind",
+        "/review remind HH:MM [timezone] · /review remind off",
+        "A daily direct message when reviews are due",
+        usage_on=((DISCORD, "/review do:remind time:18:00 [timezone] · time:off"),),
+    ),
+    HelpEntry(
+        "review export",
+        "/review export",
+        "The questions you missed, as an Anki import file",
+        usage_on=((DISCORD, "/review do:export"), (CONSOLE, "/review export [PATH]")),
+    ),
     HelpEntry(
         "settings",
         "/settings [name value]",

@@ -15,6 +15,7 @@ from bot.clock import Clock, SystemClock
 from bot.grading import GradingOptions
 from bot.questions.bank import QuestionBank
 from bot.questions.files import QUESTIONS_DIR
+from bot.services.abilities import Abilities
 from bot.services.analytics import Analytics
 from bot.services.appeals import Appeals
 from bot.services.banks import Banks
@@ -23,6 +24,8 @@ from bot.services.interviews import Interviews
 from bot.services.leaderboards import Leaderboards
 from bot.services.outbox import Outbox
 from bot.services.quizzes import Quizzes
+from bot.services.review_reminders import ReviewReminders
+from bot.services.reviews import Reviews
 from bot.services.rounds import Rounds
 from bot.services.team_settings import Defaults, TeamSettings
 from bot.store import Store, open_store
@@ -61,6 +64,9 @@ class Core:
     grading: GradingOptions
     appeals: Appeals
     analytics: Analytics
+    abilities: Abilities
+    reviews: Reviews
+    reminders: ReviewReminders
 
     async def close(self) -> None:
         await self.store.close()
@@ -91,6 +97,10 @@ async def build_core(
     quizzes = Quizzes(rounds, store, banks, team, clock, rng)
     analytics = Analytics(store, banks, clock)
     rounds.after_close = analytics.maybe_refresh  # rest broken questions as evidence comes
+    abilities = Abilities(store)
+    rounds.after_answer.append(abilities.after_answer)  # every graded quiz and daily answer
+    reviews = Reviews(store, banks, clock, grading)
+    rounds.after_answer.append(reviews.after_answer)  # a missed question comes back for review
     return Core(
         store=store,
         clock=clock,
@@ -105,4 +115,7 @@ async def build_core(
         grading=grading,
         appeals=Appeals(store, banks, clock, grading),
         analytics=analytics,
+        abilities=abilities,
+        reviews=reviews,
+        reminders=ReviewReminders(store, team, clock, outbox),
     )

@@ -9,13 +9,14 @@ on one database therefore never post one reveal twice, and a failed one is not l
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
 
 from bot.clock import Clock, to_ms
 from bot.domain.actions import Action, AnswerContext
-from bot.domain.questions import Kind, Question
+from bot.domain.questions import Grade, Kind, Question
 from bot.domain.records import Round, RoundKind
 from bot.domain.values import Card, Reply, Target, UserError, Where
 from bot.grading import GradingOptions
@@ -36,6 +37,8 @@ REVEAL_LEASE_MS = 2 * 60 * 1000
 REVEAL_GIVE_UP_MS = 24 * 3600 * 1000  # a reveal still owed after a day is dropped
 _CACHE_LIMIT = 10_000
 AfterClose = Callable[[str, str], Awaitable[None]]
+# called once per newly stored graded answer: (who, question, grade, answered at ms, source)
+AfterAnswer = Callable[[Where, Question, Grade, int, str], Awaitable[None]]
 
 
 class RevealOutcome(StrEnum):
@@ -67,6 +70,8 @@ class Rounds:
         self._open: dict[str, Round] = {}  # open rounds this process knows; the store decides
         # called with (platform, team) after a round closed: the item analytics' re-check
         self.after_close: AfterClose | None = None
+        # practice that remembers: the ability estimate (and review items) see each answer
+        self.after_answer: list[AfterAnswer] = []
 
     # --- open -----------------------------------------------------------------------------
 
@@ -144,9 +149,28 @@ class Rounds:
                 raise UserError("You already answered today's question; answers can't be changed.")
             raise UserError("You already answered this round: one answer each.")
         count_answer(row)
+        await self._after_answer(where, question, grade, now_ms, str(rnd.kind))
         return Reply(
             cards=(round_feedback_card(question, grade, points, elapsed, rec.first_correct),)
         )
+
+    async def _after_answer(
+        self, where: Where, question: Question, grade: Grade, at_ms: int, source: str
+    ) -> None:
+        """The answer is stored: the listeners run together; a failing one is logged, never
+        the person's error."""
+        done = await asyncio.gather(
+            *(f(where, question, grade, at_ms, source) for f in self.after_answer),
+            return_exceptions=True,
+        )
+        for e in done:
+            if isinstance(e, Exception):
+                log.error(
+                    "after-answer listener failed for %s/%s",
+                    where.platform,
+                    where.team,
+                    exc_info=e,
+                )
 
     async def question(self, rnd: Round) -> Question | None:
         """The round's question as it shows it (choices in the round's order)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -35,12 +36,16 @@ class DailyScheduler:
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.running: set[asyncio.Task[None]] = set()
         daily.on_change = self.reschedule
+        # other jobs on this scheduler, started after the daily ones (review reminders)
+        self.also_start: list[Callable[[], Awaitable[None]]] = []
 
     async def start(self) -> None:
         """Start, rebuild every job from the store, and make posts missed within the grace."""
         self.scheduler.start(paused=not self.autorun)
         await self.rebuild()
         await self.catch_up()
+        for start in self.also_start:
+            await start()
 
     async def stop(self) -> None:
         if self.scheduler.running:
@@ -69,7 +74,7 @@ class DailyScheduler:
                 job.modify(next_run_time=following)
             grace = job.misfire_grace_time
             if grace is None or now - last <= timedelta(seconds=grace):
-                await self._fire(*job.args)
+                await job.func(*job.args)
                 ran += 1
         await self.settle()
         return ran
@@ -81,7 +86,8 @@ class DailyScheduler:
 
     async def rebuild(self) -> None:
         for job in self.scheduler.get_jobs():
-            job.remove()
+            if job.id.startswith("daily-"):
+                job.remove()
         for s in await self.daily.store.active_schedules():
             self._add(s)
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
+from bot.domain.practice import ReviewItem, ReviewReminder
 from bot.domain.records import (
     Advance,
     AnswerRow,
@@ -38,6 +39,8 @@ from bot.store.rows import (
     APPEAL_COLS,
     DERIVED,
     RANK_ORDER,
+    REMINDER_COLS,
+    REVIEW_COLS,
     ROUND_COLS,
     SCHEDULE_COLS,
     SESSION_COLS,
@@ -45,6 +48,8 @@ from bot.store.rows import (
     TABLES,
     answer_of,
     appeal_of,
+    reminder_of,
+    review_item_of,
     round_of,
     round_row,
     schedule_of,
@@ -78,6 +83,9 @@ class SQLiteStore:
         self._write = asyncio.Lock()
         self._pending: list[tuple[tuple[Any, ...], asyncio.Future[Recorded]]] = []
         self._flusher: asyncio.Future[None] | None = None
+        # practice that remembers: ability updates and new review items, group-committed
+        self._abilities = _Group(self, _apply_abilities)
+        self._new_reviews = _Group(self, _insert_reviews)
 
     @classmethod
     def from_url(cls, url: str) -> SQLiteStore:
@@ -123,6 +131,8 @@ class SQLiteStore:
     async def close(self) -> None:
         if self._flusher is not None and not self._flusher.done():
             await self._flusher
+        await self._abilities.settle()
+        await self._new_reviews.settle()
         if self._reader is not None:
             await self._reader.close()
             self._reader = None
@@ -1066,6 +1076,156 @@ class SQLiteStore:
         r = await self._one(f"SELECT COUNT(*) FROM {_table(table)}")
         return int(r[0]) if r else 0
 
+    # --- ability estimates (issue #15: practice that remembers) -------------------------
+
+    async def abilities(
+        self, platform: str, team: str, user_id: str
+    ) -> dict[str, tuple[float, int]]:
+        rows = await self._all(
+            "SELECT topic, rating, answers FROM abilities WHERE platform=? AND team=? "
+            "AND user_id=? ORDER BY topic",
+            (platform, team, user_id),
+        )
+        return {r[0]: (float(r[1]), int(r[2])) for r in rows}
+
+    async def apply_ability(
+        self,
+        platform: str,
+        team: str,
+        user_id: str,
+        topic: str,
+        event: str,
+        at_ms: int,
+        step: Callable[[float | None, int], float],
+    ) -> bool:
+        """Updates arriving together share one transaction and one thread hop (group commit,
+        as answers do); each caller returns once it is committed."""
+        return bool(
+            await self._abilities.run(((platform, team, user_id, topic, event, at_ms), step))
+        )
+
+    # --- review items and reminders (issue #15: practice that remembers) ----------------
+
+    async def add_review_item(self, item: ReviewItem) -> bool:
+        """Group-committed, as answers are (a missed answer adds one)."""
+        return bool(await self._new_reviews.run(tuple(getattr(item, c) for c in REVIEW_COLS)))
+
+    async def review_item(
+        self, platform: str, team: str, user_id: str, question_id: str
+    ) -> ReviewItem | None:
+        r = await self._one(
+            "SELECT * FROM review_items WHERE platform=? AND team=? AND user_id=? "
+            "AND question_id=?",
+            (platform, team, user_id, question_id),
+        )
+        return review_item_of(r) if r else None
+
+    async def review_items(
+        self, platform: str, team: str, user_id: str, due_by_ms: int | None = None
+    ) -> list[ReviewItem]:
+        due = "" if due_by_ms is None else " AND due_ms <= ?"
+        args: tuple[Any, ...] = (platform, team, user_id)
+        if due_by_ms is not None:
+            args += (due_by_ms,)
+        rows = await self._all(
+            f"SELECT * FROM review_items WHERE platform=? AND team=? AND user_id=?{due} "
+            "ORDER BY due_ms, question_id",
+            args,
+        )
+        return [review_item_of(r) for r in rows]
+
+    async def asked_review(self, platform: str, team: str, user_id: str) -> ReviewItem | None:
+        r = await self._one(
+            "SELECT * FROM review_items WHERE platform=? AND team=? AND user_id=? "
+            "AND asked_ms IS NOT NULL ORDER BY asked_ms DESC, question_id LIMIT 1",
+            (platform, team, user_id),
+        )
+        return review_item_of(r) if r else None
+
+    async def mark_review_asked(
+        self, platform: str, team: str, user_id: str, question_id: str, ms: int
+    ) -> None:
+        async with self._writing():
+            await self.db.execute(
+                "UPDATE review_items SET asked_ms=? WHERE platform=? AND team=? AND user_id=? "
+                "AND question_id=?",
+                (ms, platform, team, user_id, question_id),
+            )
+
+    async def reschedule_review(
+        self,
+        platform: str,
+        team: str,
+        user_id: str,
+        question_id: str,
+        *,
+        was_due_ms: int,
+        card: str,
+        due_ms: int,
+        score: float,
+        ms: int,
+    ) -> bool:
+        async with self._writing():
+            cur = await self.db.execute(
+                "UPDATE review_items SET card=?, due_ms=?, last_score=?, reviews=reviews+1, "
+                "asked_ms=NULL, updated_ms=? WHERE platform=? AND team=? AND user_id=? "
+                "AND question_id=? AND due_ms=?",
+                (card, due_ms, score, ms, platform, team, user_id, question_id, was_due_ms),
+            )
+            return cur.rowcount == 1
+
+    async def set_review_reminder(
+        self, platform: str, team: str, user_id: str, reminder: ReviewReminder | None
+    ) -> None:
+        async with self._writing():
+            if reminder is None:
+                await self.db.execute(
+                    "DELETE FROM review_reminders WHERE platform=? AND team=? AND user_id=?",
+                    (platform, team, user_id),
+                )
+                return
+            await self.db.execute(
+                f"INSERT OR REPLACE INTO review_reminders ({', '.join(REMINDER_COLS)}) "
+                f"VALUES ({', '.join('?' for _ in REMINDER_COLS)})",
+                tuple(getattr(reminder, c) for c in REMINDER_COLS),
+            )
+
+    async def review_reminder(
+        self, platform: str, team: str, user_id: str
+    ) -> ReviewReminder | None:
+        r = await self._one(
+            "SELECT * FROM review_reminders WHERE platform=? AND team=? AND user_id=?",
+            (platform, team, user_id),
+        )
+        return reminder_of(r) if r else None
+
+    async def review_reminders(self) -> list[ReviewReminder]:
+        rows = await self._all("SELECT * FROM review_reminders ORDER BY platform, team, user_id")
+        return [reminder_of(r) for r in rows]
+
+    async def claim_review_reminder(
+        self, platform: str, team: str, user_id: str, day: str, now_ms: int, lease_ms: int
+    ) -> bool:
+        async with self._writing():
+            cur = await self.db.execute(
+                "INSERT INTO review_reminder_claims (platform, team, user_id, day, claimed_ms) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, team, user_id, day) "
+                "DO UPDATE SET claimed_ms = excluded.claimed_ms "
+                "WHERE review_reminder_claims.sent = 0 AND review_reminder_claims.claimed_ms < ?",
+                (platform, team, user_id, day, now_ms, now_ms - lease_ms),
+            )
+            return cur.rowcount == 1
+
+    async def mark_review_reminder_sent(
+        self, platform: str, team: str, user_id: str, day: str
+    ) -> None:
+        async with self._writing():
+            await self.db.execute(
+                "UPDATE review_reminder_claims SET sent=1 WHERE platform=? AND team=? "
+                "AND user_id=? AND day=?",
+                (platform, team, user_id, day),
+            )
+
 
 def _table(name: str) -> str:
     """A table name for SQL: only one of our own (rows.TABLES)."""
@@ -1133,6 +1293,104 @@ def _insert_batch(con: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> list[
         raise
     con.execute("COMMIT")
     return out
+
+
+class _Group:
+    """Calls arriving together run as one batch: one transaction, one hop to the
+    connection's thread (`fn(connection, items) -> results`), under the write lock. Each
+    caller gets its own result once the batch is committed; a failed batch fails them all."""
+
+    def __init__(
+        self, store: SQLiteStore, fn: Callable[[sqlite3.Connection, list[Any]], list[Any]]
+    ):
+        self.store = store
+        self.fn = fn
+        self.pending: list[tuple[Any, asyncio.Future[Any]]] = []
+        self.flusher: asyncio.Future[None] | None = None
+
+    async def run(self, item: Any) -> Any:
+        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self.pending.append((item, fut))
+        if self.flusher is None or self.flusher.done():
+            self.flusher = asyncio.ensure_future(self._flush())
+        return await fut
+
+    async def settle(self) -> None:
+        if self.flusher is not None and not self.flusher.done():
+            await self.flusher
+
+    async def _flush(self) -> None:
+        while self.pending:
+            batch, self.pending = self.pending[:_BATCH], self.pending[_BATCH:]
+            try:
+                async with self.store._writing():
+                    results = await self.store._in_thread(self.fn, [i for i, _ in batch])
+            except Exception as e:
+                for _, fut in batch:
+                    if not fut.done():
+                        fut.set_exception(e)
+                continue
+            for (_, fut), got in zip(batch, results, strict=True):
+                if not fut.done():
+                    fut.set_result(got)
+
+
+def _in_one_transaction(con: sqlite3.Connection, work: Callable[[], list[Any]]) -> list[Any]:
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        out = work()
+    except BaseException:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+    return out
+
+
+def _insert_reviews(con: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> list[bool]:
+    """On the connection's thread: new review items, each once (see add_review_item)."""
+    sql = (
+        f"INSERT INTO review_items ({', '.join(REVIEW_COLS)}) "
+        f"VALUES ({', '.join('?' for _ in REVIEW_COLS)}) ON CONFLICT DO NOTHING"
+    )
+    return _in_one_transaction(con, lambda: [con.execute(sql, r).rowcount == 1 for r in rows])
+
+
+def _apply_abilities(
+    con: sqlite3.Connection,
+    items: list[tuple[tuple[Any, ...], Callable[[float | None, int], float]]],
+) -> list[bool]:
+    """On the connection's thread: ability updates, each answer's event once (see
+    SQLiteStore.apply_ability)."""
+
+    def work() -> list[bool]:
+        out = []
+        for (platform, team, user_id, topic, event, at_ms), step in items:
+            cur = con.execute(
+                "INSERT INTO ability_events (platform, team, user_id, event) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                (platform, team, user_id, event),
+            )
+            if cur.rowcount != 1:
+                out.append(False)
+                continue
+            row = con.execute(
+                "SELECT rating, answers FROM abilities WHERE platform=? AND team=? "
+                "AND user_id=? AND topic=?",
+                (platform, team, user_id, topic),
+            ).fetchone()
+            rating, answers = (float(row[0]), int(row[1])) if row else (None, 0)
+            con.execute(
+                "INSERT INTO abilities (platform, team, user_id, topic, rating, answers, "
+                "updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+                "(platform, team, user_id, topic) DO UPDATE SET rating=excluded.rating, "
+                "answers=excluded.answers, updated_ms=excluded.updated_ms",
+                (platform, team, user_id, topic, step(rating, answers), answers + 1, at_ms),
+            )
+            out.append(True)
+        return out
+
+    return _in_one_transaction(con, work)
 
 
 def _answer_values(row: AnswerRow) -> list[Any]:

@@ -14,6 +14,8 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
 from typing import Any
 
 import yarl
@@ -381,7 +383,9 @@ class FakeDiscord(LocalServer):
         path = "/" + request.match_info["tail"]
         raw = await request.read()
         body: Any = None
-        if raw:
+        if raw and request.content_type.startswith("multipart/"):
+            body = _multipart(raw, request.headers["Content-Type"])  # a message with files
+        elif raw:
             body = (
                 json.loads(raw)
                 if request.content_type == "application/json"
@@ -713,3 +717,21 @@ def _guild() -> dict[str, Any]:
         "system_channel_flags": 0,
         "joined_at": TIMESTAMP,
     }
+
+
+def _multipart(raw: bytes, content_type: str) -> dict[str, Any]:
+    """A multipart request as discord.py sends files: `payload_json` is the body, each file
+    part is kept under "_files" as (filename, bytes)."""
+    msg = BytesParser(policy=HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw
+    )
+    body: dict[str, Any] = {}
+    files: list[tuple[str, bytes]] = []
+    for part in msg.iter_parts():
+        data = part.get_payload(decode=True)
+        if part.get_param("name", header="content-disposition") == "payload_json":
+            body.update(json.loads(data))
+        else:
+            files.append((part.get_filename() or "", data))
+    body["_files"] = files
+    return body
