@@ -159,7 +159,8 @@ class Banks:
         card = await self.import_pack(where, converted.yaml, filename)
         if converted.format == "pack":
             return card
-        return replace(card, text=f"Read as {FORMATS[converted.format]}. {card.text}")
+        text = converted.relabel(card.text, filename)
+        return replace(card, text=f"Read as {FORMATS[converted.format]}. {text}")
 
     async def remove_pack(self, where: Where, pack_id: str) -> Card:
         require_admin(where, MANAGE_PACKS)

@@ -7,15 +7,18 @@ and its YAML: what `questions convert` writes and what an import stores."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+
+import yaml
 
 from bot.questions.imports import aiken, csvfile, gift, kahoot, opentdb, red
 from bot.questions.imports.draft import decode
 from bot.questions.parse import parse_pack
 from bot.questions.schema import MAX_PACK_BYTES, Pack, PackError
 
-Reader = Callable[[bytes, str, str | None], tuple[Pack, str]]
+Reader = Callable[[bytes, str, str | None], tuple[Pack, str, tuple[str, ...]]]
 
 FORMATS: dict[str, str] = {
     "pack": "our own pack YAML (questions/AUTHORING.md)",
@@ -41,6 +44,19 @@ class Converted:
     format: str
     pack: Pack
     yaml: str  # our pack YAML: imports as exactly `pack`
+    origins: tuple[str, ...] = ()  # where each question is in the source ("file:12")
+
+    def relabel(self, message: str, source: str) -> str:
+        """A message about the YAML (`source:40: questions[3].accepted[0]: …`, a check's
+        warning) pointed at the question in the file the author wrote."""
+        if not self.origins:
+            return message
+
+        def at(m: re.Match[str]) -> str:
+            i = int(m[1])
+            return f"{self.origins[i]}: " if i < len(self.origins) else m[0]
+
+        return re.sub(re.escape(source) + r":\d+: questions\[(\d+)\]\.?", at, message)
 
 
 def detect(data: bytes, filename: str) -> str:
@@ -66,7 +82,7 @@ def detect(data: bytes, filename: str) -> str:
     for ext, fmt in _BY_EXTENSION.items():
         if name.endswith(ext):
             return fmt
-    if node is not None:
+    if isinstance(node, yaml.MappingNode):
         return "pack"
     raise PackError(
         [
@@ -76,9 +92,11 @@ def detect(data: bytes, filename: str) -> str:
     )
 
 
-def _pack(data: bytes, filename: str, pack_id: str | None = None) -> tuple[Pack, str]:
+def _pack(
+    data: bytes, filename: str, pack_id: str | None = None
+) -> tuple[Pack, str, tuple[str, ...]]:
     text = decode(data, filename)
-    return parse_pack(text, filename), text
+    return parse_pack(text, filename), text, ()
 
 
 _READERS: dict[str, Reader] = {
@@ -104,5 +122,5 @@ def convert(
         raise PackError(
             [f"{filename}:1: (format): unknown format {name[:20]!r}; one of {', '.join(FORMATS)}"]
         )
-    pack, text = reader(data, filename, pack_id)
-    return Converted(name, pack, text)
+    pack, text, origins = reader(data, filename, pack_id)
+    return Converted(name, pack, text, origins)

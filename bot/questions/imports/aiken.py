@@ -20,7 +20,9 @@ def looks_like(text: str) -> bool:
     return answers >= 1 and options >= 2 * answers
 
 
-def read(data: bytes, filename: str, pack_id: str | None = None) -> tuple[Pack, str]:
+def read(
+    data: bytes, filename: str, pack_id: str | None = None
+) -> tuple[Pack, str, tuple[str, ...]]:
     if len(data) > MAX_PACK_BYTES:
         raise PackError([f"{filename}:1: (file): larger than {MAX_PACK_BYTES:,} bytes"])
     text = decode(data, filename)

@@ -99,9 +99,10 @@ def build(
     topic: str,
     pack_id: str | None = None,
     header: Sequence[str] = (),
-) -> tuple[Pack, str]:
+) -> tuple[Pack, str, tuple[str, ...]]:
     """Our pack from the drafts: checked by the pack schema (errors name the source's line
-    and field), and its YAML, which imports as exactly these questions."""
+    and field), its YAML, which imports as exactly these questions, and where each
+    question is in the source."""
     if not drafts:
         raise PackError([f"{filename}:1: (file): no questions found"])
     if len(drafts) > MAX_QUESTIONS:
@@ -127,7 +128,7 @@ def build(
         raise PackError(
             [f"{filename}:1: (file): as a pack it is larger than {MAX_PACK_BYTES:,} bytes"]
         )
-    return parse_pack(text, filename), text
+    return parse_pack(text, filename), text, tuple(d.at for d in drafts)
 
 
 def _ids(drafts: Sequence[Draft]) -> list[str]:
@@ -167,12 +168,18 @@ def _question(d: Draft, qid: str) -> dict[str, Any]:
     return q
 
 
+def the_answer_is(answer: str) -> str:
+    """The explanation written for a question that came without one (a long answer is not
+    repeated: the limit on a text would then name a field the author never wrote)."""
+    return f"The answer is {answer}." if len(answer) <= 300 else ""
+
+
 def _explained(d: Draft) -> str:
     if d.kind == "choice":
         right = [t for t, ok in d.choices if ok]
-        return f"The answer is {right[0]}." if right else "(no explanation given)"
+        return (the_answer_is(right[0]) if right else "") or "(no explanation given)"
     if d.kind == "short" and d.accepted:
-        return f"The answer is {d.accepted[0]}."
+        return the_answer_is(d.accepted[0]) or "(no explanation given)"
     return d.reference or "(no explanation given)"
 
 

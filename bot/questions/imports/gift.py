@@ -47,7 +47,9 @@ def looks_like(text: str) -> bool:
     )
 
 
-def read(data: bytes, filename: str, pack_id: str | None = None) -> tuple[Pack, str]:
+def read(
+    data: bytes, filename: str, pack_id: str | None = None
+) -> tuple[Pack, str, tuple[str, ...]]:
     if len(data) > MAX_PACK_BYTES:
         raise PackError([f"{filename}:1: (file): larger than {MAX_PACK_BYTES:,} bytes"])
     text = _ESCAPED.sub(lambda m: _ESCAPES[m[1]], decode(data, filename))

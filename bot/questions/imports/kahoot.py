@@ -32,7 +32,9 @@ def looks_like(data: bytes) -> bool:
     return data[:4] == b"PK\x03\x04"
 
 
-def read(data: bytes, filename: str, pack_id: str | None = None) -> tuple[Pack, str]:
+def read(
+    data: bytes, filename: str, pack_id: str | None = None
+) -> tuple[Pack, str, tuple[str, ...]]:
     if len(data) > MAX_PACK_BYTES:
         raise PackError([f"{filename}:1: (file): larger than {MAX_PACK_BYTES:,} bytes"])
     _check_zip(data, filename)

@@ -8,7 +8,15 @@ import json
 import re
 from typing import Any
 
-from bot.questions.imports.draft import Draft, Problems, build, decode, stem, two_way
+from bot.questions.imports.draft import (
+    Draft,
+    Problems,
+    build,
+    decode,
+    stem,
+    the_answer_is,
+    two_way,
+)
 from bot.questions.schema import MAX_PACK_BYTES, Pack, PackError
 
 CREDIT = "Question from the Open Trivia Database (opentdb.com), CC BY-SA 4.0."
@@ -32,7 +40,9 @@ def looks_like(text: str) -> bool:
     return text.lstrip().startswith("{") and '"results"' in text
 
 
-def read(data: bytes, filename: str, pack_id: str | None = None) -> tuple[Pack, str]:
+def read(
+    data: bytes, filename: str, pack_id: str | None = None
+) -> tuple[Pack, str, tuple[str, ...]]:
     if len(data) > MAX_PACK_BYTES:
         raise PackError([f"{filename}:1: (file): larger than {MAX_PACK_BYTES:,} bytes"])
     text = decode(data, filename)
@@ -108,7 +118,7 @@ def _draft(r: Any, at: str, problems: Problems) -> Draft | None:
         difficulty=_LEVELS[level],
         topic=category,
         names=_NAMES,
-        explanation=f"The answer is {right}. {CREDIT}",
+        explanation=f"{the_answer_is(right)} {CREDIT}".strip(),
     )
     if kind == "boolean" or len(wrong) == 1:
         if len(wrong) != 1:

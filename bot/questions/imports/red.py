@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import yaml
 
-from bot.questions.imports.draft import Draft, Problems, build, decode, stem
+from bot.questions.imports.draft import Draft, Problems, build, decode, stem, the_answer_is
 from bot.questions.parse import PackLoader
 from bot.questions.schema import MAX_PACK_BYTES, Pack, PackError
 
@@ -53,14 +53,22 @@ def compose(text: str, name: str) -> yaml.Node | None:
 
 
 def is_red(node: yaml.Node | None) -> bool:
-    """A mapping that is not one of our packs (those have `questions`)."""
+    """A mapping of questions to lists of answers (at least one), and not one of our packs
+    (those have `questions`)."""
     if not isinstance(node, yaml.MappingNode):
         return False
     keys = {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
-    return "questions" not in keys and bool(keys - _META)
+    lists = any(
+        isinstance(v, yaml.SequenceNode)
+        for k, v in node.value
+        if isinstance(k, yaml.ScalarNode) and k.value not in _META
+    )
+    return "questions" not in keys and lists
 
 
-def read(data: bytes, filename: str, pack_id: str | None = None) -> tuple[Pack, str]:
+def read(
+    data: bytes, filename: str, pack_id: str | None = None
+) -> tuple[Pack, str, tuple[str, ...]]:
     text = decode(data, filename)
     node = compose(text, filename)
     problems = Problems()
@@ -94,7 +102,7 @@ def read(data: bytes, filename: str, pack_id: str | None = None) -> tuple[Pack, 
     by = f" by {author}" if author else ""
     credit = f"From the Red-DiscordBot trivia list '{list_name}'{by}."
     for d in drafts:
-        d.explanation = f"The answer is {d.accepted[0]}. {credit}" if d.accepted else credit
+        d.explanation = f"{the_answer_is(d.accepted[0])} {credit}".strip()
     return build(
         drafts,
         filename,
