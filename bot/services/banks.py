@@ -155,7 +155,7 @@ class Banks:
         except PackError as e:
             shown = e.errors[:10]
             more = f"\n…and {len(e.errors) - 10} more" if len(e.errors) > 10 else ""
-            raise UserError("The file was not imported:\n" + "\n".join(shown) + more) from None
+            raise UserError("The pack was not imported:\n" + "\n".join(shown) + more) from None
         card = await self.import_pack(where, converted.yaml, filename)
         if converted.format == "pack":
             return card

@@ -56,7 +56,7 @@ async def test_a_broken_file_names_line_and_field_and_stores_nothing(core: Core)
             ADMIN, (DATA / "moodle_aiken_errors.txt").read_bytes(), "errors.txt"
         )
     assert str(e.value).startswith(
-        "The file was not imported:\n"
+        "The pack was not imported:\n"
         "errors.txt:1: options: a question needs at least 2 options (found 1)\n"
     )
     assert await core.store.team_packs(ADMIN.platform, ADMIN.team) == []

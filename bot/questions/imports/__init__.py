@@ -29,6 +29,8 @@ FORMATS: dict[str, str] = {
     "kahoot": "Kahoot! quiz spreadsheet (.xlsx)",
     "csv": "our CSV (see the README)",
 }
+# the file names an upload may have (the content decides the format; these keep out the rest)
+IMPORTABLE = (".yaml", ".yml", ".json", ".txt", ".gift", ".xlsx", ".csv")
 _BY_EXTENSION = {
     ".yaml": "pack",
     ".yml": "pack",

@@ -123,6 +123,7 @@ class FakeDiscord(LocalServer):
         self.commands: dict[int | None, list[dict[str, Any]]] = {}
         self.files: dict[str, bytes] = {}
         self.downloads: list[str] = []
+        self.uploads: list[tuple[str, str, bytes]] = []  # (path, file name, data) sent by the bot
         self.users: dict[int, FakeUser] = {}
         self.forbidden_channels: set[int] = set()
         self.failures: list[Failure] = []
@@ -379,9 +380,16 @@ class FakeDiscord(LocalServer):
 
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
-        raw = await request.read()
         body: Any = None
-        if raw:
+        raw = b"" if request.content_type.startswith("multipart/") else await request.read()
+        if not raw and request.content_type.startswith("multipart/"):
+            # a message with files: payload_json and files[n] (discord.File)
+            form = await request.post()
+            body = json.loads(str(form.get("payload_json") or "{}"))
+            for key, part in form.items():
+                if key.startswith("files[") and isinstance(part, web.FileField):
+                    self.uploads.append((path, part.filename, part.file.read()))
+        elif raw:
             body = (
                 json.loads(raw)
                 if request.content_type == "application/json"
