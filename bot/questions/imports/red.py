@@ -38,8 +38,9 @@ def compose(text: str, name: str) -> yaml.Node | None:
     """The YAML node tree (lines kept), or PackError at the line YAML stopped at."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_PACK_BYTES:
         raise PackError([f"{name}:1: (file): larger than {MAX_PACK_BYTES:,} bytes"])
-    loader = TextLoader(text)
+    loader: TextLoader | None = None
     try:
+        loader = TextLoader(text)  # the reader refuses unprintable characters here
         return loader.get_single_node()
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
@@ -49,7 +50,8 @@ def compose(text: str, name: str) -> yaml.Node | None:
     except RecursionError:
         raise PackError([f"{name}:1: (yaml): nested too deeply"]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def is_red(node: yaml.Node | None) -> bool:
