@@ -62,6 +62,8 @@ async def test_slack_pasted_aiken_text_in_the_modal_is_imported(
     fake.users["U9"] = {"is_admin": True}
     key = await slack.command("questions", "import", user="U9")
     [opened] = await fake.wait_for("views.open")
+    [upload] = [b for b in opened.args["view"]["blocks"] if b.get("block_id") == "file"]
+    assert {"yaml", "txt", "json", "xlsx", "csv"} <= set(upload["element"]["filetypes"])
     pasted = (DATA / "moodle_questions.aiken.txt").read_text("utf-8")
     await slack.submit(
         "ib-import",
