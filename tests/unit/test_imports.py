@@ -375,6 +375,15 @@ def test_caps_as_for_packs() -> None:
     assert error.startswith("long.yaml:1: answers[0]: too long: at most 10,000 characters")
 
 
+def test_a_file_whose_pack_would_have_too_many_yaml_values_is_refused() -> None:
+    answers = "".join(f"- a{j}\n" for j in range(50))
+    many = "".join(f"Q{i}?:\n{answers}" for i in range(500)).encode()
+    (error,) = refused(many, "wide.yaml")
+    assert error == "wide.yaml:1: (file): as a pack it has more than 30,000 YAML values"
+    fewer = "".join(f"Q{i}?:\n{answers}" for i in range(100)).encode()
+    assert len(convert(fewer, "wide.yaml").pack.questions) == 100
+
+
 def test_a_spreadsheet_that_unzips_to_gigabytes_is_refused_unread() -> None:
     import zipfile
 

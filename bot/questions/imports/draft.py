@@ -8,14 +8,14 @@ import json
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Any
 
 import yaml
 
-from bot.questions.parse import pack_from_json, parse_pack
-from bot.questions.schema import MAX_PACK_BYTES, MAX_QUESTIONS, Pack, PackError
+from bot.questions.parse import pack_from_json
+from bot.questions.schema import MAX_PACK_BYTES, MAX_QUESTIONS, MAX_YAML_NODES, Pack, PackError
 
 # the name errors of the schema run carry before they are mapped back to the source file
 _PROBE = "\x00probe"
@@ -120,7 +120,7 @@ def build(
         "questions": [_question(d, qid) for d, qid in zip(drafts, _ids(drafts), strict=True)],
     }
     try:
-        pack_from_json(json.dumps(data), _PROBE)
+        pack = pack_from_json(json.dumps(data), _PROBE)
     except PackError as e:
         raise PackError([_mapped(err, drafts, filename) for err in e.errors]) from None
     text = _dump(data, header)
@@ -128,7 +128,22 @@ def build(
         raise PackError(
             [f"{filename}:1: (file): as a pack it is larger than {MAX_PACK_BYTES:,} bytes"]
         )
-    return parse_pack(text, filename), text, tuple(d.at for d in drafts)
+    if _values(data) > MAX_YAML_NODES:
+        raise PackError(
+            [f"{filename}:1: (file): as a pack it has more than {MAX_YAML_NODES:,} YAML values"]
+        )
+    # the YAML reads back as exactly this pack (tests/unit/test_imports.py, properties/):
+    # not parsed again here, which would double the time of a large import
+    return replace(pack, source=filename), text, tuple(d.at for d in drafts)
+
+
+def _values(data: Any) -> int:
+    """The YAML values (nodes) `data` is written as: each mapping, list, key and scalar."""
+    if isinstance(data, dict):
+        return 1 + sum(1 + _values(v) for v in data.values())
+    if isinstance(data, list):
+        return 1 + sum(_values(v) for v in data)
+    return 1
 
 
 def _ids(drafts: Sequence[Draft]) -> list[str]:
