@@ -376,12 +376,12 @@ def test_caps_as_for_packs() -> None:
 
 
 def test_a_file_whose_pack_would_have_too_many_yaml_values_is_refused() -> None:
-    answers = "".join(f"- a{j}\n" for j in range(50))
-    many = "".join(f"Q{i}?:\n{answers}" for i in range(500)).encode()
-    (error,) = refused(many, "wide.yaml")
-    assert error == "wide.yaml:1: (file): as a pack it has more than 30,000 YAML values"
-    fewer = "".join(f"Q{i}?:\n{answers}" for i in range(100)).encode()
-    assert len(convert(fewer, "wide.yaml").pack.questions) == 100
+    answers = "|".join(f"a{j}" for j in range(50))
+    rows = [f"short,Q{i}?,{answers}\n" for i in range(500)]
+    (error,) = refused(("kind,prompt,answer\n" + "".join(rows)).encode(), "wide.csv")
+    assert error == "wide.csv:1: (file): as a pack it has more than 30,000 YAML values"
+    fewer = convert(("kind,prompt,answer\n" + "".join(rows[:100])).encode(), "wide.csv")
+    assert len(fewer.pack.questions) == 100
 
 
 def test_a_spreadsheet_that_unzips_to_gigabytes_is_refused_unread() -> None:

@@ -119,6 +119,10 @@ def build(
         "version": 1,
         "questions": [_question(d, qid) for d, qid in zip(drafts, _ids(drafts), strict=True)],
     }
+    if _values(data) > MAX_YAML_NODES:
+        raise PackError(
+            [f"{filename}:1: (file): as a pack it has more than {MAX_YAML_NODES:,} YAML values"]
+        )
     try:
         pack = pack_from_json(json.dumps(data), _PROBE)
     except PackError as e:
@@ -127,10 +131,6 @@ def build(
     if len(text.encode("utf-8")) > MAX_PACK_BYTES:
         raise PackError(
             [f"{filename}:1: (file): as a pack it is larger than {MAX_PACK_BYTES:,} bytes"]
-        )
-    if _values(data) > MAX_YAML_NODES:
-        raise PackError(
-            [f"{filename}:1: (file): as a pack it has more than {MAX_YAML_NODES:,} YAML values"]
         )
     # the YAML reads back as exactly this pack (tests/unit/test_imports.py, properties/):
     # not parsed again here, which would double the time of a large import
