@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.text import Text
 
 from adapters.console.config import ConsoleConfig
+from adapters.console.exports import write_export
 from adapters.console.render import panel
 from adapters.console.review_export import export_to_file
 from bot import metrics
@@ -114,8 +115,11 @@ class ConsoleSession:
         if low.startswith("/questions import"):
             parts = text.split(None, 2)
             path = Path(parts[2] if len(parts) == 3 else "")
-            source = await asyncio.to_thread(_read_text, path)
-            self.screen.card(await self.core.banks.import_pack(self.where(), source, str(path)))
+            data = await asyncio.to_thread(_read_bytes, path)
+            self.screen.card(await self.core.banks.import_file(self.where(), data, str(path)))
+            return
+        if low.split(None, 1)[:1] == ["/export"]:
+            self.screen.card(await write_export(self.core, self.where(), text[len("/export") :]))
             return
         if low.startswith("/review export"):  # a file on disk (adapters/console/review_export.py)
             self.screen.card(await export_to_file(self.core, self.where(), text[14:].strip()))
@@ -185,10 +189,8 @@ def _lines_of(stream: TextIO) -> asyncio.Queue[str | None]:
     return queue
 
 
-def _read_text(path: Path) -> str:
+def _read_bytes(path: Path) -> bytes:
     try:
-        return path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise UserError(
-            f"Cannot read {path}: {e}. Use /questions import PATH/TO/pack.yaml"
-        ) from None
+        return path.read_bytes()
+    except OSError as e:
+        raise UserError(f"Cannot read {path}: {e}. Use /questions import PATH/TO/FILE") from None

@@ -15,10 +15,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from adapters.discord.exports import send_export
 from adapters.discord.render import safe_name
 from adapters.discord.replies import PLATFORM, Services, defer, send_reply, services, where_for
 from bot.commands.help import describe
 from bot.domain.values import Card, Reply, UserError, Where
+from bot.questions.imports import IMPORTABLE
 from bot.questions.schema import MAX_PACK_BYTES
 from bot.services.daily import parse_set_args
 from bot.services.interviews import MAX_QUESTIONS
@@ -165,25 +167,34 @@ class InterviewCommands(commands.Cog):
         )
 
     @questions.command(name="import", description=describe("questions import", _ADMINS))
-    @app_commands.describe(file="A .yaml pack (format: questions/AUTHORING.md)")
+    @app_commands.describe(file="A pack (.yaml) or Red, OpenTDB, GIFT, Aiken, Kahoot .xlsx, CSV")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def questions_import(
         self, interaction: discord.Interaction, file: discord.Attachment
     ) -> None:
         where = where_for(interaction)
-        if not file.filename.lower().endswith((".yaml", ".yml")):
-            raise UserError("Attach a question pack as a .yaml file.")
+        if not file.filename.lower().endswith(IMPORTABLE):
+            raise UserError(f"Attach a question file: {', '.join(IMPORTABLE)}.")
         if file.size > MAX_PACK_BYTES:
             raise UserError(
                 f"That file is {file.size:,} bytes; a pack may have at most {MAX_PACK_BYTES:,}."
             )
         await defer(interaction)  # downloading and validating may take a while
-        try:
-            text = (await file.read()).decode("utf-8")
-        except UnicodeDecodeError:
-            raise UserError("The pack is not UTF-8 text.") from None
-        card = await self.core.banks.import_pack(where, text, file.filename)
+        card = await self.core.banks.import_file(where, await file.read(), file.filename)
         await send_reply(interaction, Reply(cards=(card,)), where)
+
+    @app_commands.command(name="export", description=describe("export", _ADMINS))
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.describe(detail="packs: one pack's id; leaderboard: today, week, month or all")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def export(
+        self,
+        interaction: discord.Interaction,
+        what: Literal["packs", "leaderboard", "answers"],
+        detail: str = "",
+    ) -> None:
+        await send_export(self.core, interaction, what, detail)
 
     @questions.command(name="remove", description=describe("questions remove", _ADMINS))
     @app_commands.describe(pack="The pack's id")

@@ -31,9 +31,10 @@ from slack_bolt.response import BoltResponse
 
 from adapters.slack import home, ids, imports
 from adapters.slack.admins import People
+from adapters.slack.exports import send_export
 from adapters.slack.render import answer_modal, import_modal
 from adapters.slack.replies import Replies, Turn
-from adapters.slack.review_export import send_export
+from adapters.slack.review_export import send_export as send_review_export
 from bot import metrics
 from bot.commands.actions import answer_action
 from bot.commands.dispatch import dispatch, help_card, metric_name
@@ -60,9 +61,10 @@ COMMANDS = {
     "flag": "flag",
     "appeals": "appeals",
     "review": "review",
+    "export": "export",
 }
 
-_SLACK_NAMES = {"/stats": "/qstats", "/questions import FILE": "/questions import [file.yaml]"}
+_SLACK_NAMES = {"/stats": "/qstats", "/questions import FILE": "/questions import [file name]"}
 HELP = (
     help_text(SLACK, code=True, rename=_SLACK_NAMES)
     + "\nThe bot's Home tab shows the leaderboard and your stats."
@@ -222,7 +224,9 @@ class Handlers:
                     turn, rest.strip(), str(body.get("trigger_id", ""))
                 )
             if name == "review" and first.lower() == "export":  # a file, in the DM
-                return await send_export(self.core, turn)
+                return await send_review_export(self.core, turn)
+            if name == "export":
+                return Reply(cards=(await send_export(self.core, turn.client, turn.where, text),))
             typed = _MENTION.sub(r"\1", text) if name == "qstats" else text
             return await dispatch(self.core, turn.where, f"/{COMMANDS[name]} {typed}")
 
@@ -248,8 +252,8 @@ class Handlers:
 
     async def _import_file(self, turn: Turn, file: dict[str, Any]) -> Reply:
         info = await imports.file_info(turn.client, file)
-        text = await imports.download(turn.client, info)
-        card = await self.core.banks.import_pack(turn.where, text, str(info.get("name")))
+        data = await imports.download(turn.client, info)
+        card = await self.core.banks.import_file(turn.where, data, str(info.get("name")))
         return Reply(cards=(card,))
 
     # --- buttons --------------------------------------------------------------------------
@@ -337,7 +341,7 @@ class Handlers:
         if not files and not pasted.strip():
             await args.ack(
                 response_action="errors",
-                errors={"paste": "Upload a YAML file, or paste a pack here."},
+                errors={"paste": "Upload a file, or paste a pack or questions here."},
             )
             return
         await args.ack()
@@ -345,7 +349,7 @@ class Handlers:
         async def work(turn: Turn) -> Reply:
             if files:
                 return await self._import_file(turn, _dict(files[0]))
-            card = await self.core.banks.import_pack(turn.where, pasted, "pasted.yaml")
+            card = await self.core.banks.import_file(turn.where, pasted.encode(), "pasted.yaml")
             return Reply(cards=(card,))
 
         await self._handle("pack import", args, **_modal_actor(args.body), work=work, lane="slow")

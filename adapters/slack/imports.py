@@ -1,5 +1,6 @@
-"""Team question packs from Slack: a YAML file shared in the channel or uploaded in the
-import modal, downloaded with the bot token from Slack's own file host only."""
+"""Team question packs from Slack: a file shared in the channel or uploaded in the import
+modal (our YAML, or another tool's questions: bot.questions.imports tells which from the
+content), downloaded with the bot token from Slack's own file host only."""
 
 from __future__ import annotations
 
@@ -11,9 +12,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.values import UserError
+from bot.questions.imports import IMPORTABLE
 from bot.questions.schema import MAX_PACK_BYTES
-
-_YAML = (".yaml", ".yml")
 
 
 async def find_shared(client: AsyncWebClient, channel: str, name: str) -> dict[str, Any]:
@@ -32,7 +32,7 @@ async def find_shared(client: AsyncWebClient, channel: str, name: str) -> dict[s
         if str(f.get("name", "")).lower() == wanted:
             return dict(f)
     raise UserError(
-        f"No file called '{name[:60]}' is shared in this channel. Share the YAML "
+        f"No file called '{name[:60]}' is shared in this channel. Share the "
         "file here first, or run /questions import to upload or paste it."
     )
 
@@ -53,10 +53,10 @@ async def file_info(client: AsyncWebClient, file: dict[str, Any]) -> dict[str, A
     return dict(resp["file"])
 
 
-async def download(client: AsyncWebClient, file: dict[str, Any]) -> str:
+async def download(client: AsyncWebClient, file: dict[str, Any]) -> bytes:
     name = str(file.get("name") or "pack.yaml")
-    if not name.lower().endswith(_YAML):
-        raise UserError(f"'{name[:60]}' is not a YAML file (.yaml or .yml).")
+    if not name.lower().endswith(IMPORTABLE):
+        raise UserError(f"'{name[:60]}' is not a file I can import ({', '.join(IMPORTABLE)}).")
     if int(file.get("size") or 0) > MAX_PACK_BYTES:
         raise UserError(f"'{name[:60]}' is larger than {MAX_PACK_BYTES // 1000} kB.")
     url = str(file.get("url_private_download") or file.get("url_private") or "")
@@ -73,10 +73,7 @@ async def download(client: AsyncWebClient, file: dict[str, Any]) -> str:
         data = await resp.content.read(MAX_PACK_BYTES + 1)
     if len(data) > MAX_PACK_BYTES:
         raise UserError(f"'{name[:60]}' is larger than {MAX_PACK_BYTES // 1000} kB.")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise UserError(f"'{name[:60]}' is not UTF-8 text.") from None
+    return data
 
 
 def _slack_host(url: str, api_base: str) -> bool:

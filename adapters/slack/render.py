@@ -32,6 +32,7 @@ from slack_sdk.models.views import View
 from adapters.slack import ids
 from bot.domain.text import clip
 from bot.domain.values import Card
+from bot.questions.imports import IMPORTABLE
 
 log = logging.getLogger(__name__)
 
@@ -275,19 +276,22 @@ def answer_modal(
 
 
 def import_modal(meta: dict[str, str]) -> dict[str, Any]:
-    """Add a team pack: upload a YAML file, or paste one."""
+    """Add a team pack: upload a file (ours or another tool's questions), or paste one."""
     blocks: list[Block] = [
         SectionBlock(
             text=md(
-                "Upload a YAML question pack, or paste one below. A pack with "
-                "any error is refused whole, with every error listed."
+                "Upload a question pack, or paste one below: our YAML, or questions from "
+                "Red trivia, Open Trivia DB, Moodle GIFT or Aiken, Kahoot (.xlsx) or our CSV. "
+                "A file with any error is refused whole, with every error listed."
             )
         ),
         InputBlock(
             block_id="file",
-            label="YAML file",
+            label="File",
             optional=True,
-            element=FileInputElement(action_id="file", filetypes=["yaml", "yml"], max_files=1),
+            element=FileInputElement(
+                action_id="file", filetypes=[t.lstrip(".") for t in IMPORTABLE], max_files=1
+            ),
         ),
         InputBlock(
             block_id="paste",

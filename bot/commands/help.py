@@ -69,15 +69,22 @@ HELP: tuple[HelpEntry, ...] = (
     HelpEntry(
         "questions import",
         "/questions import FILE",
-        "Add a YAML question pack",
+        "Add a question pack: ours, or Red, OpenTDB, GIFT, Aiken, Kahoot .xlsx, CSV",
         admin=True,
         text_on=(
             (
                 SLACK,
-                "Add a YAML question pack: upload or paste it, or name a YAML file shared "
-                "in this channel",
+                "Add a question pack (ours, Red, OpenTDB, GIFT, Aiken, Kahoot .xlsx, CSV): "
+                "upload or paste it, or name a file shared in this channel",
             ),
         ),
+    ),
+    HelpEntry(
+        "export",
+        "/export packs|leaderboard|answers [pack|period]",
+        "Download the team's packs (YAML), leaderboard or answers (CSV)",
+        admin=True,
+        text_on=((SLACK, "Get the team's packs (YAML), leaderboard or answers (CSV) in a DM"),),
     ),
     HelpEntry(
         "questions remove",

@@ -22,6 +22,7 @@ from bot.domain.records import TeamPack
 from bot.domain.values import Card, Color, UserError, Visibility, Where
 from bot.questions.bank import QuestionBank
 from bot.questions.checks import team_pack_warnings, warnings_text
+from bot.questions.imports import FORMATS, convert
 from bot.questions.parse import pack_from_json, parse_pack, parse_pack_stored
 from bot.questions.schema import Pack, PackError
 from bot.sandbox import Sandbox
@@ -138,6 +139,28 @@ class Banks:
             visibility=Visibility.EPHEMERAL,
             color=Color.WARN if warnings else Color.GOOD,
         )
+
+    # --- imports from other formats (issue #17) -----------------------------------------
+
+    async def import_file(
+        self, where: Where, data: bytes, filename: str, fmt: str | None = None
+    ) -> Card:
+        """A file in any format `bot.questions.imports` reads (detected from the content
+        unless `fmt` names it), converted to our pack and imported; on any error nothing
+        is stored."""
+        require_admin(where, MANAGE_PACKS)
+        try:
+            async with self._yaml_turn:  # conversion parses YAML or a spreadsheet: seconds
+                converted = await asyncio.to_thread(convert, data, filename, fmt)
+        except PackError as e:
+            shown = e.errors[:10]
+            more = f"\n…and {len(e.errors) - 10} more" if len(e.errors) > 10 else ""
+            raise UserError("The pack was not imported:\n" + "\n".join(shown) + more) from None
+        card = await self.import_pack(where, converted.yaml, filename)
+        if converted.format == "pack":
+            return card
+        text = converted.relabel(card.text, filename)
+        return replace(card, text=f"Read as {FORMATS[converted.format]}. {text}")
 
     async def remove_pack(self, where: Where, pack_id: str) -> Card:
         require_admin(where, MANAGE_PACKS)

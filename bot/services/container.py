@@ -20,6 +20,7 @@ from bot.services.analytics import Analytics
 from bot.services.appeals import Appeals
 from bot.services.banks import Banks
 from bot.services.daily import Daily
+from bot.services.exports import Exports
 from bot.services.interviews import Interviews
 from bot.services.leaderboards import Leaderboards
 from bot.services.outbox import Outbox
@@ -67,6 +68,11 @@ class Core:
     abilities: Abilities
     reviews: Reviews
     reminders: ReviewReminders
+
+    @property
+    def exports(self) -> Exports:
+        """Packs, leaderboard and answers as files for admins (issue #17); keeps no state."""
+        return Exports(self.store, self.settings, self.clock)
 
     async def close(self) -> None:
         await self.store.close()

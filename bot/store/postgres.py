@@ -960,6 +960,18 @@ class PostgresStore:
         )
         return [answer_of(r) for r in rows]
 
+    # --- exports (issue #17: /export answers) ---------------------------------------------
+
+    async def team_answers(self, platform: str, team: str, limit: int) -> list[AnswerRow]:
+        rows = await self.pool.fetch(
+            "SELECT * FROM answers WHERE platform = $1 AND team = $2 "
+            "ORDER BY answered_ms, user_id, context, question_id LIMIT $3",
+            platform,
+            team,
+            limit,
+        )
+        return [answer_of(r) for r in rows]
+
     async def add_appeal(self, a: Appeal) -> int | None:
         cols = [c for c in APPEAL_COLS if c != "id"]
         got = await self.pool.fetchval(

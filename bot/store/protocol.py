@@ -284,6 +284,11 @@ class Store(Protocol):
         """Every answer to one question in the team, oldest first."""
         ...
 
+    # exports (issue #17: /export answers)
+    async def team_answers(self, platform: str, team: str, limit: int) -> list[AnswerRow]:
+        """The team's answers, oldest first (by time, user, context), at most `limit`."""
+        ...
+
     async def add_appeal(self, a: Appeal) -> int | None:
         """The new appeal's id; None when this one was already filed."""
         ...

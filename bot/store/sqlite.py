@@ -880,6 +880,16 @@ class SQLiteStore:
         )
         return [answer_of(r) for r in rows]
 
+    # --- exports (issue #17: /export answers) ---------------------------------------------
+
+    async def team_answers(self, platform: str, team: str, limit: int) -> list[AnswerRow]:
+        rows = await self._all(
+            "SELECT * FROM answers WHERE platform=? AND team=? "
+            "ORDER BY answered_ms, user_id, context, question_id LIMIT ?",
+            (platform, team, limit),
+        )
+        return [answer_of(r) for r in rows]
+
     async def add_appeal(self, a: Appeal) -> int | None:
         cols = [c for c in APPEAL_COLS if c != "id"]
         async with self._writing():

@@ -13,7 +13,7 @@ from bot.domain.questions import Kind
 from bot.questions.files import QUESTIONS_DIR, load_packs, load_sources
 from bot.questions.schema import PackError
 from interview_bot.cli import db as db_cli
-from interview_bot.cli import grade_file
+from interview_bot.cli import exchange, grade_file
 from interview_bot.config import ConfigError, load_settings
 from interview_bot.logs import configure as configure_logging
 
@@ -28,6 +28,7 @@ discord_app = typer.Typer(help="Discord helpers.", no_args_is_help=True)
 app.add_typer(discord_app, name="discord")
 db_cli.register(app)
 grade_file.register(app)
+exchange.register(app, questions_app)
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -239,11 +240,19 @@ def questions_grade(
 
 @questions_app.command("import")
 def questions_import(
-    path: Path = typer.Argument(..., help="The pack's YAML file."),
+    path: Path = typer.Argument(..., help="The file: a pack, or another tool's questions."),
     platform: str = typer.Option(..., "--platform", help="console, discord or slack"),
     team: str = typer.Option(..., "--team", help="The Discord server id or Slack team id."),
+    fmt: str = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="pack, red, opentdb, gift, aiken, kahoot or csv (default: told from the content).",
+    ),
 ) -> None:
-    """Add a team's own pack (validated; used only by that team)."""
+    """Add a team's own pack (validated; used only by that team), from our YAML or from a
+    Red trivia list, an Open Trivia DB response, Moodle GIFT or Aiken, a Kahoot spreadsheet
+    or our CSV (README: Bring your questions)."""
     import asyncio
 
     from bot.domain.values import UserError, Where
@@ -251,17 +260,17 @@ def questions_import(
 
     settings = _settings()
 
-    async def go(source: str) -> str:
+    async def go(data: bytes) -> str:
         core = await build_core(settings)
         try:
             who = Where(platform, team, "", "cli", "cli", is_admin=True)
-            card = await core.banks.import_pack(who, source, str(path))
+            card = await core.banks.import_file(who, data, str(path), fmt)
             return f"{card.title}: {card.text}"
         finally:
             await core.close()
 
     try:
-        out.print(asyncio.run(go(path.read_text("utf-8"))), markup=False, highlight=False)
+        out.print(asyncio.run(go(path.read_bytes())), markup=False, highlight=False)
     except UserError as e:
         err.print(str(e), markup=False, highlight=False)
         raise typer.Exit(1) from None

@@ -71,6 +71,7 @@ async def test_command_sync_sends_the_whole_tree_to_the_guild(
         "flag",
         "appeals",
         "review",
+        "export",
     }
     subs = {c["name"]: {o["name"]: o for o in c.get("options", [])} for c in put.body}
     assert set(subs["interview"]) == {"start", "skip", "end"}
@@ -481,12 +482,14 @@ async def test_a_bad_pack_is_refused_with_its_errors(
     assert refused["content"].startswith("The pack was not imported:")
     assert "explanation" in refused["content"]
 
-    options, resolved = attach(fake, "notes.txt", b"hello")
+    options, resolved = attach(fake, "notes.doc", b"hello")
     ex = await fake.slash(
         "questions", options, sub="import", types={"file": 11}, resolved=resolved, user=ADMIN
     )
     cb = await ex.callback()
-    assert cb["data"]["content"] == "Attach a question pack as a .yaml file."
+    assert cb["data"]["content"] == (
+        "Attach a question file: .yaml, .yml, .json, .txt, .gift, .xlsx, .csv."
+    )
 
 
 async def test_admin_commands_from_a_non_admin_are_refused(

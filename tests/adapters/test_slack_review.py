@@ -43,7 +43,7 @@ async def test_export_is_uploaded_to_the_dm_and_the_reminder_is_set(
     assert "interview-bot-review.txt" in note and "direct messages" in note
     [done] = fake.of("files.completeUploadExternal")
     assert done.args["channel_id"] == "D2"  # the person's DM with the bot, not the channel
-    [data] = [v for v in fake.uploads.values() if v]
+    [data] = [v["data"] for v in fake.uploads.values() if v["data"]]
     text = data.decode("utf-8")
     assert text.startswith("#separator:tab\n#html:false\n") and "Not Found" in text
     reminder = await slack.reply(await slack.command("review", "remind 18:00", user="U2"))

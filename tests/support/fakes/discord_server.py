@@ -14,8 +14,6 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from email.parser import BytesParser
-from email.policy import HTTP
 from typing import Any
 
 import yarl
@@ -125,6 +123,7 @@ class FakeDiscord(LocalServer):
         self.commands: dict[int | None, list[dict[str, Any]]] = {}
         self.files: dict[str, bytes] = {}
         self.downloads: list[str] = []
+        self.uploads: list[tuple[str, str, bytes]] = []  # (path, file name, data) sent by the bot
         self.users: dict[int, FakeUser] = {}
         self.forbidden_channels: set[int] = set()
         self.failures: list[Failure] = []
@@ -381,10 +380,18 @@ class FakeDiscord(LocalServer):
 
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
-        raw = await request.read()
         body: Any = None
-        if raw and request.content_type.startswith("multipart/"):
-            body = _multipart(raw, request.headers["Content-Type"])  # a message with files
+        raw = b"" if request.content_type.startswith("multipart/") else await request.read()
+        if not raw and request.content_type.startswith("multipart/"):
+            # a message with files: payload_json and files[n] (discord.File)
+            form = await request.post()
+            body = json.loads(str(form.get("payload_json") or "{}"))
+            body["_files"] = []  # each file as (file name, bytes), also kept in self.uploads
+            for key, part in form.items():
+                if key.startswith("files[") and isinstance(part, web.FileField):
+                    data = part.file.read()
+                    self.uploads.append((path, part.filename, data))
+                    body["_files"].append((part.filename, data))
         elif raw:
             body = (
                 json.loads(raw)
@@ -717,21 +724,3 @@ def _guild() -> dict[str, Any]:
         "system_channel_flags": 0,
         "joined_at": TIMESTAMP,
     }
-
-
-def _multipart(raw: bytes, content_type: str) -> dict[str, Any]:
-    """A multipart request as discord.py sends files: `payload_json` is the body, each file
-    part is kept under "_files" as (filename, bytes)."""
-    msg = BytesParser(policy=HTTP).parsebytes(
-        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw
-    )
-    body: dict[str, Any] = {}
-    files: list[tuple[str, bytes]] = []
-    for part in msg.iter_parts():
-        data = part.get_payload(decode=True)
-        if part.get_param("name", header="content-disposition") == "payload_json":
-            body.update(json.loads(data))
-        else:
-            files.append((part.get_filename() or "", data))
-    body["_files"] = files
-    return body

@@ -32,7 +32,7 @@ class FakeSlack(LocalServer):
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.files: dict[str, bytes] = {}  # name -> content, listed in files.list
-        self.uploads: dict[str, bytes] = {}  # file id -> content uploaded (files_upload_v2)
+        self.uploads: dict[str, dict[str, Any]] = {}  # file id -> name, data (files_upload_v2)
         self.queued: dict[str, list[tuple[int, dict[str, Any], dict[str, str], bool]]] = {}
         self.posted: list[dict[str, Any]] = []  # every message chat.postMessage created
         self._changed = asyncio.Condition()
@@ -45,8 +45,8 @@ class FakeSlack(LocalServer):
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{key}", self._respond)
         app.router.add_get("/files/{name}", self._file)
-        app.router.add_get("/link", self._link)
         app.router.add_post("/upload/{id}", self._upload)
+        app.router.add_get("/link", self._link)
 
     async def closing(self) -> None:
         if self._ws is not None:
@@ -188,33 +188,24 @@ class FakeSlack(LocalServer):
                     "url_private_download": f"http://127.0.0.1:{self.port}/files/{name}",
                 },
             }
-        if method == "files.getUploadURLExternal":  # files_upload_v2, step 1
+        if method == "files.getUploadURLExternal":  # files_upload_v2: a URL per file, …
             fid = f"FU{len(self.uploads) + 1}"
-            self.uploads[fid] = b""
+            self.uploads[fid] = {"name": args.get("filename"), "data": b""}
             return {
                 **ok,
                 "file_id": fid,
                 "upload_url": f"http://127.0.0.1:{self.port}/upload/{fid}",
             }
-        if method == "files.completeUploadExternal":  # step 3: shared in the channel given
-            files = (
-                json.loads(args.get("files") or "[]")
-                if isinstance(args.get("files"), str)
-                else args.get("files") or []
-            )
-            return {**ok, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
+        if method == "files.completeUploadExternal":  # … then shared where it is asked to be
+            done = json.loads(str(args.get("files") or "[]"))
+            for f in done:
+                self.uploads.get(f.get("id"), {}).update(
+                    channel=args.get("channel_id"), comment=args.get("initial_comment")
+                )
+            return {**ok, "files": [{"id": f.get("id"), "title": f.get("title")} for f in done]}
         if method == "apps.connections.open":
             return {**ok, "url": f"ws://127.0.0.1:{self.port}/link"}
         return ok
-
-    async def _upload(self, request: web.Request) -> web.Response:
-        """files_upload_v2, step 2: the file's bytes to the URL step 1 gave."""
-        fid = request.match_info["id"]
-        if fid not in self.uploads:
-            return web.Response(status=404, text="unknown upload")
-        self.uploads[fid] = await request.read()
-        await self._record(Call("upload", {"id": fid}))
-        return web.Response(text="OK - 0")
 
     async def _respond(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -229,6 +220,15 @@ class FakeSlack(LocalServer):
         if data is None or request.headers.get("Authorization") != "Bearer xoxb-test":
             return web.Response(status=404)
         return web.Response(body=data)
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        fid = request.match_info["id"]
+        data = await request.read()
+        await self._record(Call("upload", {"id": fid, "size": len(data)}))
+        if fid not in self.uploads:
+            return web.Response(status=404)
+        self.uploads[fid]["data"] = data
+        return web.Response(text="OK - uploaded")
 
     async def _link(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
