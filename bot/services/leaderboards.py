@@ -5,6 +5,8 @@ Everything here reads running totals (kept with each answer), never a scan of al
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.clock import Clock
 from bot.domain.keys import Scope
 from bot.domain.periods import period_key, period_title, resolve_period, yesterday
@@ -12,6 +14,7 @@ from bot.domain.records import Streak, TotalRow
 from bot.domain.text import display_name
 from bot.domain.values import Card, UserError, Visibility, Where
 from bot.services.banks import Banks
+from bot.services.charts import board_image, stats_image
 from bot.services.team_settings import TeamSettings
 from bot.store.protocol import Store
 
@@ -35,6 +38,7 @@ class Leaderboards:
         scope: str | None = None,
         topic: str | None = None,
         top: int = 10,
+        chart: bool = False,
     ) -> Card:
         p = resolve_period(period)
         sc = (scope or ("topic" if topic else "team")).strip().lower()
@@ -70,7 +74,13 @@ class Leaderboards:
         if len(shown) > len(rows):
             lines.insert(len(rows), "…")
         size = await self.store.board_size(where.platform, where.team, key, pkey)
-        return Card(title=title, text="\n".join(lines), footer=f"{size} player(s)")
+        card = Card(title=title, text="\n".join(lines), footer=f"{size} player(s)")
+        if chart:  # `/leaderboard chart`: the same text, the top 10 as a picture beside it
+            top10 = (
+                rows if n >= 10 else await self.store.top(where.platform, where.team, key, pkey, 10)
+            )
+            card = replace(card, image=await board_image(title, top10[:10], size))
+        return card
 
     def _line(self, r: TotalRow, streak: int) -> str:
         medal = {1: "🥇", 2: "🥈", 3: "🥉"}.get(r.rank, f"{r.rank}.")
@@ -105,13 +115,28 @@ class Leaderboards:
             if s
             else "no streak yet"
         )
-        return Card(
+        card = Card(
             title=f"Stats · {who}",
             text=f"{total} answers, {right} right ({round(100 * right / total)}%){rank}.\n"
             f"{streak.capitalize()}.",
             fields=fields,
             visibility=Visibility.EPHEMERAL,
         )
+        now, streaks = self.clock.now(), (alive(s, self.clock, eff.timezone), s.best if s else 0)
+        rank_no = me.rank if me else None
+        image = await stats_image(
+            self.store,
+            where.platform,
+            where.team,
+            uid,
+            who,
+            topics,
+            streaks,
+            now,
+            eff.timezone,
+            rank_no,
+        )
+        return replace(card, image=image)
 
 
 def alive(s: Streak | None, clock: Clock, tz: str) -> int:
