@@ -23,7 +23,7 @@ import aiohttp
 import discord
 from discord.utils import MISSING
 
-from adapters.discord.render import embed_for, view_for
+from adapters.discord.render import embed_for, file_for, view_for
 from adapters.discord.replies import NO_MENTIONS
 from bot.domain.values import Card, Target
 from bot.ports import ChannelUnavailable
@@ -83,6 +83,7 @@ class DiscordPoster:
                 view=view_for(card, target.team) or MISSING,
                 allowed_mentions=NO_MENTIONS,
                 nonce=nonce,
+                file=file_for(card) or MISSING,  # a new File on each try: it is read once
             )
 
         try:
@@ -98,10 +99,12 @@ class DiscordPoster:
         message = channel.get_partial_message(int(ref))
 
         async def edit() -> object:  # an edit is the same edit however often it is made
+            file = file_for(card)
             return await message.edit(
                 embed=embed_for(card),
                 view=view_for(card, target.team),
                 allowed_mentions=NO_MENTIONS,
+                attachments=[file] if file else MISSING,
             )
 
         try:

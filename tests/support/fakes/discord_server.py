@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yarl
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 from tests.support.fakes.server import LocalServer
 
@@ -63,13 +63,24 @@ class FakeUser:
         }
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file sent with a request (multipart/form-data `files[n]`)."""
+
+    field: str
+    filename: str
+    content_type: str
+    data: bytes
+
+
 @dataclass
 class Call:
     method: str
     path: str  # without the /api/v10 prefix
     query: dict[str, str]
-    body: Any
+    body: Any  # JSON; with files, the `payload_json` part
     authorization: str | None
+    files: list[Upload] = field(default_factory=list)
 
 
 @dataclass
@@ -134,6 +145,7 @@ class FakeDiscord(LocalServer):
         self._exchanges: dict[str, Exchange] = {}
         self._dm_channels: dict[int, int] = {}  # channel id -> user id
         self._sockets: list[web.WebSocketResponse] = []
+        self._uploads: list[Upload] = []  # the files of the request being answered
 
     # --- life cycle ---------------------------------------------------------------------
 
@@ -379,18 +391,26 @@ class FakeDiscord(LocalServer):
 
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
-        raw = await request.read()
         body: Any = None
-        if raw:
+        files: list[Upload] = []
+        if request.content_type == "multipart/form-data":  # a message with attachments
+            body, files = await _multipart(request)
+        elif raw := await request.read():
             body = (
                 json.loads(raw)
                 if request.content_type == "application/json"
                 else raw.decode("utf-8", "replace")
             )
         call = Call(
-            request.method, path, dict(request.query), body, request.headers.get("Authorization")
+            request.method,
+            path,
+            dict(request.query),
+            body,
+            request.headers.get("Authorization"),
+            files,
         )
         self.calls.append(call)
+        self._uploads = files
         try:
             failure = next(
                 (
@@ -405,6 +425,7 @@ class FakeDiscord(LocalServer):
             self.failures.remove(failure)
             return self._failure(call, failure)
         finally:
+            self._uploads = []
             await self._notify()
 
     def _failure(self, call: Call, f: Failure) -> web.Response:
@@ -496,7 +517,7 @@ class FakeDiscord(LocalServer):
             "mention_everyone": False,
             "mentions": [],
             "mention_roles": [],
-            "attachments": [],
+            "attachments": self._attachments(body),
             "pinned": False,
             "allowed_mentions": body.get("allowed_mentions"),
         }
@@ -509,9 +530,32 @@ class FakeDiscord(LocalServer):
         for key in ("content", "embeds", "components", "allowed_mentions"):
             if key in body:
                 msg[key] = body[key] if body[key] is not None else ([] if key != "content" else "")
+        if "attachments" in body:
+            msg["attachments"] = self._attachments(body)
         msg["flags"] &= ~LOADING
         msg["edited_timestamp"] = TIMESTAMP
         return msg
+
+    def _attachments(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        """The message's attachments: the request's files, described as Discord does (the
+        `attachments` entries of the payload give each file's description, its alt text)."""
+        described = {str(a.get("id")): a for a in body.get("attachments") or []}
+        out = []
+        for i, up in enumerate(self._uploads):
+            name = f"{next(self._ids)}-{up.filename}"
+            self.files[name] = up.data
+            out.append(
+                {
+                    "id": name.split("-")[0],
+                    "filename": up.filename,
+                    "description": described.get(str(i), {}).get("description"),
+                    "size": len(up.data),
+                    "url": f"{self.url}/cdn/{name}",
+                    "proxy_url": f"{self.url}/cdn/{name}",
+                    "content_type": up.content_type,
+                }
+            )
+        return out
 
     def _callback(self, iid: int, token: str, body: dict[str, Any]) -> web.Response:
         ex = self._exchanges.get(token)
@@ -627,6 +671,22 @@ class FakeDiscord(LocalServer):
             "proxy_url": f"{self.url}/cdn/{name}",
             "content_type": "application/x-yaml",
         }
+
+
+async def _multipart(request: web.Request) -> tuple[Any, list[Upload]]:
+    """discord.py's multipart body: `payload_json` (the JSON) and `files[n]` parts."""
+    body: Any = None
+    files: list[Upload] = []
+    reader = await request.multipart()
+    while (part := await reader.next()) is not None:
+        assert isinstance(part, BodyPartReader)
+        data = await part.read()
+        if part.name == "payload_json":
+            body = json.loads(data)
+        else:
+            ctype = part.headers.get("Content-Type", "application/octet-stream")
+            files.append(Upload(part.name or "", part.filename or "", ctype, bytes(data)))
+    return body, files
 
 
 def _json(data: Any, status: int = 200) -> web.Response:

@@ -34,6 +34,7 @@ class FakeSlack(LocalServer):
         self.files: dict[str, bytes] = {}  # name -> content, listed in files.list
         self.queued: dict[str, list[tuple[int, dict[str, Any], dict[str, str], bool]]] = {}
         self.posted: list[dict[str, Any]] = []  # every message chat.postMessage created
+        self.uploads: dict[str, bytes] = {}  # file id -> the bytes POSTed to its upload URL
         self._changed = asyncio.Condition()
         self._ts = 0
         self._ws: web.WebSocketResponse | None = None
@@ -45,6 +46,7 @@ class FakeSlack(LocalServer):
         app.router.add_post("/respond/{key}", self._respond)
         app.router.add_get("/files/{name}", self._file)
         app.router.add_get("/link", self._link)
+        app.router.add_post("/upload/{file_id}", self._upload)
 
     async def closing(self) -> None:
         if self._ws is not None:
@@ -186,6 +188,16 @@ class FakeSlack(LocalServer):
                     "url_private_download": f"http://127.0.0.1:{self.port}/files/{name}",
                 },
             }
+        if method == "files.getUploadURLExternal":  # files_upload_v2, step 1 of 3
+            file_id = f"FUP{len(self.of(method))}"
+            return {
+                **ok,
+                "file_id": file_id,
+                "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}",
+            }
+        if method == "files.completeUploadExternal":  # step 3: share where channel_id says
+            files = json.loads(str(args.get("files") or "[]"))
+            return {**ok, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
         if method == "apps.connections.open":
             return {**ok, "url": f"ws://127.0.0.1:{self.port}/link"}
         return ok
@@ -203,6 +215,14 @@ class FakeSlack(LocalServer):
         if data is None or request.headers.get("Authorization") != "Bearer xoxb-test":
             return web.Response(status=404)
         return web.Response(body=data)
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """files_upload_v2, step 2: the file's bytes to the URL step 1 gave."""
+        data = await request.read()
+        file_id = request.match_info["file_id"]
+        self.uploads[file_id] = data
+        await self._record(Call("upload", {"file_id": file_id, "length": len(data)}))
+        return web.Response(text=f"OK - {len(data)}")
 
     async def _link(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
