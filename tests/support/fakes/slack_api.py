@@ -189,7 +189,7 @@ class FakeSlack(LocalServer):
                 },
             }
         if method == "files.getUploadURLExternal":  # files_upload_v2, step 1 of 3
-            file_id = f"FUP{len(self.of(method))}"
+            file_id = f"FUP{len(self.of(method))}"  # FUP1 for the first
             return {
                 **ok,
                 "file_id": file_id,
