@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from bot.charts import interview_chart, leaderboard_chart, recap_chart, render, stats_chart
 from bot.charts.data import (
@@ -36,7 +37,12 @@ def _row(r: TotalRow) -> BoardRow:
     return BoardRow(r.rank, r.display_name, r.points, r.correct, r.answers)
 
 
-async def stats_image(
+async def stats_image(*args: Any, **kw: Any) -> Image:
+    """The /stats picture (arguments as `stats_data`)."""
+    return await render(stats_chart, await stats_data(*args, **kw))
+
+
+async def stats_data(
     store: Store,
     platform: str,
     team: str,
@@ -47,8 +53,9 @@ async def stats_image(
     now: datetime,
     tz: str,
     rank: int | None = None,
-) -> Image:
-    """The /stats card: `streak` is (current, best); the calendar ends today in `tz`."""
+) -> StatsData:
+    """The /stats card's data: `streak` is (current, best); the calendar ends today in
+    `tz`."""
     today = date.fromisoformat(local_keys(now, tz)[0])
     since = calendar_start(today).isoformat()
     days = await store.active_days(platform, team, user_id, since)
@@ -58,17 +65,26 @@ async def stats_image(
         if t.answers
     )
     active = {date.fromisoformat(d): n for d, n in days.items()}
-    data = StatsData(name, bars, streak[0], streak[1], today, active, rank)
-    return await render(stats_chart, data)
+    return StatsData(name, bars, streak[0], streak[1], today, active, rank)
 
 
 async def board_image(title: str, rows: Sequence[TotalRow], players: int) -> Image:
-    return await render(leaderboard_chart, BoardData(title, tuple(map(_row, rows)), players))
+    return await render(leaderboard_chart, board_data(title, rows, players))
+
+
+def board_data(title: str, rows: Sequence[TotalRow], players: int) -> BoardData:
+    return BoardData(title, tuple(map(_row, rows)), players)
 
 
 async def interview_image(
     store: Store, s: Session, bank: QuestionBank, answers: Mapping[str, AnswerRow]
 ) -> Image:
+    return await render(interview_chart, await interview_data(store, s, bank, answers))
+
+
+async def interview_data(
+    store: Store, s: Session, bank: QuestionBank, answers: Mapping[str, AnswerRow]
+) -> InterviewData:
     """This interview's score per topic against the person's earlier interviews in it, and
     the share of key points each answer showed (a question without key points: its score)."""
     per_topic: dict[str, list[float]] = defaultdict(list)
@@ -92,9 +108,7 @@ async def interview_image(
         for t, v in sorted(per_topic.items())
     )
     title = f"Interview report · {s.topic or 'all topics'}"
-    return await render(
-        interview_chart, InterviewData(s.display_name, title, trends, tuple(shares))
-    )
+    return InterviewData(s.display_name, title, trends, tuple(shares))
 
 
 async def week_movers(
@@ -121,11 +135,20 @@ async def recap_image(
     hardest: tuple[str, int, int] | None,
 ) -> Image:
     """The weekly recap as one picture; `hardest` is (prompt, right, answered)."""
-    data = RecapData(
+    return await render(recap_chart, recap_data(title, top, moves, streaks, hardest))
+
+
+def recap_data(
+    title: str,
+    top: Sequence[TotalRow],
+    moves: Sequence[BoardMove],
+    streaks: Sequence[Streak],
+    hardest: tuple[str, int, int] | None,
+) -> RecapData:
+    return RecapData(
         title,
         tuple(map(_row, top)),
         tuple(Mover(m.display_name, m.points, m.before) for m in moves),
         tuple((st.display_name, st.current) for st in streaks),
         Hardest(*hardest) if hardest else None,
     )
-    return await render(recap_chart, data)
