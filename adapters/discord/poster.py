@@ -17,6 +17,7 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import TypeVar
 
 import aiohttp
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 LOGIN_WAIT_SECONDS = 60.0
 RETRY_SECONDS = (2.0, 8.0)  # waits before the poster's own tries after discord.py gave up
 _UNKNOWN_MESSAGE = 10008
+_MISSING_PERMISSIONS = 50013
 _TRANSIENT = (discord.DiscordServerError, aiohttp.ClientError)
 T = TypeVar("T")
 
@@ -74,6 +76,22 @@ class DiscordPoster:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def post(self, target: Target, card: Card) -> str:
+        try:
+            return await self._post(target, card)
+        except ChannelUnavailable as e:
+            if card.image is None or not isinstance(e.__cause__, discord.Forbidden):
+                raise
+            if e.__cause__.code != _MISSING_PERMISSIONS:
+                raise
+        # invited before the pictures: no Attach Files in the channel. The text still goes.
+        log.warning(
+            "discord: no Attach Files permission in %s; posted %s without its picture",
+            target.channel,
+            card.image.filename,
+        )
+        return await self._post(target, replace(card, image=None))
+
+    async def _post(self, target: Target, card: Card) -> str:
         channel = await self._channel(target)
         nonce = secrets.randbits(63)  # the same on every try: Discord creates one message
 

@@ -5,13 +5,16 @@ attachment's description, and nothing in it can ping anyone."""
 from __future__ import annotations
 
 import io
+import logging
 
+import pytest
 from PIL import Image as Pil
 
 from adapters.discord import limits
 from adapters.discord.platform import DiscordPlatform
 from bot.charts.leaderboard import FILENAME as BOARD_FILE
 from bot.domain.values import Card, Image, Target
+from bot.ports import ChannelUnavailable
 from tests.support import discord_rig as rig
 from tests.support.fakes.discord_server import CHANNEL_ID, GUILD_ID, Call, FakeDiscord
 
@@ -94,6 +97,24 @@ async def test_the_poster_attaches_a_picture_on_every_try(
     [att] = msg["attachments"]
     assert att["filename"] == "recap.png" and att["size"] == len(png)
     assert att["description"] == "<@1> @everyone"  # the adapter passes the core's alt as is
+
+
+async def test_without_attach_files_the_post_goes_without_its_picture(
+    fake: FakeDiscord, bot: DiscordPlatform, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A server that invited the bot before the pictures: the recap's text still posts."""
+    fake.no_attach_files.add(CHANNEL_ID)
+    card = Card(title="Weekly recap", text="the week", image=Image(_png(), "alt", "recap.png"))
+    with caplog.at_level(logging.WARNING):
+        ref = await bot.poster.post(Target("discord", str(GUILD_ID), str(CHANNEL_ID)), card)
+    msg = fake.messages[int(ref)]
+    assert msg["embeds"][0]["description"] == "the week" and "image" not in msg["embeds"][0]
+    assert msg["attachments"] == []
+    [line] = [r.getMessage() for r in caplog.records if "Attach Files" in r.getMessage()]
+    assert "recap.png" in line
+    with pytest.raises(ChannelUnavailable):  # a channel refused outright still says so
+        fake.forbidden_channels.add(CHANNEL_ID)
+        await bot.poster.post(Target("discord", str(GUILD_ID), str(CHANNEL_ID)), card)
 
 
 def _png() -> bytes:

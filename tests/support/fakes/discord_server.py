@@ -136,6 +136,7 @@ class FakeDiscord(LocalServer):
         self.downloads: list[str] = []
         self.users: dict[int, FakeUser] = {}
         self.forbidden_channels: set[int] = set()
+        self.no_attach_files: set[int] = set()  # channels where the bot lacks Attach Files
         self.failures: list[Failure] = []
         self._nonces: dict[str, int] = {}  # a message's nonce -> its id (enforce_nonce)
         self.identified = 0
@@ -638,6 +639,8 @@ class FakeDiscord(LocalServer):
             return _json({"message": "Missing Access", "code": 50001}, 403)
         elif channel_id != CHANNEL_ID:
             return _json({"message": "Unknown Channel", "code": 10003}, 404)
+        elif channel_id in self.no_attach_files and self._uploads:
+            return _json({"message": "Missing Permissions", "code": 50013}, 403)
         nonce = body.get("nonce") if body.get("enforce_nonce") else None
         if nonce is not None and str(nonce) in self._nonces:
             # Discord: the same author's message with this nonce is returned, none created
