@@ -119,7 +119,9 @@ class Canvas:
 
     def heading(self, y: float, title: str, subtitle: str = "") -> float:
         """The chart's title (and a muted line under it); returns the y below them."""
-        self.text(PAD, y, title, TITLE, bold=True, width=self.width - 2 * PAD)
+        room = self.width - 2 * PAD
+        size = TITLE if font(TITLE, True).getlength(title) <= room else TITLE - 6
+        self.text(PAD, y, title, size, bold=True, width=room)
         y += TITLE + 12
         if subtitle:
             self.text(PAD, y, subtitle, BODY, fill=MUTED, width=self.width - 2 * PAD)

@@ -49,6 +49,17 @@ def strongest_weakest(topics: tuple[TopicBar, ...]) -> tuple[TopicBar | None, To
     return ranked[-1], ranked[0]
 
 
+def shown_topics(
+    topics: tuple[TopicBar, ...], best: TopicBar | None, worst: TopicBar | None
+) -> tuple[TopicBar, ...]:
+    """The MAX_TOPICS topics with the most answers, the strongest and weakest always among
+    them, most answers first."""
+    ranked = sorted(topics, key=lambda t: (-t.answers, t.topic))
+    keep = [t for t in (best, worst) if t is not None]
+    rest = [t for t in ranked if t not in keep][: MAX_TOPICS - len(keep)]
+    return tuple(sorted([*keep, *rest], key=lambda t: (-t.answers, t.topic)))
+
+
 def calendar_start(today: date) -> date:
     """The Monday of the first of the calendar's 12 weeks (the last holds `today`)."""
     return today - timedelta(days=today.weekday() + 7 * (WEEKS - 1))
@@ -61,13 +72,14 @@ def _heat(count: int) -> tuple[int, int, int]:
 
 
 def stats_chart(d: StatsData) -> Image:
-    topics = tuple(sorted(d.topics, key=lambda t: (-t.answers, t.topic)))[:MAX_TOPICS]
+    best, worst = strongest_weakest(d.topics)
+    topics = shown_topics(d.topics, best, worst)
     extra = len(d.topics) - len(topics)
     answers = sum(t.answers for t in d.topics)
     right = sum(t.correct for t in d.topics)
-    best, worst = strongest_weakest(d.topics)
     rows = max(1, len(topics))
-    height = 128 + rows * _ROW + (40 if best or extra else 0) + 60 + 7 * (_CELL + _GAP) + 90
+    notes_h = 34 * ((1 if best else 0) + (1 if extra else 0)) + (6 if best or extra else 0)
+    height = 128 + rows * _ROW + notes_h + 60 + 7 * (_CELL + _GAP) + 90
     c = Canvas(height)
     pct = round(100 * sum(t.accuracy * t.answers for t in d.topics) / answers) if answers else 0
     rank = f" · rank {d.rank}" if d.rank else ""
@@ -89,20 +101,17 @@ def stats_chart(d: StatsData) -> Image:
         y += _ROW
     if not topics:
         y += _ROW
+    notes = []
     if best and worst:
-        c.text(
-            PAD,
-            y,
+        notes.append(
             f"▲ Strongest: {best.topic} ({round(100 * best.accuracy)}%)   "
-            f"▼ Weakest: {worst.topic} ({round(100 * worst.accuracy)}%)",
-            SMALL,
-            fill=MUTED,
-            width=WIDTH - 2 * PAD,
+            f"▼ Weakest: {worst.topic} ({round(100 * worst.accuracy)}%)"
         )
-        y += 40
-    elif extra:
-        c.text(PAD, y, f"and {extra} more topic(s)", SMALL, fill=MUTED)
-        y += 40
+    if extra:
+        notes.append(f"{extra} more topic(s)")
+    for note in notes:
+        c.text(PAD, y, note, SMALL, fill=MUTED, width=WIDTH - 2 * PAD)
+        y += 34
     y += 16
     start = calendar_start(d.today)
     days = sum(1 for k, v in d.active.items() if v > 0 and start <= k <= d.today)

@@ -27,7 +27,7 @@ async def test_active_days_count_answers_per_local_day_since_a_day(store: Store)
     await store.record_answer(ans("u1", "interview:s1", day="2026-01-07", ms=9, ranked=False))
     await store.record_answer(ans("u2", "quiz:r0", day="2026-01-06", ms=1))
     await store.record_answer(ans("u1", "quiz:r9", day="2026-01-06", team="t2", ms=1))
-    assert await store.active_days(P, T, "u1", "2026-01-02") == {
+    assert await store.active_days(P, T, "u1", "2026-01-05") == {  # from that day on
         "2026-01-05": 2,
         "2026-01-07": 2,
     }

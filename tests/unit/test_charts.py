@@ -25,7 +25,7 @@ from bot.charts.data import (
     TopicTrend,
 )
 from bot.charts.draw import WIDTH, alt_text, fit, font
-from bot.charts.stats import calendar_start, strongest_weakest, topic_level
+from bot.charts.stats import calendar_start, shown_topics, strongest_weakest, topic_level
 from bot.domain.values import Image
 
 DISCORD_BYTES = 8 * 1024 * 1024  # a server without boosts
@@ -156,6 +156,14 @@ def test_strongest_and_weakest_need_two_settled_topics() -> None:
     assert strongest_weakest((py, sql, tried)) == (py, sql)
     assert "Strongest python, weakest sql" in stats_chart(stats()).alt
     assert [topic_level(n) for n in (0, 4, 5, 15, 35, 75, 500)] == [1, 1, 2, 3, 4, 5, 5]
+
+
+def test_many_topics_show_eight_with_the_strongest_and_weakest_among_them() -> None:
+    many = tuple(TopicBar(f"t{i:02d}", 50 - i, 10, 0.5, 2) for i in range(30))
+    weak, strong = TopicBar("rare-weak", 5, 0, 0.0, 1), TopicBar("rare-strong", 6, 6, 1.0, 2)
+    shown = shown_topics((*many, weak, strong), strong, weak)
+    assert len(shown) == 8 and strong in shown and weak in shown
+    assert [t.topic for t in shown][:6] == ["t00", "t01", "t02", "t03", "t04", "t05"]
 
 
 def test_alt_text_says_what_the_picture_shows() -> None:
