@@ -88,9 +88,10 @@ class Leaderboards:
         return f"{medal} {r.display_name} — {r.points} pts ({r.correct}/{r.answers} right){fire}"
 
     async def stats(
-        self, where: Where, user_id: str | None = None, name: str | None = None
+        self, where: Where, user_id: str | None = None, name: str | None = None, chart: bool = True
     ) -> Card:
-        """A person's answers, accuracy per topic and streaks (their own by default)."""
+        """A person's answers, accuracy per topic and streaks (their own by default), with
+        their picture unless `chart` is False (a view that shows no pictures)."""
         uid = user_id or where.user
         eff = await self.settings.get(where.platform, where.team)
         topics = await self.store.topic_stats(where.platform, where.team, uid)
@@ -122,6 +123,8 @@ class Leaderboards:
             fields=fields,
             visibility=Visibility.EPHEMERAL,
         )
+        if not chart:
+            return card
         now, streaks = self.clock.now(), (alive(s, self.clock, eff.timezone), s.best if s else 0)
         rank_no = me.rank if me else None
         image = await stats_image(

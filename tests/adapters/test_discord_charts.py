@@ -81,6 +81,25 @@ async def test_leaderboard_chart_adds_the_top_10_and_keeps_the_text(
     assert png.filename == BOARD_FILE and Pil.open(io.BytesIO(png.data)).format == "PNG"
 
 
+async def test_the_interview_report_follows_up_with_its_chart(
+    fake: FakeDiscord, bot: DiscordPlatform
+) -> None:
+    """The report comes as a follow-up to a deferred skip: the file rides on the webhook."""
+    start = await fake.slash(
+        "interview", {"topic": "python", "questions": 1}, sub="start", user=ALICE
+    )
+    await start.messages(2)
+    skipped = await fake.slash("interview", sub="skip", user=ALICE)
+    _, report = await skipped.messages(2)
+    assert embed(report)["title"] == "Interview report · python"
+    assert embed(report)["image"]["url"] == "attachment://interview-report.png"
+    [att] = report["attachments"]
+    assert att["filename"] == "interview-report.png" and report["flags"] & rig.EPHEMERAL
+    assert "Interview report · python for alice" in att["description"]
+    [call] = [c for c in fake.calls if c.files and c.path.startswith("/webhooks/")]
+    assert Pil.open(io.BytesIO(call.files[0].data)).format == "PNG"
+
+
 async def test_the_poster_attaches_a_picture_on_every_try(
     fake: FakeDiscord, bot: DiscordPlatform
 ) -> None:

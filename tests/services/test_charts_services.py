@@ -42,6 +42,8 @@ async def test_stats_card_has_its_picture_and_the_text_stays_whole(
     again = await core.leaderboards.stats(where("ann"))
     assert again.image is not None and again.image.png != card.image.png
     assert "Active on 4 day(s)" in again.image.alt
+    plain = await core.leaderboards.stats(where("ann"), chart=False)  # Slack's Home tab
+    assert plain.image is None and plain.text == again.text
 
 
 async def test_the_calendar_counts_days_in_the_teams_timezone(core: Core, clock: FakeClock) -> None:
