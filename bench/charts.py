@@ -50,10 +50,14 @@ COLS = (
 
 
 def answers(users: int, n: int, topics: list[str], rng: random.Random):  # type: ignore[no-untyped-def]
+    keys: dict[int, tuple[str, str, str]] = {}  # per day back: the answer's local period keys
     for i in range(n):
         u = int(users * rng.random() ** 3)  # a few very active players, a long tail
-        when = NOW - timedelta(minutes=rng.randrange(60 * 24 * 365))
-        day, week, month = local_keys(when, TZ)
+        back = rng.randrange(365)
+        when = NOW - timedelta(days=back, minutes=rng.randrange(60 * 16))
+        if back not in keys:
+            keys[back] = local_keys(when, TZ)
+        day, week, month = keys[back]
         correct = rng.random() < 0.6
         yield (
             P, T, f"u{u:06d}", f"quiz:r{i // 40}", f"q{i % 300}", "quiz", rng.choice(CHANNELS),
