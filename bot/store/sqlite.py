@@ -1085,7 +1085,10 @@ class SQLiteStore:
         self, platform: str, team: str, user_id: str, before_ms: int
     ) -> list[InterviewTopicScore]:
         rows = await self._all(
-            "SELECT context, topic, SUM(score), COUNT(*), MIN(answered_ms) FROM answers "
+            # after ANALYZE SQLite prefers the primary key, which reads every answer of the
+            # person; the partial index (migration 011) holds their interviews only
+            "SELECT context, topic, SUM(score), COUNT(*), MIN(answered_ms) "
+            "FROM answers INDEXED BY answers_user_interviews "
             "WHERE platform=? AND team=? AND user_id=? AND source='interview' "
             "GROUP BY context, topic HAVING MIN(answered_ms) < ? "
             "ORDER BY MIN(answered_ms), context, topic",
