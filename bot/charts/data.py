@@ -8,13 +8,14 @@ from datetime import date
 
 @dataclass(frozen=True, slots=True)
 class TopicBar:
-    """One topic of a person's stats: accuracy is the mean score (0..1), level 1..5."""
+    """One topic of a person's stats: accuracy is the mean score (0..1); level is shown as
+    given ("Lv 3", or a word such as "mid")."""
 
     topic: str
     answers: int
     correct: int
     accuracy: float
-    level: int
+    level: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,9 +30,10 @@ _ROW = 46
 _CELL, _GAP = 24, 5
 
 
-def topic_level(correct: int) -> int:
-    """A topic's level, 1 to 5, by the right answers given in it."""
-    return 1 + sum(correct >= step for step in LEVEL_STEPS)
+def topic_level(correct: int) -> str:
+    """A topic's level, "Lv 1" to "Lv 5", by the right answers given in it (what the card
+    shows when the services give no level of their own)."""
+    return f"Lv {1 + sum(correct >= step for step in LEVEL_STEPS)}"
 
 
 def strongest_weakest(topics: tuple[TopicBar, ...]) -> tuple[TopicBar | None, TopicBar | None]:
@@ -97,7 +98,7 @@ def stats_chart(d: StatsData) -> Image:
             c.text(bar_x - 34, y + 4, mark.strip(), BODY, fill=SKY if t is best else ORANGE)
         c.bar(bar_x, y + 6, bar_w, 24, t.accuracy, SKY)
         c.text(bar_x + bar_w + 14, y + 4, f"{round(100 * t.accuracy)}%", BODY, bold=True)
-        c.text(WIDTH - PAD, y + 4, f"Lv {t.level}", BODY, fill=MUTED, anchor="ra")
+        c.text(WIDTH - PAD, y + 7, t.level, SMALL, fill=MUTED, anchor="ra", width=70)
         y += _ROW
     if not topics:
         y += _ROW
@@ -165,7 +166,7 @@ def stats_alt(d: StatsData) -> str:
         return f"Stats card for {d.name}: no answers yet."
     best, worst = strongest_weakest(d.topics)
     per = ", ".join(
-        f"{t.topic} {round(100 * t.accuracy)}% level {t.level}"
+        f"{t.topic} {round(100 * t.accuracy)}% level {t.level.removeprefix('Lv ')}"
         for t in sorted(d.topics, key=lambda t: (-t.answers, t.topic))
     )
     bw = f" Strongest {best.topic}, weakest {worst.topic}." if best and worst else ""

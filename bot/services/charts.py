@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from bot.charts import interview_chart, leaderboard_chart, recap_chart, render, stats_chart
 from bot.charts.data import (
@@ -37,9 +36,8 @@ def _row(r: TotalRow) -> BoardRow:
     return BoardRow(r.rank, r.display_name, r.points, r.correct, r.answers)
 
 
-async def stats_image(*args: Any, **kw: Any) -> Image:
-    """The /stats picture (arguments as `stats_data`)."""
-    return await render(stats_chart, await stats_data(*args, **kw))
+async def stats_image(d: StatsData) -> Image:
+    return await render(stats_chart, d)
 
 
 async def stats_data(
@@ -53,14 +51,21 @@ async def stats_data(
     now: datetime,
     tz: str,
     rank: int | None = None,
+    levels: Mapping[str, str] | None = None,
 ) -> StatsData:
     """The /stats card's data: `streak` is (current, best); the calendar ends today in
-    `tz`."""
+    `tz`; `levels` names a level per topic (else bot.charts.stats.topic_level)."""
     today = date.fromisoformat(local_keys(now, tz)[0])
     since = calendar_start(today).isoformat()
     days = await store.active_days(platform, team, user_id, since)
     bars = tuple(
-        TopicBar(t.topic, t.answers, t.correct, t.score_sum / t.answers, topic_level(t.correct))
+        TopicBar(
+            t.topic,
+            t.answers,
+            t.correct,
+            t.score_sum / t.answers,
+            (levels or {}).get(t.topic) or topic_level(t.correct),
+        )
         for t in topics
         if t.answers
     )

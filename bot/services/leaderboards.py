@@ -14,7 +14,7 @@ from bot.domain.records import Streak, TotalRow
 from bot.domain.text import display_name
 from bot.domain.values import Card, UserError, Visibility, Where
 from bot.services.banks import Banks
-from bot.services.charts import board_image, stats_image
+from bot.services.charts import board_image, stats_data, stats_image
 from bot.services.team_settings import TeamSettings
 from bot.store.protocol import Store
 
@@ -127,7 +127,7 @@ class Leaderboards:
             return card
         now, streaks = self.clock.now(), (alive(s, self.clock, eff.timezone), s.best if s else 0)
         rank_no = me.rank if me else None
-        image = await stats_image(
+        data = await stats_data(
             self.store,
             where.platform,
             where.team,
@@ -139,7 +139,7 @@ class Leaderboards:
             eff.timezone,
             rank_no,
         )
-        return replace(card, image=image)
+        return replace(card, image=await stats_image(data))
 
 
 def alive(s: Streak | None, clock: Clock, tz: str) -> int:

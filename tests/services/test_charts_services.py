@@ -11,6 +11,7 @@ from PIL import Image as Pil
 from bot.clock import FakeClock
 from bot.commands.dispatch import dispatch
 from bot.domain.values import Image, Visibility
+from bot.services.charts import stats_data
 from bot.services.container import Core
 from tests.support.builders import answer_at as row
 from tests.support.builders import answer_row, where
@@ -44,6 +45,17 @@ async def test_stats_card_has_its_picture_and_the_text_stays_whole(
     assert "Active on 4 day(s)" in again.image.alt
     plain = await core.leaderboards.stats(where("ann"), chart=False)  # Slack's Home tab
     assert plain.image is None and plain.text == again.text
+
+
+async def test_stats_data_takes_levels_named_by_another_service(
+    core: Core, clock: FakeClock
+) -> None:
+    await core.store.record_answer(row("ann", 5, clock.now()))
+    topics = await core.store.topic_stats("test", "t1", "ann")
+    args = (core.store, "test", "t1", "ann", "ANN", topics, (1, 1), clock.now(), "UTC")
+    [own] = (await stats_data(*args)).topics
+    [named] = (await stats_data(*args, levels={"python": "mid"})).topics
+    assert own.level == "Lv 1" and named.level == "mid"
 
 
 async def test_the_calendar_counts_days_in_the_teams_timezone(core: Core, clock: FakeClock) -> None:

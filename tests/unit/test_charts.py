@@ -77,10 +77,10 @@ def recap(**kw: object) -> RecapData:
 CASES = {
     "stats": (stats_chart, stats()),
     "stats, no answers": (stats_chart, stats(topics=(), active={}, streak=0, best=0)),
-    "stats, one topic": (stats_chart, stats(topics=(TopicBar("web", 1, 1, 1.0, 1),))),
+    "stats, one topic": (stats_chart, stats(topics=(TopicBar("web", 1, 1, 1.0, "Lv 1"),))),
     "stats, 30 topics": (
         stats_chart,
-        stats(topics=tuple(TopicBar(f"t{i}", 5 + i, i, i / 40, 2) for i in range(30))),
+        stats(topics=tuple(TopicBar(f"t{i}", 5 + i, i, i / 40, "senior") for i in range(30))),
     ),
     "board": (leaderboard_chart, BoardData("Leaderboard", rows(10), 100_000)),
     "board, one player": (leaderboard_chart, BoardData("Leaderboard", rows(1), 1)),
@@ -152,15 +152,19 @@ def test_strongest_and_weakest_need_two_settled_topics() -> None:
     py, sql = stats().topics
     assert strongest_weakest((py, sql)) == (py, sql)
     assert strongest_weakest((py,)) == (None, None)
-    tried = TopicBar("git", 1, 1, 1.0, 1)  # one lucky answer is not a strength
+    tried = TopicBar("git", 1, 1, 1.0, "Lv 1")  # one lucky answer is not a strength
     assert strongest_weakest((py, sql, tried)) == (py, sql)
     assert "Strongest python, weakest sql" in stats_chart(stats()).alt
-    assert [topic_level(n) for n in (0, 4, 5, 15, 35, 75, 500)] == [1, 1, 2, 3, 4, 5, 5]
+    levels = [topic_level(n) for n in (0, 4, 5, 15, 35, 75, 500)]
+    assert levels == ["Lv 1", "Lv 1", "Lv 2", "Lv 3", "Lv 4", "Lv 5", "Lv 5"]
 
 
 def test_many_topics_show_eight_with_the_strongest_and_weakest_among_them() -> None:
-    many = tuple(TopicBar(f"t{i:02d}", 50 - i, 10, 0.5, 2) for i in range(30))
-    weak, strong = TopicBar("rare-weak", 5, 0, 0.0, 1), TopicBar("rare-strong", 6, 6, 1.0, 2)
+    many = tuple(TopicBar(f"t{i:02d}", 50 - i, 10, 0.5, "mid") for i in range(30))
+    weak, strong = (
+        TopicBar("rare-weak", 5, 0, 0.0, "Lv 1"),
+        TopicBar("rare-strong", 6, 6, 1.0, "Lv 2"),
+    )
     shown = shown_topics((*many, weak, strong), strong, weak)
     assert len(shown) == 8 and strong in shown and weak in shown
     assert [t.topic for t in shown][:6] == ["t00", "t01", "t02", "t03", "t04", "t05"]
