@@ -13,6 +13,7 @@ light and a dark chat theme.
 from __future__ import annotations
 
 import io
+import threading
 from functools import lru_cache
 from importlib import resources
 
@@ -40,12 +41,23 @@ HEAT: tuple[Rgb, ...] = (TRACK, (28, 84, 122), (40, 126, 178), (86, 180, 233), (
 TITLE, BODY, SMALL = 34, 24, 20  # pixel sizes at WIDTH; halved on screen they stay >= 10 px
 
 
-@lru_cache(maxsize=32)
+_fonts = threading.local()  # charts draw on worker threads; a FreeType face is one thread's
+
+
 def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
-    """DejaVu Sans from the package (bot/charts/fonts), never a system font."""
+    """DejaVu Sans from the package (bot/charts/fonts), never a system font; loaded once per
+    size and thread."""
+    cache: dict[tuple[int, bool], ImageFont.FreeTypeFont] = _fonts.__dict__.setdefault("c", {})
+    if (size, bold) not in cache:
+        cache[size, bold] = ImageFont.truetype(_font_file(bold), size)
+    return cache[size, bold]
+
+
+@lru_cache(maxsize=2)
+def _font_file(bold: bool) -> str:
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
     with resources.as_file(resources.files("bot.charts") / "fonts" / name) as path:
-        return ImageFont.truetype(str(path), size)
+        return str(path)
 
 
 def fit(text: str, f: ImageFont.FreeTypeFont, width: float) -> str:

@@ -4,6 +4,7 @@ shipped font, and their alt text can ping nobody."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from dataclasses import replace
 from datetime import date, timedelta
@@ -11,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 from PIL import Image as Pil
 
-from bot.charts import interview_chart, leaderboard_chart, recap_chart, stats_chart
+from bot.charts import interview_chart, leaderboard_chart, recap_chart, render, stats_chart
 from bot.charts.data import (
     BoardData,
     BoardRow,
@@ -135,6 +136,13 @@ def test_the_board_is_800_wide_and_one_row_taller_per_player() -> None:
 
 def test_a_picture_is_the_same_for_the_same_data() -> None:
     assert stats_chart(stats()).png == stats_chart(stats()).png
+
+
+async def test_charts_drawn_at_once_on_worker_threads_come_out_whole() -> None:
+    """bot.charts.render draws on worker threads: eight at once give the same bytes."""
+    one = stats_chart(stats()).png
+    got = await asyncio.gather(*(render(stats_chart, stats()) for _ in range(8)))
+    assert all(img.png == one for img in got)
 
 
 def test_the_calendar_ends_today_and_holds_12_weeks_in_the_teams_days() -> None:
