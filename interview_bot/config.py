@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     shutdown_seconds: float = Field(8.0, gt=0, le=60)
     log_level: str = "INFO"
     log_format: str = Field("text", pattern="^(text|json)$")
+    charts_dir: Path = Path("data/charts")  # the console writes its pictures (PNG) here
 
     discord_token: SecretStr | None = None
     discord_guild_id: int | None = None

@@ -54,7 +54,7 @@ def slack_config(settings: Settings) -> SlackConfig:
 def console_config(settings: Settings) -> ConsoleConfig:
     from adapters.console.config import ConsoleConfig
 
-    return ConsoleConfig()
+    return ConsoleConfig(charts_dir=settings.charts_dir)
 
 
 @dataclass(frozen=True)

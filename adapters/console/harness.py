@@ -10,6 +10,7 @@ Refusals and errors come out as cards too, with an empty title and colour "warn"
 from __future__ import annotations
 
 from collections import deque
+from pathlib import Path
 
 from adapters.console.platform import PLATFORM, ConsolePoster, ConsoleSession
 from bot.clock import FakeClock
@@ -43,14 +44,14 @@ class RecordingScreen:
 class ConsoleHarness:
     """One console player on a core built with a FakeClock; `user` may change (/user)."""
 
-    def __init__(self, core: Core, user: str = "alice") -> None:
+    def __init__(self, core: Core, user: str = "alice", charts_dir: Path | None = None) -> None:
         if not isinstance(core.clock, FakeClock):
             raise TypeError("the harness needs a core built with a FakeClock")
         self.core = core
         self.clock: FakeClock = core.clock
         self.screen = RecordingScreen()
-        self.session = ConsoleSession(core, self.screen, user)
-        core.outbox.register(PLATFORM, ConsolePoster(self.screen))
+        self.session = ConsoleSession(core, self.screen, user, charts_dir)
+        core.outbox.register(PLATFORM, ConsolePoster(self.screen, charts_dir))
 
     async def push(self, text: str) -> None:
         """Type one line, as at the prompt."""

@@ -20,6 +20,7 @@ from rich.text import Text
 
 from adapters.console.config import ConsoleConfig
 from adapters.console.exports import write_export
+from adapters.console.images import saved_line
 from adapters.console.render import panel
 from adapters.console.review_export import export_to_file
 from bot import metrics
@@ -60,12 +61,13 @@ class RichScreen:
 class ConsolePoster:
     """The posting port for the terminal: show what the bot posts to the channel."""
 
-    def __init__(self, screen: Screen) -> None:
+    def __init__(self, screen: Screen, charts_dir: Path | None = None) -> None:
         self._screen = screen
         self._n = 0
+        self.charts_dir = charts_dir
 
     async def post(self, target: Target, card: Card) -> str:
-        self._screen.card(card)
+        await show_card(self._screen, card, self.charts_dir)
         self._n += 1
         return f"console-{self._n}"
 
@@ -76,10 +78,13 @@ class ConsolePoster:
 class ConsoleSession:
     """One player at the terminal (an admin of the local team): runs typed lines."""
 
-    def __init__(self, core: Core, screen: Screen, user: str = "you") -> None:
+    def __init__(
+        self, core: Core, screen: Screen, user: str = "you", charts_dir: Path | None = None
+    ) -> None:
         self.core = core
         self.screen = screen
         self.user = user
+        self.charts_dir = charts_dir
 
     def where(self) -> Where:
         return Where(PLATFORM, TEAM, CHANNEL, self.user, self.user, is_admin=True)
@@ -129,7 +134,7 @@ class ConsoleSession:
 
     async def show(self, reply: Reply) -> None:
         for card in reply.cards:
-            self.screen.card(card)
+            await show_card(self.screen, card, self.charts_dir)
         await self.core.outbox.deliver(reply.outgoing)
 
 
@@ -143,8 +148,9 @@ class ConsolePlatform:
     ) -> None:
         self.config = config or ConsoleConfig()
         self.screen = screen or RichScreen()
-        self.session = ConsoleSession(core, self.screen, self.config.user)
-        self.poster = ConsolePoster(self.screen)
+        charts = self.config.charts_dir
+        self.session = ConsoleSession(core, self.screen, self.config.user, charts)
+        self.poster = ConsolePoster(self.screen, charts)
 
     async def run(self) -> None:
         """Serve typed lines; returns when the input ends (Ctrl-D, end of a pipe) or /quit."""
@@ -168,6 +174,13 @@ class ConsolePlatform:
 
     async def close(self) -> None:
         """Nothing to disconnect: the stdin reader is a daemon thread."""
+
+
+async def show_card(screen: Screen, card: Card, charts_dir: Path | None) -> None:
+    """The card, then where its picture was written (adapters/console/images.py)."""
+    screen.card(card)
+    if card.image is not None and (line := await saved_line(card.image, charts_dir)):
+        screen.line(*line)
 
 
 def _lines_of(stream: TextIO) -> asyncio.Queue[str | None]:

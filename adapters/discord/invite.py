@@ -5,9 +5,12 @@ from __future__ import annotations
 import discord
 
 SCOPES = ("bot", "applications.commands")
-# See channels, post cards, and have them render as embeds. Nothing else: commands,
-# buttons and modals need no permission, and answers never come from message content.
-PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
+# See channels, post cards, have them render as embeds, and attach the weekly recap's
+# picture to its post (bot/charts). Nothing else: commands, buttons and modals need no
+# permission, and answers never come from message content.
+PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages=True, embed_links=True, attach_files=True
+)
 
 
 def invite_url(application_id: str | int) -> str:

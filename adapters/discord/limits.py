@@ -11,6 +11,8 @@ FOOTER = 2048
 EMBED_TOTAL = 6000
 BUTTONS = 25  # 5 rows of 5
 MODAL_TITLE = 45
+ALT_TEXT = 1024  # an attachment's description (alt text)
+UPLOAD_BYTES = 8 * 1024 * 1024  # a message's files, for a server without boosts
 _FENCE = "```"
 
 

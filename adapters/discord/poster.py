@@ -17,13 +17,14 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import TypeVar
 
 import aiohttp
 import discord
 from discord.utils import MISSING
 
-from adapters.discord.render import embed_for, view_for
+from adapters.discord.render import embed_for, file_for, view_for
 from adapters.discord.replies import NO_MENTIONS
 from bot.domain.values import Card, Target
 from bot.ports import ChannelUnavailable
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 LOGIN_WAIT_SECONDS = 60.0
 RETRY_SECONDS = (2.0, 8.0)  # waits before the poster's own tries after discord.py gave up
 _UNKNOWN_MESSAGE = 10008
+_MISSING_PERMISSIONS = 50013
 _TRANSIENT = (discord.DiscordServerError, aiohttp.ClientError)
 T = TypeVar("T")
 
@@ -74,6 +76,22 @@ class DiscordPoster:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def post(self, target: Target, card: Card) -> str:
+        try:
+            return await self._post(target, card)
+        except ChannelUnavailable as e:
+            if card.image is None or not isinstance(e.__cause__, discord.Forbidden):
+                raise
+            if e.__cause__.code != _MISSING_PERMISSIONS:
+                raise
+        # invited before the pictures: no Attach Files in the channel. The text still goes.
+        log.warning(
+            "discord: no Attach Files permission in %s; posted %s without its picture",
+            target.channel,
+            card.image.filename,
+        )
+        return await self._post(target, replace(card, image=None))
+
+    async def _post(self, target: Target, card: Card) -> str:
         channel = await self._channel(target)
         nonce = secrets.randbits(63)  # the same on every try: Discord creates one message
 
@@ -83,6 +101,7 @@ class DiscordPoster:
                 view=view_for(card, target.team) or MISSING,
                 allowed_mentions=NO_MENTIONS,
                 nonce=nonce,
+                file=file_for(card) or MISSING,  # a new File on each try: it is read once
             )
 
         try:
@@ -98,10 +117,12 @@ class DiscordPoster:
         message = channel.get_partial_message(int(ref))
 
         async def edit() -> object:  # an edit is the same edit however often it is made
+            file = file_for(card)
             return await message.edit(
                 embed=embed_for(card),
                 view=view_for(card, target.team),
                 allowed_mentions=NO_MENTIONS,
+                attachments=[file] if file else MISSING,
             )
 
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from typing import Any
@@ -53,8 +54,22 @@ def embed_for(card: Card) -> discord.Embed:
         )
     if card.footer:
         embed.set_footer(text=clip_block(card.footer, limits.FOOTER))
+    if card.image is not None:  # the PNG goes with the message as a file (file_for)
+        embed.set_image(url=f"attachment://{card.image.filename}")
     _fit_total(embed)
     return embed
+
+
+def file_for(card: Card) -> discord.File | None:
+    """The card's picture as an attachment the embed shows (`attachment://name.png`), its
+    alt text as the attachment's description. A new File each time: one is read once."""
+    if card.image is None:
+        return None
+    return discord.File(
+        io.BytesIO(card.image.png),
+        filename=card.image.filename,
+        description=card.image.alt[: limits.ALT_TEXT],
+    )
 
 
 def _fit_total(embed: discord.Embed) -> None:

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.utils import MISSING  # "not given" (None would mean "remove")
 
-from adapters.discord.render import embed_for, safe_name, view_for
+from adapters.discord.render import embed_for, file_for, safe_name, view_for
 from bot import metrics
 from bot.commands.dispatch import metric_name
 from bot.domain.actions import Action, ActionKind
@@ -89,17 +89,24 @@ async def send_card(
     interaction: discord.Interaction, card: Card, team: str, *, ephemeral: bool
 ) -> str | None:
     """Answer the interaction with a card (or follow up); returns the message id."""
-    embed, view = embed_for(card), view_for(card, team)
+    embed, view, file = embed_for(card), view_for(card, team), file_for(card)
     if not interaction.response.is_done():
         resp = await interaction.response.send_message(
-            embed=embed, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, view=view or MISSING
+            embed=embed,
+            ephemeral=ephemeral,
+            allowed_mentions=NO_MENTIONS,
+            view=view or MISSING,
+            file=file or MISSING,
         )
         return str(resp.message_id) if resp.message_id else None
     if _original_pending(interaction):
         interaction.extras[_FILLED] = True
         if interaction.extras.get(_DEFERRED_EPHEMERAL) == ephemeral:
             msg = await interaction.edit_original_response(
-                embed=embed, view=view, allowed_mentions=NO_MENTIONS
+                embed=embed,
+                view=view,
+                allowed_mentions=NO_MENTIONS,
+                attachments=[file] if file else MISSING,
             )
             return str(msg.id)
         # The "thinking" message keeps the visibility it was deferred with: settle it first.
@@ -110,6 +117,7 @@ async def send_card(
         wait=True,
         allowed_mentions=NO_MENTIONS,
         view=view or MISSING,
+        file=file or MISSING,
     )
     return str(sent.id)
 
@@ -156,7 +164,10 @@ async def _send_dm(interaction: discord.Interaction, card: Card, team: str) -> b
     view = view_for(card, team)
     try:
         await interaction.user.send(
-            embed=embed_for(card), allowed_mentions=NO_MENTIONS, view=view or MISSING
+            embed=embed_for(card),
+            allowed_mentions=NO_MENTIONS,
+            view=view or MISSING,
+            file=file_for(card) or MISSING,
         )
     except discord.Forbidden:
         return False

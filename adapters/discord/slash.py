@@ -127,7 +127,10 @@ class InterviewCommands(commands.Cog):
 
     @app_commands.command(name="leaderboard", description=describe("leaderboard"))
     @app_commands.describe(
-        period="Default: this week", scope="Default: the whole server", topic="For scope topic"
+        period="Default: this week",
+        scope="Default: the whole server",
+        topic="For scope topic",
+        chart="Add the top 10 as a picture",
     )
     @app_commands.autocomplete(topic=topic_choices)
     @app_commands.guild_only()
@@ -137,9 +140,10 @@ class InterviewCommands(commands.Cog):
         period: Period | None = None,
         scope: Scope | None = None,
         topic: str | None = None,
+        chart: bool = False,
     ) -> None:
         where = where_for(interaction)
-        card = await self.core.leaderboards.board(where, period, scope, topic)
+        card = await self.core.leaderboards.board(where, period, scope, topic, chart=chart)
         await send_reply(interaction, Reply(cards=(card,)), where)
 
     @app_commands.command(name="stats", description=describe("stats"))

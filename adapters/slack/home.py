@@ -35,7 +35,7 @@ _INTRO = (
 async def home_blocks(core: Core, where: Where, period: str | None = None) -> list[Block]:
     p = resolve_period(period)
     board = await core.leaderboards.board(where, p, "team")
-    stats = await core.leaderboards.stats(where)
+    stats = await core.leaderboards.stats(where, chart=False)  # a Home tab shows no files
     periods = [
         ButtonElement(
             text=name.capitalize() if name != "all" else "All time",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.images import share
 from adapters.slack.render import card_message
 from bot.domain.values import Card, Target
 from bot.ports import ChannelUnavailable
@@ -47,7 +48,10 @@ class SlackPoster:
             resp = await self.client.chat_postMessage(channel=target.channel, **card_message(card))
         except SlackApiError as e:
             raise _unavailable(e) from None
-        return message_ref(str(resp.get("channel") or target.channel), str(resp["ts"]))
+        channel = str(resp.get("channel") or target.channel)
+        if card.image is not None:  # the weekly recap's picture, beside the post
+            await share(self.client, channel, card.image, title=card.title)
+        return message_ref(channel, str(resp["ts"]))
 
     async def edit(self, target: Target, ref: str, card: Card) -> None:
         channel, ts = split_ref(ref, target.channel)

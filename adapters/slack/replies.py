@@ -4,7 +4,7 @@ the person (the interaction's response_url, else chat.postEphemeral), direct one
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import aiohttp
@@ -16,6 +16,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.slack.images import IN_DM, join_footer, share
 from adapters.slack.poster import PERMANENT, message_ref
 from adapters.slack.render import card_message, notice
 from bot.domain.values import Card, Reply, UserError, Visibility, Where
@@ -50,10 +51,18 @@ class Replies:
             ref = await self.public(turn, card)
             if reply is not None and reply.posted is not None:
                 await reply.posted(card, ref)  # the core keeps what it needs (a quiz's post)
+            if card.image is not None:
+                await share(turn.client, ref.partition(":")[0], card.image, title=card.title)
         elif card.visibility is Visibility.DIRECT:
             await self.direct(turn, card_message(card))
+            if card.image is not None:
+                await share(turn.client, await self._dm(turn), card.image, title=card.title)
         else:
+            if card.image is not None:  # Slack has no private file in a channel: to the DM
+                card = replace(card, footer=join_footer(card.footer, IN_DM))
             await self.ephemeral(turn, card_message(card))
+            if card.image is not None:
+                await share(turn.client, await self._dm(turn), card.image, title=card.title)
 
     async def public(self, turn: Turn, card: Card) -> str:
         try:
@@ -92,13 +101,17 @@ class Replies:
             await self.direct(turn, message)
 
     async def direct(self, turn: Turn, message: dict[str, Any]) -> None:
+        await turn.client.chat_postMessage(channel=await self._dm(turn), **message)
+
+    async def _dm(self, turn: Turn) -> str:
+        """The id of the person's direct-message channel with the bot (opened once)."""
         key = (turn.where.team, turn.where.user)
         channel = self._dms.get(key)
         if channel is None:
             resp = await turn.client.conversations_open(users=turn.where.user)
             channel = str(resp["channel"]["id"])
             self._dms[key] = channel
-        await turn.client.chat_postMessage(channel=channel, **message)
+        return channel
 
     async def notice(self, turn: Turn, text: str) -> None:
         """A short private message (an error, a hint); a failure here is only logged."""

@@ -202,8 +202,10 @@ async def dispatch(core: Core, where: Where, text: str) -> Reply:
         case "end":
             return await core.interviews.end(where)
         case "leaderboard":
-            period, scope, topic = leaderboard_options(cmd.args)
-            return _cards(await core.leaderboards.board(where, period, scope, topic))
+            args = tuple(a for a in cmd.args if a.lower() != "chart")  # bot/charts
+            period, scope, topic = leaderboard_options(args)
+            chart = len(args) < len(cmd.args)
+            return _cards(await core.leaderboards.board(where, period, scope, topic, chart=chart))
         case "stats":
             user = cmd.args[0] if cmd.args else None
             return _cards(await core.leaderboards.stats(where, user))

@@ -61,8 +61,8 @@ HELP: tuple[HelpEntry, ...] = (
     HelpEntry("interview end", "/interview end", "End the interview now and get the report"),
     HelpEntry(
         "leaderboard",
-        "/leaderboard [today|week|month|all] [team|channel|topic] [topic]",
-        "Who has the most points",
+        "/leaderboard [today|week|month|all] [team|channel|topic] [topic] [chart]",
+        "Who has the most points (chart: the top 10 as a picture too)",
     ),
     HelpEntry("stats", "/stats [user]", "Answers, accuracy per topic and streaks"),
     HelpEntry("questions list", "/questions", "Topics and how many questions each has"),

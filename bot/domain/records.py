@@ -285,3 +285,27 @@ class QuestionStatus:
 
     def __post_init__(self) -> None:
         _coerce(self, "status", ItemStatus)
+
+
+# --- charts (bot/charts) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InterviewTopicScore:
+    """One earlier interview's score in one topic: the sum of its scores and how many."""
+
+    session_id: str
+    topic: str
+    score_sum: float
+    answers: int
+    started_ms: int  # its first answer in the topic: the order of interviews
+
+
+@dataclass(frozen=True, slots=True)
+class BoardMove:
+    """A player's points on a board in one period and in the period before it."""
+
+    user_id: str
+    display_name: str
+    points: int
+    before: int

@@ -62,6 +62,21 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
+class Image:
+    """A picture on a card: PNG bytes, the text that stands in for it, and its file name.
+
+    `alt` is plain text (no mentions, no links): screen readers and a client that cannot show
+    the picture get it; the card's own text holds everything the picture shows."""
+
+    png: bytes
+    alt: str
+    filename: str  # a plain name ending in .png, the same for every card of its kind
+
+    def __repr__(self) -> str:  # a card in a log line must not dump kilobytes of PNG
+        return f"Image({self.filename!r}, {len(self.png)} bytes)"
+
+
+@dataclass(frozen=True, slots=True)
 class Card:
     """A platform-neutral reply. Adapters render it; they never add game logic.
 
@@ -82,6 +97,7 @@ class Card:
     visibility: Visibility = Visibility.PUBLIC
     footer: str = ""
     color: Color = Color.INFO
+    image: Image | None = None  # a chart beside the text (bot/charts); the text stands alone
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from bot.services import rotation
 from bot.services.access import require_admin
 from bot.services.banks import Banks
 from bot.services.cards import question_card
+from bot.services.charts import movers_text, recap_image, week_movers
 from bot.services.leaderboards import alive
 from bot.services.outbox import Outbox
 from bot.services.quizzes import QUIZ_KINDS
@@ -555,6 +556,9 @@ class Daily:
             if alive(st, self.clock, s.timezone) > 1
         ]
         fields = [("Leaderboard", "\n".join(lines))]
+        scope = str(Scope.channel(s.channel))
+        if moves := await week_movers(self.store, s.platform, s.team, scope, week_start, tz.key):
+            fields.append(("Biggest movers (points over last week)", movers_text(moves)))
         if streaks:
             fields.append(
                 (
@@ -562,7 +566,8 @@ class Daily:
                     "\n".join(f"🔥{st.current} {st.display_name}" for st in streaks),
                 )
             )
-        hardest = None
+        hardest: tuple[float, Round, int, int] | None = None
+        drawn_hardest: tuple[str, int, int] | None = None
         for rnd in await self.store.rounds_between(
             s.platform, s.team, s.channel, RoundKind.DAILY, to_ms(week_start), to_ms(when) + 1
         ):
@@ -577,6 +582,7 @@ class Daily:
         if hardest is not None:
             q = (await self.banks.for_team(s.platform, s.team)).get(hardest[1].question_id)
             if q is not None:
+                drawn_hardest = (q.prompt, hardest[2], hardest[3])
                 fields.append(
                     (
                         "Hardest question",
@@ -584,7 +590,10 @@ class Daily:
                         f"{hardest[3]} got it. Answer: {clip(q.answer_text, 200)}",
                     )
                 )
-        return Card(title=f"Weekly recap · week {week.split('-W')[1]}", fields=tuple(fields))
+        title = f"Weekly recap · week {week.split('-W')[1]}"
+        # bot/charts: the same week as one picture
+        image = await recap_image(title, top, moves, streaks, drawn_hardest)
+        return Card(title=title, fields=tuple(fields), image=image)
 
 
 def _admin(where: Where) -> None:

@@ -21,6 +21,7 @@ from bot.sandbox import SandboxBusy, SandboxUnavailable
 from bot.services import rotation
 from bot.services.banks import Banks
 from bot.services.cards import answer_line, feedback_card, question_card, report_color
+from bot.services.charts import interview_image
 from bot.services.points import build_row, check_length, count_answer, timed_grade
 from bot.services.team_settings import TeamSettings
 from bot.store.errors import SessionActive
@@ -294,6 +295,7 @@ class Interviews:
             fields=tuple(lines),
             visibility=Visibility(s.visibility),
             color=report_color(pct),
+            image=await interview_image(self.store, s, bank, answers),  # bot/charts
         )
 
 

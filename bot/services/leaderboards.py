@@ -5,6 +5,8 @@ Everything here reads running totals (kept with each answer), never a scan of al
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.clock import Clock
 from bot.domain.keys import Scope
 from bot.domain.periods import period_key, period_title, resolve_period, yesterday
@@ -13,6 +15,7 @@ from bot.domain.text import display_name
 from bot.domain.values import Card, UserError, Visibility, Where
 from bot.services.abilities import level_line
 from bot.services.banks import Banks
+from bot.services.charts import board_image, stats_data, stats_image
 from bot.services.team_settings import TeamSettings
 from bot.store.protocol import Store
 
@@ -36,6 +39,7 @@ class Leaderboards:
         scope: str | None = None,
         topic: str | None = None,
         top: int = 10,
+        chart: bool = False,
     ) -> Card:
         p = resolve_period(period)
         sc = (scope or ("topic" if topic else "team")).strip().lower()
@@ -71,7 +75,13 @@ class Leaderboards:
         if len(shown) > len(rows):
             lines.insert(len(rows), "…")
         size = await self.store.board_size(where.platform, where.team, key, pkey)
-        return Card(title=title, text="\n".join(lines), footer=f"{size} player(s)")
+        card = Card(title=title, text="\n".join(lines), footer=f"{size} player(s)")
+        if chart:  # `/leaderboard chart`: the same text, the top 10 as a picture beside it
+            top10 = (
+                rows if n >= 10 else await self.store.top(where.platform, where.team, key, pkey, 10)
+            )
+            card = replace(card, image=await board_image(title, top10[:10], size))
+        return card
 
     def _line(self, r: TotalRow, streak: int) -> str:
         medal = {1: "🥇", 2: "🥈", 3: "🥉"}.get(r.rank, f"{r.rank}.")
@@ -79,9 +89,10 @@ class Leaderboards:
         return f"{medal} {r.display_name} — {r.points} pts ({r.correct}/{r.answers} right){fire}"
 
     async def stats(
-        self, where: Where, user_id: str | None = None, name: str | None = None
+        self, where: Where, user_id: str | None = None, name: str | None = None, chart: bool = True
     ) -> Card:
-        """A person's answers, accuracy per topic and streaks (their own by default)."""
+        """A person's answers, accuracy per topic and streaks (their own by default), with
+        their picture unless `chart` is False (a view that shows no pictures)."""
         uid = user_id or where.user
         eff = await self.settings.get(where.platform, where.team)
         topics = await self.store.topic_stats(where.platform, where.team, uid)
@@ -106,7 +117,7 @@ class Leaderboards:
             if s
             else "no streak yet"
         )
-        return Card(
+        card = Card(
             title=f"Stats · {who}",
             text=f"{total} answers, {right} right ({round(100 * right / total)}%){rank}.\n"
             f"{streak.capitalize()}."
@@ -114,6 +125,23 @@ class Leaderboards:
             fields=fields,
             visibility=Visibility.EPHEMERAL,
         )
+        if not chart:
+            return card
+        now, streaks = self.clock.now(), (alive(s, self.clock, eff.timezone), s.best if s else 0)
+        rank_no = me.rank if me else None
+        data = await stats_data(
+            self.store,
+            where.platform,
+            where.team,
+            uid,
+            who,
+            topics,
+            streaks,
+            now,
+            eff.timezone,
+            rank_no,
+        )
+        return replace(card, image=await stats_image(data))
 
     async def _ratings(self, platform: str, team: str, uid: str) -> dict[str, float]:
         """Practice that remembers: the ability estimate per topic (bot.services.abilities)."""

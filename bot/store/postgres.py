@@ -33,6 +33,8 @@ from bot.domain.records import (
     Advance,
     AnswerRow,
     Appeal,
+    BoardMove,
+    InterviewTopicScore,
     ItemStats,
     PickCount,
     QuestionStatus,
@@ -63,6 +65,7 @@ from bot.store.rows import (
     TABLES,
     answer_of,
     appeal_of,
+    interview_topic_score,
     reminder_of,
     review_item_of,
     round_of,
@@ -1443,6 +1446,55 @@ class PostgresStore:
             user_id,
             day,
         )
+
+    # --- charts (bot/charts) --------------------------------------------------------------
+
+    async def active_days(
+        self, platform: str, team: str, user_id: str, since_day: str
+    ) -> dict[str, int]:
+        rows = await self.pool.fetch(
+            "SELECT day, COUNT(*) FROM answers WHERE platform = $1 AND team = $2 "
+            "AND user_id = $3 AND day >= $4 GROUP BY day",
+            platform,
+            team,
+            user_id,
+            since_day,
+        )
+        return {str(r[0]): int(r[1]) for r in rows}
+
+    async def interview_topic_scores(
+        self, platform: str, team: str, user_id: str, before_ms: int
+    ) -> list[InterviewTopicScore]:
+        rows = await self.pool.fetch(
+            "SELECT context, topic, SUM(score), COUNT(*), MIN(answered_ms) FROM answers "
+            "WHERE platform = $1 AND team = $2 AND user_id = $3 AND source = 'interview' "
+            "GROUP BY context, topic HAVING MIN(answered_ms) < $4 "
+            "ORDER BY MIN(answered_ms), context, topic",
+            platform,
+            team,
+            user_id,
+            before_ms,
+        )
+        return [interview_topic_score(r) for r in rows]
+
+    async def movers(
+        self, platform: str, team: str, scope: str, period: str, before: str, limit: int
+    ) -> list[BoardMove]:
+        rows = await self.pool.fetch(
+            "SELECT t.user_id, t.display_name, t.points, COALESCE(b.points, 0) AS before_pts "
+            "FROM totals t LEFT JOIN totals b ON b.platform = t.platform AND b.team = t.team "
+            "AND b.scope = t.scope AND b.period = $5 AND b.user_id = t.user_id "
+            "WHERE t.platform = $1 AND t.team = $2 AND t.scope = $3 AND t.period = $4 "
+            "AND t.points > COALESCE(b.points, 0) "
+            "ORDER BY t.points - COALESCE(b.points, 0) DESC, t.user_id LIMIT $6",
+            platform,
+            team,
+            scope,
+            period,
+            before,
+            limit,
+        )
+        return [BoardMove(str(r[0]), str(r[1]), int(r[2]), int(r[3])) for r in rows]
 
 
 def _table(name: str) -> str:

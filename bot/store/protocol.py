@@ -16,6 +16,8 @@ from bot.domain.records import (
     Advance,
     AnswerRow,
     Appeal,
+    BoardMove,
+    InterviewTopicScore,
     ItemStats,
     PickCount,
     QuestionStatus,
@@ -474,4 +476,26 @@ class Store(Protocol):
         self, platform: str, team: str, user_id: str, day: str
     ) -> None:
         """The claimed reminder went out: nobody sends it again."""
+
+    # charts (bot/charts): the stats calendar, the interview trend, the recap's movers
+    async def active_days(
+        self, platform: str, team: str, user_id: str, since_day: str
+    ) -> dict[str, int]:
+        """The user's answers per local day (`YYYY-MM-DD` in the team's timezone, as stored
+        with each answer) on `since_day` or later; days without answers left out."""
+        ...
+
+    async def interview_topic_scores(
+        self, platform: str, team: str, user_id: str, before_ms: int
+    ) -> list[InterviewTopicScore]:
+        """The user's interview answers summed per session and topic, for sessions whose
+        answers came before `before_ms`, oldest first."""
+        ...
+
+    async def movers(
+        self, platform: str, team: str, scope: str, period: str, before: str, limit: int
+    ) -> list[BoardMove]:
+        """Players of the `period` board whose points there rose most over their points on
+        the `before` board (0 when absent), largest rise first, then user id; rises > 0
+        only."""
         ...

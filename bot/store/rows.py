@@ -17,7 +17,15 @@ from typing import Any
 from bot.domain.actions import AnswerContext
 from bot.domain.keys import PeriodKey, Scope
 from bot.domain.practice import ReviewItem, ReviewReminder
-from bot.domain.records import AnswerRow, Appeal, Round, Schedule, Session, Streak
+from bot.domain.records import (
+    AnswerRow,
+    Appeal,
+    InterviewTopicScore,
+    Round,
+    Schedule,
+    Session,
+    Streak,
+)
 
 ANSWER_COLS = [f.name for f in fields(AnswerRow)]
 ROUND_COLS = [f.name for f in fields(Round)]
@@ -163,3 +171,14 @@ def review_item_of(r: Any) -> ReviewItem:
 
 def reminder_of(r: Any) -> ReviewReminder:
     return ReviewReminder(**{c: r[c] for c in REMINDER_COLS})
+
+
+# --- charts (bot/charts) -------------------------------------------------------------------
+
+
+def interview_topic_score(r: Any) -> InterviewTopicScore:
+    """A row of (context, topic, score sum, answers, first answer ms) as a record."""
+    ctx = AnswerContext.parse(str(r[0]))
+    return InterviewTopicScore(
+        ctx.id if ctx else str(r[0]), str(r[1]), float(r[2]), int(r[3]), int(r[4])
+    )

@@ -17,6 +17,8 @@ from bot.domain.records import (
     Advance,
     AnswerRow,
     Appeal,
+    BoardMove,
+    InterviewTopicScore,
     ItemStats,
     PickCount,
     QuestionStatus,
@@ -48,6 +50,7 @@ from bot.store.rows import (
     TABLES,
     answer_of,
     appeal_of,
+    interview_topic_score,
     reminder_of,
     review_item_of,
     round_of,
@@ -1235,6 +1238,47 @@ class SQLiteStore:
                 "AND user_id=? AND day=?",
                 (platform, team, user_id, day),
             )
+
+    # --- charts (bot/charts) --------------------------------------------------------------
+
+    async def active_days(
+        self, platform: str, team: str, user_id: str, since_day: str
+    ) -> dict[str, int]:
+        rows = await self._all(
+            "SELECT day, COUNT(*) FROM answers WHERE platform=? AND team=? AND user_id=? "
+            "AND day >= ? GROUP BY day",
+            (platform, team, user_id, since_day),
+        )
+        return {str(r[0]): int(r[1]) for r in rows}
+
+    async def interview_topic_scores(
+        self, platform: str, team: str, user_id: str, before_ms: int
+    ) -> list[InterviewTopicScore]:
+        rows = await self._all(
+            # after ANALYZE SQLite prefers the primary key, which reads every answer of the
+            # person; the partial index (migration 011) holds their interviews only
+            "SELECT context, topic, SUM(score), COUNT(*), MIN(answered_ms) "
+            "FROM answers INDEXED BY answers_user_interviews "
+            "WHERE platform=? AND team=? AND user_id=? AND source='interview' "
+            "GROUP BY context, topic HAVING MIN(answered_ms) < ? "
+            "ORDER BY MIN(answered_ms), context, topic",
+            (platform, team, user_id, before_ms),
+        )
+        return [interview_topic_score(r) for r in rows]
+
+    async def movers(
+        self, platform: str, team: str, scope: str, period: str, before: str, limit: int
+    ) -> list[BoardMove]:
+        rows = await self._all(
+            "SELECT t.user_id, t.display_name, t.points, COALESCE(b.points, 0) AS before_pts "
+            "FROM totals t LEFT JOIN totals b ON b.platform = t.platform AND b.team = t.team "
+            "AND b.scope = t.scope AND b.period = ? AND b.user_id = t.user_id "
+            "WHERE t.platform=? AND t.team=? AND t.scope=? AND t.period=? "
+            "AND t.points > COALESCE(b.points, 0) "
+            "ORDER BY t.points - COALESCE(b.points, 0) DESC, t.user_id LIMIT ?",
+            (before, platform, team, scope, period, limit),
+        )
+        return [BoardMove(str(r[0]), str(r[1]), int(r[2]), int(r[3])) for r in rows]
 
 
 def _table(name: str) -> str:

@@ -76,7 +76,13 @@ def console(
     settings = _settings()
     name = user or getpass.getuser() or "you"
     try:
-        asyncio.run(run(settings, only=["console"], configs={"console": ConsoleConfig(user=name)}))
+        asyncio.run(
+            run(
+                settings,
+                only=["console"],
+                configs={"console": ConsoleConfig(user=name, charts_dir=settings.charts_dir)},
+            )
+        )
     except KeyboardInterrupt:
         pass
 

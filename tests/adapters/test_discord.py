@@ -137,7 +137,9 @@ def test_invite_url_asks_for_exactly_what_the_bot_uses() -> None:
     assert f"client_id={APP_ID}" in url
     assert "scope=bot+applications.commands" in url
     perms = discord.Permissions(int(url.split("permissions=")[1].split("&")[0]))
-    assert perms == discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
+    assert perms == discord.Permissions(  # attach files: the weekly recap's picture
+        view_channel=True, send_messages=True, embed_links=True, attach_files=True
+    )
 
 
 # --- quizzes ------------------------------------------------------------------------------------

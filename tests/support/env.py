@@ -25,6 +25,7 @@ BOT_VARS = (
     "SEMANTIC_",
     "OPS_",
     "SANDBOX_",
+    "CHARTS_DIR",
 )
 
 
@@ -37,5 +38,6 @@ def bot_env(db: Path, **extra: str) -> dict[str, str]:
     """The environment of a bot subprocess on the SQLite file `db` and the test packs."""
     env = scrubbed()
     env.update(DATABASE_URL=f"sqlite:///{db}", QUESTIONS_DIR=str(TEST_PACKS), NO_COLOR="1")
+    env.update(CHARTS_DIR=str(db.parent / "charts"))  # the console's pictures, not in the repo
     env.update(extra)
     return env

@@ -73,7 +73,7 @@ def test_discord_invite_url_has_exactly_the_scopes_and_permissions() -> None:
     url = res.output.strip()
     assert "client_id=123456789012345678" in url
     assert "scope=bot+applications.commands" in url
-    assert "permissions=19456" in url  # view channels, send messages, embed links
+    assert "permissions=52224" in url  # view channels, send messages, embed links, attach files
     bad = runner.invoke(app, ["discord", "invite-url", "not-a-number"])
     assert bad.exit_code == 2
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yarl
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 from tests.support.fakes.server import LocalServer
 
@@ -63,13 +63,24 @@ class FakeUser:
         }
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file sent with a request (multipart/form-data `files[n]`)."""
+
+    field: str
+    filename: str
+    content_type: str
+    data: bytes
+
+
 @dataclass
 class Call:
     method: str
     path: str  # without the /api/v10 prefix
     query: dict[str, str]
-    body: Any
+    body: Any  # JSON; with files, the `payload_json` part
     authorization: str | None
+    files: list[Upload] = field(default_factory=list)
 
 
 @dataclass
@@ -126,6 +137,7 @@ class FakeDiscord(LocalServer):
         self.uploads: list[tuple[str, str, bytes]] = []  # (path, file name, data) sent by the bot
         self.users: dict[int, FakeUser] = {}
         self.forbidden_channels: set[int] = set()
+        self.no_attach_files: set[int] = set()  # channels where the bot lacks Attach Files
         self.failures: list[Failure] = []
         self._nonces: dict[str, int] = {}  # a message's nonce -> its id (enforce_nonce)
         self.identified = 0
@@ -135,6 +147,7 @@ class FakeDiscord(LocalServer):
         self._exchanges: dict[str, Exchange] = {}
         self._dm_channels: dict[int, int] = {}  # channel id -> user id
         self._sockets: list[web.WebSocketResponse] = []
+        self._uploads: list[Upload] = []  # the files of the request being answered
 
     # --- life cycle ---------------------------------------------------------------------
 
@@ -381,27 +394,29 @@ class FakeDiscord(LocalServer):
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
         body: Any = None
-        raw = b"" if request.content_type.startswith("multipart/") else await request.read()
-        if not raw and request.content_type.startswith("multipart/"):
-            # a message with files: payload_json and files[n] (discord.File)
-            form = await request.post()
-            body = json.loads(str(form.get("payload_json") or "{}"))
-            body["_files"] = []  # each file as (file name, bytes), also kept in self.uploads
-            for key, part in form.items():
-                if key.startswith("files[") and isinstance(part, web.FileField):
-                    data = part.file.read()
-                    self.uploads.append((path, part.filename, data))
-                    body["_files"].append((part.filename, data))
-        elif raw:
+        files: list[Upload] = []
+        if request.content_type == "multipart/form-data":  # a message with attachments
+            body, files = await _multipart(request)
+            for f in files:
+                self.uploads.append((path, f.filename, f.data))
+            if isinstance(body, dict):  # each file as (file name, bytes), beside the JSON
+                body["_files"] = [(f.filename, f.data) for f in files]
+        elif raw := await request.read():
             body = (
                 json.loads(raw)
                 if request.content_type == "application/json"
                 else raw.decode("utf-8", "replace")
             )
         call = Call(
-            request.method, path, dict(request.query), body, request.headers.get("Authorization")
+            request.method,
+            path,
+            dict(request.query),
+            body,
+            request.headers.get("Authorization"),
+            files,
         )
         self.calls.append(call)
+        self._uploads = files
         try:
             failure = next(
                 (
@@ -416,6 +431,7 @@ class FakeDiscord(LocalServer):
             self.failures.remove(failure)
             return self._failure(call, failure)
         finally:
+            self._uploads = []
             await self._notify()
 
     def _failure(self, call: Call, f: Failure) -> web.Response:
@@ -507,7 +523,7 @@ class FakeDiscord(LocalServer):
             "mention_everyone": False,
             "mentions": [],
             "mention_roles": [],
-            "attachments": [],
+            "attachments": self._attachments(body),
             "pinned": False,
             "allowed_mentions": body.get("allowed_mentions"),
         }
@@ -520,9 +536,32 @@ class FakeDiscord(LocalServer):
         for key in ("content", "embeds", "components", "allowed_mentions"):
             if key in body:
                 msg[key] = body[key] if body[key] is not None else ([] if key != "content" else "")
+        if "attachments" in body:
+            msg["attachments"] = self._attachments(body)
         msg["flags"] &= ~LOADING
         msg["edited_timestamp"] = TIMESTAMP
         return msg
+
+    def _attachments(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        """The message's attachments: the request's files, described as Discord does (the
+        `attachments` entries of the payload give each file's description, its alt text)."""
+        described = {str(a.get("id")): a for a in body.get("attachments") or []}
+        out = []
+        for i, up in enumerate(self._uploads):
+            name = f"{next(self._ids)}-{up.filename}"
+            self.files[name] = up.data
+            out.append(
+                {
+                    "id": name.split("-")[0],
+                    "filename": up.filename,
+                    "description": described.get(str(i), {}).get("description"),
+                    "size": len(up.data),
+                    "url": f"{self.url}/cdn/{name}",
+                    "proxy_url": f"{self.url}/cdn/{name}",
+                    "content_type": up.content_type,
+                }
+            )
+        return out
 
     def _callback(self, iid: int, token: str, body: dict[str, Any]) -> web.Response:
         ex = self._exchanges.get(token)
@@ -605,6 +644,8 @@ class FakeDiscord(LocalServer):
             return _json({"message": "Missing Access", "code": 50001}, 403)
         elif channel_id != CHANNEL_ID:
             return _json({"message": "Unknown Channel", "code": 10003}, 404)
+        elif channel_id in self.no_attach_files and self._uploads:
+            return _json({"message": "Missing Permissions", "code": 50013}, 403)
         nonce = body.get("nonce") if body.get("enforce_nonce") else None
         if nonce is not None and str(nonce) in self._nonces:
             # Discord: the same author's message with this nonce is returned, none created
@@ -638,6 +679,22 @@ class FakeDiscord(LocalServer):
             "proxy_url": f"{self.url}/cdn/{name}",
             "content_type": "application/x-yaml",
         }
+
+
+async def _multipart(request: web.Request) -> tuple[Any, list[Upload]]:
+    """discord.py's multipart body: `payload_json` (the JSON) and `files[n]` parts."""
+    body: Any = None
+    files: list[Upload] = []
+    reader = await request.multipart()
+    while (part := await reader.next()) is not None:
+        assert isinstance(part, BodyPartReader)
+        data = await part.read()
+        if part.name == "payload_json":
+            body = json.loads(data)
+        else:
+            ctype = part.headers.get("Content-Type", "application/octet-stream")
+            files.append(Upload(part.name or "", part.filename or "", ctype, bytes(data)))
+    return body, files
 
 
 def _json(data: Any, status: int = 200) -> web.Response:

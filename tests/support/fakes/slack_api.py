@@ -189,7 +189,7 @@ class FakeSlack(LocalServer):
                 },
             }
         if method == "files.getUploadURLExternal":  # files_upload_v2: a URL per file, …
-            fid = f"FU{len(self.uploads) + 1}"
+            fid = f"FUP{len(self.uploads) + 1}"
             self.uploads[fid] = {"name": args.get("filename"), "data": b""}
             return {
                 **ok,
@@ -224,7 +224,7 @@ class FakeSlack(LocalServer):
     async def _upload(self, request: web.Request) -> web.Response:
         fid = request.match_info["id"]
         data = await request.read()
-        await self._record(Call("upload", {"id": fid, "size": len(data)}))
+        await self._record(Call("upload", {"file_id": fid, "length": len(data)}))
         if fid not in self.uploads:
             return web.Response(status=404)
         self.uploads[fid]["data"] = data
