@@ -13,7 +13,7 @@ from bot.domain.periods import period_key, period_title, resolve_period, yesterd
 from bot.domain.records import Streak, TotalRow
 from bot.domain.text import display_name
 from bot.domain.values import Card, UserError, Visibility, Where
-from bot.services.abilities import level_line
+from bot.services.abilities import level, level_line
 from bot.services.banks import Banks
 from bot.services.charts import board_image, stats_data, stats_image
 from bot.services.team_settings import TeamSettings
@@ -117,11 +117,11 @@ class Leaderboards:
             if s
             else "no streak yet"
         )
+        ratings = await self._ratings(where.platform, where.team, uid)
         card = Card(
             title=f"Stats · {who}",
             text=f"{total} answers, {right} right ({round(100 * right / total)}%){rank}.\n"
-            f"{streak.capitalize()}."
-            + _levels(level_line(await self._ratings(where.platform, where.team, uid))),
+            f"{streak.capitalize()}." + _levels(level_line(ratings)),
             fields=fields,
             visibility=Visibility.EPHEMERAL,
         )
@@ -140,6 +140,7 @@ class Leaderboards:
             now,
             eff.timezone,
             rank_no,
+            levels={t: level(r) for t, r in ratings.items()},  # the same words as the text
         )
         return replace(card, image=await stats_image(data))
 
