@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     shutdown_seconds: float = Field(8.0, gt=0, le=60)
     log_level: str = "INFO"
     log_format: str = Field("text", pattern="^(text|json)$")
+    data_retention_days: int = Field(30, ge=0, le=3650)  # a removed team's data; 0: at once
 
     discord_token: SecretStr | None = None
     discord_guild_id: int | None = None
@@ -107,6 +108,7 @@ class Settings(BaseSettings):
             questions_dir=self.questions_dir,
             defaults=self.defaults(),
             grading=grading_options(self),
+            retention_days=self.data_retention_days,
         )
 
 

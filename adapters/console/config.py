@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TextIO
 
 
 @dataclass(frozen=True)
 class ConsoleConfig:
-    """The player's name and the input stream (stdin unless a test gives another)."""
+    """The player's name, the input stream (stdin unless a test gives another), and where
+    files the bot hands out (/my-data) are written."""
 
     user: str = "you"
     stdin: TextIO = field(default_factory=lambda: sys.stdin)
+    files_dir: Path = Path("data")

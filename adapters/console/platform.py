@@ -22,7 +22,7 @@ from adapters.console.config import ConsoleConfig
 from adapters.console.render import panel
 from bot import metrics
 from bot.commands import dispatch as commands
-from bot.domain.values import Card, Reply, Target, UserError, Where
+from bot.domain.values import Attachment, Card, Reply, Target, UserError, Where
 from bot.services.container import Core
 
 log = logging.getLogger(__name__)
@@ -74,10 +74,13 @@ class ConsolePoster:
 class ConsoleSession:
     """One player at the terminal (an admin of the local team): runs typed lines."""
 
-    def __init__(self, core: Core, screen: Screen, user: str = "you") -> None:
+    def __init__(
+        self, core: Core, screen: Screen, user: str = "you", files_dir: Path = Path("data")
+    ) -> None:
         self.core = core
         self.screen = screen
         self.user = user
+        self.files_dir = files_dir
 
     def where(self) -> Where:
         return Where(PLATFORM, TEAM, CHANNEL, self.user, self.user, is_admin=True)
@@ -122,6 +125,9 @@ class ConsoleSession:
     async def show(self, reply: Reply) -> None:
         for card in reply.cards:
             self.screen.card(card)
+            if card.file is not None:  # a file in chat is a file on disk here
+                path = await asyncio.to_thread(save_file, self.files_dir, card.file)
+                self.screen.line(f"Saved {path}", "green")
         await self.core.outbox.deliver(reply.outgoing)
 
 
@@ -135,7 +141,9 @@ class ConsolePlatform:
     ) -> None:
         self.config = config or ConsoleConfig()
         self.screen = screen or RichScreen()
-        self.session = ConsoleSession(core, self.screen, self.config.user)
+        self.session = ConsoleSession(
+            core, self.screen, self.config.user, files_dir=self.config.files_dir
+        )
         self.poster = ConsolePoster(self.screen)
 
     async def run(self) -> None:
@@ -179,6 +187,16 @@ def _lines_of(stream: TextIO) -> asyncio.Queue[str | None]:
 
     threading.Thread(target=pump, name="console-stdin", daemon=True).start()
     return queue
+
+
+def save_file(folder: Path, file: Attachment) -> Path:
+    """Write a file the bot hands out, readable by this user only; its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / Path(file.name).name  # the name never leaves the folder
+    path.touch(mode=0o600)
+    path.chmod(0o600)
+    path.write_bytes(file.data)
+    return path
 
 
 def _read_text(path: Path) -> str:

@@ -50,6 +50,8 @@ COMMAND_NAMES = frozenset(
         "appeal",
         "flag",
         "appeals",
+        "forget-me",
+        "my-data",
     }
 )
 
@@ -248,6 +250,10 @@ async def dispatch(core: Core, where: Where, text: str) -> Reply:
             raise UserError(
                 "Use /appeals, /appeals accept ID [score] or /appeals reject ID reason."
             )
+        case "forget-me":  # your data, your choice (bot/services/privacy.py)
+            return _cards(await core.privacy.forget_me(where, cmd.rest))
+        case "my-data":
+            return _cards(await core.privacy.my_data(where))
         case "daily":
             sub = cmd.args[0].lower() if cmd.args else "status"
             if sub == "set":

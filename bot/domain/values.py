@@ -62,6 +62,16 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file that goes with a card (a person's data as JSON): adapters deliver it as a file
+    in chat, the console writes it to disk."""
+
+    name: str
+    data: bytes = field(repr=False)
+    mime: str = "application/json"
+
+
+@dataclass(frozen=True, slots=True)
 class Card:
     """A platform-neutral reply. Adapters render it; they never add game logic.
 
@@ -82,6 +92,7 @@ class Card:
     visibility: Visibility = Visibility.PUBLIC
     footer: str = ""
     color: Color = Color.INFO
+    file: Attachment | None = None
 
 
 @dataclass(frozen=True, slots=True)

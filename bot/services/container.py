@@ -22,6 +22,7 @@ from bot.services.daily import Daily
 from bot.services.interviews import Interviews
 from bot.services.leaderboards import Leaderboards
 from bot.services.outbox import Outbox
+from bot.services.privacy import DEFAULT_RETENTION_DAYS, Privacy
 from bot.services.quizzes import Quizzes
 from bot.services.rounds import Rounds
 from bot.services.team_settings import Defaults, TeamSettings
@@ -36,6 +37,7 @@ class CoreConfig:
     questions_dir: Path = QUESTIONS_DIR
     defaults: Defaults = field(default_factory=Defaults)
     grading: GradingOptions = field(default_factory=GradingOptions)
+    retention_days: int = DEFAULT_RETENTION_DAYS  # a removed team's data is kept this long
 
 
 class HasCoreConfig(Protocol):
@@ -61,6 +63,7 @@ class Core:
     grading: GradingOptions
     appeals: Appeals
     analytics: Analytics
+    privacy: Privacy
 
     async def close(self) -> None:
         await self.store.close()
@@ -105,4 +108,5 @@ async def build_core(
         grading=grading,
         appeals=Appeals(store, banks, clock, grading),
         analytics=analytics,
+        privacy=Privacy(store, clock, config.retention_days),
     )

@@ -82,6 +82,9 @@ async def populate(url: str) -> None:
         await store.add_appeal(
             Appeal(0, P, T, "flag", "u2", "U2", "c1", "q2", "", "typo", "open", 12)
         )
+        await store.mark_team_removed(P, "t2", 13, 14)  # issue 17: removals, installations
+        await store.save_installation(P, T, "", "u1", "sealed", 15)
+        await store.add_oauth_state("state-1", 16)
     finally:
         await store.close()
 
