@@ -14,6 +14,8 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import default as email_policy
 from typing import Any
 
 import yarl
@@ -381,7 +383,9 @@ class FakeDiscord(LocalServer):
         path = "/" + request.match_info["tail"]
         raw = await request.read()
         body: Any = None
-        if raw:
+        if raw and request.content_type == "multipart/form-data":
+            body = _multipart(request.headers["Content-Type"], raw)
+        elif raw:
             body = (
                 json.loads(raw)
                 if request.content_type == "application/json"
@@ -496,7 +500,7 @@ class FakeDiscord(LocalServer):
             "mention_everyone": False,
             "mentions": [],
             "mention_roles": [],
-            "attachments": [],
+            "attachments": self._attachments(body),
             "pinned": False,
             "allowed_mentions": body.get("allowed_mentions"),
         }
@@ -505,10 +509,19 @@ class FakeDiscord(LocalServer):
         self.messages[int(msg["id"])] = msg
         return msg
 
+    def _attachments(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        """The attachments of a message sent with files (see `_multipart`)."""
+        return [
+            {"id": str(next(self._ids)), "filename": n, "size": len(d), "url": "", "proxy_url": ""}
+            for n, d in (body.get("uploads") or {}).items()
+        ]
+
     def _edit(self, msg: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
         for key in ("content", "embeds", "components", "allowed_mentions"):
             if key in body:
                 msg[key] = body[key] if body[key] is not None else ([] if key != "content" else "")
+        if body.get("uploads"):
+            msg["attachments"] = self._attachments(body)
         msg["flags"] &= ~LOADING
         msg["edited_timestamp"] = TIMESTAMP
         return msg
@@ -627,6 +640,24 @@ class FakeDiscord(LocalServer):
             "proxy_url": f"{self.url}/cdn/{name}",
             "content_type": "application/x-yaml",
         }
+
+
+def _multipart(content_type: str, raw: bytes) -> dict[str, Any]:
+    """A message with files (discord.py sends `payload_json` and `files[n]` parts): the JSON
+    body, with `uploads` mapping each file name to its bytes."""
+    message = BytesParser(policy=email_policy).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + raw
+    )
+    body: dict[str, Any] = {}
+    uploads: dict[str, bytes] = {}
+    for part in message.iter_parts():
+        data = part.get_payload(decode=True) or b""
+        if part.get_param("name", header="content-disposition") == "payload_json":
+            body.update(json.loads(data))
+        elif (name := part.get_filename()) is not None:
+            uploads[name] = data
+    body["uploads"] = uploads
+    return body
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
