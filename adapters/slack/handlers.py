@@ -58,6 +58,8 @@ COMMANDS = {
     "appeal": "appeal",
     "flag": "flag",
     "appeals": "appeals",
+    "my-data": "my-data",  # your data, your choice (bot/services/privacy.py)
+    "forget-me": "forget-me",
 }
 
 _SLACK_NAMES = {"/stats": "/qstats", "/questions import FILE": "/questions import [file.yaml]"}

@@ -18,7 +18,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.poster import PERMANENT, message_ref
 from adapters.slack.render import card_message, notice
-from bot.domain.values import Card, Reply, UserError, Visibility, Where
+from bot.domain.values import Attachment, Card, Reply, UserError, Visibility, Where
 from bot.services.container import Core
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,8 @@ class Replies:
                 await reply.posted(card, ref)  # the core keeps what it needs (a quiz's post)
         elif card.visibility is Visibility.DIRECT:
             await self.direct(turn, card_message(card))
+            if card.file is not None:  # /my-data: the file goes to the same DM
+                await self.upload(turn, card.file)
         else:
             await self.ephemeral(turn, card_message(card))
 
@@ -92,13 +94,22 @@ class Replies:
             await self.direct(turn, message)
 
     async def direct(self, turn: Turn, message: dict[str, Any]) -> None:
+        await turn.client.chat_postMessage(channel=await self._dm(turn), **message)
+
+    async def _dm(self, turn: Turn) -> str:
         key = (turn.where.team, turn.where.user)
         channel = self._dms.get(key)
         if channel is None:
             resp = await turn.client.conversations_open(users=turn.where.user)
             channel = str(resp["channel"]["id"])
             self._dms[key] = channel
-        await turn.client.chat_postMessage(channel=channel, **message)
+        return channel
+
+    async def upload(self, turn: Turn, file: Attachment) -> None:
+        """A file in the person's DM (files_upload_v2: only they see it)."""
+        await turn.client.files_upload_v2(
+            channel=await self._dm(turn), content=file.data, filename=file.name, title=file.name
+        )
 
     async def notice(self, turn: Turn, text: str) -> None:
         """A short private message (an error, a hint); a failure here is only logged."""

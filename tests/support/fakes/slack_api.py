@@ -25,6 +25,12 @@ class Call:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+def headers_token(headers: dict[str, str]) -> str:
+    """The token of a Web API call made with `Authorization: Bearer ...`."""
+    auth = headers.get("Authorization") or headers.get("authorization") or ""
+    return auth.removeprefix("Bearer ").strip()
+
+
 class FakeSlack(LocalServer):
     """The Slack Web API, response_urls, file downloads and Socket Mode, recording calls."""
 
@@ -37,6 +43,10 @@ class FakeSlack(LocalServer):
         self._changed = asyncio.Condition()
         self._ts = 0
         self._ws: web.WebSocketResponse | None = None
+        # OAuth: workspaces by bot token, the codes that install them, and uploaded files
+        self.workspaces: dict[str, dict[str, str]] = {}
+        self.codes: dict[str, str] = {}
+        self.uploads: dict[str, bytes] = {}
 
     # --- life cycle -----------------------------------------------------------------------
 
@@ -45,6 +55,7 @@ class FakeSlack(LocalServer):
         app.router.add_post("/respond/{key}", self._respond)
         app.router.add_get("/files/{name}", self._file)
         app.router.add_get("/link", self._link)
+        app.router.add_post("/upload/{file_id}", self._upload)
 
     async def closing(self) -> None:
         if self._ws is not None:
@@ -74,6 +85,15 @@ class FakeSlack(LocalServer):
         is this one, as when Slack fails after doing the work (a 500 after the post).
         """
         self.queued.setdefault(method, []).append((status, body, headers or {}, applied))
+
+    def workspace(self, team_id: str, name: str) -> tuple[str, str]:
+        """A workspace that can install the app: (the OAuth code Slack would hand the
+        browser, the bot token oauth.v2.access then gives)."""
+        token = f"xoxb-{team_id.lower()}"
+        self.workspaces[token] = {"team_id": team_id, "team": name, "user_id": f"UBOT{team_id}"}
+        code = f"code-{team_id}"
+        self.codes[code] = token
+        return code, token
 
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -127,12 +147,53 @@ class FakeSlack(LocalServer):
         if self.queued.get(method):
             status, body, headers, applied = self.queued[method].pop(0)
             if applied:
-                self._answer(method, args)
+                self._answer(method, args, dict(request.headers))
             return web.json_response(body, status=status, headers=headers)
-        return web.json_response(self._answer(method, args))
+        return web.json_response(self._answer(method, args, dict(request.headers)))
 
-    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    def _answer(
+        self, method: str, args: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> dict[str, Any]:
         ok: dict[str, Any] = {"ok": True}
+        token = str(args.get("token") or "") or headers_token(headers or {})
+        if method == "oauth.v2.access":
+            tok = self.codes.pop(str(args.get("code")), None)
+            if tok is None:
+                return {"ok": False, "error": "invalid_code"}
+            ws = self.workspaces[tok]
+            return {
+                **ok,
+                "app_id": "A1",
+                "access_token": tok,
+                "token_type": "bot",
+                "scope": "commands,chat:write",
+                "bot_user_id": ws["user_id"],
+                "team": {"id": ws["team_id"], "name": ws["team"]},
+                "enterprise": None,
+                "is_enterprise_install": False,
+                "authed_user": {"id": f"UADMIN{ws['team_id']}"},
+            }
+        if method == "auth.test" and self.workspaces:
+            ws = self.workspaces.get(token)
+            if ws is None:
+                return {"ok": False, "error": "invalid_auth"}
+            return {
+                **ok,
+                "url": f"https://{ws['team'].lower()}.slack.com/",
+                "team": ws["team"],
+                "user": "bot",
+                "team_id": ws["team_id"],
+                "user_id": ws["user_id"],
+                "bot_id": f"B{ws['team_id']}",
+            }
+        if method == "files.getUploadURLExternal":
+            file_id = f"FU{len(self.uploads) + 1}"
+            self.uploads[file_id] = b""
+            return {**ok, "file_id": file_id, "upload_url": f"{self.url}/upload/{file_id}"}
+        if method == "files.completeUploadExternal":
+            files = args.get("files")
+            files = json.loads(files) if isinstance(files, str) else files
+            return {**ok, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
         if method == "auth.test":
             return {
                 **ok,
@@ -189,6 +250,11 @@ class FakeSlack(LocalServer):
         if method == "apps.connections.open":
             return {**ok, "url": f"ws://127.0.0.1:{self.port}/link"}
         return ok
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        self.uploads[request.match_info["file_id"]] = await request.read()
+        await self._record(Call("upload", {"file_id": request.match_info["file_id"]}))
+        return web.Response(text="OK")
 
     async def _respond(self, request: web.Request) -> web.Response:
         body = await request.json()
