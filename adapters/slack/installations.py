@@ -50,6 +50,11 @@ class StoreInstallations(AsyncInstallationStore):
         data: dict[str, Any] = installation.to_dict()
         for name in _TIMES:
             data[name] = getattr(installation, name)
+        # The installer is a person: kept in the `installer` column only, which /forget-me
+        # blanks, never inside the sealed blob (nothing could blank it there). The bot asks
+        # for no user scopes, so there is no user token to keep either.
+        data.update(user_id="", user_token=None, user_scopes=None, user_refresh_token=None)
+        data["user_token_expires_at"] = None
         team = team_key(
             installation.enterprise_id, installation.team_id, installation.is_enterprise_install
         )

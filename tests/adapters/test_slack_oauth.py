@@ -29,6 +29,7 @@ from tests.support.fakes.slack_requests import (
     signed,
 )
 from tests.support.slack_rig import button, flat
+from tests.support.tables import all_rows, rows_naming
 
 KEY = Fernet.generate_key().decode()
 CLIENT_ID = "1111.2222"
@@ -135,6 +136,18 @@ async def test_two_workspaces_install_and_each_sees_only_its_own(
     stored = _read(database_url)
     assert b"TA" in stored and token1.encode() not in stored and token2.encode() not in stored
     assert await core.store.installation("slack", "TA") is not None
+    # the installer is a person: in the column /forget-me blanks, not in the sealed blob
+    found = await app.installations.async_find_bot(enterprise_id=None, team_id="TA")  # type: ignore[union-attr]
+    assert found is not None and found.bot_token == token1
+    inside = await app.installations.async_find_installation(  # type: ignore[union-attr]
+        enterprise_id=None, team_id="TA"
+    )
+    assert inside is not None and inside.user_id == "" and inside.team_name == "Acme"
+    rows = await all_rows(database_url)
+    assert rows_naming(rows, "slack", "TA", {"UADMINTA"}) == ["installations.installer"]
+    await core.store.forget_person("slack", "TA", "UADMINTA")
+    assert rows_naming(await all_rows(database_url), "slack", "TA", {"UADMINTA"}) == []
+    assert await core.store.installation("slack", "TA") is not None  # the workspace's, kept
 
     # a quiz in each workspace, answered there: each post is made with its own token
     before = len(fake.of("chat.postMessage"))
