@@ -75,6 +75,10 @@ from bot.store.rows import (
 )
 
 _RETRIES = 5
+# /forget-me and a team's purge delete answers and the totals their triggers keep: answers
+# being written meanwhile wait for the commit (reads do not), so no total outlives its
+# answers and no answer is left without its total.
+_HOLD_ANSWERS = "LOCK TABLE answers IN SHARE ROW EXCLUSIVE MODE"
 
 _PG_TYPES = {
     "score": "float8",
@@ -1145,6 +1149,7 @@ class PostgresStore:
         async def op() -> dict[str, int]:
             touched: dict[str, int] = {}
             async with self._tx() as con:
+                await con.execute(_HOLD_ANSWERS)
                 for table, column, action, value in person_rules(user_id):
                     sql = (
                         f"DELETE FROM {_table(table)}"
@@ -1160,7 +1165,7 @@ class PostgresStore:
                     touched[table] = touched.get(table, 0) + _status_count(status)
             return touched
 
-        return await _retrying(op)  # type: ignore[no-any-return]
+        return await self._deadlock_retrying(op)  # type: ignore[no-any-return]
 
     async def person_rows(
         self, platform: str, team: str, user_id: str
@@ -1233,6 +1238,7 @@ class PostgresStore:
                 )
                 if not due:
                     return None
+                await con.execute(_HOLD_ANSWERS)
                 for table in PERSONAL:
                     status = await con.execute(
                         f"DELETE FROM {_table(table)} WHERE platform = $1 AND team = $2",
@@ -1242,7 +1248,7 @@ class PostgresStore:
                     deleted[table] = _status_count(status)
             return deleted
 
-        return await _retrying(op)  # type: ignore[no-any-return]
+        return await self._deadlock_retrying(op)  # type: ignore[no-any-return]
 
     async def save_installation(
         self, platform: str, team: str, enterprise_id: str, installer: str, secret: str, ms: int

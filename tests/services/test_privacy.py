@@ -255,3 +255,31 @@ async def test_two_processes_purging_at_once_purge_once(
         assert team_rows(await all_rows(url), P, T) == {}
     finally:
         await other.close()
+
+
+async def test_answers_racing_forget_me_leave_totals_that_match_the_answers(
+    core: Core, url: str
+) -> None:
+    import asyncio
+
+    from tests.support.builders import answer_row
+
+    rows = [answer_row("bob", f"quiz:r{i}", ms=1_000 + i) for i in range(30)]
+    await core.store.record_answer(rows[0])
+    await asyncio.gather(
+        *(core.store.record_answer(r) for r in rows[1:15]),
+        core.store.forget_person(P, T, "bob"),
+        *(core.store.record_answer(r) for r in rows[15:]),
+    )
+    after = await all_rows(url)
+    kept = [a for a in after["answers"] if a["user_id"] == "bob"]
+    [total] = [
+        t
+        for t in after["totals"]
+        if t["user_id"] == "bob" and (t["scope"], t["period"]) == ("team", "all")
+    ] or [None]
+    if kept:
+        assert total is not None and total["answers"] == len(kept)
+        assert total["points"] == sum(a["points"] for a in kept)
+    else:
+        assert total is None
