@@ -58,6 +58,8 @@ class StoreInstallations(AsyncInstallationStore):
         team = team_key(
             installation.enterprise_id, installation.team_id, installation.is_enterprise_install
         )
+        # the team is back first: a purge running now stops before it reaches the new row
+        await self.core.privacy.team_returned(PLATFORM, team)
         await self.core.store.save_installation(
             PLATFORM,
             team,
@@ -67,7 +69,6 @@ class StoreInstallations(AsyncInstallationStore):
             to_ms(self.core.clock.now()),
         )
         log.info("slack: installed in workspace %s", team)
-        await self.core.privacy.team_returned(PLATFORM, team)
 
     async def async_save_bot(self, bot: Bot) -> None:
         """Bolt saves whole installations (`async_save`); a bot alone is not stored."""

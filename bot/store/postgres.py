@@ -55,6 +55,7 @@ from bot.store.rows import (
     DERIVED,
     HIDDEN,
     PERSONAL,
+    PURGE_BATCH,
     RANK_ORDER,
     ROUND_COLS,
     SCHEDULE_COLS,
@@ -75,7 +76,7 @@ from bot.store.rows import (
 )
 
 _RETRIES = 5
-# /forget-me and a team's purge delete answers and the totals their triggers keep: answers
+# /forget-me deletes answers and the totals their triggers keep: answers
 # being written meanwhile wait for the commit (reads do not), so no total outlives its
 # answers and no answer is left without its total.
 _HOLD_ANSWERS = "LOCK TABLE answers IN SHARE ROW EXCLUSIVE MODE"
@@ -1225,30 +1226,38 @@ class PostgresStore:
         return [(r["platform"], r["team"]) for r in rows]
 
     async def purge_team(self, platform: str, team: str, now_ms: int) -> dict[str, int] | None:
-        async def op() -> dict[str, int] | None:
-            deleted: dict[str, int] = {}
-            async with self._tx() as con:
-                # the row lock: a second process purging at once waits, then finds it gone
-                due = await con.fetchval(
-                    "DELETE FROM team_removals WHERE platform = $1 AND team = $2 "
-                    "AND purge_ms <= $3 RETURNING true",
+        due = (
+            "EXISTS (SELECT 1 FROM team_removals WHERE platform = $1 AND team = $2 "
+            "AND purge_ms <= $3)"
+        )
+        if not await self.pool.fetchval(f"SELECT {due}", platform, team, now_ms):
+            return None
+        deleted: dict[str, int] = {}
+        for table in PERSONAL:
+            if table == "team_removals":
+                continue
+            deleted[table] = 0
+            while True:  # in batches: each its own short statement
+                status = await self.pool.execute(
+                    f"DELETE FROM {_table(table)} WHERE ctid IN (SELECT ctid FROM "
+                    f"{_table(table)} WHERE platform = $1 AND team = $2 LIMIT $4) AND {due}",
                     platform,
                     team,
                     now_ms,
+                    PURGE_BATCH,
                 )
-                if not due:
-                    return None
-                await con.execute(_HOLD_ANSWERS)
-                for table in PERSONAL:
-                    status = await con.execute(
-                        f"DELETE FROM {_table(table)} WHERE platform = $1 AND team = $2",
-                        platform,
-                        team,
-                    )
-                    deleted[table] = _status_count(status)
-            return deleted
-
-        return await self._deadlock_retrying(op)  # type: ignore[no-any-return]
+                n = _status_count(status)
+                deleted[table] += n
+                if n < PURGE_BATCH:
+                    break
+        done = await self.pool.fetchval(
+            "DELETE FROM team_removals WHERE platform = $1 AND team = $2 AND purge_ms <= $3 "
+            "RETURNING true",
+            platform,
+            team,
+            now_ms,
+        )
+        return deleted if done else None
 
     async def save_installation(
         self, platform: str, team: str, enterprise_id: str, installer: str, secret: str, ms: int

@@ -392,9 +392,11 @@ class Store(Protocol):
         ...
 
     async def purge_team(self, platform: str, team: str, now_ms: int) -> dict[str, int] | None:
-        """Delete every row of the team, in every table of rows.PERSONAL, and its removal,
-        in one transaction, if the removal is still due at `now_ms`; rows deleted per table.
-        None when it is not (the team came back, or another process purged it first)."""
+        """Delete every row of the team, in every table of rows.PERSONAL, then its removal,
+        if the removal is due at `now_ms`; rows deleted per table. In batches of
+        rows.PURGE_BATCH, each checking the removal is still due, so other teams' writes never
+        wait long and a team that comes back mid-purge keeps what is left. None when nothing
+        was due (the team came back, or another process finished the purge first)."""
         ...
 
     async def save_installation(

@@ -77,6 +77,10 @@ PERSONAL: dict[str, tuple[Rule, ...]] = {
     "totals": (("user_id", DELETE, "{}"),),
     "streaks": (("user_id", DELETE, "{}"),),
 }
+# A team's purge deletes this many rows per transaction, so answers of other teams never wait
+# long for it (one transaction for a big team held SQLite's write lock for 39 s).
+PURGE_BATCH = 2000
+
 # Columns never shown in /my-data (they are not the person's: the workspace's tokens).
 HIDDEN: dict[str, tuple[str, ...]] = {"installations": ("secret",)}
 # Tables with no row of any team or person, and why.

@@ -40,6 +40,7 @@ from bot.store.rows import (
     DERIVED,
     HIDDEN,
     PERSONAL,
+    PURGE_BATCH,
     RANK_ORDER,
     ROUND_COLS,
     SCHEDULE_COLS,
@@ -1079,20 +1080,31 @@ class SQLiteStore:
         return [(r["platform"], r["team"]) for r in rows]
 
     async def purge_team(self, platform: str, team: str, now_ms: int) -> dict[str, int] | None:
+        due = "EXISTS (SELECT 1 FROM team_removals WHERE platform=? AND team=? AND purge_ms <= ?)"
+        keys = (platform, team, now_ms)
+        if not (await self._one(f"SELECT {due}", keys) or [0])[0]:
+            return None
         deleted: dict[str, int] = {}
+        for table in PERSONAL:
+            if table == "team_removals":
+                continue
+            deleted[table] = 0
+            while True:  # in batches: each its own short transaction
+                async with self._tx() as db:
+                    cur = await db.execute(
+                        f"DELETE FROM {_table(table)} WHERE rowid IN (SELECT rowid FROM "
+                        f"{_table(table)} WHERE platform=? AND team=? LIMIT ?) AND {due}",
+                        (platform, team, PURGE_BATCH, *keys),
+                    )
+                n = max(cur.rowcount, 0)
+                deleted[table] += n
+                if n < PURGE_BATCH:
+                    break
         async with self._tx() as db:
             cur = await db.execute(
-                "DELETE FROM team_removals WHERE platform=? AND team=? AND purge_ms <= ?",
-                (platform, team, now_ms),
+                "DELETE FROM team_removals WHERE platform=? AND team=? AND purge_ms <= ?", keys
             )
-            if cur.rowcount != 1:
-                return None
-            for table in PERSONAL:
-                cur = await db.execute(
-                    f"DELETE FROM {_table(table)} WHERE platform=? AND team=?", (platform, team)
-                )
-                deleted[table] = max(cur.rowcount, 0)
-        return deleted
+        return deleted if cur.rowcount == 1 else None
 
     async def save_installation(
         self, platform: str, team: str, enterprise_id: str, installer: str, secret: str, ms: int

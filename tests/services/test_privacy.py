@@ -283,3 +283,20 @@ async def test_answers_racing_forget_me_leave_totals_that_match_the_answers(
         assert total["points"] == sum(a["points"] for a in kept)
     else:
         assert total is None
+
+
+async def test_a_purge_in_many_small_batches_still_leaves_nothing(
+    core: Core, played: Rows, url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.store.postgres
+    import bot.store.sqlite
+
+    monkeypatch.setattr(bot.store.sqlite, "PURGE_BATCH", 2)
+    monkeypatch.setattr(bot.store.postgres, "PURGE_BATCH", 2)
+    assert len(played["answers"]) > 4  # several batches of answers alone
+    await core.privacy.team_removed(P, T)
+    clock.advance(days=31)
+    assert await core.privacy.purge_due() == 1
+    after = await all_rows(url)
+    assert team_rows(after, P, T) == {}
+    assert team_rows(after, P, OTHER) == team_rows(played, P, OTHER)

@@ -12,6 +12,9 @@ CREATE TABLE team_removals (
 );
 CREATE INDEX team_removals_due ON team_removals (purge_ms);
 
+-- /forget-me and /my-data find a person's leaderboard rows without reading the team's board.
+CREATE INDEX totals_user ON totals (platform, team, user_id);
+
 -- One installation per workspace (Slack OAuth v2). `secret` is the installation with its
 -- tokens, encrypted by the adapter (Fernet, TOKEN_ENCRYPTION_KEY): no token is stored in clear.
 CREATE TABLE installations (
