@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.periods import check_timezone
@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: str = Field("text", pattern="^(text|json)$")
     charts_dir: Path = Path("data/charts")  # the console writes its pictures (PNG) here
+    data_retention_days: int = Field(30, ge=0, le=3650)  # a removed team's data; 0: at once
 
     discord_token: SecretStr | None = None
     discord_guild_id: int | None = None
@@ -52,6 +53,10 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_port: int = 3000
     slack_admin_users: str = ""  # comma-separated user ids who may change settings
+    # many Slack workspaces (OAuth v2): the app's credentials, and the key tokens are sealed with
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    token_encryption_key: SecretStr | None = None
 
     semantic_grading: bool = True  # blend in the semantic model (the shipped static one)
     semantic_model: Literal["static", "minilm-torch"] = "static"
@@ -78,6 +83,33 @@ class Settings(BaseSettings):
     def _db(cls, v: str) -> str:
         backend_of(v)  # ValueError for a scheme no store serves
         return v
+
+    @field_validator("token_encryption_key")
+    @classmethod
+    def _key(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and v.get_secret_value():
+            from adapters.slack.tokens import check_key
+
+            check_key(v.get_secret_value())  # its message never repeats the key
+        return v
+
+    @model_validator(mode="after")
+    def _oauth(self) -> Settings:
+        has_id, has_secret = bool(self.slack_client_id), bool(self.slack_client_secret)
+        if has_id != has_secret:
+            raise ValueError(
+                "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET go together (Slack OAuth, many "
+                "workspaces): set both, or neither to use SLACK_BOT_TOKEN"
+            )
+        key = self.token_encryption_key
+        if has_id and not (key and key.get_secret_value()):
+            from adapters.slack.tokens import KEY_HELP
+
+            raise ValueError(
+                "TOKEN_ENCRYPTION_KEY is required with SLACK_CLIENT_ID: each workspace's "
+                f"tokens are stored encrypted with it; {KEY_HELP}"
+            )
+        return self
 
     @property
     def shard_ids(self) -> list[int] | None:
@@ -108,6 +140,7 @@ class Settings(BaseSettings):
             questions_dir=self.questions_dir,
             defaults=self.defaults(),
             grading=grading_options(self),
+            retention_days=self.data_retention_days,
         )
 
 

@@ -48,6 +48,9 @@ def slack_config(settings: Settings) -> SlackConfig:
         signing_secret=_secret(settings.slack_signing_secret),
         port=settings.slack_port,
         admin_users=parse_admin_ids(settings.slack_admin_users),
+        client_id=(settings.slack_client_id or "").strip(),
+        client_secret=_secret(settings.slack_client_secret),
+        token_key=_secret(settings.token_encryption_key),
     )
 
 
@@ -71,7 +74,9 @@ PLATFORMS: dict[str, PlatformEntry] = {
         "adapters.discord.platform:DiscordPlatform", lambda s: bool(s.discord_token), discord_config
     ),
     "slack": PlatformEntry(
-        "adapters.slack.platform:SlackPlatform", lambda s: bool(s.slack_bot_token), slack_config
+        "adapters.slack.platform:SlackPlatform",
+        lambda s: bool(s.slack_bot_token or s.slack_client_id),
+        slack_config,
     ),
     # the fallback when no chat platform has a token: play in the terminal
     "console": PlatformEntry(

@@ -10,9 +10,11 @@ from typing import TextIO
 
 @dataclass(frozen=True)
 class ConsoleConfig:
-    """The player's name, the input stream (stdin unless a test gives another) and the
-    folder pictures are written to (None: not written; the app passes CHARTS_DIR)."""
+    """The player's name, the input stream (stdin unless a test gives another), the folder
+    pictures are written to (None: not written; the app passes CHARTS_DIR) and where files the
+    bot hands out (/my-data) are written."""
 
     user: str = "you"
     stdin: TextIO = field(default_factory=lambda: sys.stdin)
     charts_dir: Path | None = None
+    files_dir: Path = Path("data")

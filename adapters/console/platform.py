@@ -25,7 +25,7 @@ from adapters.console.render import panel
 from adapters.console.review_export import export_to_file
 from bot import metrics
 from bot.commands import dispatch as commands
-from bot.domain.values import Card, Reply, Target, UserError, Where
+from bot.domain.values import Attachment, Card, Reply, Target, UserError, Where
 from bot.services.container import Core
 
 log = logging.getLogger(__name__)
@@ -79,12 +79,18 @@ class ConsoleSession:
     """One player at the terminal (an admin of the local team): runs typed lines."""
 
     def __init__(
-        self, core: Core, screen: Screen, user: str = "you", charts_dir: Path | None = None
+        self,
+        core: Core,
+        screen: Screen,
+        user: str = "you",
+        charts_dir: Path | None = None,
+        files_dir: Path = Path("data"),
     ) -> None:
         self.core = core
         self.screen = screen
         self.user = user
         self.charts_dir = charts_dir
+        self.files_dir = files_dir
 
     def where(self) -> Where:
         return Where(PLATFORM, TEAM, CHANNEL, self.user, self.user, is_admin=True)
@@ -135,6 +141,9 @@ class ConsoleSession:
     async def show(self, reply: Reply) -> None:
         for card in reply.cards:
             await show_card(self.screen, card, self.charts_dir)
+            if card.file is not None:  # a file in chat is a file on disk here
+                path = await asyncio.to_thread(save_file, self.files_dir, card.file)
+                self.screen.line(f"Saved {path}", "green")
         await self.core.outbox.deliver(reply.outgoing)
 
 
@@ -149,7 +158,9 @@ class ConsolePlatform:
         self.config = config or ConsoleConfig()
         self.screen = screen or RichScreen()
         charts = self.config.charts_dir
-        self.session = ConsoleSession(core, self.screen, self.config.user, charts)
+        self.session = ConsoleSession(
+            core, self.screen, self.config.user, charts, files_dir=self.config.files_dir
+        )
         self.poster = ConsolePoster(self.screen, charts)
 
     async def run(self) -> None:
@@ -200,6 +211,16 @@ def _lines_of(stream: TextIO) -> asyncio.Queue[str | None]:
 
     threading.Thread(target=pump, name="console-stdin", daemon=True).start()
     return queue
+
+
+def save_file(folder: Path, file: Attachment) -> Path:
+    """Write a file the bot hands out, readable by this user only; its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / Path(file.name).name  # the name never leaves the folder
+    path.touch(mode=0o600)
+    path.chmod(0o600)
+    path.write_bytes(file.data)
+    return path
 
 
 def _read_bytes(path: Path) -> bytes:

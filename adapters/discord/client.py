@@ -12,6 +12,7 @@ from discord.ext import commands
 from adapters.discord.answers import Answers
 from adapters.discord.invite import invite_url
 from adapters.discord.poster import DiscordPoster
+from adapters.discord.privacy import PrivacyCommands
 from adapters.discord.replies import NO_MENTIONS, Services, report_error
 from adapters.discord.review import ReviewCommands
 from adapters.discord.slash import InterviewCommands
@@ -56,6 +57,7 @@ class InterviewBot(commands.Bot):
         self.add_listener(self.answers.on_interaction, "on_interaction")
         await self.add_cog(InterviewCommands(self.services))
         await self.add_cog(ReviewCommands(self.services))  # /review (practice that remembers)
+        await self.add_cog(PrivacyCommands(self.services))  # /my-data, /forget-me, removals
         if not self.shard_id:  # one process syncs the commands: shard 0, or an unsharded bot
             await self._sync()
         self.logged_in.set()

@@ -62,6 +62,8 @@ COMMANDS = {
     "appeals": "appeals",
     "review": "review",
     "export": "export",
+    "my-data": "my-data",  # your data, your choice (bot/services/privacy.py)
+    "forget-me": "forget-me",
 }
 
 _SLACK_NAMES = {"/stats": "/qstats", "/questions import FILE": "/questions import [file name]"}

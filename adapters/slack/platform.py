@@ -1,5 +1,7 @@
 """The Slack platform: a bolt AsyncApp on one bot token, served over Socket Mode when
-SLACK_APP_TOKEN is set (no public URL needed), else over HTTP at /slack/events."""
+SLACK_APP_TOKEN is set (no public URL needed), else over HTTP at /slack/events; or, with
+SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, many workspaces installed through OAuth (HTTP mode,
+adapters/slack/oauth.py), each event answered with its own workspace's token."""
 
 from __future__ import annotations
 
@@ -18,9 +20,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.admins import People
 from adapters.slack.config import SlackConfig
 from adapters.slack.handlers import PLATFORM, Handlers
+from adapters.slack.installations import StoreInstallations
+from adapters.slack.oauth import INSTALL_PATH, oauth_settings
 from adapters.slack.poster import SlackPoster
 from adapters.slack.replies import Replies
 from adapters.slack.retries import retry_handlers
+from adapters.slack.uninstall import Uninstalls
 from bot.ports import PlatformUnavailable
 from bot.services.container import Core
 
@@ -73,19 +78,36 @@ class SlackPlatform:
         host: str = "0.0.0.0",
         admin_ids: frozenset[str] | None = None,
     ) -> None:
-        if not config.bot_token:
+        if not config.bot_token and not config.oauth:
             raise PlatformUnavailable("slack: SLACK_BOT_TOKEN is not set.")
         self.core = core
         self.config = config
         self.host = host
         self.client = client or make_client(config.bot_token)
-        self.app = AsyncApp(
-            client=self.client, name="interview-bot", signing_secret=config.signing_secret
-        )
-        self.poster = SlackPoster(self.client)
+        self.installations: StoreInstallations | None = None
+        if config.oauth:  # many workspaces: bolt finds each event's token in our store
+            if config.app_token:
+                raise PlatformUnavailable(
+                    "slack: OAuth (SLACK_CLIENT_ID) serves /slack/install over HTTP: unset "
+                    "SLACK_APP_TOKEN and set SLACK_SIGNING_SECRET."
+                )
+            settings, self.installations = oauth_settings(core, config)
+            self.app = AsyncApp(
+                client=self.client,
+                name="interview-bot",
+                signing_secret=config.signing_secret,
+                oauth_settings=settings,
+            )
+        else:
+            self.app = AsyncApp(
+                client=self.client, name="interview-bot", signing_secret=config.signing_secret
+            )
+        tokens = self.installations.bot_token if self.installations is not None else None
+        self.poster = SlackPoster(self.client, tokens)
         people = People(admin_ids if admin_ids is not None else config.admin_users)
         self.handlers = Handlers(core, people, Replies(core))
         self.handlers.register(self.app)
+        Uninstalls(core, self.installations).register(self.app)
         self.port: int | None = None  # the HTTP port once listening (useful with port 0)
         self.started = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -94,7 +116,8 @@ class SlackPlatform:
     async def run(self) -> None:
         """Check the token, then serve until cancelled."""
         self._share_connections()
-        await self._check_bot_token()
+        if not self.config.oauth:
+            await self._check_bot_token()
         if self.config.app_token:
             await self._serve_socket_mode(self.config.app_token)
         else:
@@ -142,6 +165,8 @@ class SlackPlatform:
             ) from None
         self.port = int(runner.addresses[0][1])
         log.info("slack: HTTP mode, listening on %s:%s%s", self.host, self.port, EVENTS_PATH)
+        if self.config.oauth:
+            log.info("slack: OAuth mode: workspaces install the app at %s", INSTALL_PATH)
         self.started.set()
         await asyncio.Event().wait()
 

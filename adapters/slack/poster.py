@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -34,18 +36,39 @@ def split_ref(ref: str, default_channel: str) -> tuple[str, str]:
     return (channel, ts) if sep else (default_channel, ref)
 
 
+Tokens = Callable[[str], Awaitable[str | None]]
+
+
 class SlackPoster:
     """Posts cards nobody asked for (reveals, daily questions) to a channel.
 
-    One bot token serves one workspace, so `target.team` needs no lookup here.
+    With one bot token, `client` serves its one workspace. With many (OAuth), `tokens` gives
+    each workspace's bot token (None: it uninstalled the app) and the post uses that.
     """
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, tokens: Tokens | None = None) -> None:
         self.client = client
+        self.tokens = tokens
+
+    async def _client(self, team: str) -> AsyncWebClient:
+        if self.tokens is None:
+            return self.client
+        token = await self.tokens(team)
+        if token is None:
+            raise ChannelUnavailable("the workspace uninstalled the app")
+        c = self.client
+        return AsyncWebClient(
+            token=token,
+            base_url=c.base_url,
+            session=c.session,
+            timeout=c.timeout,
+            retry_handlers=c.retry_handlers,
+        )
 
     async def post(self, target: Target, card: Card) -> str | None:
+        client = await self._client(target.team)
         try:
-            resp = await self.client.chat_postMessage(channel=target.channel, **card_message(card))
+            resp = await client.chat_postMessage(channel=target.channel, **card_message(card))
         except SlackApiError as e:
             raise _unavailable(e) from None
         channel = str(resp.get("channel") or target.channel)
@@ -55,8 +78,9 @@ class SlackPoster:
 
     async def edit(self, target: Target, ref: str, card: Card) -> None:
         channel, ts = split_ref(ref, target.channel)
+        client = await self._client(target.team)
         try:
-            await self.client.chat_update(channel=channel, ts=ts, **card_message(card))
+            await client.chat_update(channel=channel, ts=ts, **card_message(card))
         except SlackApiError as e:
             raise _unavailable(e) from None
 

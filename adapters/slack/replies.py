@@ -19,7 +19,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from adapters.slack.images import IN_DM, join_footer, share
 from adapters.slack.poster import PERMANENT, message_ref
 from adapters.slack.render import card_message, notice
-from bot.domain.values import Card, Reply, UserError, Visibility, Where
+from bot.domain.values import Attachment, Card, Reply, UserError, Visibility, Where
 from bot.services.container import Core
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,8 @@ class Replies:
             await self.direct(turn, card_message(card))
             if card.image is not None:
                 await share(turn.client, await self._dm(turn), card.image, title=card.title)
+            if card.file is not None:  # /my-data: the file goes to the same DM
+                await self.upload(turn, card.file)
         else:
             if card.image is not None:  # Slack has no private file in a channel: to the DM
                 card = replace(card, footer=join_footer(card.footer, IN_DM))
@@ -112,6 +114,12 @@ class Replies:
             channel = str(resp["channel"]["id"])
             self._dms[key] = channel
         return channel
+
+    async def upload(self, turn: Turn, file: Attachment) -> None:
+        """A file in the person's DM (files_upload_v2: only they see it)."""
+        await turn.client.files_upload_v2(
+            channel=await self._dm(turn), content=file.data, filename=file.name, title=file.name
+        )
 
     async def notice(self, turn: Turn, text: str) -> None:
         """A short private message (an error, a hint); a failure here is only logged."""

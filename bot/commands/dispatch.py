@@ -52,6 +52,8 @@ COMMAND_NAMES = frozenset(
         "flag",
         "appeals",
         "review",
+        "forget-me",
+        "my-data",
     }
 )
 
@@ -252,6 +254,10 @@ async def dispatch(core: Core, where: Where, text: str) -> Reply:
             raise UserError(
                 "Use /appeals, /appeals accept ID [score] or /appeals reject ID reason."
             )
+        case "forget-me":  # your data, your choice (bot/services/privacy.py)
+            return _cards(await core.privacy.forget_me(where, cmd.rest))
+        case "my-data":
+            return _cards(await core.privacy.my_data(where))
         case "daily":
             sub = cmd.args[0].lower() if cmd.args else "status"
             if sub == "set":

@@ -168,6 +168,12 @@ HELP: tuple[HelpEntry, ...] = (
         "Show the settings, or (admins) change one",
         text_on=((DISCORD, "Show the settings, or change one"),),
     ),
+    HelpEntry("my-data", "/my-data", "Download everything stored about you here (a JSON file)"),
+    HelpEntry(
+        "forget-me",
+        "/forget-me [confirm]",
+        "Delete your answers, points, streak and interviews here (after you confirm)",
+    ),
     HelpEntry("help", "/help", "This text", only=_on(CONSOLE)),
     HelpEntry(
         "user",

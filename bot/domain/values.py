@@ -77,6 +77,16 @@ class Image:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file that goes with a card (a person's data as JSON): adapters deliver it as a file
+    in chat, the console writes it to disk."""
+
+    name: str
+    data: bytes = field(repr=False)
+    mime: str = "application/json"
+
+
+@dataclass(frozen=True, slots=True)
 class Card:
     """A platform-neutral reply. Adapters render it; they never add game logic.
 
@@ -98,6 +108,7 @@ class Card:
     footer: str = ""
     color: Color = Color.INFO
     image: Image | None = None  # a chart beside the text (bot/charts); the text stands alone
+    file: Attachment | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from bot.services.exports import Exports
 from bot.services.interviews import Interviews
 from bot.services.leaderboards import Leaderboards
 from bot.services.outbox import Outbox
+from bot.services.privacy import DEFAULT_RETENTION_DAYS, Privacy
 from bot.services.quizzes import Quizzes
 from bot.services.review_reminders import ReviewReminders
 from bot.services.reviews import Reviews
@@ -40,6 +41,7 @@ class CoreConfig:
     questions_dir: Path = QUESTIONS_DIR
     defaults: Defaults = field(default_factory=Defaults)
     grading: GradingOptions = field(default_factory=GradingOptions)
+    retention_days: int = DEFAULT_RETENTION_DAYS  # a removed team's data is kept this long
 
 
 class HasCoreConfig(Protocol):
@@ -73,6 +75,8 @@ class Core:
     def exports(self) -> Exports:
         """Packs, leaderboard and answers as files for admins (issue #17); keeps no state."""
         return Exports(self.store, self.settings, self.clock)
+
+    privacy: Privacy
 
     async def close(self) -> None:
         await self.store.close()
@@ -124,4 +128,5 @@ async def build_core(
         abilities=abilities,
         reviews=reviews,
         reminders=ReviewReminders(store, team, clock, outbox),
+        privacy=Privacy(store, clock, config.retention_days),
     )

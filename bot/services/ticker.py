@@ -13,11 +13,12 @@ log = logging.getLogger(__name__)
 
 async def tick(core: Core, outbox: Outbox | None = None) -> None:
     """One pass: close rounds whose time is up, post the reveals owed (a failed one again),
-    refresh the daily posts' answer counts."""
+    refresh the daily posts' answer counts, purge removed teams whose retention ran out."""
     box = outbox or core.outbox
     try:
         await core.rounds.close_due()
         await box.deliver(await core.daily.refresh_counts())
+        await core.privacy.maybe_purge()
     except Exception:
         log.exception("the ticker failed; it will try again")
 

@@ -54,7 +54,11 @@ from bot.store.protocol import ALL_TEAMS, MAX_PICKS, MIN_PLAYER_ANSWERS, Batch
 from bot.store.rows import (
     ANSWER_COLS,
     APPEAL_COLS,
+    DELETE,
     DERIVED,
+    HIDDEN,
+    PERSONAL,
+    PURGE_BATCH,
     RANK_ORDER,
     REMINDER_COLS,
     REVIEW_COLS,
@@ -66,6 +70,7 @@ from bot.store.rows import (
     answer_of,
     appeal_of,
     interview_topic_score,
+    person_rules,
     reminder_of,
     review_item_of,
     round_of,
@@ -79,6 +84,10 @@ from bot.store.rows import (
 )
 
 _RETRIES = 5
+# /forget-me deletes answers and the totals their triggers keep: answers
+# being written meanwhile wait for the commit (reads do not), so no total outlives its
+# answers and no answer is left without its total.
+_HOLD_ANSWERS = "LOCK TABLE answers IN SHARE ROW EXCLUSIVE MODE"
 
 _PG_TYPES = {
     "score": "float8",
@@ -1155,6 +1164,174 @@ class PostgresStore:
                 )
         return True
 
+    # --- your data, your choice; removed teams; Slack installations (issue 17) -----------
+
+    async def forget_person(self, platform: str, team: str, user_id: str) -> dict[str, int]:
+        async def op() -> dict[str, int]:
+            touched: dict[str, int] = {}
+            async with self._tx() as con:
+                await con.execute(_HOLD_ANSWERS)
+                for table, column, action, value in person_rules(user_id):
+                    sql = (
+                        f"DELETE FROM {_table(table)}"
+                        if action == DELETE
+                        else f"UPDATE {_table(table)} SET {column} = ''"
+                    )
+                    status = await con.execute(
+                        f"{sql} WHERE platform = $1 AND team = $2 AND {column} = $3",
+                        platform,
+                        team,
+                        value,
+                    )
+                    touched[table] = touched.get(table, 0) + _status_count(status)
+            return touched
+
+        return await self._deadlock_retrying(op)  # type: ignore[no-any-return]
+
+    async def person_rows(
+        self, platform: str, team: str, user_id: str
+    ) -> dict[str, list[dict[str, Any]]]:
+        by_table: dict[str, list[tuple[str, str]]] = {}
+        for table, column, action, value in person_rules(user_id):
+            if action == DELETE:  # their own rows; shared ones (BLANK) are everyone's
+                by_table.setdefault(table, []).append((column, value))
+
+        async def op() -> dict[str, list[dict[str, Any]]]:
+            out: dict[str, list[dict[str, Any]]] = {}
+            async with (
+                self.pool.acquire() as con,
+                con.transaction(isolation="repeatable_read", readonly=True),
+            ):
+                for table, conds in by_table.items():
+                    where = " OR ".join(f"{c} = ${i + 3}" for i, (c, _) in enumerate(conds))
+                    rows = await con.fetch(
+                        f"SELECT * FROM {_table(table)} WHERE platform = $1 AND team = $2 "
+                        f"AND ({where})",
+                        platform,
+                        team,
+                        *(v for _, v in conds),
+                    )
+                    hidden = HIDDEN.get(table, ())
+                    out[table] = [{k: v for k, v in r.items() if k not in hidden} for r in rows]
+            return out
+
+        return await _retrying(op)  # type: ignore[no-any-return]
+
+    async def mark_team_removed(
+        self, platform: str, team: str, removed_ms: int, purge_ms: int
+    ) -> None:
+        await self.pool.execute(
+            "INSERT INTO team_removals (platform, team, removed_ms, purge_ms) "
+            "VALUES ($1, $2, $3, $4) ON CONFLICT (platform, team) DO UPDATE SET "
+            "purge_ms = LEAST(team_removals.purge_ms, excluded.purge_ms)",
+            platform,
+            team,
+            removed_ms,
+            purge_ms,
+        )
+
+    async def cancel_team_removal(self, platform: str, team: str) -> bool:
+        got = await self.pool.fetchval(
+            "DELETE FROM team_removals WHERE platform = $1 AND team = $2 RETURNING true",
+            platform,
+            team,
+        )
+        return bool(got)
+
+    async def due_team_purges(self, now_ms: int) -> list[tuple[str, str]]:
+        rows = await self.pool.fetch(
+            "SELECT platform, team FROM team_removals WHERE purge_ms <= $1 ORDER BY purge_ms",
+            now_ms,
+        )
+        return [(r["platform"], r["team"]) for r in rows]
+
+    async def purge_team(self, platform: str, team: str, now_ms: int) -> dict[str, int] | None:
+        due = (
+            "EXISTS (SELECT 1 FROM team_removals WHERE platform = $1 AND team = $2 "
+            "AND purge_ms <= $3)"
+        )
+        if not await self.pool.fetchval(f"SELECT {due}", platform, team, now_ms):
+            return None
+        deleted: dict[str, int] = {}
+        for table in PERSONAL:
+            if table == "team_removals":
+                continue
+            deleted[table] = 0
+            while True:  # in batches: each its own short statement
+                status = await self.pool.execute(
+                    f"DELETE FROM {_table(table)} WHERE ctid IN (SELECT ctid FROM "
+                    f"{_table(table)} WHERE platform = $1 AND team = $2 LIMIT $4) AND {due}",
+                    platform,
+                    team,
+                    now_ms,
+                    PURGE_BATCH,
+                )
+                n = _status_count(status)
+                deleted[table] += n
+                if n < PURGE_BATCH:
+                    break
+        done = await self.pool.fetchval(
+            "DELETE FROM team_removals WHERE platform = $1 AND team = $2 AND purge_ms <= $3 "
+            "RETURNING true",
+            platform,
+            team,
+            now_ms,
+        )
+        return deleted if done else None
+
+    async def save_installation(
+        self, platform: str, team: str, enterprise_id: str, installer: str, secret: str, ms: int
+    ) -> None:
+        await self.pool.execute(
+            "INSERT INTO installations (platform, team, enterprise_id, installer, installed_ms, "
+            "secret) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (platform, team) DO UPDATE "
+            "SET enterprise_id = excluded.enterprise_id, installer = excluded.installer, "
+            "installed_ms = excluded.installed_ms, secret = excluded.secret",
+            platform,
+            team,
+            enterprise_id,
+            installer,
+            ms,
+            secret,
+        )
+
+    async def installation(self, platform: str, team: str) -> str | None:
+        got = await self.pool.fetchval(
+            "SELECT secret FROM installations WHERE platform = $1 AND team = $2", platform, team
+        )
+        return None if got is None else str(got)
+
+    async def delete_installation(self, platform: str, team: str) -> bool:
+        got = await self.pool.fetchval(
+            "DELETE FROM installations WHERE platform = $1 AND team = $2 RETURNING true",
+            platform,
+            team,
+        )
+        return bool(got)
+
+    async def add_oauth_state(self, state: str, expires_ms: int) -> None:
+        async def op() -> None:
+            async with self._tx() as con:
+                await con.execute(
+                    "DELETE FROM oauth_states WHERE expires_ms < $1", expires_ms - 86_400_000
+                )
+                await con.execute(
+                    "INSERT INTO oauth_states (state, expires_ms) VALUES ($1, $2) "
+                    "ON CONFLICT (state) DO NOTHING",
+                    state,
+                    expires_ms,
+                )
+
+        await _retrying(op)
+
+    async def consume_oauth_state(self, state: str, now_ms: int) -> bool:
+        got = await self.pool.fetchval(
+            "DELETE FROM oauth_states WHERE state = $1 AND expires_ms >= $2 RETURNING true",
+            state,
+            now_ms,
+        )
+        return bool(got)
+
     # --- whole-database copy ------------------------------------------------------------
 
     async def dump(self, batch: int = 1000) -> AsyncGenerator[Batch, None]:
@@ -1495,6 +1672,12 @@ class PostgresStore:
             limit,
         )
         return [BoardMove(str(r[0]), str(r[1]), int(r[2]), int(r[3])) for r in rows]
+
+
+def _status_count(status: str) -> int:
+    """The row count of a command status ("DELETE 3", "UPDATE 0")."""
+    tail = str(status).rsplit(" ", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
 
 
 def _table(name: str) -> str:

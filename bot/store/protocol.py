@@ -367,6 +367,68 @@ class Store(Protocol):
         """The ids of the team's rested and retired questions."""
         ...
 
+    # --- your data, your choice; removed teams; Slack installations (issue 17) -----------
+    # Which rows are a person's is one table, rows.PERSONAL, that both backends follow.
+    async def forget_person(self, platform: str, team: str, user_id: str) -> dict[str, int]:
+        """In one transaction, delete the person's rows in the team (answers, sessions,
+        appeals, seen questions, their leaderboard rows and streak) and blank their id in
+        rows that are everyone's (a round they started); rows touched per table. Other
+        people's totals are their own rows, so every board is right when it commits."""
+        ...
+
+    async def person_rows(
+        self, platform: str, team: str, user_id: str
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Every row of the team that is the person's own (rows.PERSONAL's DELETE rules:
+        not the shared rows that only name them), by table, read in one snapshot, without
+        rows.HIDDEN columns."""
+        ...
+
+    async def mark_team_removed(
+        self, platform: str, team: str, removed_ms: int, purge_ms: int
+    ) -> None:
+        """The bot was removed from the team: its data is due for purging at `purge_ms`
+        (a second removal before that keeps the earlier date)."""
+        ...
+
+    async def cancel_team_removal(self, platform: str, team: str) -> bool:
+        """The team is back before its purge: nothing is purged. False when none was due."""
+        ...
+
+    async def due_team_purges(self, now_ms: int) -> list[tuple[str, str]]:
+        """(platform, team) of every removed team whose purge time has come."""
+        ...
+
+    async def purge_team(self, platform: str, team: str, now_ms: int) -> dict[str, int] | None:
+        """Delete every row of the team, in every table of rows.PERSONAL, then its removal,
+        if the removal is due at `now_ms`; rows deleted per table. In batches of
+        rows.PURGE_BATCH, each checking the removal is still due, so other teams' writes never
+        wait long and a team that comes back mid-purge keeps what is left. None when nothing
+        was due (the team came back, or another process finished the purge first)."""
+        ...
+
+    async def save_installation(
+        self, platform: str, team: str, enterprise_id: str, installer: str, secret: str, ms: int
+    ) -> None:
+        """Store (or replace) a workspace's installation; `secret` is already encrypted."""
+        ...
+
+    async def installation(self, platform: str, team: str) -> str | None:
+        """The workspace's encrypted installation, None when it has none."""
+        ...
+
+    async def delete_installation(self, platform: str, team: str) -> bool:
+        """Forget the workspace's installation (its tokens) now; False when there was none."""
+        ...
+
+    async def add_oauth_state(self, state: str, expires_ms: int) -> None:
+        """Remember an OAuth state handed out (expired ones are dropped meanwhile)."""
+        ...
+
+    async def consume_oauth_state(self, state: str, now_ms: int) -> bool:
+        """True once for a state handed out and not expired; it is gone afterwards."""
+        ...
+
     # whole-database copy (`db copy`)
     def dump(self, batch: int = 1000) -> AsyncGenerator[Batch, None]:
         """Every row of every table (rows.TABLES, in that order), in batches, all read in one

@@ -57,10 +57,68 @@ TABLES = (
     "review_items",
     "review_reminders",
     "review_reminder_claims",
+    # your data, your choice (migration 010)
+    "team_removals",
+    "installations",
+    "oauth_states",
     "totals",
     "streaks",
 )
 DERIVED = ("totals", "streaks")
+
+# --- your data, your choice (issue 17): what /forget-me and the team purge delete -----------
+#
+# Every table that holds a team's rows is listed here with what in it is a person's: rules of
+# (column, action, value) where value is the column's content for that person ("{}" is the
+# user id). DELETE removes the row; BLANK sets the column to '' and keeps the row (a round
+# someone started belongs to everyone who answered it). `forget_person` and `person_rows` of
+# both stores, and `purge_team`, follow this table; tests/store/test_every_table.py fails
+# naming any table of the database that is in neither PERSONAL nor NOT_TEAM_DATA.
+# A new table is one line here.
+DELETE, BLANK = "delete", "blank"
+Rule = tuple[str, str, str]
+PERSONAL: dict[str, tuple[Rule, ...]] = {
+    "settings": (),
+    "rounds": (("started_by", BLANK, "{}"),),
+    "sessions": (("user_id", DELETE, "{}"),),
+    "answers": (("user_id", DELETE, "{}"),),
+    "seen": (("scope", DELETE, "user:{}"),),
+    "team_packs": (("added_by", BLANK, "{}"),),
+    "daily_schedules": (),
+    "daily_claims": (),
+    "question_status": (("by_user", BLANK, "{}"),),
+    "appeals": (("user_id", DELETE, "{}"), ("resolved_by", BLANK, "{}")),
+    "abilities": (("user_id", DELETE, "{}"),),
+    "ability_events": (("user_id", DELETE, "{}"),),
+    "review_items": (("user_id", DELETE, "{}"),),
+    "review_reminders": (("user_id", DELETE, "{}"),),
+    "review_reminder_claims": (("user_id", DELETE, "{}"),),
+    "team_removals": (),
+    "installations": (("installer", BLANK, "{}"),),
+    "totals": (("user_id", DELETE, "{}"),),
+    "streaks": (("user_id", DELETE, "{}"),),
+}
+# A team's purge deletes this many rows per transaction, so answers of other teams never wait
+# long for it (one transaction for a big team held SQLite's write lock for 39 s).
+PURGE_BATCH = 2000
+
+# Columns never shown in /my-data (they are not the person's: the workspace's tokens).
+HIDDEN: dict[str, tuple[str, ...]] = {"installations": ("secret",)}
+# Tables with no row of any team or person, and why.
+NOT_TEAM_DATA: dict[str, str] = {
+    "schema_version": "the migrations applied",
+    "oauth_states": "one-time OAuth state values, before any workspace is known",
+}
+
+
+def person_rules(user_id: str) -> list[tuple[str, str, str, str]]:
+    """(table, column, action, value) for every rule of PERSONAL, for one person."""
+    return [
+        (table, column, action, value.format(user_id))
+        for table, rules in PERSONAL.items()
+        for column, action, value in rules
+    ]
+
 
 _ANSWER_LISTS = ("right_points", "missing_points")
 _ANSWER_BOOLS = ("correct", "ranked", "first_correct")

@@ -39,7 +39,11 @@ from bot.store.protocol import ALL_TEAMS, MAX_PICKS, MIN_PLAYER_ANSWERS, Batch
 from bot.store.rows import (
     ANSWER_COLS,
     APPEAL_COLS,
+    DELETE,
     DERIVED,
+    HIDDEN,
+    PERSONAL,
+    PURGE_BATCH,
     RANK_ORDER,
     REMINDER_COLS,
     REVIEW_COLS,
@@ -51,6 +55,7 @@ from bot.store.rows import (
     answer_of,
     appeal_of,
     interview_topic_score,
+    person_rules,
     reminder_of,
     review_item_of,
     round_of,
@@ -1030,6 +1035,143 @@ class SQLiteStore:
                     (platform, team, c.user_id, old.display_name, *got),
                 )
         return True
+
+    # --- your data, your choice; removed teams; Slack installations (issue 17) -----------
+
+    async def forget_person(self, platform: str, team: str, user_id: str) -> dict[str, int]:
+        touched: dict[str, int] = {}
+        async with self._tx() as db:
+            for table, column, action, value in person_rules(user_id):
+                sql = (
+                    f"DELETE FROM {_table(table)}"
+                    if action == DELETE
+                    else f"UPDATE {_table(table)} SET {column} = ''"
+                )
+                cur = await db.execute(
+                    f"{sql} WHERE platform=? AND team=? AND {column}=?", (platform, team, value)
+                )
+                touched[table] = touched.get(table, 0) + max(cur.rowcount, 0)
+        return touched
+
+    async def person_rows(
+        self, platform: str, team: str, user_id: str
+    ) -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = {}
+        by_table: dict[str, list[tuple[str, str]]] = {}
+        for table, column, action, value in person_rules(user_id):
+            if action == DELETE:  # their own rows; shared ones (BLANK) are everyone's
+                by_table.setdefault(table, []).append((column, value))
+        async with self._write:  # one snapshot: no write of this store lands in between
+            await self.db.execute("BEGIN")
+            try:
+                for table, conds in by_table.items():
+                    where = " OR ".join(f"{c}=?" for c, _ in conds)
+                    rows = await self._all(
+                        f"SELECT * FROM {_table(table)} WHERE platform=? AND team=? "
+                        f"AND ({where}) ORDER BY rowid",
+                        (platform, team, *(v for _, v in conds)),
+                    )
+                    hidden = HIDDEN.get(table, ())
+                    out[table] = [{k: r[k] for k in r.keys() if k not in hidden} for r in rows]
+            finally:
+                await self.db.execute("COMMIT")
+        return out
+
+    async def mark_team_removed(
+        self, platform: str, team: str, removed_ms: int, purge_ms: int
+    ) -> None:
+        async with self._writing():
+            await self.db.execute(
+                "INSERT INTO team_removals (platform, team, removed_ms, purge_ms) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (platform, team) DO UPDATE SET "
+                "purge_ms = min(purge_ms, excluded.purge_ms)",
+                (platform, team, removed_ms, purge_ms),
+            )
+
+    async def cancel_team_removal(self, platform: str, team: str) -> bool:
+        async with self._writing():
+            cur = await self.db.execute(
+                "DELETE FROM team_removals WHERE platform=? AND team=?", (platform, team)
+            )
+        return cur.rowcount > 0
+
+    async def due_team_purges(self, now_ms: int) -> list[tuple[str, str]]:
+        rows = await self._all(
+            "SELECT platform, team FROM team_removals WHERE purge_ms <= ? ORDER BY purge_ms",
+            (now_ms,),
+        )
+        return [(r["platform"], r["team"]) for r in rows]
+
+    async def purge_team(self, platform: str, team: str, now_ms: int) -> dict[str, int] | None:
+        due = "EXISTS (SELECT 1 FROM team_removals WHERE platform=? AND team=? AND purge_ms <= ?)"
+        keys = (platform, team, now_ms)
+        if not (await self._one(f"SELECT {due}", keys) or [0])[0]:
+            return None
+        deleted: dict[str, int] = {}
+        for table in PERSONAL:
+            if table == "team_removals":
+                continue
+            deleted[table] = 0
+            while True:  # in batches: each its own short transaction
+                async with self._tx() as db:
+                    cur = await db.execute(
+                        f"DELETE FROM {_table(table)} WHERE rowid IN (SELECT rowid FROM "
+                        f"{_table(table)} WHERE platform=? AND team=? LIMIT ?) AND {due}",
+                        (platform, team, PURGE_BATCH, *keys),
+                    )
+                n = max(cur.rowcount, 0)
+                deleted[table] += n
+                if n < PURGE_BATCH:
+                    break
+        async with self._tx() as db:
+            cur = await db.execute(
+                "DELETE FROM team_removals WHERE platform=? AND team=? AND purge_ms <= ?", keys
+            )
+        return deleted if cur.rowcount == 1 else None
+
+    async def save_installation(
+        self, platform: str, team: str, enterprise_id: str, installer: str, secret: str, ms: int
+    ) -> None:
+        async with self._writing():
+            await self.db.execute(
+                "INSERT INTO installations (platform, team, enterprise_id, installer, "
+                "installed_ms, secret) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, team) "
+                "DO UPDATE SET enterprise_id=excluded.enterprise_id, "
+                "installer=excluded.installer, installed_ms=excluded.installed_ms, "
+                "secret=excluded.secret",
+                (platform, team, enterprise_id, installer, ms, secret),
+            )
+
+    async def installation(self, platform: str, team: str) -> str | None:
+        r = await self._one(
+            "SELECT secret FROM installations WHERE platform=? AND team=?", (platform, team)
+        )
+        return str(r[0]) if r else None
+
+    async def delete_installation(self, platform: str, team: str) -> bool:
+        async with self._writing():
+            cur = await self.db.execute(
+                "DELETE FROM installations WHERE platform=? AND team=?", (platform, team)
+            )
+        return cur.rowcount > 0
+
+    async def add_oauth_state(self, state: str, expires_ms: int) -> None:
+        async with self._tx() as db:
+            await db.execute(
+                "DELETE FROM oauth_states WHERE expires_ms < ?", (expires_ms - 86_400_000,)
+            )
+            await db.execute(
+                "INSERT INTO oauth_states (state, expires_ms) VALUES (?, ?) "
+                "ON CONFLICT (state) DO NOTHING",
+                (state, expires_ms),
+            )
+
+    async def consume_oauth_state(self, state: str, now_ms: int) -> bool:
+        async with self._writing():
+            cur = await self.db.execute(
+                "DELETE FROM oauth_states WHERE state=? AND expires_ms >= ?", (state, now_ms)
+            )
+        return cur.rowcount > 0
 
     # --- whole-database copy ------------------------------------------------------------
 

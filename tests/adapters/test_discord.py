@@ -72,6 +72,8 @@ async def test_command_sync_sends_the_whole_tree_to_the_guild(
         "appeals",
         "review",
         "export",
+        "my-data",
+        "forget-me",
     }
     subs = {c["name"]: {o["name"]: o for o in c.get("options", [])} for c in put.body}
     assert set(subs["interview"]) == {"start", "skip", "end"}

@@ -163,7 +163,12 @@ def test_the_manifest_declares_every_command_and_setting() -> None:
     assert commands == {f"/{name}" for name in COMMANDS}
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
-    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
-    assert {"commands", "chat:write", "im:write", "users:read", "files:read"} <= set(
-        manifest["oauth_config"]["scopes"]["bot"]
-    )
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == [
+        "app_home_opened",
+        "app_uninstalled",
+        "tokens_revoked",
+    ]
+    from adapters.slack.oauth import BOT_SCOPES
+
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == set(BOT_SCOPES)  # OAuth asks the same
+    assert {"commands", "chat:write", "im:write", "users:read", "files:read"} <= set(BOT_SCOPES)

@@ -92,6 +92,9 @@ async def populate(url: str) -> None:
             P, T, "u1", ReviewReminder(P, T, "u1", "18:00", "UTC", "u1", 15)
         )
         await store.claim_review_reminder(P, T, "u1", "2026-01-05", 16, 1000)
+        await store.mark_team_removed(P, "t2", 13, 14)  # issue 17: removals, installations
+        await store.save_installation(P, T, "", "u1", "sealed", 15)
+        await store.add_oauth_state("state-1", 16)
     finally:
         await store.close()
 

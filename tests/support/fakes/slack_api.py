@@ -25,6 +25,12 @@ class Call:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+def headers_token(headers: dict[str, str]) -> str:
+    """The token of a Web API call made with `Authorization: Bearer ...`."""
+    auth = headers.get("Authorization") or headers.get("authorization") or ""
+    return auth.removeprefix("Bearer ").strip()
+
+
 class FakeSlack(LocalServer):
     """The Slack Web API, response_urls, file downloads and Socket Mode, recording calls."""
 
@@ -38,6 +44,9 @@ class FakeSlack(LocalServer):
         self._changed = asyncio.Condition()
         self._ts = 0
         self._ws: web.WebSocketResponse | None = None
+        # OAuth: workspaces by bot token and the codes that install them
+        self.workspaces: dict[str, dict[str, str]] = {}
+        self.codes: dict[str, str] = {}
 
     # --- life cycle -----------------------------------------------------------------------
 
@@ -76,6 +85,15 @@ class FakeSlack(LocalServer):
         is this one, as when Slack fails after doing the work (a 500 after the post).
         """
         self.queued.setdefault(method, []).append((status, body, headers or {}, applied))
+
+    def workspace(self, team_id: str, name: str) -> tuple[str, str]:
+        """A workspace that can install the app: (the OAuth code Slack would hand the
+        browser, the bot token oauth.v2.access then gives)."""
+        token = f"xoxb-{team_id.lower()}"
+        self.workspaces[token] = {"team_id": team_id, "team": name, "user_id": f"UBOT{team_id}"}
+        code = f"code-{team_id}"
+        self.codes[code] = token
+        return code, token
 
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -129,12 +147,45 @@ class FakeSlack(LocalServer):
         if self.queued.get(method):
             status, body, headers, applied = self.queued[method].pop(0)
             if applied:
-                self._answer(method, args)
+                self._answer(method, args, dict(request.headers))
             return web.json_response(body, status=status, headers=headers)
-        return web.json_response(self._answer(method, args))
+        return web.json_response(self._answer(method, args, dict(request.headers)))
 
-    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    def _answer(
+        self, method: str, args: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> dict[str, Any]:
         ok: dict[str, Any] = {"ok": True}
+        token = str(args.get("token") or "") or headers_token(headers or {})
+        if method == "oauth.v2.access":
+            tok = self.codes.pop(str(args.get("code")), None)
+            if tok is None:
+                return {"ok": False, "error": "invalid_code"}
+            ws = self.workspaces[tok]
+            return {
+                **ok,
+                "app_id": "A1",
+                "access_token": tok,
+                "token_type": "bot",
+                "scope": "commands,chat:write",
+                "bot_user_id": ws["user_id"],
+                "team": {"id": ws["team_id"], "name": ws["team"]},
+                "enterprise": None,
+                "is_enterprise_install": False,
+                "authed_user": {"id": f"UADMIN{ws['team_id']}"},
+            }
+        if method == "auth.test" and self.workspaces:
+            ws = self.workspaces.get(token)
+            if ws is None:
+                return {"ok": False, "error": "invalid_auth"}
+            return {
+                **ok,
+                "url": f"https://{ws['team'].lower()}.slack.com/",
+                "team": ws["team"],
+                "user": "bot",
+                "team_id": ws["team_id"],
+                "user_id": ws["user_id"],
+                "bot_id": f"B{ws['team_id']}",
+            }
         if method == "auth.test":
             return {
                 **ok,

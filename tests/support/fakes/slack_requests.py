@@ -40,10 +40,11 @@ def command(
     channel: str = "C1",
     response_url: str = "",
     trigger_id: str = "trig-1",
+    team: str = TEAM,
 ) -> dict[str, str]:
     return {
         "token": "legacy",
-        "team_id": TEAM,
+        "team_id": team,
         "team_domain": "test",
         "channel_id": channel,
         "channel_name": "general",
@@ -130,16 +131,16 @@ def interactive_body(payload: dict[str, Any]) -> str:
     return urlencode({"payload": json.dumps(payload)})
 
 
-def event_body(event: dict[str, Any]) -> str:
+def event_body(event: dict[str, Any], team: str = TEAM) -> str:
     return json.dumps(
         {
             "token": "legacy",
-            "team_id": TEAM,
+            "team_id": team,
             "api_app_id": "A1",
             "event": event,
             "type": "event_callback",
             "event_id": "Ev1",
             "event_time": 1700000000,
-            "authorizations": [{"team_id": TEAM, "user_id": "UBOT", "is_bot": True}],
+            "authorizations": [{"team_id": team, "user_id": "UBOT", "is_bot": True}],
         }
     )

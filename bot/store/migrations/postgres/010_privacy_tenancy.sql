@@ -1,0 +1,34 @@
+-- PostgreSQL twin of sqlite/010_privacy_tenancy.sql: your data, your choice, and many Slack workspaces (issue 17).
+--
+-- team_removals: a team that removed the bot (Discord on_guild_remove, Slack app_uninstalled
+-- or tokens_revoked) has its data purged at purge_ms unless it comes back before (the row is
+-- then deleted). The ticker purges (bot.services.privacy).
+CREATE TABLE team_removals (
+    platform   TEXT COLLATE "C" NOT NULL,
+    team       TEXT COLLATE "C" NOT NULL,
+    removed_ms BIGINT NOT NULL,
+    purge_ms   BIGINT NOT NULL,
+    PRIMARY KEY (platform, team)
+);
+CREATE INDEX team_removals_due ON team_removals (purge_ms);
+
+-- /forget-me and /my-data find a person's leaderboard rows without reading the team's board.
+CREATE INDEX totals_user ON totals (platform, team, user_id);
+
+-- One installation per workspace (Slack OAuth v2). `secret` is the installation with its
+-- tokens, encrypted by the adapter (Fernet, TOKEN_ENCRYPTION_KEY): no token is stored in clear.
+CREATE TABLE installations (
+    platform      TEXT COLLATE "C" NOT NULL,
+    team          TEXT COLLATE "C" NOT NULL,         -- the workspace id (the enterprise id for an org install)
+    enterprise_id TEXT COLLATE "C" NOT NULL DEFAULT '',
+    installer     TEXT COLLATE "C" NOT NULL,         -- the user who installed it ('' once they are forgotten)
+    installed_ms  BIGINT NOT NULL,
+    secret        TEXT NOT NULL,
+    PRIMARY KEY (platform, team)
+);
+
+-- OAuth `state` values handed out by /slack/install: each is accepted once, before it expires.
+CREATE TABLE oauth_states (
+    state      TEXT COLLATE "C" PRIMARY KEY,
+    expires_ms BIGINT NOT NULL
+);
