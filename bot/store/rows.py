@@ -35,6 +35,7 @@ TABLES = (
     "settings",
     "rounds",
     "sessions",
+    "interview_state",
     "answers",
     "seen",
     "team_packs",

@@ -491,6 +491,45 @@ class SQLiteStore:
                 (*(v for _, v in changes), platform, team, session_id),
             )
 
+    # --- interviews: follow-ups, hints, tracks and past reports (issue 15) ----------------
+
+    async def save_interview_state(
+        self, platform: str, team: str, session_id: str, data: str, ms: int
+    ) -> None:
+        async with self._writing():
+            await self.db.execute(
+                "INSERT INTO interview_state (platform, team, session_id, data, updated_ms) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, team, session_id) "
+                "DO UPDATE SET data = excluded.data, updated_ms = excluded.updated_ms",
+                (platform, team, session_id, data, ms),
+            )
+
+    async def interview_state(self, platform: str, team: str, session_id: str) -> str | None:
+        r = await self._one(
+            "SELECT data FROM interview_state WHERE platform=? AND team=? AND session_id=?",
+            (platform, team, session_id),
+        )
+        return str(r[0]) if r else None
+
+    async def set_session_questions(
+        self, platform: str, team: str, session_id: str, question_ids: tuple[str, ...]
+    ) -> None:
+        async with self._writing():
+            await self.db.execute(
+                "UPDATE sessions SET question_ids = ? WHERE platform=? AND team=? AND id=?",
+                (json.dumps(list(question_ids)), platform, team, session_id),
+            )
+
+    async def user_sessions(
+        self, platform: str, team: str, user_id: str, limit: int
+    ) -> list[Session]:
+        rows = await self._all(
+            "SELECT * FROM sessions WHERE platform=? AND team=? AND user_id=? "
+            "ORDER BY started_ms DESC, id DESC LIMIT ?",
+            (platform, team, user_id, limit),
+        )
+        return [session_of(r) for r in rows]
+
     # --- leaderboards -------------------------------------------------------------------
 
     async def top(
