@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from bot.domain.questions import Grade, KeyPoint, Kind, Question, Verdict
 from bot.domain.text import clip
+from bot.grading.open import analyse
 from bot.grading.scoring import verdict_for
 from bot.services.interview_state import FollowUp, Step
 
@@ -22,6 +23,7 @@ SHOWN_AT = 0.5  # a follow-up reply scoring this much against its point shows it
 GENERIC_PROMPT = (
     "A strong answer covers one more thing here. What else would you say about this question?"
 )
+GENERIC_AGAIN = "One more part is still missing. What else would a strong answer say?"
 
 
 def soften(kp: KeyPoint) -> str:
@@ -35,13 +37,21 @@ def soften(kp: KeyPoint) -> str:
     return text if len(words) >= 2 and text != "…" else ""
 
 
-def composed_prompt(kp: KeyPoint) -> str:
+def composed_prompt(q: Question, kp: KeyPoint) -> str:
+    """The pack's follow-up for the point, else one from its softened wording; generic when
+    even that would show the point (a stem of a term left in: "maps" for "mapping")."""
     if kp.follow_up:
         return kp.follow_up
     soft = soften(kp)
-    if not soft:
+    if not soft or _shows(q, kp, soft):
         return GENERIC_PROMPT
     return f"Your answer left one part out. What can you tell me about this: “{soft}”?"
+
+
+def _shows(q: Question, kp: KeyPoint, text: str) -> bool:
+    """Whether `text` alone shows the point (the grader's own key-point check)."""
+    only = replace(q, key_points=(kp,), misconceptions=())
+    return kp.point in analyse(only, text).right
 
 
 def hint_for(q: Question, step: Step) -> str:
@@ -50,7 +60,7 @@ def hint_for(q: Question, step: Step) -> str:
         return q.hint
     shown = set(_shown(step))
     for kp in q.key_points:
-        if kp.point not in shown and (soft := soften(kp)):
+        if kp.point not in shown and (soft := soften(kp)) and not _shows(q, kp, soft):
             return f"Think about this part: “{soft}”."
     return "Think of what the question asks, part by part, and say why each part matters."
 
@@ -81,13 +91,16 @@ def next_follow_up(q: Question, step: Step, max_follow_ups: int, now_ms: int) ->
         kp = missing[0]
         prompt = (
             f"You said something close to “{clip(claim, 120)}”. Is that right? "
-            + composed_prompt(kp)
+            + composed_prompt(q, kp)
         )
         return FollowUp(kp.point, prompt, "misconception", now_ms)
     if not g.missing and not claim:
         return None
     kp = missing[0]
-    return FollowUp(kp.point, composed_prompt(kp), "missing", now_ms)
+    prompt = composed_prompt(q, kp)
+    if prompt == GENERIC_PROMPT and any(f.prompt == prompt for f in step.follow_ups):
+        prompt = GENERIC_AGAIN
+    return FollowUp(kp.point, prompt, "missing", now_ms)
 
 
 def point_question(q: Question, fu: FollowUp) -> Question:
