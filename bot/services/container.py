@@ -15,6 +15,7 @@ from bot.clock import Clock, SystemClock
 from bot.grading import GradingOptions
 from bot.questions.bank import QuestionBank
 from bot.questions.files import QUESTIONS_DIR
+from bot.services.abilities import Abilities
 from bot.services.analytics import Analytics
 from bot.services.appeals import Appeals
 from bot.services.banks import Banks
@@ -61,6 +62,7 @@ class Core:
     grading: GradingOptions
     appeals: Appeals
     analytics: Analytics
+    abilities: Abilities
 
     async def close(self) -> None:
         await self.store.close()
@@ -91,6 +93,8 @@ async def build_core(
     quizzes = Quizzes(rounds, store, banks, team, clock, rng)
     analytics = Analytics(store, banks, clock)
     rounds.after_close = analytics.maybe_refresh  # rest broken questions as evidence comes
+    abilities = Abilities(store)
+    rounds.after_answer.append(abilities.after_answer)  # every graded quiz and daily answer
     return Core(
         store=store,
         clock=clock,
@@ -105,4 +109,5 @@ async def build_core(
         grading=grading,
         appeals=Appeals(store, banks, clock, grading),
         analytics=analytics,
+        abilities=abilities,
     )

@@ -11,6 +11,7 @@ from bot.domain.periods import period_key, period_title, resolve_period, yesterd
 from bot.domain.records import Streak, TotalRow
 from bot.domain.text import display_name
 from bot.domain.values import Card, UserError, Visibility, Where
+from bot.services.abilities import level_line
 from bot.services.banks import Banks
 from bot.services.team_settings import TeamSettings
 from bot.store.protocol import Store
@@ -108,10 +109,19 @@ class Leaderboards:
         return Card(
             title=f"Stats · {who}",
             text=f"{total} answers, {right} right ({round(100 * right / total)}%){rank}.\n"
-            f"{streak.capitalize()}.",
+            f"{streak.capitalize()}."
+            + _levels(level_line(await self._ratings(where.platform, where.team, uid))),
             fields=fields,
             visibility=Visibility.EPHEMERAL,
         )
+
+    async def _ratings(self, platform: str, team: str, uid: str) -> dict[str, float]:
+        """Practice that remembers: the ability estimate per topic (bot.services.abilities)."""
+        return {t: r for t, (r, _) in (await self.store.abilities(platform, team, uid)).items()}
+
+
+def _levels(line: str) -> str:
+    return f"\n{line}" if line else ""
 
 
 def alive(s: Streak | None, clock: Clock, tz: str) -> int:

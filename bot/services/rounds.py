@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from bot.clock import Clock, to_ms
 from bot.domain.actions import Action, AnswerContext
-from bot.domain.questions import Kind, Question
+from bot.domain.questions import Grade, Kind, Question
 from bot.domain.records import Round, RoundKind
 from bot.domain.values import Card, Reply, Target, UserError, Where
 from bot.grading import GradingOptions
@@ -36,6 +36,8 @@ REVEAL_LEASE_MS = 2 * 60 * 1000
 REVEAL_GIVE_UP_MS = 24 * 3600 * 1000  # a reveal still owed after a day is dropped
 _CACHE_LIMIT = 10_000
 AfterClose = Callable[[str, str], Awaitable[None]]
+# called once per newly stored graded answer: (who, question, grade, answered at ms, source)
+AfterAnswer = Callable[[Where, Question, Grade, int, str], Awaitable[None]]
 
 
 class RevealOutcome(StrEnum):
@@ -67,6 +69,8 @@ class Rounds:
         self._open: dict[str, Round] = {}  # open rounds this process knows; the store decides
         # called with (platform, team) after a round closed: the item analytics' re-check
         self.after_close: AfterClose | None = None
+        # practice that remembers: the ability estimate (and review items) see each answer
+        self.after_answer: list[AfterAnswer] = []
 
     # --- open -----------------------------------------------------------------------------
 
@@ -144,9 +148,20 @@ class Rounds:
                 raise UserError("You already answered today's question; answers can't be changed.")
             raise UserError("You already answered this round: one answer each.")
         count_answer(row)
+        await self._after_answer(where, question, grade, now_ms, str(rnd.kind))
         return Reply(
             cards=(round_feedback_card(question, grade, points, elapsed, rec.first_correct),)
         )
+
+    async def _after_answer(
+        self, where: Where, question: Question, grade: Grade, at_ms: int, source: str
+    ) -> None:
+        """The answer is stored: a failing listener is logged, never the person's error."""
+        for listener in self.after_answer:
+            try:
+                await listener(where, question, grade, at_ms, source)
+            except Exception:
+                log.exception("after-answer listener failed for %s/%s", where.platform, where.team)
 
     async def question(self, rnd: Round) -> Question | None:
         """The round's question as it shows it (choices in the round's order)."""

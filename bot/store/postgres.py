@@ -28,6 +28,7 @@ from typing import Any
 
 import asyncpg
 
+from bot.domain.practice import ReviewItem, ReviewReminder
 from bot.domain.records import (
     Advance,
     AnswerRow,
@@ -53,6 +54,8 @@ from bot.store.rows import (
     APPEAL_COLS,
     DERIVED,
     RANK_ORDER,
+    REMINDER_COLS,
+    REVIEW_COLS,
     ROUND_COLS,
     SCHEDULE_COLS,
     SESSION_COLS,
@@ -60,6 +63,8 @@ from bot.store.rows import (
     TABLES,
     answer_of,
     appeal_of,
+    reminder_of,
+    review_item_of,
     round_of,
     round_row,
     schedule_of,
@@ -1251,6 +1256,231 @@ class PostgresStore:
                 "COALESCE(MAX(id), 0) + 1, false) FROM appeals"
             )
         return counts
+
+    # --- ability estimates (issue #15: practice that remembers) -------------------------
+
+    async def abilities(
+        self, platform: str, team: str, user_id: str
+    ) -> dict[str, tuple[float, int]]:
+        rows = await self.pool.fetch(
+            "SELECT topic, rating, answers FROM abilities WHERE platform = $1 AND team = $2 "
+            "AND user_id = $3 ORDER BY topic",
+            platform,
+            team,
+            user_id,
+        )
+        return {r[0]: (float(r[1]), int(r[2])) for r in rows}
+
+    async def apply_ability(
+        self,
+        platform: str,
+        team: str,
+        user_id: str,
+        topic: str,
+        event: str,
+        at_ms: int,
+        step: Callable[[float | None, int], float],
+    ) -> bool:
+        async def op() -> bool:
+            async with self._tx() as con:
+                new = await con.fetchval(
+                    "INSERT INTO ability_events (platform, team, user_id, event) "
+                    "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING true",
+                    platform,
+                    team,
+                    user_id,
+                    event,
+                )
+                if not new:
+                    return False
+                # a row to lock, even before the first answer (answers 0: no rating yet), so
+                # two first answers in a topic at once both count
+                await con.execute(
+                    "INSERT INTO abilities (platform, team, user_id, topic, rating, answers, "
+                    "updated_ms) VALUES ($1, $2, $3, $4, 0, 0, $5) ON CONFLICT DO NOTHING",
+                    platform,
+                    team,
+                    user_id,
+                    topic,
+                    at_ms,
+                )
+                row = await con.fetchrow(
+                    "SELECT rating, answers FROM abilities WHERE platform = $1 AND team = $2 "
+                    "AND user_id = $3 AND topic = $4 FOR UPDATE",
+                    platform,
+                    team,
+                    user_id,
+                    topic,
+                )
+                answers = int(row[1])
+                rating = float(row[0]) if answers else None
+                await con.execute(
+                    "UPDATE abilities SET rating = $5, answers = $6, updated_ms = $7 "
+                    "WHERE platform = $1 AND team = $2 AND user_id = $3 AND topic = $4",
+                    platform,
+                    team,
+                    user_id,
+                    topic,
+                    step(rating, answers),
+                    answers + 1,
+                    at_ms,
+                )
+                return True
+
+        return await self._deadlock_retrying(op)  # type: ignore[no-any-return]
+
+    # --- review items and reminders (issue #15: practice that remembers) ----------------
+
+    async def add_review_item(self, item: ReviewItem) -> bool:
+        got = await self.pool.fetchval(
+            f"INSERT INTO review_items ({', '.join(REVIEW_COLS)}) "
+            f"VALUES ({_marks(len(REVIEW_COLS))}) ON CONFLICT DO NOTHING RETURNING true",
+            *(getattr(item, c) for c in REVIEW_COLS),
+        )
+        return bool(got)
+
+    async def review_item(
+        self, platform: str, team: str, user_id: str, question_id: str
+    ) -> ReviewItem | None:
+        r = await self.pool.fetchrow(
+            "SELECT * FROM review_items WHERE platform = $1 AND team = $2 AND user_id = $3 "
+            "AND question_id = $4",
+            platform,
+            team,
+            user_id,
+            question_id,
+        )
+        return review_item_of(r) if r else None
+
+    async def review_items(
+        self, platform: str, team: str, user_id: str, due_by_ms: int | None = None
+    ) -> list[ReviewItem]:
+        rows = await self.pool.fetch(
+            "SELECT * FROM review_items WHERE platform = $1 AND team = $2 AND user_id = $3 "
+            "AND ($4::bigint IS NULL OR due_ms <= $4) ORDER BY due_ms, question_id",
+            platform,
+            team,
+            user_id,
+            due_by_ms,
+        )
+        return [review_item_of(r) for r in rows]
+
+    async def asked_review(self, platform: str, team: str, user_id: str) -> ReviewItem | None:
+        r = await self.pool.fetchrow(
+            "SELECT * FROM review_items WHERE platform = $1 AND team = $2 AND user_id = $3 "
+            "AND asked_ms IS NOT NULL ORDER BY asked_ms DESC, question_id LIMIT 1",
+            platform,
+            team,
+            user_id,
+        )
+        return review_item_of(r) if r else None
+
+    async def mark_review_asked(
+        self, platform: str, team: str, user_id: str, question_id: str, ms: int
+    ) -> None:
+        await self.pool.execute(
+            "UPDATE review_items SET asked_ms = $1 WHERE platform = $2 AND team = $3 "
+            "AND user_id = $4 AND question_id = $5",
+            ms,
+            platform,
+            team,
+            user_id,
+            question_id,
+        )
+
+    async def reschedule_review(
+        self,
+        platform: str,
+        team: str,
+        user_id: str,
+        question_id: str,
+        *,
+        was_due_ms: int,
+        card: str,
+        due_ms: int,
+        score: float,
+        ms: int,
+    ) -> bool:
+        got = await self.pool.fetchval(
+            "UPDATE review_items SET card = $1, due_ms = $2, last_score = $3, "
+            "reviews = reviews + 1, asked_ms = NULL, updated_ms = $4 WHERE platform = $5 "
+            "AND team = $6 AND user_id = $7 AND question_id = $8 AND due_ms = $9 RETURNING true",
+            card,
+            due_ms,
+            score,
+            ms,
+            platform,
+            team,
+            user_id,
+            question_id,
+            was_due_ms,
+        )
+        return bool(got)
+
+    async def set_review_reminder(
+        self, platform: str, team: str, user_id: str, reminder: ReviewReminder | None
+    ) -> None:
+        if reminder is None:
+            await self.pool.execute(
+                "DELETE FROM review_reminders WHERE platform = $1 AND team = $2 AND user_id = $3",
+                platform,
+                team,
+                user_id,
+            )
+            return
+        await self.pool.execute(
+            f"INSERT INTO review_reminders ({', '.join(REMINDER_COLS)}) "
+            f"VALUES ({_marks(len(REMINDER_COLS))}) ON CONFLICT (platform, team, user_id) "
+            "DO UPDATE SET remind_time = excluded.remind_time, timezone = excluded.timezone, "
+            "channel = excluded.channel, updated_ms = excluded.updated_ms",
+            *(getattr(reminder, c) for c in REMINDER_COLS),
+        )
+
+    async def review_reminder(
+        self, platform: str, team: str, user_id: str
+    ) -> ReviewReminder | None:
+        r = await self.pool.fetchrow(
+            "SELECT * FROM review_reminders WHERE platform = $1 AND team = $2 AND user_id = $3",
+            platform,
+            team,
+            user_id,
+        )
+        return reminder_of(r) if r else None
+
+    async def review_reminders(self) -> list[ReviewReminder]:
+        rows = await self.pool.fetch(
+            "SELECT * FROM review_reminders ORDER BY platform, team, user_id"
+        )
+        return [reminder_of(r) for r in rows]
+
+    async def claim_review_reminder(
+        self, platform: str, team: str, user_id: str, day: str, now_ms: int, lease_ms: int
+    ) -> bool:
+        got = await self.pool.fetchval(
+            "INSERT INTO review_reminder_claims (platform, team, user_id, day, claimed_ms) "
+            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (platform, team, user_id, day) "
+            "DO UPDATE SET claimed_ms = excluded.claimed_ms WHERE NOT "
+            "review_reminder_claims.sent AND review_reminder_claims.claimed_ms < $6 RETURNING true",
+            platform,
+            team,
+            user_id,
+            day,
+            now_ms,
+            now_ms - lease_ms,
+        )
+        return bool(got)
+
+    async def mark_review_reminder_sent(
+        self, platform: str, team: str, user_id: str, day: str
+    ) -> None:
+        await self.pool.execute(
+            "UPDATE review_reminder_claims SET sent = true WHERE platform = $1 AND team = $2 "
+            "AND user_id = $3 AND day = $4",
+            platform,
+            team,
+            user_id,
+            day,
+        )
 
 
 def _table(name: str) -> str:

@@ -8,9 +8,10 @@ database is `StoreBusy`, the two races callers handle are `RoundOpen` and `Sessi
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterable
+from collections.abc import AsyncGenerator, AsyncIterable, Callable
 from typing import Any, Protocol
 
+from bot.domain.practice import ReviewItem, ReviewReminder
 from bot.domain.records import (
     Advance,
     AnswerRow,
@@ -395,4 +396,100 @@ class Store(Protocol):
         answer triggers derive while answers load is replaced). NotEmpty when the database
         already has data (unless `replace`: then it is emptied first); LoadError when a
         table's columns differ."""
+        ...
+
+    # --- ability estimates (issue #15: practice that remembers) -------------------------
+    async def abilities(
+        self, platform: str, team: str, user_id: str
+    ) -> dict[str, tuple[float, int]]:
+        """The person's estimates: (rating, answers it rests on) by topic."""
+        ...
+
+    async def apply_ability(
+        self,
+        platform: str,
+        team: str,
+        user_id: str,
+        topic: str,
+        event: str,
+        at_ms: int,
+        step: Callable[[float | None, int], float],
+    ) -> bool:
+        """In one transaction: note `event` (an answer's key) for the person and, if it was
+        new, set their topic rating to `step(rating or None before any, answers)` and count
+        one more answer. False (nothing changed) when the event was already applied."""
+        ...
+
+    # --- review items and reminders (issue #15: practice that remembers) ----------------
+    async def add_review_item(self, item: ReviewItem) -> bool:
+        """Insert a missed question as a review item; False (unchanged) when the person
+        already has that question to review."""
+        ...
+
+    async def review_item(
+        self, platform: str, team: str, user_id: str, question_id: str
+    ) -> ReviewItem | None:
+        """One review item by its key."""
+        ...
+
+    async def review_items(
+        self, platform: str, team: str, user_id: str, due_by_ms: int | None = None
+    ) -> list[ReviewItem]:
+        """The person's review items, soonest due first; only those due by `due_by_ms` if given."""
+        ...
+
+    async def asked_review(self, platform: str, team: str, user_id: str) -> ReviewItem | None:
+        """The item /review showed the person last and they have not answered yet."""
+        ...
+
+    async def mark_review_asked(
+        self, platform: str, team: str, user_id: str, question_id: str, ms: int
+    ) -> None:
+        """/review showed this item at `ms` (the one `asked_review` returns)."""
+        ...
+
+    async def reschedule_review(
+        self,
+        platform: str,
+        team: str,
+        user_id: str,
+        question_id: str,
+        *,
+        was_due_ms: int,
+        card: str,
+        due_ms: int,
+        score: float,
+        ms: int,
+    ) -> bool:
+        """Store a review's outcome, only if the item is still due at `was_due_ms` (so a
+        redelivered answer reschedules once): one more review, not asked any more."""
+        ...
+
+    async def set_review_reminder(
+        self, platform: str, team: str, user_id: str, reminder: ReviewReminder | None
+    ) -> None:
+        """Create or replace the person's daily reminder; None removes it."""
+        ...
+
+    async def review_reminder(
+        self, platform: str, team: str, user_id: str
+    ) -> ReviewReminder | None:
+        """The person's reminder, if they set one."""
+        ...
+
+    async def review_reminders(self) -> list[ReviewReminder]:
+        """Every team's reminders: what the scheduler builds its jobs from."""
+        ...
+
+    async def claim_review_reminder(
+        self, platform: str, team: str, user_id: str, day: str, now_ms: int, lease_ms: int
+    ) -> bool:
+        """Claim the (person, local date) reminder: True for exactly one caller; a claim
+        never marked sent may be taken again after `lease_ms` (a crashed sender)."""
+        ...
+
+    async def mark_review_reminder_sent(
+        self, platform: str, team: str, user_id: str, day: str
+    ) -> None:
+        """The claimed reminder went out: nobody sends it again."""
         ...

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.domain.actions import AnswerContext
 from bot.domain.keys import PeriodKey, Scope
+from bot.domain.practice import ReviewItem, ReviewReminder
 from bot.domain.records import AnswerRow, Appeal, Round, Schedule, Session, Streak
 
 ANSWER_COLS = [f.name for f in fields(AnswerRow)]
@@ -43,6 +44,12 @@ TABLES = (
     "daily_claims",
     "question_status",
     "appeals",
+    # practice that remembers (migration 009)
+    "abilities",
+    "ability_events",
+    "review_items",
+    "review_reminders",
+    "review_reminder_claims",
     "totals",
     "streaks",
 )
@@ -141,3 +148,19 @@ def total_keys(row: AnswerRow) -> list[tuple[str, str]]:
         PeriodKey.month(row.month),
     )
     return [(str(s), str(p)) for s in scopes for p in periods]
+
+
+# --- practice that remembers (issue #15): review items and reminders ----------------------
+
+REVIEW_COLS = [f.name for f in fields(ReviewItem)]
+REMINDER_COLS = [f.name for f in fields(ReviewReminder)]
+
+
+def review_item_of(r: Any) -> ReviewItem:
+    d = {c: r[c] for c in REVIEW_COLS}
+    d["last_score"] = float(d["last_score"])
+    return ReviewItem(**d)
+
+
+def reminder_of(r: Any) -> ReviewReminder:
+    return ReviewReminder(**{c: r[c] for c in REMINDER_COLS})

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
+from bot.domain.practice import ReviewItem, ReviewReminder
 from bot.domain.records import (
     Advance,
     AnswerRow,
@@ -38,6 +39,8 @@ from bot.store.rows import (
     APPEAL_COLS,
     DERIVED,
     RANK_ORDER,
+    REMINDER_COLS,
+    REVIEW_COLS,
     ROUND_COLS,
     SCHEDULE_COLS,
     SESSION_COLS,
@@ -45,6 +48,8 @@ from bot.store.rows import (
     TABLES,
     answer_of,
     appeal_of,
+    reminder_of,
+    review_item_of,
     round_of,
     round_row,
     schedule_of,
@@ -1104,6 +1109,178 @@ class SQLiteStore:
     async def _count(self, table: str) -> int:
         r = await self._one(f"SELECT COUNT(*) FROM {_table(table)}")
         return int(r[0]) if r else 0
+
+    # --- ability estimates (issue #15: practice that remembers) -------------------------
+
+    async def abilities(
+        self, platform: str, team: str, user_id: str
+    ) -> dict[str, tuple[float, int]]:
+        rows = await self._all(
+            "SELECT topic, rating, answers FROM abilities WHERE platform=? AND team=? "
+            "AND user_id=? ORDER BY topic",
+            (platform, team, user_id),
+        )
+        return {r[0]: (float(r[1]), int(r[2])) for r in rows}
+
+    async def apply_ability(
+        self,
+        platform: str,
+        team: str,
+        user_id: str,
+        topic: str,
+        event: str,
+        at_ms: int,
+        step: Callable[[float | None, int], float],
+    ) -> bool:
+        async with self._tx() as db:
+            cur = await db.execute(
+                "INSERT INTO ability_events (platform, team, user_id, event) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                (platform, team, user_id, event),
+            )
+            if cur.rowcount != 1:
+                return False
+            row = await self._one(
+                "SELECT rating, answers FROM abilities WHERE platform=? AND team=? "
+                "AND user_id=? AND topic=?",
+                (platform, team, user_id, topic),
+            )
+            rating, answers = (float(row[0]), int(row[1])) if row else (None, 0)
+            await db.execute(
+                "INSERT INTO abilities (platform, team, user_id, topic, rating, answers, "
+                "updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+                "(platform, team, user_id, topic) DO UPDATE SET rating=excluded.rating, "
+                "answers=excluded.answers, updated_ms=excluded.updated_ms",
+                (platform, team, user_id, topic, step(rating, answers), answers + 1, at_ms),
+            )
+        return True
+
+    # --- review items and reminders (issue #15: practice that remembers) ----------------
+
+    async def add_review_item(self, item: ReviewItem) -> bool:
+        async with self._writing():
+            cur = await self.db.execute(
+                f"INSERT INTO review_items ({', '.join(REVIEW_COLS)}) "
+                f"VALUES ({', '.join('?' for _ in REVIEW_COLS)}) ON CONFLICT DO NOTHING",
+                tuple(getattr(item, c) for c in REVIEW_COLS),
+            )
+            return cur.rowcount == 1
+
+    async def review_item(
+        self, platform: str, team: str, user_id: str, question_id: str
+    ) -> ReviewItem | None:
+        r = await self._one(
+            "SELECT * FROM review_items WHERE platform=? AND team=? AND user_id=? "
+            "AND question_id=?",
+            (platform, team, user_id, question_id),
+        )
+        return review_item_of(r) if r else None
+
+    async def review_items(
+        self, platform: str, team: str, user_id: str, due_by_ms: int | None = None
+    ) -> list[ReviewItem]:
+        due = "" if due_by_ms is None else " AND due_ms <= ?"
+        args: tuple[Any, ...] = (platform, team, user_id)
+        if due_by_ms is not None:
+            args += (due_by_ms,)
+        rows = await self._all(
+            f"SELECT * FROM review_items WHERE platform=? AND team=? AND user_id=?{due} "
+            "ORDER BY due_ms, question_id",
+            args,
+        )
+        return [review_item_of(r) for r in rows]
+
+    async def asked_review(self, platform: str, team: str, user_id: str) -> ReviewItem | None:
+        r = await self._one(
+            "SELECT * FROM review_items WHERE platform=? AND team=? AND user_id=? "
+            "AND asked_ms IS NOT NULL ORDER BY asked_ms DESC, question_id LIMIT 1",
+            (platform, team, user_id),
+        )
+        return review_item_of(r) if r else None
+
+    async def mark_review_asked(
+        self, platform: str, team: str, user_id: str, question_id: str, ms: int
+    ) -> None:
+        async with self._writing():
+            await self.db.execute(
+                "UPDATE review_items SET asked_ms=? WHERE platform=? AND team=? AND user_id=? "
+                "AND question_id=?",
+                (ms, platform, team, user_id, question_id),
+            )
+
+    async def reschedule_review(
+        self,
+        platform: str,
+        team: str,
+        user_id: str,
+        question_id: str,
+        *,
+        was_due_ms: int,
+        card: str,
+        due_ms: int,
+        score: float,
+        ms: int,
+    ) -> bool:
+        async with self._writing():
+            cur = await self.db.execute(
+                "UPDATE review_items SET card=?, due_ms=?, last_score=?, reviews=reviews+1, "
+                "asked_ms=NULL, updated_ms=? WHERE platform=? AND team=? AND user_id=? "
+                "AND question_id=? AND due_ms=?",
+                (card, due_ms, score, ms, platform, team, user_id, question_id, was_due_ms),
+            )
+            return cur.rowcount == 1
+
+    async def set_review_reminder(
+        self, platform: str, team: str, user_id: str, reminder: ReviewReminder | None
+    ) -> None:
+        async with self._writing():
+            if reminder is None:
+                await self.db.execute(
+                    "DELETE FROM review_reminders WHERE platform=? AND team=? AND user_id=?",
+                    (platform, team, user_id),
+                )
+                return
+            await self.db.execute(
+                f"INSERT OR REPLACE INTO review_reminders ({', '.join(REMINDER_COLS)}) "
+                f"VALUES ({', '.join('?' for _ in REMINDER_COLS)})",
+                tuple(getattr(reminder, c) for c in REMINDER_COLS),
+            )
+
+    async def review_reminder(
+        self, platform: str, team: str, user_id: str
+    ) -> ReviewReminder | None:
+        r = await self._one(
+            "SELECT * FROM review_reminders WHERE platform=? AND team=? AND user_id=?",
+            (platform, team, user_id),
+        )
+        return reminder_of(r) if r else None
+
+    async def review_reminders(self) -> list[ReviewReminder]:
+        rows = await self._all("SELECT * FROM review_reminders ORDER BY platform, team, user_id")
+        return [reminder_of(r) for r in rows]
+
+    async def claim_review_reminder(
+        self, platform: str, team: str, user_id: str, day: str, now_ms: int, lease_ms: int
+    ) -> bool:
+        async with self._writing():
+            cur = await self.db.execute(
+                "INSERT INTO review_reminder_claims (platform, team, user_id, day, claimed_ms) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, team, user_id, day) "
+                "DO UPDATE SET claimed_ms = excluded.claimed_ms "
+                "WHERE review_reminder_claims.sent = 0 AND review_reminder_claims.claimed_ms < ?",
+                (platform, team, user_id, day, now_ms, now_ms - lease_ms),
+            )
+            return cur.rowcount == 1
+
+    async def mark_review_reminder_sent(
+        self, platform: str, team: str, user_id: str, day: str
+    ) -> None:
+        async with self._writing():
+            await self.db.execute(
+                "UPDATE review_reminder_claims SET sent=1 WHERE platform=? AND team=? "
+                "AND user_id=? AND day=?",
+                (platform, team, user_id, day),
+            )
 
 
 def _table(name: str) -> str:

@@ -12,6 +12,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from bot.domain.practice import ReviewItem, ReviewReminder
 from bot.domain.records import Appeal, QuestionStatus, Schedule, Session, TeamPack
 from bot.store import Store, open_store
 from bot.store.migrations import load_migrations
@@ -82,6 +83,15 @@ async def populate(url: str) -> None:
         await store.add_appeal(
             Appeal(0, P, T, "flag", "u2", "U2", "c1", "q2", "", "typo", "open", 12)
         )
+        # practice that remembers (migration 009)
+        await store.apply_ability(P, T, "u1", "web", "q1@13", 13, lambda r, n: 0.5)
+        await store.add_review_item(
+            ReviewItem(P, T, "u1", "q1", "web", "quiz", '{"state": 1}', 14, 0, 0.0, None, 14, 14)
+        )
+        await store.set_review_reminder(
+            P, T, "u1", ReviewReminder(P, T, "u1", "18:00", "UTC", "u1", 15)
+        )
+        await store.claim_review_reminder(P, T, "u1", "2026-01-05", 16, 1000)
     finally:
         await store.close()
 
