@@ -58,11 +58,8 @@ async def choose(
         return None
     seen = await store.seen(where.platform, where.team, str(Scope.user(where.user)))
     fresh = [q for q in pool if q.id not in seen]
-    if fresh:
-        pool = fresh
-    else:  # all seen: the longest unseen third
-        pool = sorted(pool, key=lambda q: seen[q.id])[: max(1, len(pool) // 3)]
-    keyed: list[tuple[float, float, Question]] = []
+    pool = fresh or pool  # all seen: the nearest fit again, the longest unseen of those first
+    keyed: list[tuple[float, int, float, Question]] = []
     for q in pool:
         if chance_of is not None:
             dist = abs(await chance_of(where, q) - TARGET)
@@ -70,8 +67,8 @@ async def choose(
             dist = abs(q.difficulty - prefer_difficulty)
         else:
             dist = 0.0
-        keyed.append((round(dist, 3), rng.random(), q))
-    return min(keyed, key=lambda t: (t[0], t[1]))[2]
+        keyed.append((round(dist, 3), seen.get(q.id, 0), rng.random(), q))
+    return min(keyed, key=lambda t: (t[0], t[1], t[2]))[3]
 
 
 async def mark_asked(store: Store, where: Where, q: Question, now_ms: int) -> None:

@@ -24,6 +24,7 @@ QUOTE_CHARS = 140
 STRONG_AT = 75  # % overall: "strong"; below 40 %: "needs work"
 PLAN_TOPICS = 3
 PLAN_QUESTIONS = 3
+PLAN_POINTS = 6  # missed points named per topic
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 
 # topic -> the person's level in words ("junior" / "mid" / "senior"), or None without one
@@ -163,7 +164,7 @@ def study_plan(bank: QuestionBank, topics: dict[str, _Topic], asked: set[str]) -
         picks = [qid for _, _, qid in sorted(scored)[:PLAN_QUESTIONS]]
         line = f"{len(lines) + 1}. {name} ({round(share * 100)}%)"
         if gaps:
-            line += ": practise " + "; ".join(clip(g, 80) for g in gaps[:3])
+            line += ": practise " + "; ".join(clip(g, 80) for g in gaps[:PLAN_POINTS])
         if picks:
             line += ". Questions: " + ", ".join(picks)
         lines.append(line)

@@ -57,6 +57,8 @@ class AbilityModel(Protocol):
 
     async def rating(self, where: Where, topic: str) -> float: ...
 
+    async def ratings(self, where: Where) -> dict[str, float]: ...
+
     async def record(self, where: Where, question: Question, score: float, at_ms: int) -> None: ...
 
 
@@ -105,6 +107,10 @@ class Interviews:
                 self._tracks = {}
                 raise
         return self._tracks
+
+    def use_tracks(self, tracks: dict[str, Track]) -> None:
+        """Offer these tracks instead of the shipped ones (tests, a team's own)."""
+        self._tracks = dict(tracks)
 
     def tracks_card(self) -> Card:
         lines = [
@@ -253,19 +259,27 @@ class Interviews:
                 raise
             return None  # a track's topic this team's bank lacks: its other topics go on
         return await picking.choose(
-            self.store, where, pool, self.rng, self._chance_of() if adaptive else None, prefer
+            self.store, where, pool, self.rng, self._chance_of(prefer) if adaptive else None, prefer
         )
 
-    def _chance_of(self) -> picking.ChanceOf:
-        """Predicted chance per question, the rating read once per topic."""
-        ratings: dict[str, float] = {}
+    def _chance_of(self, prior: int | None = None) -> picking.ChanceOf:
+        """Predicted chance per question, the ratings read once. In a topic with no estimate
+        yet, a track's level (`prior`, 1-3) stands in: as if that level were right 70 %."""
+        known: dict[str, float] | None = None
         abilities, estimates = self.abilities, self.estimates
         assert abilities is not None and estimates is not None
 
         async def chance(where: Where, q: Question) -> float:
-            if q.topic not in ratings:
-                ratings[q.topic] = await abilities.rating(where, q.topic)
-            return estimates.chance(ratings[q.topic], q)
+            nonlocal known
+            if known is None:
+                known = await abilities.ratings(where)
+            if q.topic not in known:
+                known[q.topic] = (
+                    await abilities.rating(where, q.topic)
+                    if prior is None
+                    else _rating_for(estimates, prior)
+                )
+            return estimates.chance(known[q.topic], q)
 
         return chance
 
@@ -464,16 +478,10 @@ class Interviews:
         if state.adaptive and s.position < len(state.slots):
             topic, kinds = state.slots[s.position]
             asked = set(s.question_ids[: s.position])
-            q = await self._pick(
-                where,
-                bank,
-                topic,
-                tuple(Kind(k) for k in kinds),
-                None,
-                asked,
-                True,
-                None,
-            )
+            t = self.tracks.get(state.track) if state.track else None
+            kinds_ = tuple(Kind(k) for k in kinds)
+            prior = t.difficulty if t else None
+            q = await self._pick(where, bank, topic, kinds_, None, asked, True, prior)
             if q is not None and q.id != s.question_ids[s.position]:
                 ids = list(s.question_ids)
                 later = ids.index(q.id) if q.id in ids[s.position + 1 :] else -1
@@ -635,6 +643,17 @@ def unfence(text: str) -> str:
     """The code of a fenced block (```python … ```), as chat clients send code; else as is."""
     m = _FENCE.search(text)
     return m.group(1).strip("\n") + "\n" if m else text
+
+
+def _rating_for(estimates: Estimates, difficulty: int) -> float:
+    """The rating at which a question of `difficulty` is answered right about TARGET of the
+    time (bisection on the model's own `chance`)."""
+    probe = Question("", Kind.OPEN, "", difficulty, "", "")
+    lo, hi = -4.0, 4.0
+    for _ in range(30):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if estimates.chance(mid, probe) < picking.TARGET else (lo, mid)
+    return (lo + hi) / 2
 
 
 def _usable(kinds: tuple[Kind, ...], can_code: bool) -> tuple[Kind, ...]:
