@@ -163,7 +163,10 @@ def test_the_manifest_declares_every_command_and_setting() -> None:
     assert commands == {f"/{name}" for name in COMMANDS}
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
-    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == [
+        "app_home_opened",
+        "message.im",  # the DM only: the bot never reads channel messages
+    ]
     assert {"commands", "chat:write", "im:write", "users:read", "files:read"} <= set(
         manifest["oauth_config"]["scopes"]["bot"]
     )
