@@ -610,6 +610,15 @@ class PostgresStore:
         )
         return [session_of(r) for r in rows]
 
+    async def active_sessions_of_user(self, platform: str, user_id: str) -> list[Session]:
+        rows = await self.pool.fetch(
+            "SELECT * FROM sessions WHERE platform = $1 AND user_id = $2 AND status = 'active' "
+            "ORDER BY question_started_ms DESC, id DESC LIMIT 20",
+            platform,
+            user_id,
+        )
+        return [session_of(r) for r in rows]
+
     # --- leaderboards -------------------------------------------------------------------
 
     async def top(

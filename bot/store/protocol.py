@@ -196,6 +196,12 @@ class Store(Protocol):
         """The user's sessions in the team, whatever their status, the newest first."""
         ...
 
+    async def active_sessions_of_user(self, platform: str, user_id: str) -> list[Session]:
+        """The user's active sessions in every team of the platform, the latest question
+        first: a direct message carries no team, so a plain answer there finds the
+        person's own interview this way (nobody else's rows are read)."""
+        ...
+
     # leaderboards (running totals: scope team | channel:<id> | topic:<name>, period all |
     # day:<date> | week:<iso week> | month:<yyyy-mm>; ranked by points, then who reached them
     # first, then user id)

@@ -535,6 +535,14 @@ class SQLiteStore:
         )
         return [session_of(r) for r in rows]
 
+    async def active_sessions_of_user(self, platform: str, user_id: str) -> list[Session]:
+        rows = await self._all(
+            "SELECT * FROM sessions WHERE platform=? AND user_id=? AND status='active' "
+            "ORDER BY question_started_ms DESC, id DESC LIMIT 20",
+            (platform, user_id),
+        )
+        return [session_of(r) for r in rows]
+
     # --- leaderboards -------------------------------------------------------------------
 
     async def top(
