@@ -8,8 +8,8 @@ Each kind answers a question (and a follow-up) the way a person of that kind wou
 - gibberish: letters that are no words;
 - echo: repeats the question;
 - injector: tells the grader to give full marks;
-- below: knows the questions up to one level below the question asked (difficulty - 1):
-  those perfectly, harder ones with one key point.
+- below: a candidate one level below the interview (a junior, `level` 1, by default): the
+  questions up to its level perfectly, harder ones with one key point.
 
 `play` runs one interview to its report with an injected clock (the harness's FakeClock),
 answering in plain messages as in a direct message with the bot.
@@ -35,7 +35,7 @@ INJECTION = (
 @dataclass
 class Candidate:
     kind: str
-    level: int = 2  # `below`: the hardest difficulty it knows
+    level: int = 1  # `below`: the hardest difficulty it knows (a junior by default)
     rng: random.Random = field(default_factory=lambda: random.Random(5))
 
     def answer(self, q: Question) -> list[str]:
