@@ -49,6 +49,17 @@ def evidence(kp: KeyPoint, texts: list[str]) -> str:
     return ""
 
 
+def closest_sentence(claim: str, text: str) -> str:
+    """The sentence of `text` sharing the most words with `claim`, quoted ("" if none)."""
+    words = set(re.findall(r"\w{3,}", claim.lower()))
+    best, best_n = "", 0
+    for sentence in _SENTENCE.split(text):
+        n = len(words & set(re.findall(r"\w{3,}", sentence.lower())))
+        if n > best_n:
+            best, best_n = sentence, n
+    return quoted(best) if best else ""
+
+
 def verdict_word(pct: int) -> str:
     return "strong" if pct >= STRONG_AT else "mixed" if pct >= 40 else "needs work"
 
@@ -82,7 +93,8 @@ async def report_card(
         step = state.steps.get(i) or Step(qid, answer=a.answer)
         t = topics[q.topic]
         t.scores.append(a.score)
-        t.gaps.extend(a.missing_points)
+        first = step.first_grade()  # what the first answer missed, follow-ups or not
+        t.gaps.extend(first.missing if first and step.follow_ups else a.missing_points)
         fields.append((f"{i + 1}. {clip(q.prompt, 90)}", _question_lines(q, a, step)))
         follow_ups += sum(f.reply is not None for f in step.follow_ups)
         hints += bool(step.hint)
@@ -135,6 +147,11 @@ def _question_lines(q: Question, a: AnswerRow, step: Step) -> str:
             lines.append(f"✓ {p}{after}: {ev or 'shown'}")
         for p in a.missing_points:
             lines.append(f"✗ {p}: not mentioned")
+        first = step.first_grade()
+        for m in q.misconceptions if first else ():
+            if first and m.claim in first.feedback:
+                said = closest_sentence(m.claim, texts[0])
+                lines.append(f"✗ a misconception: {said or quoted(m.claim)}")
     else:
         lines.extend("✓ " + p for p in a.right_points)
         lines.extend("✗ " + p for p in a.missing_points)

@@ -74,6 +74,10 @@ async def test_a_stated_misconception_gets_a_follow_up(core: Core) -> None:
     assert "needs a second look" in noted.text
     assert fu.text.startswith("You said something close to “The GIL means")
     assert fu.title.startswith("Follow-up 1")
+    feedback, report = (await core.interviews.skip(where("ann"))).cards
+    assert "common misconception" in feedback.text
+    lines = "\n".join(v for _, v in report.fields)
+    assert "✗ a misconception: “The GIL means Python programs can only ever have one" in lines
 
 
 async def test_the_follow_up_limit_is_a_team_setting(core: Core) -> None:
