@@ -8,6 +8,7 @@ question, adaptive or pinned), interview_report.py (the report, the history).
 
 from __future__ import annotations
 
+import logging
 import random
 import re
 import uuid
@@ -43,6 +44,8 @@ from bot.services.points import build_row, check_length, count_answer, timed_gra
 from bot.services.team_settings import Effective, TeamSettings
 from bot.store.errors import SessionActive
 from bot.store.protocol import Store
+
+log = logging.getLogger(__name__)
 
 INTERVIEW_KINDS = (Kind.OPEN, Kind.CODE)
 NO_SANDBOX = (
@@ -103,9 +106,9 @@ class Interviews:
         if self._tracks is None:
             try:
                 self._tracks = load_tracks()
-            except PackError:
+            except PackError as e:  # `interview-bot questions validate` names each problem
+                log.error("interview tracks refused: %s", "; ".join(e.errors[:5]))
                 self._tracks = {}
-                raise
         return self._tracks
 
     def use_tracks(self, tracks: dict[str, Track]) -> None:

@@ -3,11 +3,13 @@ track is refused with every error as file:line: field: message."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.questions.bank import QuestionBank
 from bot.questions.schema import PackError
-from bot.questions.tracks import load_tracks, parse_track, unknown_topics
+from bot.questions.tracks import load_tracks, parse_track, track_problems, unknown_topics
 
 GOOD = """\
 id: mini
@@ -55,3 +57,12 @@ def test_a_bad_track_names_file_line_and_field(change: tuple[str, str], error: s
 def test_yaml_anchors_are_refused_as_in_packs() -> None:
     with pytest.raises(PackError, match="aliases and anchors"):
         parse_track(GOOD.replace("title: A small track", "title: &t A small track"), "m.yaml")
+
+
+def test_problems_name_bad_files_and_missing_topics(tmp_path: Path) -> None:
+    (tmp_path / "mini.yaml").write_text(GOOD.replace("topic: web", "topic: cobol"))
+    [problem] = track_problems(["python", "web"], [tmp_path])
+    assert problem.endswith("track mini: cobol: no such topic in the bank")
+    (tmp_path / "bad.yaml").write_text("id: bad\n")
+    problems = track_problems(["python"], [tmp_path])
+    assert any(p.startswith(f"{tmp_path / 'bad.yaml'}:1: title: Field required") for p in problems)
