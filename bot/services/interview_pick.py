@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from bot.domain.keys import Scope
 from bot.domain.questions import Kind, Question
+from bot.domain.records import Session
 from bot.domain.values import UserError, Where
 from bot.questions.bank import QuestionBank
 from bot.store.protocol import Store
@@ -73,3 +76,118 @@ async def choose(
 
 async def mark_asked(store: Store, where: Where, q: Question, now_ms: int) -> None:
     await store.mark_seen(where.platform, where.team, str(Scope.user(where.user)), [q.id], now_ms)
+
+
+class AbilityModel(Protocol):
+    """The practice service's estimates (`bot.services.abilities.Abilities`)."""
+
+    async def rating(self, where: Where, topic: str) -> float: ...
+
+    async def ratings(self, where: Where) -> dict[str, float]: ...
+
+    async def record(self, where: Where, question: Question, score: float, at_ms: int) -> None: ...
+
+
+class Estimates(Protocol):
+    """The module functions that go with it: predicted chance, and a level in words."""
+
+    def chance(self, rating: float, question: Question) -> float: ...
+
+    def level(self, rating: float) -> str: ...
+
+
+def rating_for(estimates: Estimates, difficulty: int) -> float:
+    """The rating at which a question of `difficulty` is answered right about TARGET of the
+    time (bisection on the model's own `chance`)."""
+    probe = Question("", Kind.OPEN, "", difficulty, "", "")
+    lo, hi = -4.0, 4.0
+    for _ in range(30):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if estimates.chance(mid, probe) < TARGET else (lo, mid)
+    return (lo + hi) / 2
+
+
+@dataclass
+class Picker:
+    """Chooses each question of an interview, from the person's estimates when adaptive."""
+
+    store: Store
+    rng: random.Random
+    abilities: AbilityModel | None = None
+    estimates: Estimates | None = None
+
+    @property
+    def can_adapt(self) -> bool:
+        return self.abilities is not None and self.estimates is not None
+
+    async def pick(
+        self,
+        where: Where,
+        bank: QuestionBank,
+        topic: str | None,
+        kinds: tuple[Kind, ...],
+        diff: int | None,
+        exclude: set[str],
+        adaptive: bool,
+        prefer: int | None,
+    ) -> Question | None:
+        """A question for one slot; None when a track's topic is missing from this bank."""
+        try:
+            pool = slot_pool(bank, topic, kinds, diff, exclude)
+        except UserError:
+            if topic is None:
+                raise
+            return None  # a track's topic this team's bank lacks: its other topics go on
+        chance = self._chance_of(prefer) if adaptive else None
+        return await choose(self.store, where, pool, self.rng, chance, prefer)
+
+    def _chance_of(self, prior: int | None = None) -> ChanceOf:
+        """Predicted chance per question, the ratings read once. In a topic with no estimate
+        yet, a track's level (`prior`, 1-3) stands in: as if that level were right 70 %."""
+        known: dict[str, float] | None = None
+        abilities, estimates = self.abilities, self.estimates
+        assert abilities is not None and estimates is not None
+
+        async def chance(where: Where, q: Question) -> float:
+            nonlocal known
+            if known is None:
+                known = await abilities.ratings(where)
+            if q.topic not in known:
+                known[q.topic] = (
+                    await abilities.rating(where, q.topic)
+                    if prior is None
+                    else rating_for(estimates, prior)
+                )
+            return estimates.chance(known[q.topic], q)
+
+        return chance
+
+    async def next_question(
+        self,
+        where: Where,
+        s: Session,
+        slots: list[list[Any]],
+        adaptive: bool,
+        prior: int | None,
+        bank: QuestionBank,
+        now_ms: int,
+    ) -> Question | None:
+        """The question at `s.position`: re-chosen for the updated estimate when adaptive
+        (the session's list is rewritten), and marked asked."""
+        planned = bank.get(s.question_ids[s.position])
+        if adaptive and s.position < len(slots):
+            topic, kinds = slots[s.position]
+            asked = set(s.question_ids[: s.position])
+            kinds_ = tuple(Kind(str(k)) for k in kinds)
+            q = await self.pick(where, bank, topic, kinds_, None, asked, True, prior)
+            if q is not None and q.id != s.question_ids[s.position]:
+                ids = list(s.question_ids)
+                later = ids.index(q.id) if q.id in ids[s.position + 1 :] else -1
+                if later > 0:  # it was planned later: swap, so no question comes twice
+                    ids[later] = ids[s.position]
+                ids[s.position] = q.id
+                await self.store.set_session_questions(s.platform, s.team, s.id, tuple(ids))
+                planned = q
+        if planned is not None:
+            await mark_asked(self.store, where, planned, now_ms)
+        return planned

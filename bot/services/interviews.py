@@ -8,29 +8,26 @@ question, adaptive or pinned), interview_report.py (the report, the history).
 
 from __future__ import annotations
 
-import logging
 import random
 import re
 import uuid
 from dataclasses import replace
-from typing import Protocol
 
 from bot.clock import Clock, to_ms
 from bot.domain.actions import Action, AnswerContext
 from bot.domain.questions import Grade, Kind, Question, Verdict
 from bot.domain.records import Advance, Session, SessionStatus
-from bot.domain.text import clip
 from bot.domain.values import Card, Color, Reply, UserError, Visibility, Where
 from bot.grading import GradingOptions
 from bot.grading.code import default_sandbox
 from bot.questions.bank import QuestionBank, parse_difficulty
-from bot.questions.schema import PackError
-from bot.questions.tracks import Track, load_tracks
+from bot.questions.tracks import Track
 from bot.sandbox import SandboxBusy, SandboxUnavailable
 from bot.services import interview_pick as picking
 from bot.services import interview_state as states
 from bot.services.banks import Banks
-from bot.services.cards import feedback_card, question_card
+from bot.services.cards import feedback_card
+from bot.services.interview_cards import follow_up_card, interim_card, interview_question
 from bot.services.interview_followups import (
     HINT_CAP,
     hint_for,
@@ -39,13 +36,12 @@ from bot.services.interview_followups import (
     point_question,
 )
 from bot.services.interview_report import history_card, report_card
-from bot.services.interview_state import FollowUp, InterviewState, Step
+from bot.services.interview_state import InterviewState, Step
+from bot.services.interview_tracks import TrackBook
 from bot.services.points import build_row, check_length, count_answer, timed_grade
 from bot.services.team_settings import Effective, TeamSettings
 from bot.store.errors import SessionActive
 from bot.store.protocol import Store
-
-log = logging.getLogger(__name__)
 
 INTERVIEW_KINDS = (Kind.OPEN, Kind.CODE)
 NO_SANDBOX = (
@@ -53,24 +49,6 @@ NO_SANDBOX = (
 )
 MAX_QUESTIONS = 30
 HISTORY = 10  # past interviews /interview history lists
-
-
-class AbilityModel(Protocol):
-    """The practice service's estimates (`bot.services.abilities.Abilities`)."""
-
-    async def rating(self, where: Where, topic: str) -> float: ...
-
-    async def ratings(self, where: Where) -> dict[str, float]: ...
-
-    async def record(self, where: Where, question: Question, score: float, at_ms: int) -> None: ...
-
-
-class Estimates(Protocol):
-    """The module functions that go with it: predicted chance, and a level in words."""
-
-    def chance(self, rating: float, question: Question) -> float: ...
-
-    def level(self, rating: float) -> str: ...
 
 
 class Interviews:
@@ -84,8 +62,8 @@ class Interviews:
         clock: Clock,
         rng: random.Random | None = None,
         grading: GradingOptions | None = None,
-        abilities: AbilityModel | None = None,
-        estimates: Estimates | None = None,
+        abilities: picking.AbilityModel | None = None,
+        estimates: picking.Estimates | None = None,
         tracks: dict[str, Track] | None = None,
     ) -> None:
         self.grading = grading
@@ -96,44 +74,22 @@ class Interviews:
         self.clock = clock
         self.rng = rng or random.Random()
         self.abilities = abilities
+        self.picker = picking.Picker(store, self.rng, abilities, estimates)
         self.estimates = estimates
-        self._tracks = tracks
+        self.trackbook = TrackBook(tracks)
 
     # --- tracks ---------------------------------------------------------------------------
 
     @property
     def tracks(self) -> dict[str, Track]:
-        if self._tracks is None:
-            try:
-                self._tracks = load_tracks()
-            except PackError as e:  # `interview-bot questions validate` names each problem
-                log.error("interview tracks refused: %s", "; ".join(e.errors[:5]))
-                self._tracks = {}
-        return self._tracks
+        return self.trackbook.all
 
     def use_tracks(self, tracks: dict[str, Track]) -> None:
         """Offer these tracks instead of the shipped ones (tests, a team's own)."""
-        self._tracks = dict(tracks)
+        self.trackbook.use(tracks)
 
     def tracks_card(self) -> Card:
-        lines = [
-            f"**{t.id}** · {t.title}: {t.questions} questions, {t.minutes} min, "
-            + ", ".join(m.topic for m in t.mix)
-            for t in self.tracks.values()
-        ]
-        return Card(
-            title="Interview tracks",
-            text="\n".join(lines) or "No tracks are installed.",
-            footer="Start one with /interview start track=NAME",
-            visibility=Visibility.EPHEMERAL,
-        )
-
-    def _track(self, name: str) -> Track:
-        t = self.tracks.get(name.strip().lower())
-        if t is None:
-            have = ", ".join(self.tracks) or "none"
-            raise UserError(f"Unknown track '{clip(name, 40)}'. Tracks: {have}.")
-        return t
+        return self.trackbook.card()
 
     # --- start and resume -----------------------------------------------------------------
 
@@ -155,7 +111,7 @@ class Interviews:
         bank = await self.banks.for_team(where.platform, where.team)
         can_code = await self._can_run_code()
         eff = await self.settings.get(where.platform, where.team, where.channel)
-        t = self._track(track) if track else None
+        t = self.trackbook.get(track) if track else None
         if t is not None and topic:
             raise UserError("A track sets its own topics: give track=NAME or a topic, not both.")
         n = count or (t.questions if t else eff.interview_questions)
@@ -169,12 +125,12 @@ class Interviews:
             slots = [(resolved, INTERVIEW_KINDS if can_code else (Kind.OPEN,))] * n
             seconds = 0
             self._check_pool(bank, resolved, diff, can_code)
-        adaptive = diff is None and self.abilities is not None and self.estimates is not None
+        adaptive = diff is None and self.picker.can_adapt
         start_diff = diff if diff is not None else (t.difficulty if t else None)
         now_ms = to_ms(self.clock.now())
         chosen: list[Question] = []
         for slot_topic, kinds in slots:
-            q = await self._pick(
+            q = await self.picker.pick(
                 where, bank, slot_topic, kinds, diff, {q.id for q in chosen}, adaptive, start_diff
             )
             if q is not None:
@@ -229,7 +185,7 @@ class Interviews:
             "passes, /interview end stops.",
             visibility=vis,
         )
-        return Reply(cards=(intro, self._question(s, chosen[0], limit)))
+        return Reply(cards=(intro, interview_question(s, chosen[0], limit)))
 
     def _check_pool(
         self, bank: QuestionBank, topic: str | None, diff: int | None, can_code: bool
@@ -243,48 +199,6 @@ class Interviews:
                 raise
             bank.select(topic, diff, kinds=INTERVIEW_KINDS)  # says what exists, if nothing
             raise UserError(NO_SANDBOX + " Pick a topic with open questions.") from None
-
-    async def _pick(
-        self,
-        where: Where,
-        bank: QuestionBank,
-        topic: str | None,
-        kinds: tuple[Kind, ...],
-        diff: int | None,
-        exclude: set[str],
-        adaptive: bool,
-        prefer: int | None,
-    ) -> Question | None:
-        try:
-            pool = picking.slot_pool(bank, topic, kinds, diff, exclude)
-        except UserError:
-            if topic is None:
-                raise
-            return None  # a track's topic this team's bank lacks: its other topics go on
-        return await picking.choose(
-            self.store, where, pool, self.rng, self._chance_of(prefer) if adaptive else None, prefer
-        )
-
-    def _chance_of(self, prior: int | None = None) -> picking.ChanceOf:
-        """Predicted chance per question, the ratings read once. In a topic with no estimate
-        yet, a track's level (`prior`, 1-3) stands in: as if that level were right 70 %."""
-        known: dict[str, float] | None = None
-        abilities, estimates = self.abilities, self.estimates
-        assert abilities is not None and estimates is not None
-
-        async def chance(where: Where, q: Question) -> float:
-            nonlocal known
-            if known is None:
-                known = await abilities.ratings(where)
-            if q.topic not in known:
-                known[q.topic] = (
-                    await abilities.rating(where, q.topic)
-                    if prior is None
-                    else _rating_for(estimates, prior)
-                )
-            return estimates.chance(known[q.topic], q)
-
-        return chance
 
     async def _resume(self, where: Where, s: Session) -> Reply:
         bank = await self.banks.for_team(where.platform, where.team)
@@ -302,30 +216,8 @@ class Interviews:
         )
         limit = self._limit(state, eff)
         if pending is not None and step is not None:
-            return Reply(cards=(note, self._follow_up_card(s, q, step, pending)))
-        return Reply(cards=(note, self._question(s, q, limit)))
-
-    def _question(self, s: Session, q: Question, limit_s: int) -> Card:
-        card = question_card(
-            q,
-            Action.interview(s.id, s.position),
-            title=f"Question {s.position + 1}/{len(s.question_ids)} · {q.topic}",
-            footer=f"{limit_s // 60} min to answer · /interview hint for a hint",
-            visibility=Visibility(s.visibility),
-        )
-        return replace(card, hint=True)
-
-    def _follow_up_card(self, s: Session, q: Question, step: Step, fu: FollowUp) -> Card:
-        k = step.follow_ups.index(fu) + 1
-        return Card(
-            title=f"Follow-up {k} · question {s.position + 1}/{len(s.question_ids)} · {q.topic}",
-            text=fu.prompt,
-            action=str(Action.interview(s.id, s.position)),
-            answer_form=True,
-            interview_controls=True,
-            visibility=Visibility(s.visibility),
-            footer="Answer in a sentence or two · /interview skip moves to the next question",
-        )
+            return Reply(cards=(note, follow_up_card(s, q, step, pending)))
+        return Reply(cards=(note, interview_question(s, q, limit)))
 
     def _limit(self, state: InterviewState, eff: Effective) -> int:
         return state.question_seconds or eff.interview_question_seconds
@@ -396,24 +288,8 @@ class Interviews:
         first = not step.follow_ups
         step.follow_ups.append(nxt)
         await states.save(self.store, s.platform, s.team, s.id, state, now_ms)
-        cards = [self._interim(step, nxt, vis, first), self._follow_up_card(s, q, step, nxt)]
+        cards = [interim_card(step, nxt, vis, first), follow_up_card(s, q, step, nxt)]
         return Reply(cards=tuple(cards))
-
-    def _interim(self, step: Step, fu: FollowUp, vis: Visibility, first: bool) -> Card:
-        """Before a follow-up: what was covered so far, not yet what was missing."""
-        g = step.first_grade()
-        assert g is not None
-        covered = [*g.right, *(f.point for f in step.follow_ups if f.shown)]
-        text = ("So far you covered: " + "; ".join(covered) + ".") if covered else ""
-        if fu.reason == "misconception":
-            text += "\nOne thing you said needs a second look."
-        title = "Noted" if first else "Thanks"
-        return Card(
-            title=f"{title} · one more question on this",
-            text=text.strip() or "Let me ask you about one part.",
-            visibility=vis,
-            color=Color.INFO,
-        )
 
     async def _finish(
         self,
@@ -468,34 +344,13 @@ class Interviews:
             cards.append(await self.report_card(done or s, state))
             return Reply(cards=tuple(cards))
         moved = replace(s, position=s.position + 1)
-        nxt = await self._next_question(where, moved, state, bank, now_ms)
+        t = self.tracks.get(state.track) if state.track else None
+        nxt = await self.picker.next_question(
+            where, moved, state.slots, state.adaptive, t.difficulty if t else None, bank, now_ms
+        )
         if nxt is not None:
-            cards.append(self._question(moved, nxt, self._limit(state, eff)))
+            cards.append(interview_question(moved, nxt, self._limit(state, eff)))
         return Reply(cards=tuple(cards))
-
-    async def _next_question(
-        self, where: Where, s: Session, state: InterviewState, bank: QuestionBank, now_ms: int
-    ) -> Question | None:
-        """The question at `s.position`: re-chosen for the updated estimate when adaptive."""
-        planned = bank.get(s.question_ids[s.position])
-        if state.adaptive and s.position < len(state.slots):
-            topic, kinds = state.slots[s.position]
-            asked = set(s.question_ids[: s.position])
-            t = self.tracks.get(state.track) if state.track else None
-            kinds_ = tuple(Kind(k) for k in kinds)
-            prior = t.difficulty if t else None
-            q = await self._pick(where, bank, topic, kinds_, None, asked, True, prior)
-            if q is not None and q.id != s.question_ids[s.position]:
-                ids = list(s.question_ids)
-                later = ids.index(q.id) if q.id in ids[s.position + 1 :] else -1
-                if later > 0:  # it was planned later: swap, so no question comes twice
-                    ids[later] = ids[s.position]
-                ids[s.position] = q.id
-                await self.store.set_session_questions(s.platform, s.team, s.id, tuple(ids))
-                planned = q
-        if planned is not None:
-            await picking.mark_asked(self.store, where, planned, now_ms)
-        return planned
 
     # --- hints ------------------------------------------------------------------------------
 
@@ -646,17 +501,6 @@ def unfence(text: str) -> str:
     """The code of a fenced block (```python … ```), as chat clients send code; else as is."""
     m = _FENCE.search(text)
     return m.group(1).strip("\n") + "\n" if m else text
-
-
-def _rating_for(estimates: Estimates, difficulty: int) -> float:
-    """The rating at which a question of `difficulty` is answered right about TARGET of the
-    time (bisection on the model's own `chance`)."""
-    probe = Question("", Kind.OPEN, "", difficulty, "", "")
-    lo, hi = -4.0, 4.0
-    for _ in range(30):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if estimates.chance(mid, probe) < picking.TARGET else (lo, mid)
-    return (lo + hi) / 2
 
 
 def _usable(kinds: tuple[Kind, ...], can_code: bool) -> tuple[Kind, ...]:
