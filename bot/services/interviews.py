@@ -3,7 +3,8 @@ end, reports. Stored as they go, so a restart resumes any of it.
 
 The parts live beside this module: interview_state.py (what is stored per question),
 interview_followups.py (follow-ups, hints and the merged grade), interview_pick.py (the next
-question, adaptive or pinned), interview_report.py (the report, the history).
+question, adaptive or pinned), interview_report.py (the report, the history),
+interview_cards.py (question and follow-up cards), interview_tracks.py (the tracks on offer).
 """
 
 from __future__ import annotations
