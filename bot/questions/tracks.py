@@ -146,13 +146,12 @@ def unknown_topics(tracks: dict[str, Track], topics: Iterable[str]) -> list[str]
     return [f"{t.id}: {m.topic}" for t in tracks.values() for m in t.mix if m.topic not in have]
 
 
-def track_problems(topics: Iterable[str], paths: Iterable[Path] = (TRACKS_DIR,)) -> list[str]:
-    """Every problem of the tracks in `paths`: their errors, and topics the bank lacks."""
+def track_problems(topics: Iterable[str], folder: Path = TRACKS_DIR) -> list[str]:
+    """Every problem of the tracks in `folder`: their errors, and topics the bank lacks."""
     try:
-        tracks = load_tracks(paths)
+        tracks = load_tracks([folder])
     except PackError as e:
         return list(e.errors)
     return [
-        f"{TRACKS_DIR}: track {u}: no such topic in the bank"
-        for u in unknown_topics(tracks, topics)
+        f"{folder}: track {u}: no such topic in the bank" for u in unknown_topics(tracks, topics)
     ]

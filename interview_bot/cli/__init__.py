@@ -112,7 +112,9 @@ def questions_validate(
     if not paths:  # the shipped bank: its interview tracks too (questions/tracks/)
         from bot.questions.tracks import track_problems
 
-        found += track_problems({q.topic for p in packs for q in p.questions})
+        found += track_problems(
+            {q.topic for p in packs for q in p.questions}, QUESTIONS_DIR / "tracks"
+        )
     code = [q for p in packs for q in p.questions if q.code]
     skipped = ""
     if code and not no_code:

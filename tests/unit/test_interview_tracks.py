@@ -61,8 +61,8 @@ def test_yaml_anchors_are_refused_as_in_packs() -> None:
 
 def test_problems_name_bad_files_and_missing_topics(tmp_path: Path) -> None:
     (tmp_path / "mini.yaml").write_text(GOOD.replace("topic: web", "topic: cobol"))
-    [problem] = track_problems(["python", "web"], [tmp_path])
+    [problem] = track_problems(["python", "web"], tmp_path)
     assert problem.endswith("track mini: cobol: no such topic in the bank")
     (tmp_path / "bad.yaml").write_text("id: bad\n")
-    problems = track_problems(["python"], [tmp_path])
+    problems = track_problems(["python"], tmp_path)
     assert any(p.startswith(f"{tmp_path / 'bad.yaml'}:1: title: Field required") for p in problems)
