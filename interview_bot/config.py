@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     quiz_seconds: int = Field(60, ge=5, le=3600)
     interview_question_seconds: int = Field(600, ge=30, le=86_400)
     interview_default_questions: int = Field(5, ge=1, le=30)
+    interview_follow_ups: int = Field(2, ge=0, le=5)
     health_port: int = Field(8080, ge=0, le=65535)  # 0: no /healthz and /metrics
     health_host: str = "127.0.0.1"
     shutdown_seconds: float = Field(8.0, gt=0, le=60)
@@ -131,6 +132,7 @@ class Settings(BaseSettings):
             quiz_seconds=self.quiz_seconds,
             interview_question_seconds=self.interview_question_seconds,
             interview_questions=self.interview_default_questions,
+            interview_follow_ups=self.interview_follow_ups,
         )
 
     def core_config(self) -> CoreConfig:

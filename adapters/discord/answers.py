@@ -50,6 +50,17 @@ class Answers:
         except Exception as e:
             await report_error(interaction, e, f"answer form {action}")
 
+    async def hint(self, interaction: discord.Interaction, team: str, action: str) -> None:
+        """The Hint button of an interview question."""
+        try:
+            where = where_for(interaction, team)
+            parsed = Action.parse(action)
+            await check_dm_action(interaction, team, parsed)
+            reply = await self.services.core.interviews.hint(where, parsed)
+            await send_reply(interaction, reply, where)
+        except Exception as e:
+            await report_error(interaction, e, f"hint {action}")
+
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Listener for every interaction; takes the submits of our answer modals."""
         if interaction.type is not discord.InteractionType.modal_submit:

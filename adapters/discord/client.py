@@ -10,13 +10,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from adapters.discord.answers import Answers
+from adapters.discord.dm import DirectMessages
 from adapters.discord.invite import invite_url
 from adapters.discord.poster import DiscordPoster
 from adapters.discord.privacy import PrivacyCommands
 from adapters.discord.replies import NO_MENTIONS, Services, report_error
 from adapters.discord.review import ReviewCommands
 from adapters.discord.slash import InterviewCommands
-from adapters.discord.views import AnswerButton, FormButton
+from adapters.discord.views import AnswerButton, FormButton, HintButton
 from bot.ports import PlatformUnavailable
 from bot.services.container import Core
 
@@ -33,11 +34,13 @@ class InterviewBot(commands.Bot):
         shard_id: int | None = None,
         shard_count: int | None = None,
     ) -> None:
-        # Slash commands, buttons and modals need no intent; `guilds` keeps the guild cache.
+        # Slash commands, buttons and modals need no intent; `guilds` keeps the guild cache;
+        # `dm_messages` (not privileged) brings messages in DMs with the bot, content and
+        # all: plain answers to an interview there (dm.py). Server messages are never read.
         # A sharded bot runs one shard per process (DISCORD_SHARD_IDS / DISCORD_SHARD_COUNT).
         super().__init__(
             command_prefix=commands.when_mentioned,
-            intents=discord.Intents(guilds=True),
+            intents=discord.Intents(guilds=True, dm_messages=True),
             allowed_mentions=NO_MENTIONS,
             help_command=None,
             guild_ready_timeout=guild_ready_timeout,
@@ -50,11 +53,13 @@ class InterviewBot(commands.Bot):
         # reveals go through the core's outbox, where the app registers this poster
         self.services = Services(core, core.outbox)
         self.answers = Answers(self.services)
+        self.dm = DirectMessages(self.services)
         self.tree.error(self._on_tree_error)
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(AnswerButton, FormButton)
+        self.add_dynamic_items(AnswerButton, FormButton, HintButton)
         self.add_listener(self.answers.on_interaction, "on_interaction")
+        self.add_listener(self.dm.on_message, "on_message")
         await self.add_cog(InterviewCommands(self.services))
         await self.add_cog(ReviewCommands(self.services))  # /review (practice that remembers)
         await self.add_cog(PrivacyCommands(self.services))  # /my-data, /forget-me, removals

@@ -11,7 +11,7 @@ import discord
 
 from adapters.discord import limits
 from adapters.discord.limits import clip_block
-from adapters.discord.views import AnswerButton, FormButton, fits
+from adapters.discord.views import AnswerButton, FormButton, HintButton, fits
 from bot.domain.text import display_name
 from bot.domain.values import Card
 
@@ -101,6 +101,8 @@ def view_for(card: Card, team: str) -> discord.ui.View | None:
             items.append(form)
         else:
             log.warning("answer form for %r cannot be encoded in a custom id", card.action)
+    if card.hint and fits((hint := HintButton(team, card.action)).custom_id):
+        items.append(hint)
     if not items:
         return None
     # No timeout: a timed-out view would unregister the dynamic items from the client.

@@ -15,6 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from adapters.discord import interview_ui
 from adapters.discord.exports import send_export
 from adapters.discord.render import safe_name
 from adapters.discord.replies import PLATFORM, Services, defer, send_reply, services, where_for
@@ -23,7 +24,7 @@ from bot.domain.values import Card, Reply, UserError, Where
 from bot.questions.imports import IMPORTABLE
 from bot.questions.schema import MAX_PACK_BYTES
 from bot.services.daily import parse_set_args
-from bot.services.interviews import MAX_QUESTIONS
+from bot.services.interviews import HISTORY, MAX_QUESTIONS
 from bot.services.team_settings import KNOBS
 
 Difficulty = Literal["easy", "medium", "hard"]
@@ -100,9 +101,10 @@ class InterviewCommands(commands.Cog):
         topic="What the questions are about",
         difficulty="How hard",
         questions="How many questions",
-        dm="Hold it in direct messages",
+        dm="Hold it in direct messages (answer there in plain messages)",
+        track="A named plan of topics (see /interview tracks)",
     )
-    @app_commands.autocomplete(topic=topic_choices)
+    @app_commands.autocomplete(topic=topic_choices, track=interview_ui.track_choices)
     async def interview_start(
         self,
         interaction: discord.Interaction,
@@ -110,10 +112,35 @@ class InterviewCommands(commands.Cog):
         difficulty: Difficulty | None = None,
         questions: app_commands.Range[int, 1, MAX_QUESTIONS] | None = None,
         dm: bool = False,
+        track: str | None = None,
     ) -> None:
         where = where_for(interaction)
-        reply = await self.core.interviews.start(where, topic, difficulty, questions, dm)
+        reply = await self.core.interviews.start(
+            where, topic, difficulty, questions, dm, track=track
+        )
         await send_reply(interaction, reply, where)
+
+    @interview.command(name="hint", description=describe("interview hint"))
+    async def interview_hint(self, interaction: discord.Interaction) -> None:
+        await _reply(interaction, await self.core.interviews.hint(where_for(interaction)))
+
+    @interview.command(name="tracks", description=describe("interview tracks"))
+    async def interview_tracks(self, interaction: discord.Interaction) -> None:
+        await _reply(interaction, Reply(cards=(self.core.interviews.tracks_card(),)))
+
+    @interview.command(name="history", description=describe("interview history"))
+    async def interview_history(self, interaction: discord.Interaction) -> None:
+        await _reply(interaction, await self.core.interviews.history(where_for(interaction)))
+
+    @interview.command(name="report", description=describe("interview report"))
+    @app_commands.describe(number="As /interview history numbers them (1: the latest)")
+    async def interview_report(
+        self,
+        interaction: discord.Interaction,
+        number: app_commands.Range[int, 1, HISTORY] | None = None,
+    ) -> None:
+        where = where_for(interaction)
+        await _reply(interaction, await self.core.interviews.past_report(where, number))
 
     @interview.command(name="skip", description=describe("interview skip"))
     async def interview_skip(self, interaction: discord.Interaction) -> None:

@@ -6,6 +6,7 @@ data), the card's `action` and, for a choice, the value:
     ib:b:<team>:<action>:<value>   a choice button       ib:b:123:quiz:<round id>:B
     ib:f:<team>:<action>           "Answer" (free text)  ib:f:123:interview:<session>:2
     ib:c:<team>:<action>           "Answer" (code)
+    ib:h:<team>:<action>           "Hint" (an interview question)
     ib:m:<team>:<action>           the modal it opens
 
 Buttons are `DynamicItem`s: discord.py matches the template on every click, so buttons keep
@@ -41,6 +42,8 @@ class AnswerHandler(Protocol):
     async def open_form(
         self, interaction: discord.Interaction, team: str, action: str, code: bool
     ) -> None: ...
+
+    async def hint(self, interaction: discord.Interaction, team: str, action: str) -> None: ...
 
 
 def _handler(interaction: discord.Interaction) -> AnswerHandler:
@@ -102,6 +105,32 @@ class FormButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
         await _handler(interaction).open_form(interaction, self.team, self.action, self.code)
+
+
+class HintButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"ib:h:{_TEAM}:{_ACTION}"
+):
+    """ "Hint" on an interview question: one hint, which caps the question's credit."""
+
+    def __init__(self, team: str, action: str) -> None:
+        self.team, self.action = team, action
+        super().__init__(
+            discord.ui.Button(
+                label="Hint",
+                emoji="💡",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"ib:h:{team}:{action}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> HintButton:
+        return cls(match["team"], match["action"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        await _handler(interaction).hint(interaction, self.team, self.action)
 
 
 def modal_id(team: str, action: str) -> str:

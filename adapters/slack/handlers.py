@@ -31,6 +31,7 @@ from slack_bolt.response import BoltResponse
 
 from adapters.slack import home, ids, imports
 from adapters.slack.admins import People
+from adapters.slack.dm import direct_message, dm_answer
 from adapters.slack.exports import send_export
 from adapters.slack.render import answer_modal, import_modal
 from adapters.slack.replies import Replies, Turn
@@ -118,6 +119,8 @@ class Handlers:
         )
         app.action(re.compile("^" + re.escape(ids.SKIP)))(guard(self.on_skip))
         app.action(re.compile("^" + re.escape(ids.END)))(guard(self.on_end))
+        app.action(re.compile("^" + re.escape(ids.HINT)))(guard(self.on_hint))
+        app.event("message")(guard(self.on_message))  # message.im: answers in the DM
         app.action(re.compile("^" + re.escape(ids.HOME)))(guard(self.on_home_period))
         app.view(re.compile("^" + re.escape(ids.MODAL)))(guard(self.on_answer))
         app.view(ids.IMPORT)(guard(self.on_import))
@@ -317,6 +320,33 @@ class Handlers:
             work=lambda t: self.core.interviews.end(t.where, ids.action(ids.END, action_id)),
         )
 
+    async def on_hint(self, args: AsyncArgs) -> None:
+        await args.ack()
+        action_id = str(args.body["actions"][0]["action_id"])
+        await self._handle(
+            "interview hint",
+            args,
+            **_actor(args.body),
+            work=lambda t: self.core.interviews.hint(t.where, ids.action(ids.HINT, action_id)),
+        )
+
+    async def on_message(self, args: AsyncArgs) -> None:
+        """A message in the bot's DM (App Home, Messages tab) answers the interview."""
+        said = direct_message(args.event or {})
+        if said is None:
+            return
+        user, channel, text = said
+        await self._handle(
+            "interview dm answer",
+            args,
+            channel=channel,
+            user=user,
+            name="",
+            response_url=None,
+            lane="slow",
+            work=lambda t: dm_answer(self.core, t.where, text),
+        )
+
     # --- modals ---------------------------------------------------------------------------
 
     async def on_answer(self, args: AsyncArgs) -> None:
@@ -351,7 +381,7 @@ class Handlers:
         async def work(turn: Turn) -> Reply:
             if files:
                 return await self._import_file(turn, _dict(files[0]))
-            card = await self.core.banks.import_file(turn.where, pasted.encode(), "pasted.yaml")
+            card = await self.core.banks.import_file(turn.where, pasted.encode("utf-8", "replace"), "pasted.yaml")
             return Reply(cards=(card,))
 
         await self._handle("pack import", args, **_modal_actor(args.body), work=work, lane="slow")

@@ -28,7 +28,8 @@ _CHANNEL_ID = re.compile(r"[A-Z][A-Z0-9]{1,30}")  # Slack's ids; anything else i
 _INTRO = (
     "Quizzes, mock interviews and daily questions for your team. In any channel: "
     "`/quiz` for a round, `/interview start` for a one-to-one mock interview, "
-    "`/quiz help` for every command."
+    "`/quiz help` for every command. In the Messages tab, a plain message answers your "
+    "interview question."
 )
 
 

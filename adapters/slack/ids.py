@@ -4,6 +4,7 @@ ib:<action>:<value>   a choice button          (ib:quiz:<round id>:B)
 ibf:<action>          open the answer modal    (ibc: for code, a larger editor)
 ibs:<action>          skip this interview question
 ibe:<action>          end the interview
+ibn:<action>          a hint for this interview question
 ibm:<action>          the answer modal's callback id
 ibh:<period>          App Home: show another period
 """
@@ -17,6 +18,7 @@ FORM = "ibf:"
 CODE_FORM = "ibc:"
 SKIP = "ibs:"
 END = "ibe:"
+HINT = "ibn:"
 MODAL = "ibm:"
 HOME = "ibh:"
 IMPORT = "ib-import"

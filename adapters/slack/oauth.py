@@ -23,6 +23,7 @@ BOT_SCOPES = (
     "users:read",
     "files:read",
     "files:write",
+    "im:history",
 )
 
 

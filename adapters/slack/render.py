@@ -200,6 +200,8 @@ def _buttons(card: Card) -> list[ButtonElement]:
         label = "Write your code" if card.code_answer else "Answer"
         out.append(ButtonElement(text=label, action_id=_fit(prefix + card.action), style="primary"))
     if card.interview_controls:
+        if card.hint:
+            out.append(ButtonElement(text="Hint", action_id=_fit(ids.HINT + card.action)))
         out.append(ButtonElement(text="Skip", action_id=_fit(ids.SKIP + card.action)))
         out.append(
             ButtonElement(

@@ -12,6 +12,7 @@ from bot import metrics
 from bot.clock import to_ms
 from bot.commands.actions import answer_action
 from bot.commands.help import help_text
+from bot.commands.interview_commands import interview_command
 from bot.commands.review import review_command
 from bot.domain.actions import Action
 from bot.domain.periods import PERIODS, resolve_period
@@ -187,18 +188,7 @@ async def dispatch(core: Core, where: Where, text: str) -> Reply:
         case "answer":
             return await answer(core, where, cmd.rest)
         case "interview":
-            sub = cmd.args[0].lower() if cmd.args else "start"
-            args = cmd.args[1:] if cmd.args else ()
-            if sub in ("skip", "pass"):
-                return await core.interviews.skip(where)
-            if sub in ("end", "stop", "finish"):
-                return await core.interviews.end(where)
-            if sub in ("answer",):
-                return await core.interviews.answer(where, " ".join(args))
-            if sub != "start":
-                args = cmd.args  # `/interview django 3`
-            topic, diff, count, direct = split_options(args, count_first=True)
-            return await core.interviews.start(where, topic, diff, count, direct)
+            return await interview_command(core, where, cmd.args, cmd.rest)
         case "skip":
             return await core.interviews.skip(where)
         case "end":

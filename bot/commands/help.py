@@ -49,16 +49,24 @@ HELP: tuple[HelpEntry, ...] = (
     ),
     HelpEntry(
         "interview start",
-        "/interview start [topic] [easy|medium|hard] [questions] [dm]",
+        "/interview start [topic] [easy|medium|hard] [questions] [track=NAME] [dm]",
         "Start a one-to-one mock interview (only you see it)",
-        usage_on=((CONSOLE, "/interview start [topic] [easy|medium|hard] [questions]"),),
+        usage_on=(
+            (CONSOLE, "/interview start [topic] [easy|medium|hard] [questions] [track=NAME]"),
+        ),
         text_on=(
             (DISCORD, "Start a mock interview (only you see it)"),
             (SLACK, "Start a one-to-one mock interview, private here or in a DM"),
         ),
     ),
-    HelpEntry("interview skip", "/interview skip", "Skip the current interview question"),
+    HelpEntry(
+        "interview skip", "/interview skip", "Skip the current interview question (or follow-up)"
+    ),
     HelpEntry("interview end", "/interview end", "End the interview now and get the report"),
+    HelpEntry("interview hint", "/interview hint", "One hint for this question (caps its credit)"),
+    HelpEntry("interview tracks", "/interview tracks", "Interview tracks: named plans of topics"),
+    HelpEntry("interview history", "/interview history", "Your past interviews, numbered"),
+    HelpEntry("interview report", "/interview report [N]", "Show a past interview's report again"),
     HelpEntry(
         "leaderboard",
         "/leaderboard [today|week|month|all] [team|channel|topic] [topic] [chart]",

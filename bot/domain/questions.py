@@ -28,6 +28,7 @@ class KeyPoint:
 
     point: str
     terms: tuple[str, ...]
+    follow_up: str = ""  # the pack's own follow-up question for an answer that misses it
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,7 @@ class Question:
     code: CodeSpec | None = None
     pack: str = ""
     misconceptions: tuple[Misconception, ...] = ()
+    hint: str = ""  # the pack's hint for `/interview hint`; else one is made from a key point
 
     @property
     def right_choice(self) -> int | None:

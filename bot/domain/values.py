@@ -93,7 +93,8 @@ class Card:
     `action` names what buttons and answer forms on the card feed: the text of a
     `bot.domain.actions.Action` (``quiz:<round id>``...), which adapters carry in their ids
     as is and parse back with `Action.parse`, so a click still lands after a restart.
-    `interview_controls`: the card is an interview question, which offers Skip and End.
+    `interview_controls`: the card is an interview question, which offers Skip and End
+    (and Hint, when `hint`).
     """
 
     title: str
@@ -104,6 +105,7 @@ class Card:
     answer_form: bool = False  # the card wants a free-text (or code) answer
     code_answer: bool = False
     interview_controls: bool = False
+    hint: bool = False  # an interview question: also offers a Hint button
     visibility: Visibility = Visibility.PUBLIC
     footer: str = ""
     color: Color = Color.INFO

@@ -350,10 +350,13 @@ def _to_question(q: QuestionIn, pack: PackIn) -> Question:
         choices=tuple(Choice(c.text, c.correct) for c in q.choices or ()),
         accepted=tuple(q.accepted or ()),
         reference=q.reference or "",
-        key_points=tuple(KeyPoint(k.point, tuple(k.terms)) for k in q.key_points or ()),
+        key_points=tuple(
+            KeyPoint(k.point, tuple(k.terms), k.follow_up or "") for k in q.key_points or ()
+        ),
         code=to_code(q.code) if q.code else None,
         misconceptions=tuple(Misconception(m.claim, m.why) for m in q.misconceptions or ()),
         pack=pack.id,
+        hint=q.hint or "",
     )
 
 

@@ -72,6 +72,7 @@ class ChoiceIn(_Strict):
 class KeyPointIn(_Strict):
     point: Text
     terms: list[Text] = Field(min_length=1)
+    follow_up: Text | None = None  # what an interviewer asks when an answer misses the point
 
 
 class MisconceptionIn(_Strict):
@@ -124,6 +125,7 @@ class QuestionIn(_Strict):
     key_points: list[KeyPointIn] | None = None
     misconceptions: list[MisconceptionIn] | None = None
     code: CodeIn | None = None
+    hint: Text | None = None  # `/interview hint`: a nudge that does not give the answer away
 
     @model_validator(mode="after")
     def _kind_needs(self) -> QuestionIn:

@@ -15,6 +15,7 @@ from bot.clock import Clock, SystemClock
 from bot.grading import GradingOptions
 from bot.questions.bank import QuestionBank
 from bot.questions.files import QUESTIONS_DIR
+from bot.services import abilities as ability_model
 from bot.services.abilities import Abilities
 from bot.services.analytics import Analytics
 from bot.services.appeals import Appeals
@@ -118,7 +119,9 @@ async def build_core(
         settings=team,
         rounds=rounds,
         quizzes=quizzes,
-        interviews=Interviews(store, banks, team, clock, rng, grading),
+        interviews=Interviews(
+            store, banks, team, clock, rng, grading, abilities=abilities, estimates=ability_model
+        ),
         leaderboards=Leaderboards(store, banks, team, clock),
         daily=Daily(store, banks, team, clock, rounds, outbox, rng),
         outbox=outbox,

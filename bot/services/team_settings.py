@@ -33,6 +33,7 @@ KNOBS = {
             86_400,
         ),
         Knob("interview_questions", False, "questions in an interview when none is asked", 1, 30),
+        Knob("interview_follow_ups", False, "follow-up questions per interview question", 0, 5),
     )
 }
 
@@ -45,6 +46,7 @@ class Defaults:
     quiz_seconds: int = 60
     interview_question_seconds: int = 600
     interview_questions: int = 5
+    interview_follow_ups: int = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,7 @@ class Effective:
     quiz_seconds: int
     interview_question_seconds: int
     interview_questions: int
+    interview_follow_ups: int = 2
 
 
 class TeamSettings:
@@ -86,6 +89,7 @@ class TeamSettings:
                 raw.get("interview_question_seconds", d.interview_question_seconds)
             ),
             interview_questions=int(raw.get("interview_questions", d.interview_questions)),
+            interview_follow_ups=int(raw.get("interview_follow_ups", d.interview_follow_ups)),
         )
 
     async def set(self, where: Where, key: str, value: str) -> Card:

@@ -572,6 +572,67 @@ class PostgresStore:
             session_id,
         )
 
+    # --- interviews: follow-ups, hints, tracks and past reports (issue 15) ----------------
+
+    async def save_interview_state(
+        self, platform: str, team: str, session_id: str, user_id: str, data: str, ms: int
+    ) -> None:
+        await self.pool.execute(
+            "INSERT INTO interview_state "
+            "(platform, team, session_id, user_id, data, updated_ms) "
+            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (platform, team, session_id) "
+            "DO UPDATE SET data = excluded.data, updated_ms = excluded.updated_ms",
+            platform,
+            team,
+            session_id,
+            user_id,
+            data,
+            ms,
+        )
+
+    async def interview_state(self, platform: str, team: str, session_id: str) -> str | None:
+        v = await self.pool.fetchval(
+            "SELECT data FROM interview_state "
+            "WHERE platform = $1 AND team = $2 AND session_id = $3",
+            platform,
+            team,
+            session_id,
+        )
+        return None if v is None else str(v)
+
+    async def set_session_questions(
+        self, platform: str, team: str, session_id: str, question_ids: tuple[str, ...]
+    ) -> None:
+        await self.pool.execute(
+            "UPDATE sessions SET question_ids = $1 WHERE platform = $2 AND team = $3 AND id = $4",
+            list(question_ids),
+            platform,
+            team,
+            session_id,
+        )
+
+    async def user_sessions(
+        self, platform: str, team: str, user_id: str, limit: int
+    ) -> list[Session]:
+        rows = await self.pool.fetch(
+            "SELECT * FROM sessions WHERE platform = $1 AND team = $2 AND user_id = $3 "
+            "ORDER BY started_ms DESC, id DESC LIMIT $4",
+            platform,
+            team,
+            user_id,
+            limit,
+        )
+        return [session_of(r) for r in rows]
+
+    async def active_sessions_of_user(self, platform: str, user_id: str) -> list[Session]:
+        rows = await self.pool.fetch(
+            "SELECT * FROM sessions WHERE platform = $1 AND user_id = $2 AND status = 'active' "
+            "ORDER BY question_started_ms DESC, id DESC LIMIT 20",
+            platform,
+            user_id,
+        )
+        return [session_of(r) for r in rows]
+
     # --- leaderboards -------------------------------------------------------------------
 
     async def top(

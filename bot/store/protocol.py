@@ -175,6 +175,36 @@ class Store(Protocol):
         """Set the fields given (None: unchanged); nothing given, nothing written."""
         ...
 
+    # interviews: follow-ups, hints, tracks and past reports (issue 15) -------------------
+    async def save_interview_state(
+        self, platform: str, team: str, session_id: str, user_id: str, data: str, ms: int
+    ) -> None:
+        """Insert or replace the session's state document (JSON, `interview_state`); `user_id`
+        is whose interview it is (what /forget-me deletes it by)."""
+        ...
+
+    async def interview_state(self, platform: str, team: str, session_id: str) -> str | None:
+        """The session's state document, or None when none was saved."""
+        ...
+
+    async def set_session_questions(
+        self, platform: str, team: str, session_id: str, question_ids: tuple[str, ...]
+    ) -> None:
+        """Replace the session's question list (adaptive difficulty picks the next one)."""
+        ...
+
+    async def user_sessions(
+        self, platform: str, team: str, user_id: str, limit: int
+    ) -> list[Session]:
+        """The user's sessions in the team, whatever their status, the newest first."""
+        ...
+
+    async def active_sessions_of_user(self, platform: str, user_id: str) -> list[Session]:
+        """The user's active sessions in every team of the platform, the latest question
+        first: a direct message carries no team, so a plain answer there finds the
+        person's own interview this way (nobody else's rows are read)."""
+        ...
+
     # leaderboards (running totals: scope team | channel:<id> | topic:<name>, period all |
     # day:<date> | week:<iso week> | month:<yyyy-mm>; ranked by points, then who reached them
     # first, then user id)

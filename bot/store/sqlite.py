@@ -509,6 +509,54 @@ class SQLiteStore:
                 (*(v for _, v in changes), platform, team, session_id),
             )
 
+    # --- interviews: follow-ups, hints, tracks and past reports (issue 15) ----------------
+
+    async def save_interview_state(
+        self, platform: str, team: str, session_id: str, user_id: str, data: str, ms: int
+    ) -> None:
+        async with self._writing():
+            await self.db.execute(
+                "INSERT INTO interview_state "
+                "(platform, team, session_id, user_id, data, updated_ms) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, team, session_id) "
+                "DO UPDATE SET data = excluded.data, updated_ms = excluded.updated_ms",
+                (platform, team, session_id, user_id, data, ms),
+            )
+
+    async def interview_state(self, platform: str, team: str, session_id: str) -> str | None:
+        r = await self._one(
+            "SELECT data FROM interview_state WHERE platform=? AND team=? AND session_id=?",
+            (platform, team, session_id),
+        )
+        return str(r[0]) if r else None
+
+    async def set_session_questions(
+        self, platform: str, team: str, session_id: str, question_ids: tuple[str, ...]
+    ) -> None:
+        async with self._writing():
+            await self.db.execute(
+                "UPDATE sessions SET question_ids = ? WHERE platform=? AND team=? AND id=?",
+                (json.dumps(list(question_ids)), platform, team, session_id),
+            )
+
+    async def user_sessions(
+        self, platform: str, team: str, user_id: str, limit: int
+    ) -> list[Session]:
+        rows = await self._all(
+            "SELECT * FROM sessions WHERE platform=? AND team=? AND user_id=? "
+            "ORDER BY started_ms DESC, id DESC LIMIT ?",
+            (platform, team, user_id, limit),
+        )
+        return [session_of(r) for r in rows]
+
+    async def active_sessions_of_user(self, platform: str, user_id: str) -> list[Session]:
+        rows = await self._all(
+            "SELECT * FROM sessions WHERE platform=? AND user_id=? AND status='active' "
+            "ORDER BY question_started_ms DESC, id DESC LIMIT 20",
+            (platform, user_id),
+        )
+        return [session_of(r) for r in rows]
+
     # --- leaderboards -------------------------------------------------------------------
 
     async def top(
@@ -1258,12 +1306,41 @@ class SQLiteStore:
         return bool(
             await self._abilities.run(((platform, team, user_id, topic, event, at_ms), step))
         )
+        async with self._tx() as db:
+            cur = await db.execute(
+                "INSERT INTO ability_events (platform, team, user_id, event) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                (platform, team, user_id, event),
+            )
+            if cur.rowcount != 1:
+                return False
+            row = await self._one(
+                "SELECT rating, answers FROM abilities WHERE platform=? AND team=? "
+                "AND user_id=? AND topic=?",
+                (platform, team, user_id, topic),
+            )
+            rating, answers = (float(row[0]), int(row[1])) if row else (None, 0)
+            await db.execute(
+                "INSERT INTO abilities (platform, team, user_id, topic, rating, answers, "
+                "updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+                "(platform, team, user_id, topic) DO UPDATE SET rating=excluded.rating, "
+                "answers=excluded.answers, updated_ms=excluded.updated_ms",
+                (platform, team, user_id, topic, step(rating, answers), answers + 1, at_ms),
+            )
+        return True
 
     # --- review items and reminders (issue #15: practice that remembers) ----------------
 
     async def add_review_item(self, item: ReviewItem) -> bool:
         """Group-committed, as answers are (a missed answer adds one)."""
         return bool(await self._new_reviews.run(tuple(getattr(item, c) for c in REVIEW_COLS)))
+        async with self._writing():
+            cur = await self.db.execute(
+                f"INSERT INTO review_items ({', '.join(REVIEW_COLS)}) "
+                f"VALUES ({', '.join('?' for _ in REVIEW_COLS)}) ON CONFLICT DO NOTHING",
+                tuple(getattr(item, c) for c in REVIEW_COLS),
+            )
+            return cur.rowcount == 1
 
     async def review_item(
         self, platform: str, team: str, user_id: str, question_id: str

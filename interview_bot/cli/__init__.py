@@ -116,6 +116,12 @@ def questions_validate(
     shipped = all(Path(p.source).resolve().is_relative_to(QUESTIONS_DIR) for p in packs)
     docs = [PackText.of(p) for p in packs]
     found = check_packs(docs)
+    if not paths:  # the shipped bank: its interview tracks too (questions/tracks/)
+        from bot.questions.tracks import track_problems
+
+        found += track_problems(
+            {q.topic for p in packs for q in p.questions}, QUESTIONS_DIR / "tracks"
+        )
     code = [q for p in packs for q in p.questions if q.code]
     skipped = ""
     if code and not no_code:

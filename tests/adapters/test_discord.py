@@ -76,7 +76,7 @@ async def test_command_sync_sends_the_whole_tree_to_the_guild(
         "forget-me",
     }
     subs = {c["name"]: {o["name"]: o for o in c.get("options", [])} for c in put.body}
-    assert set(subs["interview"]) == {"start", "skip", "end"}
+    assert set(subs["interview"]) == {"start", "skip", "end", "hint", "tracks", "history", "report"}
     assert set(subs["questions"]) == {
         "list",
         "import",
@@ -263,8 +263,9 @@ async def test_an_interview_is_private_answers_deferred_then_graded(
     assert embed(intro)["title"] == "Mock interview · python"
     assert question["flags"] & EPHEMERAL  # the follow-up is private too
     assert embed(question)["title"].startswith("Question 1/2")
-    [form_id] = custom_ids(question)
+    form_id, hint_id = custom_ids(question)
     assert form_id.startswith(f"ib:f:{GUILD_ID}:interview:") and form_id.endswith(":0")
+    assert hint_id == form_id.replace("ib:f:", "ib:h:", 1)
 
     opened = await fake.click(int(question["id"]), form_id, user=ALICE)
     modal = (await opened.callback())["data"]
@@ -310,7 +311,7 @@ async def test_an_interview_in_direct_messages(fake: FakeDiscord, bot: DiscordPl
     assert dm is not None
     intro, question = fake.channel_messages(dm)
     assert embed(intro)["title"] == "Mock interview · web"
-    [form_id] = custom_ids(question)
+    form_id, _hint = custom_ids(question)
     assert form_id.startswith(f"ib:f:{GUILD_ID}:interview:")  # the DM still knows the server
 
     opened = await fake.click(int(question["id"]), form_id, user=BOB)  # clicked in the DM

@@ -92,7 +92,7 @@ async def test_in_a_dm_only_the_users_own_interview_is_answered(
     dm = fake.dm_channel_of(BOB)
     assert dm is not None
     _, question = fake.channel_messages(dm)
-    [form_id] = custom_ids(question)
+    form_id, _hint = custom_ids(question)
     action = form_id.removeprefix(f"ib:f:{GUILD_ID}:")  # interview:<session>:0
 
     alice = FakeUser(2_000_000_000_000_000_013, "alice2")

@@ -199,7 +199,8 @@ async def test_interview_in_private_with_a_modal_answer(slack: Slack, fake: Fake
     assert "Mock interview" in flat(intro) and "/interview skip passes" in flat(intro)
     assert question["response_type"] == "ephemeral"
     assert "TCP or UDP" in flat(question)
-    form, skip, end = action_ids(question)
+    form, hint, skip, end = action_ids(question)
+    assert hint.startswith("ibn:interview:")
     assert form.startswith("ibf:interview:") and skip.startswith("ibs:interview:")
     assert end.startswith("ibe:interview:")
 
@@ -229,11 +230,11 @@ async def test_interview_by_direct_message_skip_and_end(slack: Slack, fake: Fake
     posts = await fake.wait_for("chat.postMessage", 2)
     assert [p.args["channel"] for p in posts] == ["D1", "D1"]
     assert fake.of("conversations.open")[0].args["users"] == "U1"
-    _, skip, _ = action_ids(posts[1].args)
+    _, _, skip, _ = action_ids(posts[1].args)
     await slack.click(skip, channel="D1")
     posts = await fake.wait_for("chat.postMessage", 4)
     assert "Skipped" in flat(posts[2].args) and "Question 2/2" in flat(posts[3].args)
-    _, _, end2 = action_ids(posts[3].args)
+    _, _, _, end2 = action_ids(posts[3].args)
     stale = await slack.click(skip, channel="D1")  # the first question's button, again
     assert "already answered" in await slack.reply(stale)
     await slack.click(end2, channel="D1")
@@ -645,7 +646,7 @@ async def test_an_old_end_button_does_not_end_the_current_interview(
 ) -> None:
     first = await slack.command("interview", "start web")
     _, question = await slack.replies(first, 2)
-    _, _, old_end = action_ids(question)
+    _, _, _, old_end = action_ids(question)
     assert "Interview report" in await slack.reply(await slack.command("interview", "end"))
     await slack.replies(await slack.command("interview", "start python"), 2)  # it has begun
 

@@ -167,6 +167,7 @@ def test_the_manifest_declares_every_command_and_setting() -> None:
         "app_home_opened",
         "app_uninstalled",
         "tokens_revoked",
+        "message.im",  # the DM only: the bot never reads channel messages
     ]
     from adapters.slack.oauth import BOT_SCOPES
 

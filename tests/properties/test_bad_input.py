@@ -48,6 +48,7 @@ from bot.commands.dispatch import (
     parse,
     split_options,
 )
+from bot.commands.interview_commands import pop_track
 from bot.domain.questions import Grade
 from bot.domain.text import clean
 from bot.domain.values import Card, Reply, UserError, Where
@@ -56,6 +57,7 @@ from bot.questions.bank import QuestionBank
 from bot.questions.files import load_packs
 from bot.questions.parse import parse_pack
 from bot.questions.schema import MAX_PACK_BYTES, Pack, PackError
+from bot.questions.tracks import parse_track
 from bot.services.container import Core
 from bot.services.daily import parse_set_args
 from interview_bot.config import Settings
@@ -214,7 +216,7 @@ def test_command_parsers_refuse_clearly_or_parse(text: str) -> None:
     except UserError as e:
         clear(e)
         return
-    for parser in (split_options, leaderboard_options, parse_set_args):
+    for parser in (split_options, leaderboard_options, parse_set_args, pop_track):
         try:
             parser(cmd.args)
         except UserError as e:
@@ -422,6 +424,16 @@ def test_the_pack_loader_refuses_any_text_with_file_line_and_field(text: str) ->
         check_refusal(e, text)
         return
     check_pack(pack, yaml.safe_load(text))
+
+
+@given(st.one_of(yamlish(), st.text(WILD, max_size=300)))
+def test_the_track_loader_refuses_any_text_with_file_line_and_field(text: str) -> None:
+    try:
+        track = parse_track(text, "f.yaml")
+    except PackError as e:
+        check_refusal(e, text)
+        return
+    assert len(track.slots()) == track.questions
 
 
 def nested(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:

@@ -12,6 +12,21 @@ from bot.questions.bank import QuestionBank
 from bot.services.container import Core, build_core
 from interview_bot.config import Settings
 from tests.support.builders import where
+from tests.support.packs import TEST_PACKS
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """Follow-ups off: these tests check the plain question-answer flow
+    (tests/services/test_interview_followups.py checks follow-ups)."""
+    return Settings(
+        _env_file=None,
+        database_url=database_url,  # type: ignore[call-arg]
+        questions_dir=TEST_PACKS,
+        semantic_grading=False,
+        interview_follow_ups=0,
+    )
+
 
 GOOD = {
     "What is a generator?": (
@@ -55,7 +70,9 @@ async def test_full_interview_with_feedback_and_report(core: Core) -> None:
     assert report.title == "Interview report · python"
     assert "By topic: python" in report.text
     lines = dict(report.fields)
+    plan = lines.pop("Study plan")
     assert len(lines) == 2
+    assert "python" in plan and "practise" in plan  # the missed points, to practise
     assert any("✗" in v for v in lines.values())  # what was missing, per question
     assert any("✓" in v for v in lines.values())
     with pytest.raises(UserError, match="no interview in progress"):

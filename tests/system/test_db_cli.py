@@ -51,6 +51,7 @@ async def populate(url: str) -> None:
                 "s2", P, T, "c1", "u2", "U2", "web", 2, ("q3",), 1, "finished", "ephemeral", 1, 2, 3
             )
         )
+        await store.save_interview_state(P, T, "s1", "u1", '{"steps": {}, "track": ""}', 4)
         await store.mark_seen(P, T, "channel:c1", ["q1", "q2"], 5)
         await store.add_team_pack(P, T, TeamPack("mine", "id: mine\n", "u1", 6))
         await store.upsert_schedule(
@@ -259,7 +260,7 @@ def test_copy_command(cli: typer.Typer, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert [line.split()[0] for line in lines[:-1]] == list(TABLES)
-    assert lines[3].split() == ["answers", "145"]
+    assert lines[TABLES.index("answers")].split() == ["answers", "145"]
     assert lines[-1].startswith("copied ") and f"to {dst}" in lines[-1]
     result = CliRunner().invoke(cli, ["db", "copy", "--from", src, "--to", dst])
     assert result.exit_code == 1

@@ -97,7 +97,9 @@ def test_kill_9_mid_game_loses_no_acknowledged_answer(
     """Everything the bot acknowledged before SIGKILL is in the database; interviews resume
     where they were; the quiz round that was open closes and reveals exactly once."""
     db = tmp_path / "bot.db"
-    bot = BotProcess(db, "alice")
+    # follow-ups off: each answer here is recorded at once (test_interview_restart.py kills
+    # a process in the middle of a follow-up)
+    bot = BotProcess(db, "alice", INTERVIEW_FOLLOW_UPS="0")
     bot_process.append(bot)
     # two interviews, one quiz round, five people; every answer waits for its acknowledgement
     bot.say("/interview start python n=2", r"Question 1/2")
@@ -132,7 +134,7 @@ def test_kill_9_mid_game_loses_no_acknowledged_answer(
         assert position == interview.count((user, f"interview:{sid}"))
 
     # a new process: the interviews resume at the right question, the round still takes answers
-    again = BotProcess(db, "alice")
+    again = BotProcess(db, "alice", INTERVIEW_FOLLOW_UPS="0")
     bot_process.append(again)
     out = again.say("/interview start", r"Question 2/2")
     assert "Interview in progress" in out and "You are on question 2 of 2" in out

@@ -57,10 +57,12 @@ def test_the_wheel_runs_the_bank_without_the_source_tree(tmp_path: Path) -> None
     )
     [wheel] = (tmp_path / "dist").glob("*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    shipped = sorted(p.name for p in (ROOT / "questions").glob("*.yaml"))
+    questions = ROOT / "questions"
+    shipped = sorted(str(p.relative_to(questions)) for p in questions.rglob("*.yaml"))
+    assert any(s.startswith("tracks/") for s in shipped)  # the interview tracks ship too
     assert (
         sorted(
-            n.rsplit("/", 1)[1]
+            n.removeprefix("bot/questions/shipped/")
             for n in names
             if n.startswith("bot/questions/shipped/") and n.endswith(".yaml")
         )

@@ -636,6 +636,15 @@ class FakeDiscord(LocalServer):
     def dm_channel_of(self, user: FakeUser) -> int | None:
         return next((c for c, u in self._dm_channels.items() if u == user.id), None)
 
+    def open_dm(self, user: FakeUser) -> int:
+        """The user's DM channel with the bot, made as Discord would when they write first."""
+        self.users.setdefault(user.id, user)
+        found = self.dm_channel_of(user)
+        if found is None:
+            found = next(self._ids)
+            self._dm_channels[found] = user.id
+        return found
+
     def _channel_post(self, channel_id: int, body: dict[str, Any]) -> web.Response:
         if channel_id in self._dm_channels:
             if self.users[self._dm_channels[channel_id]].dms_closed:

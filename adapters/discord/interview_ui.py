@@ -1,0 +1,23 @@
+"""Discord's pieces of the interview commands that are not registration: autocompletes."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+from adapters.discord.replies import services
+
+_MAX_CHOICES = 25
+
+
+async def track_choices(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """The interview tracks whose id or title contains what is typed."""
+    typed = current.strip().lower()
+    tracks = services(interaction).core.interviews.tracks.values()
+    return [
+        app_commands.Choice(name=f"{t.id} · {t.title}"[:100], value=t.id)
+        for t in tracks
+        if typed in t.id or typed in t.title.lower()
+    ][:_MAX_CHOICES]
