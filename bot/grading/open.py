@@ -59,6 +59,7 @@ CLAIM_MIN_WORDS = 3  # content words a sentence needs to be compared with a clai
 # score, mapped so that 0.5 (even odds of full credit) reads "correct"; set before measuring.
 CROSS_CORRECT, CROSS_PARTIAL = 0.5, 0.2
 CROSS_WEIGHT = 0.3  # with key points: in place of the similarity in the blend
+CROSS_SHARE = 0.5  # reference only: its mapped score averaged with the combiner's
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,16 +398,15 @@ def combine(
     if a.empty:
         return 0.0, False
     if a.derived and question is not None:
+        score = combined_score(
+            question.prompt, question.reference, a.answer, a.lexical, similarity, a.aligned
+        )
         if a.cross is not None:
-            score = cross_score(a.cross)
-        else:
-            score = combined_score(
-                question.prompt, question.reference, a.answer, a.lexical, similarity, a.aligned
-            )
+            score = (1 - CROSS_SHARE) * score + CROSS_SHARE * cross_score(a.cross)
     else:
         score = a.lexical
         if a.cross is not None:
-            score = (1 - CROSS_WEIGHT) * score + CROSS_WEIGHT * a.cross
+            score = (1 - CROSS_WEIGHT) * score + CROSS_WEIGHT * cross_score(a.cross)
         elif similarity is not None:
             score = (1 - SEMANTIC_WEIGHT) * score + SEMANTIC_WEIGHT * semantic_score(similarity)
         score -= CONTRADICTION_PENALTY * len(a.contradicted)
