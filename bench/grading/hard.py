@@ -109,10 +109,23 @@ def main() -> None:
     ap.add_argument("--show", action="store_true", help="list the answers that miss a target")
     ap.add_argument("--questions", type=Path, help="another copy of the bank's packs")
     ap.add_argument("--file", type=Path, default=FILE, help="answers (default hard_answers.yaml)")
+    ap.add_argument(
+        "--cross",
+        choices=("auto", "off"),
+        default="auto",
+        help="the cross-encoder (auto: if there)",
+    )
     args = ap.parse_args()
     sem = {"auto": None, "on": True, "off": False}[args.semantic]
     bank = open_questions(args.questions) if args.questions else None
-    summary = asyncio.run(run(GradingOptions(semantic=sem), args.show, bank, args.file))
+    summary = asyncio.run(
+        run(
+            GradingOptions(semantic=sem, cross=None if args.cross == "auto" else False),
+            args.show,
+            bank,
+            args.file,
+        )
+    )
     print(
         json.dumps(
             {

@@ -2,19 +2,22 @@
 
     python bench/grading/model.py [--answers N]
 
-Measures, each in a fresh process so the figures do not mix: the shipped static model (the
-default) and, when the optional extra is installed (`make semantic`), all-MiniLM-L6-v2 under
-PyTorch, in the same run. For each: resident memory added by loading the model (over a process
-that has already imported the bot's grading and loaded the question bank), the time the
-background load takes and the longest event-loop stall meanwhile, the latency of the first open
-answer graded once loaded and the slowest of 50 single answers, answers/s through `grade_many()`
-in batches, and the longest event-loop stall while grading. Ends with ONE JSON line.
+Measures, each in a fresh process so the figures do not mix: the shipped static model alone,
+the static model with the int8 cross-encoder (the default when onnxruntime is installed,
+`bot/grading/cross.py`) and, when the optional extra is installed (`make semantic`),
+all-MiniLM-L6-v2 under PyTorch, in the same run. For each: resident memory added by loading
+the model (over a process that has already imported the bot's grading and loaded the question
+bank), the time the background load takes and the longest event-loop stall meanwhile, the
+latency of the first open answer graded once loaded and the slowest of 50 single answers,
+answers/s through `grade_many()` in batches, and the longest event-loop stall while grading.
+Ends with ONE JSON line.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import subprocess
@@ -47,23 +50,30 @@ async def child(model: str, n: int) -> dict[str, float | str]:
     items = [(questions[str(a["q"])], str(a["text"])) for a in answers if a["text"]]
     base = rss_mb()
     embedder: sem.SimilarityModel
-    if model == "static":
+    opts = GradingOptions(cross=False)
+    if model in ("static", "static+cross"):
         from bot.grading.static import StaticEmbedder
 
         embedder = StaticEmbedder()
+        if model == "static+cross":
+            from bot.grading.cross import CrossEncoder
+
+            opts = GradingOptions(cross_encoder=CrossEncoder())
     else:
         embedder = sem.Embedder()
+    opts = dataclasses.replace(opts, embedder=embedder)
     with StallMeter() as meter:
         t = time.perf_counter()
         # in the background, as the bot does (warm_up also freezes start-up objects for gc)
-        task = asyncio.ensure_future(warm_up(GradingOptions(embedder=embedder)))
+        task = asyncio.ensure_future(warm_up(opts))
         await asyncio.wait([task])  # the stall meter ticks meanwhile
         load_s = time.perf_counter() - t
         load_stall = meter.max_ms
     if not task.result():
         return {"model": model, "error": str(embedder.failed)}
+    if opts.cross_encoder is not None and not opts.cross_encoder.loaded:
+        return {"model": model, "error": str(opts.cross_encoder.failed)}
     loaded_rss = rss_mb()
-    opts = GradingOptions(embedder=embedder)
     with StallMeter() as meter:
         t = time.perf_counter()
         await grade(*items[0], options=opts)
@@ -99,9 +109,11 @@ def main() -> None:
     if args.child:
         print(json.dumps(asyncio.run(child(args.child, args.answers))))
         return
+    from bot.grading import cross
     from bot.grading import semantic as sem
 
-    models = ["static"] + (["minilm-torch"] if sem.installed() else [])
+    models = ["static"] + (["static+cross"] if cross.available() else [])
+    models += ["minilm-torch"] if sem.installed() else []
     rows = []
     for m in models:
         out = subprocess.run(

@@ -3,9 +3,11 @@
     python bench/grading/run.py [--passes N] [--show-worst N]
 
 Grades every answer in answers/*.yaml (written for this bench, each with a 0-5 human grade) for
-the questions in questions.yaml with the lexical grader, the semantic similarity alone and the
-blend of both; prints Pearson, Spearman and RMSE (on the 0-5 scale) per grader, answers per
-second, the longest event-loop stall while grading, and ends with one JSON line.
+the questions in questions.yaml with the lexical grader, the semantic similarity alone, the
+blend of both (static model) and the default grader with the cross-encoder ("cross", when
+onnxruntime and its model are there); prints Pearson, Spearman and RMSE (on the 0-5 scale)
+per grader, answers per second, the longest event-loop stall while grading, and ends with one
+JSON line.
 """
 
 from __future__ import annotations
@@ -26,7 +28,13 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bot.domain.questions import Question  # noqa: E402
-from bot.grading import LEXICAL, GradingOptions, grade_many, warm_up  # noqa: E402
+from bot.grading import (  # noqa: E402
+    LEXICAL,
+    GradingOptions,
+    cross,
+    grade_many,
+    warm_up,
+)
 from bot.grading import semantic as sem  # noqa: E402
 from bot.grading.open import semantic_score  # noqa: E402
 from bot.questions.parse import parse_pack  # noqa: E402
@@ -133,6 +141,7 @@ async def main() -> None:
     results["lexical"] = [g.score for g in lexical]
 
     semantic_per_s: float | None = None
+    cross_per_s: float | None = None
     stall_sem = 0.0
     load_s = load_stall = None
     embedder = sem.default_embedder()  # the static model, or SEMANTIC_MODEL's
@@ -155,10 +164,20 @@ async def main() -> None:
                 for s, (_, a) in zip(sims, items, strict=True)
             ]
             t = time.perf_counter()
-            blended = await grade_many(items, options=GradingOptions(embedder=embedder))
+            blended = await grade_many(
+                items, options=GradingOptions(embedder=embedder, cross=False)
+            )
             blended_per_s = len(items) / (time.perf_counter() - t)
             stall_sem = meter.max_ms
         results["blended"] = [g.score for g in blended]
+        encoder = cross.shared()
+        if encoder is not None and await encoder.load():
+            with StallMeter() as meter:
+                t = time.perf_counter()
+                crossed = await grade_many(items, options=GradingOptions(embedder=embedder))
+                cross_per_s = len(items) / (time.perf_counter() - t)
+                stall_sem = max(stall_sem, meter.max_ms)
+            results["cross"] = [g.score for g in crossed]
     else:
         print("no semantic model: blended = lexical only")
         results["blended"] = results["lexical"]
@@ -180,15 +199,16 @@ async def main() -> None:
 
     ids = sorted(questions)
     halves = [{q for q in ids[k::2]} for k in (0, 1)]
+    default = "cross" if "cross" in results else "blended"
     split = [
         metrics(
-            [results["blended"][i] for i, (q, _) in enumerate(items) if q.id in h],
+            [results[default][i] for i, (q, _) in enumerate(items) if q.id in h],
             [human[i] for i, (q, _) in enumerate(items) if q.id in h],
         )["pearson"]
         for h in halves
     ]
     print(
-        f"blended pearson on each half of the questions (the weights were tuned on one half): "
+        f"{default} pearson on each half of the questions (the weights were tuned on one half): "
         f"{split[0]:.3f} / {split[1]:.3f}"
     )
 
@@ -216,28 +236,32 @@ async def main() -> None:
             f"loop stall during load {load_stall:.0f} ms)"
         )
         print(f"blended:  {blended_per_s:,.0f} answers/s through grade_many()")
+    if cross_per_s is not None:
+        print(f"cross:    {cross_per_s:,.0f} answers/s through grade_many() (the default)")
     max_stall = max(stall_lex.max_ms, stall_sem)
     print(f"max event-loop stall while grading: {max_stall:.1f} ms")
 
     if args.show_worst:
-        worst = sorted(range(len(items)), key=lambda i: -abs(5 * results["blended"][i] - human[i]))
-        print(f"\nworst {args.show_worst} (blended):")
+        worst = sorted(range(len(items)), key=lambda i: -abs(5 * results[default][i] - human[i]))
+        print(f"\nworst {args.show_worst} ({default}):")
         for i in worst[: args.show_worst]:
             q, a = items[i]
             print(
-                f"  {human[i]:.0f} vs {5 * results['blended'][i]:.1f} [{kinds[i]}] {q.id}: "
-                f"{a[:90]!r}"
+                f"  {human[i]:.0f} vs {5 * results[default][i]:.1f} [{kinds[i]}] {q.id}: {a[:90]!r}"
             )
 
-    b = table["blended"]
+    b = table[default]
     print(
         json.dumps(
             {
+                "grader": default,
+                "static_pearson": table["blended"]["pearson"],
                 "pearson": b["pearson"],
                 "spearman": b["spearman"],
                 "rmse": b["rmse"],
                 "lexical_per_s": round(lexical_per_s),
                 "semantic_per_s": round(semantic_per_s) if semantic_per_s is not None else None,
+                "cross_per_s": round(cross_per_s) if cross_per_s is not None else None,
                 "max_loop_stall_ms": round(max_stall, 1),
             }
         )

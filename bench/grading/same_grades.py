@@ -7,7 +7,8 @@ Grades the bench sets with the default (static) model: bench/grading/run.py's an
 batches of 64 and one by one), hard_answers.yaml against the bank, and every `--every`-th row
 of the SemEval sets through grade-file's `grade_rows` (the reference-only path, the one the
 word alignment feeds), once with the shared model and once with a model passed in
-`GradingOptions(embedder=...)` as bench/grading/model.py does; also lexical only. Every grade
+`GradingOptions(embedder=...)` as bench/grading/model.py does; also with the static model
+alone (no cross-encoder) and lexical only. Every grade
 (score, verdict, feedback, right, missing) is recorded; `--check` exits 1 on the first
 difference, listing up to 10.
 """
@@ -53,6 +54,7 @@ async def collect(every: int) -> dict[str, list[object]]:
     for label, opts in (
         ("shared", GradingOptions()),
         ("passed", GradingOptions(embedder=StaticEmbedder())),
+        ("static", GradingOptions(cross=False)),
         ("lexical", GradingOptions(semantic=False)),
     ):
         batched = []

@@ -148,9 +148,15 @@ def main() -> None:
         help="semantic similarity as grade-file would (auto: when available)",
     )
     ap.add_argument("--splits", default="", help="comma-separated splits (default: all)")
+    ap.add_argument(
+        "--cross",
+        choices=("auto", "off"),
+        default="auto",
+        help="the cross-encoder (auto: if there)",
+    )
     args = ap.parse_args()
     sem = {"auto": None, "on": True, "off": False}[args.semantic]
-    options = GradingOptions(semantic=sem)
+    options = GradingOptions(semantic=sem, cross=None if args.cross == "auto" else False)
     splits = set(args.splits.split(",")) if args.splits else None
 
     summary: dict[str, object] = {"semantic": args.semantic}

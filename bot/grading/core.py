@@ -18,9 +18,11 @@ from dataclasses import dataclass, replace
 import aiohttp
 
 from bot.domain.questions import Grade, Kind, Question
+from bot.grading import cross as cross_model
 from bot.grading import semantic as sem
 from bot.grading.choice import grade_choice
 from bot.grading.code import grade_code
+from bot.grading.cross import CrossEncoder
 from bot.grading.judge import JudgeConfig, Judgement, judge
 from bot.grading.open import Analysis, analyse, claim_check, finish, semantic_claims
 from bot.grading.short import grade_short
@@ -51,6 +53,13 @@ class GradingOptions:
     sandbox: Sandbox | None = None  # None: the process-wide one
     embedder: sem.SimilarityModel | None = None
     model: str | None = None  # "static" or "minilm-torch"; None: SEMANTIC_MODEL or static
+    cross: bool | None = None  # the cross-encoder: None when available (and semantic on)
+    cross_encoder: CrossEncoder | None = None  # replaces the shared one (tests, benchmarks)
+
+    def pick_cross(self) -> CrossEncoder | None:
+        if self.semantic is False or self.cross is False:
+            return None
+        return self.cross_encoder or cross_model.shared()
 
     def pick_embedder(self) -> sem.SimilarityModel | None:
         if self.semantic is False:
@@ -68,8 +77,11 @@ async def warm_up(options: GradingOptions | None = None) -> bool:
     event loop) rather than on the first open answer, then freezes the objects loaded so far
     out of the garbage collector's full passes, which otherwise stall the event loop (about
     30 ms here for a plain process, 0.2 s once torch is loaded). True when semantic is on."""
-    embedder = (options or GradingOptions()).pick_embedder()
+    opts = options or GradingOptions()
+    embedder = opts.pick_embedder()
     on = bool(embedder and await embedder.load())
+    if on and (cross := opts.pick_cross()) is not None:
+        await cross.load()
     gc.collect()
     gc.freeze()
     return on
@@ -175,6 +187,13 @@ async def _similarities(
     for k, s in zip(todo, sims[: len(todo)], strict=True):
         out[k] = s
     items = list(items)
+    cross = opts.pick_cross()
+    if cross is not None:
+        triples = [(items[k][1].prompt, items[k][1].reference, items[k][2]) for k in todo]
+        scored = await cross.scores(triples)
+        for k, p in zip(todo, scored or (), strict=False):
+            i, q, answer, a = items[k]
+            items[k] = (i, q, answer, replace(a, cross=p))
     if derived:
         per: list[tuple[float, float] | None] = [*aligned] if aligned else [None] * len(derived)
         for k, al in zip(derived, per, strict=True):

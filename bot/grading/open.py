@@ -55,6 +55,11 @@ SHORT_CAPS = ((2, 0.25), (5, 0.6), (9, 0.85))  # fewer new content words than n 
 CLAIM_FLOOR = 0.6
 CLAIM_MARGIN = 0.0
 CLAIM_MIN_WORDS = 3  # content words a sentence needs to be compared with a claim
+# The cross-encoder (bot/grading/cross.py), when it runs. Reference only: its probability is the
+# score, mapped so that 0.5 (even odds of full credit) reads "correct"; set before measuring.
+CROSS_CORRECT, CROSS_PARTIAL = 0.5, 0.2
+CROSS_WEIGHT = 0.3  # with key points: in place of the similarity in the blend
+CROSS_SHARE = 0.5  # reference only: its mapped score averaged with the combiner's
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +75,7 @@ class Analysis:
     derived: bool = False  # reference only (no key points): the fitted combiner scores it
     answer: str = ""
     aligned: tuple[float, float] | None = None  # reference only: `combiner.alignment`
+    cross: float | None = None  # the cross-encoder's P(full credit), when it ran (`cross.py`)
 
     @property
     def contradicted(self) -> tuple[str, ...]:
@@ -369,6 +375,17 @@ def semantic_score(similarity: float) -> float:
     return clamp((similarity - SEMANTIC_FLOOR) / (SEMANTIC_FULL - SEMANTIC_FLOOR))
 
 
+def cross_score(p: float) -> float:
+    """The cross-encoder's P(full credit) as a score: CROSS_CORRECT -> 0.75 (the verdict
+    "correct"), CROSS_PARTIAL -> 0.25, linear in between and beyond."""
+    lo, hi = CROSS_PARTIAL, CROSS_CORRECT
+    if p < lo:
+        return 0.25 * p / lo
+    if p < hi:
+        return 0.25 + 0.5 * (p - lo) / (hi - lo)
+    return 0.75 + 0.25 * (p - hi) / (1 - hi)
+
+
 def combine(
     a: Analysis,
     similarity: float | None = None,
@@ -384,9 +401,13 @@ def combine(
         score = combined_score(
             question.prompt, question.reference, a.answer, a.lexical, similarity, a.aligned
         )
+        if a.cross is not None:
+            score = (1 - CROSS_SHARE) * score + CROSS_SHARE * cross_score(a.cross)
     else:
         score = a.lexical
-        if similarity is not None:
+        if a.cross is not None:
+            score = (1 - CROSS_WEIGHT) * score + CROSS_WEIGHT * cross_score(a.cross)
+        elif similarity is not None:
             score = (1 - SEMANTIC_WEIGHT) * score + SEMANTIC_WEIGHT * semantic_score(similarity)
         score -= CONTRADICTION_PENALTY * len(a.contradicted)
     if judged is not None:

@@ -89,15 +89,19 @@ async def test_swapped_roles_are_held_down_and_named() -> None:
         "in memory.",
     )
     assert caught.score <= 0.3
+    # the swap check alone (the cross-encoder scores this terse right answer low: 0.37)
+    static = GradingOptions(cross=False)
     g = await grade(
         q,
         "`is` compares the values of two objects, while `==` compares identity, "
         "that is whether both names point at the same object in memory.",
+        options=static,
     )
     right = await grade(
         q,
         "`is` compares identity, whether both names point at the same "
         "object in memory, while `==` compares the values of two objects.",
+        options=static,
     )
     assert g.score <= 0.3 and "swapped" in g.feedback
     assert right.score > g.score + 0.2 and "swapped" not in right.feedback

