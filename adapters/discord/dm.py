@@ -12,7 +12,7 @@ import logging
 import discord
 from discord.utils import MISSING
 
-from adapters.discord.render import embed_for, safe_name, view_for
+from adapters.discord.render import embed_for, file_for, safe_name, view_for
 from adapters.discord.replies import NO_MENTIONS, PLATFORM, Services
 from bot import metrics
 from bot.domain.values import UserError, Where
@@ -52,7 +52,10 @@ class DirectMessages:
             for card in reply.cards:
                 view = view_for(card, s.team)
                 await channel.send(
-                    embed=embed_for(card), view=view or MISSING, allowed_mentions=NO_MENTIONS
+                    embed=embed_for(card),
+                    file=file_for(card) or MISSING,  # the report's picture the embed shows
+                    view=view or MISSING,
+                    allowed_mentions=NO_MENTIONS,
                 )
         except UserError as e:
             await channel.send(str(e), allowed_mentions=NO_MENTIONS)

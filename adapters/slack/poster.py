@@ -73,7 +73,7 @@ class SlackPoster:
             raise _unavailable(e) from None
         channel = str(resp.get("channel") or target.channel)
         if card.image is not None:  # the weekly recap's picture, beside the post
-            await share(self.client, channel, card.image, title=card.title)
+            await share(client, channel, card.image, title=card.title)  # the team's token
         return message_ref(channel, str(resp["ts"]))
 
     async def edit(self, target: Target, ref: str, card: Card) -> None:

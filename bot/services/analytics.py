@@ -414,7 +414,7 @@ class Analytics:
             QuestionStatus(
                 qid,
                 status,
-                f"{status} by {where.name}",
+                f"{status} by an admin",  # who: by_user (a name in text would outlive /forget-me)
                 where.user,
                 stats.answers if stats else 0,
                 to_ms(self.clock.now()),

@@ -209,7 +209,7 @@ class Appeals:
             if row is None:
                 raise UserError(f"The answer of #{a.id} is gone.")
             score = parse_score(raw_score) if raw_score else 1.0
-            g = Grade(score, _verdict(score), f"Re-scored on appeal by {where.name}.")
+            g = Grade(score, _verdict(score), "Re-scored on appeal by an admin.")  # no name kept
             points = await self._points(where, row, g)
             rescore = Rescore(
                 row.user_id,

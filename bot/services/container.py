@@ -112,6 +112,10 @@ async def build_core(
     rounds.after_answer.append(abilities.after_answer)  # every graded quiz and daily answer
     reviews = Reviews(store, banks, clock, grading)
     rounds.after_answer.append(reviews.after_answer)  # a missed question comes back for review
+    interviews = Interviews(
+        store, banks, team, clock, rng, grading, abilities=abilities, estimates=ability_model
+    )
+    interviews.after_answer.append(reviews.after_answer)  # interviews' misses too
     return Core(
         store=store,
         clock=clock,
@@ -119,9 +123,7 @@ async def build_core(
         settings=team,
         rounds=rounds,
         quizzes=quizzes,
-        interviews=Interviews(
-            store, banks, team, clock, rng, grading, abilities=abilities, estimates=ability_model
-        ),
+        interviews=interviews,
         leaderboards=Leaderboards(store, banks, team, clock),
         daily=Daily(store, banks, team, clock, rounds, outbox, rng),
         outbox=outbox,

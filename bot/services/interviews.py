@@ -40,6 +40,7 @@ from bot.services.interview_report import history_card, report_card
 from bot.services.interview_state import InterviewState, Step
 from bot.services.interview_tracks import TrackBook
 from bot.services.points import build_row, check_length, count_answer, timed_grade
+from bot.services.rounds import AfterAnswer, run_listeners
 from bot.services.team_settings import Effective, TeamSettings
 from bot.store.errors import SessionActive
 from bot.store.protocol import Store
@@ -75,6 +76,8 @@ class Interviews:
         self.clock = clock
         self.rng = rng or random.Random()
         self.abilities = abilities
+        # a graded question (follow-ups merged) also feeds these: review items (container.py)
+        self.after_answer: list[AfterAnswer] = []
         self.picker = picking.Picker(store, self.rng, abilities, estimates)
         self.estimates = estimates
         self.trackbook = TrackBook(tracks)
@@ -331,6 +334,7 @@ class Interviews:
         count_answer(row)
         if self.abilities is not None and g.verdict not in (Verdict.SKIPPED, Verdict.LATE):
             await self.abilities.record(where, q, g.score, now_ms)
+        await run_listeners(self.after_answer, where, q, g, now_ms, "interview")
         vis = Visibility(s.visibility)
         card = feedback_card(q, g, vis)
         if any(f.reply is not None for f in step.follow_ups):

@@ -157,20 +157,7 @@ class Rounds:
     async def _after_answer(
         self, where: Where, question: Question, grade: Grade, at_ms: int, source: str
     ) -> None:
-        """The answer is stored: the listeners run together; a failing one is logged, never
-        the person's error."""
-        done = await asyncio.gather(
-            *(f(where, question, grade, at_ms, source) for f in self.after_answer),
-            return_exceptions=True,
-        )
-        for e in done:
-            if isinstance(e, Exception):
-                log.error(
-                    "after-answer listener failed for %s/%s",
-                    where.platform,
-                    where.team,
-                    exc_info=e,
-                )
+        await run_listeners(self.after_answer, where, question, grade, at_ms, source)
 
     async def question(self, rnd: Round) -> Question | None:
         """The round's question as it shows it (choices in the round's order)."""
@@ -287,3 +274,24 @@ class Rounds:
     async def _revealed(self, rnd: Round, outcome: RevealOutcome) -> RevealOutcome:
         await self.store.mark_revealed(rnd.platform, rnd.team, rnd.id, to_ms(self.clock.now()))
         return outcome
+
+
+async def run_listeners(
+    listeners: list[AfterAnswer],
+    where: Where,
+    question: Question,
+    grade: Grade,
+    at_ms: int,
+    source: str,
+) -> None:
+    """An answer is stored: its listeners (ability estimate, review items) run together; a
+    failing one is logged, never the person's error."""
+    done = await asyncio.gather(
+        *(f(where, question, grade, at_ms, source) for f in listeners),
+        return_exceptions=True,
+    )
+    for e in done:
+        if isinstance(e, Exception):
+            log.error(
+                "after-answer listener failed for %s/%s", where.platform, where.team, exc_info=e
+            )

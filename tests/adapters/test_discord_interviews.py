@@ -77,6 +77,9 @@ async def test_a_plain_dm_message_answers_the_interview(
     feedback, report = fake.channel_messages(dm)[2:4]
     assert embed(feedback)["title"].startswith(("Right", "Partly right"))
     assert embed(report)["title"] == "Interview report · web"
+    # the report's picture is attached where its embed points
+    [png] = report["attachments"]
+    assert embed(report)["image"]["url"] == f"attachment://{png['filename']}"
     assert len(fake.channel_messages(CHANNEL_ID)) == in_server  # nothing said there
     store = bot.bot.services.core.store
     [s] = await store.user_sessions("discord", str(GUILD_ID), str(BOB.id), 1)

@@ -37,7 +37,9 @@ BOB_IDS = {"bob", "user:bob", "BOB"}  # his id, his seen-scope, his display name
 # Tables the play below fills with a row of bob's; a test checks it did, so the checks
 # after /forget-me are never vacuous.
 FILLED = {"answers", "sessions", "appeals", "totals", "streaks", "seen", "rounds"}
-FILLED |= {"question_status", "team_packs", "installations"}
+FILLED |= {"question_status", "team_packs", "installations", "interview_state"}
+FILLED |= {"abilities", "ability_events", "review_items", "review_reminders"}
+FILLED |= {"review_reminder_claims"}
 
 PACK = """\
 id: acme
@@ -82,6 +84,12 @@ async def play(core: Core, team: str = T) -> None:
     await dispatch(core, bob, "/questions retire t-gen")
     await core.banks.import_pack(bob, PACK, "acme.yaml")
     await core.store.save_installation(P, team, "", "bob", "sealed", 1)
+    # practice that remembers: a missed question to review, a daily reminder and its claim
+    missed = (await core.banks.for_team(P, team)).get("t-tcp")
+    assert missed is not None
+    await core.reviews.add(bob, missed, 0.5, 5, "quiz")
+    await dispatch(core, bob, "/review remind 18:00")
+    await core.store.claim_review_reminder(P, team, "bob", "2026-01-05", 16, 1000)
 
 
 @pytest.fixture

@@ -121,6 +121,17 @@ async def test_a_stale_answer_reschedules_once(core: Core, clock: FakeClock) -> 
     assert (first, second) == (True, False)
 
 
+async def test_a_missed_interview_question_comes_back_for_review(core: Core) -> None:
+    await dispatch(core, where("ann"), "/interview start web 1")
+    for _ in range(3):  # the answer, then whatever follow-ups it gets
+        if await core.interviews.current(where("ann")) is None:
+            break
+        await dispatch(core, where("ann"), "/interview answer no idea, bananas")
+    assert await core.interviews.current(where("ann")) is None  # the interview is over
+    [item] = await core.store.review_items("test", "t1", "ann")
+    assert item.source == "interview"
+
+
 async def test_interview_misses_become_items_through_add(core: Core, clock: FakeClock) -> None:
     bank = await core.banks.for_team("test", "t1")
     q = bank.get("t-gen")

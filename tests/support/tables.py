@@ -3,6 +3,7 @@ so tables other branches add are covered by the checks that use this."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from typing import Any
 
@@ -84,13 +85,17 @@ def unknown_tables(tables: dict[str, list[str]]) -> list[str]:
 
 
 def rows_naming(rows: Rows, platform: str, team: str, values: set[str]) -> list[str]:
-    """`table.column` for every cell of the team's rows that holds one of `values`."""
+    """`table.column` for every cell of the team's rows that holds one of `values`, whole or
+    as a word inside a longer text ("retired by BOB", a JSON document)."""
+    word = re.compile("|".join(rf"(?<![\w:]){re.escape(v)}(?![\w:])" for v in sorted(values)))
     found = []
     for table, table_rows in rows.items():
         for r in table_rows:
             if r.get("platform") != platform or r.get("team") != team:
                 continue
-            found.extend(f"{table}.{c}" for c, v in r.items() if isinstance(v, str) and v in values)
+            found.extend(
+                f"{table}.{c}" for c, v in r.items() if isinstance(v, str) and word.search(v)
+            )
     return sorted(set(found))
 
 
