@@ -34,3 +34,13 @@ def configure(level: str = "INFO", fmt: str = "text") -> None:
     logging.getLogger("apscheduler").setLevel(
         logging.DEBUG if level.upper() == "DEBUG" else logging.WARNING
     )
+    # Never below INFO, even with LOG_LEVEL=DEBUG: at DEBUG these libraries log request and
+    # response bodies, among them each workspace's bot token from oauth.v2.access and the
+    # Discord gateway's IDENTIFY with the bot token.
+    for name in SECRET_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.INFO, root.level))
+    # the access log would write /slack/oauth_redirect?code=...&state=... for every install
+    logging.getLogger("aiohttp.access").setLevel(max(logging.WARNING, root.level))
+
+
+SECRET_LOGGERS = ("slack_sdk", "slack_bolt", "discord.http", "discord.gateway")

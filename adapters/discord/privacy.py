@@ -58,6 +58,12 @@ class PrivacyCommands(commands.Cog):
         """Added (again): whatever was due for purging stays."""
         await self.core.privacy.team_returned(PLATFORM, str(guild.id))
 
+    @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        """The bot sees a server it is in (at start, or after an outage): one that added it
+        back while the bot was away gets no guild_join, and keeps its data all the same."""
+        await self.core.privacy.team_returned(PLATFORM, str(guild.id))
+
 
 def _file(card: Card) -> discord.File:
     assert card.file is not None

@@ -143,6 +143,8 @@ class SlackPlatform:
         except (aiohttp.ClientError, TimeoutError) as e:
             raise PlatformUnavailable(f"slack: cannot reach Slack ({type(e).__name__}).") from None
         log.info("slack: connected to workspace %s as %s", auth.get("team"), auth.get("user"))
+        if auth.get("team_id"):  # the token works: the app is installed there (again)
+            await self.core.privacy.team_returned("slack", str(auth["team_id"]))
 
     async def _serve_http(self) -> None:
         if not self.config.signing_secret:

@@ -180,7 +180,7 @@ HELP: tuple[HelpEntry, ...] = (
     HelpEntry(
         "forget-me",
         "/forget-me [confirm]",
-        "Delete your answers, points, streak and interviews here (after you confirm)",
+        "Delete your answers, points, streak, interviews and reviews here (after you confirm)",
     ),
     HelpEntry("help", "/help", "This text", only=_on(CONSOLE)),
     HelpEntry(

@@ -25,6 +25,7 @@ _WHAT = (
     ("answers", "answer", "answers"),
     ("sessions", "interview", "interviews"),
     ("appeals", "appeal or flag", "appeals and flags"),
+    ("review_items", "question to review", "questions to review"),
 )
 PURGE_EVERY = timedelta(minutes=1)  # how often the ticker looks for teams to purge
 
@@ -52,8 +53,9 @@ class Privacy:
             return Card(
                 title="Delete your data here?",
                 text=(
-                    f"This deletes {_summary(rows)}, your points on every leaderboard and "
-                    "your streak in this team, for good. Nothing of anyone else changes.\n"
+                    f"This deletes {_summary(rows)}, your points on every leaderboard, "
+                    "your streak, your level estimates and your review reminder in this team, "
+                    "for good. Nothing of anyone else changes.\n"
                     "Type /forget-me confirm to do it. /my-data gives you a copy first."
                 ),
                 visibility=Visibility.EPHEMERAL,
@@ -69,8 +71,9 @@ class Privacy:
         return Card(
             title="Your data here is deleted",
             text=(
-                "Your answers, interviews, appeals, points and streak in this team are gone; "
-                "the leaderboards no longer list you. Playing again starts afresh."
+                "Your answers, interviews, appeals, points, streak, levels and reviews in this "
+                "team are gone; the leaderboards no longer list you. Playing again starts "
+                "afresh."
             ),
             visibility=Visibility.EPHEMERAL,
             color=Color.GOOD,

@@ -115,3 +115,25 @@ async def test_a_server_that_removes_the_bot_is_purged_after_30_days_unless_it_c
     clock.advance(days=2)
     await tick(core)
     assert await core.store.top("discord", team, "team", "all", 10) == []
+
+
+async def test_a_server_seen_again_after_the_bot_was_away_keeps_its_data(
+    fake: FakeDiscord, bot: DiscordPlatform, core: Core, clock: FakeClock
+) -> None:
+    """Removed, then added back while the bot was down: Discord sends no guild_join then,
+    only the server itself when the bot connects."""
+    team = str(GUILD_ID)
+    await core.privacy.team_removed("discord", team)  # what the bot saw before it went away
+    back, returned = asyncio.Event(), core.privacy.team_returned
+
+    async def on_back(platform: str, t: str) -> None:
+        await returned(platform, t)
+        back.set()
+
+    core.privacy.team_returned = on_back  # type: ignore[method-assign]
+    later = int((clock.now().timestamp() + 31 * 86400) * 1000)
+    assert await core.store.due_team_purges(later) == [("discord", team)]
+    await fake.dispatch("GUILD_DELETE", {"id": team, "unavailable": True})  # an outage ...
+    await fake.dispatch("GUILD_CREATE", _guild())  # ... and the server is there again
+    await asyncio.wait_for(back.wait(), 5)
+    assert await core.store.due_team_purges(later) == []

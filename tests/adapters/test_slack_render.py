@@ -173,3 +173,27 @@ def test_the_manifest_declares_every_command_and_setting() -> None:
 
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == set(BOT_SCOPES)  # OAuth asks the same
     assert {"commands", "chat:write", "im:write", "users:read", "files:read"} <= set(BOT_SCOPES)
+
+
+def test_the_manifest_says_each_thing_once() -> None:
+    """A key written twice in YAML silently keeps the last (the /appeals entry once showed
+    /questions' description that way)."""
+    from collections import Counter
+    from pathlib import Path
+
+    import yaml
+
+    class Strict(yaml.SafeLoader):
+        pass
+
+    def mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> object:
+        keys = Counter(loader.construct_object(k) for k, _ in node.value)
+        twice = sorted(str(k) for k, n in keys.items() if n > 1)
+        assert not twice, f"line {node.start_mark.line + 1}: {twice} written twice"
+        return loader.construct_mapping(node)
+
+    Strict.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    path = Path(__file__).parents[2] / "adapters" / "slack" / "manifest.yaml"
+    manifest = yaml.load(path.read_text("utf-8"), Strict)
+    names = [c["command"] for c in manifest["features"]["slash_commands"]]
+    assert len(names) == len(set(names))

@@ -5,7 +5,9 @@ workspaces)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
+from adapters.slack.platform import SlackPlatform
 from bot.clock import to_ms
 from bot.services.container import Core
 from tests.support.fakes.slack_api import TEAM, FakeSlack
@@ -49,3 +51,23 @@ async def test_forget_me_on_slack_asks_first(slack: Slack, fake: FakeSlack) -> N
     key = await slack.command("forget-me")
     reply = await slack.reply(key)
     assert "/forget-me confirm" in reply and "Delete your data here?" in reply
+
+
+async def test_a_working_token_at_start_keeps_a_workspace_that_installed_the_app_again(
+    platform: SlackPlatform, core: Core
+) -> None:
+    """Uninstalled, then installed again on SLACK_BOT_TOKEN: Slack sends no event for that;
+    the token working at start says the app is back, so the purge is called off."""
+    await core.privacy.team_removed("slack", TEAM)
+    assert await due(core, 31) == [("slack", TEAM)]
+    running = asyncio.create_task(platform.run())
+    try:
+        for _ in range(2000):
+            if not await due(core, 31) or running.done():
+                break
+            await asyncio.sleep(0)
+        assert await due(core, 31) == []
+    finally:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running

@@ -422,3 +422,31 @@ def test_the_kahoot_fixture_is_in_the_template_layout() -> None:
     assert ws["B2"].value == "Quiz template"
     assert [ws.cell(row=8, column=c).value for c in range(2, 9)] == list(HEADERS)
     assert ws["A9"].value == 1
+
+
+def _rezip(change: object) -> bytes:
+    """The Kahoot fixture with its parts passed through `change(name, data)` (None drops one)."""
+    import zipfile
+
+    src = zipfile.ZipFile(DATA / "kahoot_quiz.xlsx")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = change(info.filename, src.read(info.filename))  # type: ignore[operator]
+            if data is not None:
+                z.writestr(info.filename, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda n, d: d[: len(d) // 2] if n.endswith("sheet1.xml") else d,  # cut short
+        lambda n, d: None if n.endswith("sheet1.xml") else d,  # the sheet gone
+        lambda n, d: d.replace(b"<v>", b"<v>&nope;", 1) if n.endswith("sheet1.xml") else d,
+    ],
+    ids=["truncated-sheet", "no-sheet", "undefined-entity"],
+)
+def test_a_damaged_spreadsheet_is_refused_by_name_never_raised(damage: object) -> None:
+    [problem] = refused(_rezip(damage), "quiz.xlsx")
+    assert problem.startswith("quiz.xlsx: (xlsx): ")

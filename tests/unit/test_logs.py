@@ -38,3 +38,23 @@ def test_secrets_never_reach_a_log(
         assert "xoxb-very-secret" not in capsys.readouterr().err
     finally:
         logging.getLogger().handlers.clear()
+
+
+def test_debug_logging_leaves_out_what_libraries_log_with_tokens(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """slack_sdk logs oauth.v2.access's body (each workspace's bot token) at DEBUG."""
+    configure("DEBUG", "text")
+    try:
+        logging.getLogger("bot.test").debug("ours shows")
+        logging.getLogger("slack_sdk.web.async_base_client").debug("body: xoxb-secret")
+        logging.getLogger("slack_bolt.oauth").debug("installation xoxb-secret")
+        logging.getLogger("aiohttp.access").info("GET /slack/oauth_redirect?code=c0de")
+        logging.getLogger("slack_sdk.web.async_base_client").info("a retry")
+        err = capsys.readouterr().err
+        assert "ours shows" in err and "a retry" in err
+        assert "xoxb-secret" not in err and "c0de" not in err
+    finally:
+        logging.getLogger().handlers.clear()
+        for name in ("slack_sdk", "slack_bolt", "aiohttp.access", "apscheduler"):
+            logging.getLogger(name).setLevel(logging.NOTSET)

@@ -45,42 +45,52 @@ def read(
     except Exception as e:  # openpyxl raises many kinds on a damaged file
         raise PackError([f"{filename}: (xlsx): cannot read the spreadsheet ({e})"]) from None
     try:
-        ws = wb.worksheets[0]
-        sheet = ws.title
-        rows = ws.iter_rows(min_col=2, max_col=8, values_only=True)
-        header_at = None
-        for n, row in enumerate(rows, start=1):
-            if _is_header(row):
-                header_at = n
-                break
-            if n >= _HEADER_ROWS:
-                break
-        if header_at is None:
-            raise PackError(
-                [
-                    f"{filename}: sheet {sheet!r}: (header): no header row with "
-                    f"'{HEADERS[0]}' in column B and the answers after it (Kahoot's "
-                    "quiz template, row 8)"
-                ]
-            )
-        problems = Problems()
-        drafts: list[Draft] = []
-        for n, row in enumerate(rows, start=header_at + 1):
-            cells = [_cell(v) for v in (*row, *([None] * 7))[:7]]
-            if not any(cells):
-                continue
-            if len(drafts) >= MAX_QUESTIONS:
-                raise PackError(
-                    [
-                        f"{filename}: sheet {sheet!r} row {n}: (sheet): more than "
-                        f"{MAX_QUESTIONS:,} questions"
-                    ]
-                )
-            d = _row(cells, f"{filename}: sheet {sheet!r} row {n}", problems)
-            if d is not None:
-                drafts.append(d)
+        return _read_sheet(wb, filename, pack_id)
+    except PackError:
+        raise
+    except Exception as e:  # read-only openpyxl parses the sheet lazily, row by row
+        raise PackError([f"{filename}: (xlsx): cannot read the spreadsheet ({e})"]) from None
     finally:
         wb.close()
+
+
+def _read_sheet(wb: Any, filename: str, pack_id: str | None) -> tuple[Pack, str, tuple[str, ...]]:
+    if not wb.worksheets:
+        raise PackError([f"{filename}: (xlsx): the workbook has no sheet"])
+    ws = wb.worksheets[0]
+    sheet = ws.title
+    rows = ws.iter_rows(min_col=2, max_col=8, values_only=True)
+    header_at = None
+    for n, row in enumerate(rows, start=1):
+        if _is_header(row):
+            header_at = n
+            break
+        if n >= _HEADER_ROWS:
+            break
+    if header_at is None:
+        raise PackError(
+            [
+                f"{filename}: sheet {sheet!r}: (header): no header row with "
+                f"'{HEADERS[0]}' in column B and the answers after it (Kahoot's "
+                "quiz template, row 8)"
+            ]
+        )
+    problems = Problems()
+    drafts: list[Draft] = []
+    for n, row in enumerate(rows, start=header_at + 1):
+        cells = [_cell(v) for v in (*row, *([None] * 7))[:7]]
+        if not any(cells):
+            continue
+        if len(drafts) >= MAX_QUESTIONS:
+            raise PackError(
+                [
+                    f"{filename}: sheet {sheet!r} row {n}: (sheet): more than "
+                    f"{MAX_QUESTIONS:,} questions"
+                ]
+            )
+        d = _row(cells, f"{filename}: sheet {sheet!r} row {n}", problems)
+        if d is not None:
+            drafts.append(d)
     problems.raise_if_any()
     return build(
         drafts,
