@@ -107,6 +107,17 @@ async def test_slack_export_without_files_write_says_which_permission(
     assert "I need the files:write permission" in said
 
 
+async def test_slack_my_data_without_files_write_says_which_permission(
+    slack: Slack, fake: FakeSlack
+) -> None:
+    fake.queue("files.getUploadURLExternal", {"ok": False, "error": "missing_scope"})
+    said = await slack.reply(await slack.command("my-data", user="U2"))
+    assert "I need the files:write permission" in said
+    [card] = fake.of("chat.postMessage")
+    assert card.args["channel"] == "D2" and "Your data" in flat(card.args)  # the DM only
+    assert fake.of("files.completeUploadExternal") == []
+
+
 # --- console ----------------------------------------------------------------------------
 
 
