@@ -11,8 +11,8 @@ from typing import TextIO
 @dataclass(frozen=True)
 class ConsoleConfig:
     """The player's name, the input stream (stdin unless a test gives another), the folder
-    pictures are written to (None: not written; the app passes CHARTS_DIR) and where files the
-    bot hands out (/my-data) are written."""
+    pictures are written to (None: not written; the app passes CHARTS_DIR) and the folder
+    files the bot hands out (/export, /review export, /my-data) are written into."""
 
     user: str = "you"
     stdin: TextIO = field(default_factory=lambda: sys.stdin)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import threading
 from pathlib import Path
 from typing import Protocol, TextIO
@@ -19,10 +20,8 @@ from rich.console import Console
 from rich.text import Text
 
 from adapters.console.config import ConsoleConfig
-from adapters.console.exports import write_export
 from adapters.console.images import saved_line
 from adapters.console.render import panel
-from adapters.console.review_export import export_to_file
 from bot import metrics
 from bot.commands import dispatch as commands
 from bot.domain.values import Attachment, Card, Reply, Target, UserError, Where
@@ -129,21 +128,24 @@ class ConsoleSession:
             data = await asyncio.to_thread(_read_bytes, path)
             self.screen.card(await self.core.banks.import_file(self.where(), data, str(path)))
             return
-        if low.split(None, 1)[:1] == ["/export"]:
-            self.screen.card(await write_export(self.core, self.where(), text[len("/export") :]))
-            return
-        if low.startswith("/review export"):  # a file on disk (adapters/console/review_export.py)
-            self.screen.card(await export_to_file(self.core, self.where(), text[14:].strip()))
+        if low.split()[:2] == ["/review", "export"]:  # here it may name where the file goes
+            typed = text.split(None, 2)[2].strip() if len(text.split()) > 2 else ""
+            reply = await commands.dispatch(self.core, self.where(), "/review export")
+            await self.show(reply, Path(typed) if typed else None)
             return
         text = text.replace("\\n", "\n") if low.startswith("/answer") else text
         await self.show(await commands.dispatch(self.core, self.where(), text))
 
-    async def show(self, reply: Reply) -> None:
+    async def show(self, reply: Reply, save_as: Path | None = None) -> None:
+        """The cards; a card's file (`Card.file`) is written first (`save_file`: into the
+        files folder, or `save_as`), its path shown under the card."""
         for card in reply.cards:
-            await show_card(self.screen, card, self.charts_dir)
+            saved = None
             if card.file is not None:  # a file in chat is a file on disk here
-                path = await asyncio.to_thread(save_file, self.files_dir, card.file)
-                self.screen.line(f"Saved {path}", "green")
+                saved = await asyncio.to_thread(save_file, self.files_dir, card.file, save_as)
+            await show_card(self.screen, card, self.charts_dir)
+            if saved is not None:
+                self.screen.line(f"Saved {saved}", "green")
         await self.core.outbox.deliver(reply.outgoing)
 
 
@@ -213,14 +215,35 @@ def _lines_of(stream: TextIO) -> asyncio.Queue[str | None]:
     return queue
 
 
-def save_file(folder: Path, file: Attachment) -> Path:
-    """Write a file the bot hands out, readable by this user only; its path."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / Path(file.name).name  # the name never leaves the folder
-    path.touch(mode=0o600)
-    path.chmod(0o600)
-    path.write_bytes(file.data)
-    return path
+def save_file(folder: Path, file: Attachment, save_as: Path | None = None) -> Path:
+    """Write a file the bot hands out (/export, /review export, /my-data) into `folder`, or
+    as `save_as` (a folder: into it), readable by this user only (0600) and never over an
+    existing file: `name-2.ext`, `name-3.ext`, … instead. Its path; UserError when the disk
+    says no."""
+    save_as = save_as.expanduser() if save_as is not None else None
+    if save_as is not None and not save_as.is_dir():
+        path = save_as
+    else:
+        path = (save_as or folder) / Path(file.name).name  # the name never leaves the folder
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return _write_new(path, file.data)
+    except OSError as e:
+        raise UserError(f"Cannot write {path}: {e.strerror or e}.") from None
+
+
+def _write_new(path: Path, data: bytes) -> Path:
+    candidate, n = path, 1
+    while True:
+        try:
+            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            n += 1
+            candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+            continue
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        return candidate.resolve()
 
 
 def _read_bytes(path: Path) -> bytes:

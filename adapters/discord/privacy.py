@@ -3,25 +3,15 @@ closed), /forget-me, and the server removing or re-adding the bot (bot.services.
 
 from __future__ import annotations
 
-import io
 import logging
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from adapters.discord.render import embed_for
-from adapters.discord.replies import (
-    NO_MENTIONS,
-    PLATFORM,
-    Services,
-    defer,
-    say,
-    send_reply,
-    where_for,
-)
+from adapters.discord.replies import PLATFORM, Services, defer, send_reply, where_for
 from bot.commands.help import describe
-from bot.domain.values import Card, Reply
+from bot.domain.values import Reply
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +27,8 @@ class PrivacyCommands(commands.Cog):
     async def my_data(self, interaction: discord.Interaction) -> None:
         where = where_for(interaction)
         await defer(interaction)
-        card = await self.core.privacy.my_data(where)
-        await send_file_card(interaction, card)
+        card = await self.core.privacy.my_data(where)  # direct, with its file (send_reply)
+        await send_reply(interaction, Reply(cards=(card,)), where)
 
     @app_commands.command(name="forget-me", description=describe("forget-me"))
     @app_commands.describe(confirm="Type confirm to delete your data in this server")
@@ -63,25 +53,3 @@ class PrivacyCommands(commands.Cog):
         """The bot sees a server it is in (at start, or after an outage): one that added it
         back while the bot was away gets no guild_join, and keeps its data all the same."""
         await self.core.privacy.team_returned(PLATFORM, str(guild.id))
-
-
-def _file(card: Card) -> discord.File:
-    assert card.file is not None
-    return discord.File(io.BytesIO(card.file.data), filename=card.file.name)
-
-
-async def send_file_card(interaction: discord.Interaction, card: Card) -> None:
-    """The card and its file by DM; in the (private) answer here when DMs are closed."""
-    try:
-        await interaction.user.send(
-            embed=embed_for(card), file=_file(card), allowed_mentions=NO_MENTIONS
-        )
-    except discord.Forbidden:
-        await interaction.followup.send(
-            embed=embed_for(card),
-            file=_file(card),
-            ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
-        )
-        return
-    await say(interaction, "✉️ Sent to your direct messages.")

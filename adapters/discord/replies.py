@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from dataclasses import dataclass, replace
 from typing import cast
@@ -85,18 +86,29 @@ def _original_pending(interaction: discord.Interaction) -> bool:
     )
 
 
+def files_for(card: Card) -> list[discord.File]:
+    """What goes with a card answering someone: its picture (`file_for`) and its file
+    (`Card.file`: /export, /review export, /my-data), attached to the private or direct
+    reply, the one place Discord delivers a card's file. New Files each time: one is read
+    once."""
+    files = [picture] if (picture := file_for(card)) else []
+    if card.file is not None:
+        files.append(discord.File(io.BytesIO(card.file.data), filename=card.file.name))
+    return files
+
+
 async def send_card(
     interaction: discord.Interaction, card: Card, team: str, *, ephemeral: bool
 ) -> str | None:
     """Answer the interaction with a card (or follow up); returns the message id."""
-    embed, view, file = embed_for(card), view_for(card, team), file_for(card)
+    embed, view, files = embed_for(card), view_for(card, team), files_for(card)
     if not interaction.response.is_done():
         resp = await interaction.response.send_message(
             embed=embed,
             ephemeral=ephemeral,
             allowed_mentions=NO_MENTIONS,
             view=view or MISSING,
-            file=file or MISSING,
+            files=files or MISSING,
         )
         return str(resp.message_id) if resp.message_id else None
     if _original_pending(interaction):
@@ -106,7 +118,7 @@ async def send_card(
                 embed=embed,
                 view=view,
                 allowed_mentions=NO_MENTIONS,
-                attachments=[file] if file else MISSING,
+                attachments=files or MISSING,
             )
             return str(msg.id)
         # The "thinking" message keeps the visibility it was deferred with: settle it first.
@@ -117,7 +129,7 @@ async def send_card(
         wait=True,
         allowed_mentions=NO_MENTIONS,
         view=view or MISSING,
-        file=file or MISSING,
+        files=files or MISSING,
     )
     return str(sent.id)
 
@@ -167,7 +179,7 @@ async def _send_dm(interaction: discord.Interaction, card: Card, team: str) -> b
             embed=embed_for(card),
             allowed_mentions=NO_MENTIONS,
             view=view or MISSING,
-            file=file_for(card) or MISSING,
+            files=files_for(card) or MISSING,
         )
     except discord.Forbidden:
         return False

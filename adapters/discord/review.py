@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import io
 from typing import Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from adapters.discord.replies import NO_MENTIONS, Services, defer, send_reply, where_for
+from adapters.discord.replies import Services, defer, send_reply, where_for
 from bot.commands.help import describe
 from bot.commands.review import review_command
 from bot.domain.values import UserError
@@ -52,20 +51,6 @@ class ReviewCommands(commands.Cog):
             reply = await review_command(
                 self.core, where, ("remind", *args), "", dm=str(dm.id) if dm else None
             )
-        elif do == "export":
-            await self._export(interaction)
-            return
         else:
             reply = await review_command(self.core, where, (do or "next",), do or "next")
         await send_reply(interaction, reply, where)
-
-    async def _export(self, interaction: discord.Interaction) -> None:
-        """The Anki file as an attachment, only for the person."""
-        f = await self.core.reviews.export(where_for(interaction))
-        count = f.text.count("\n") - 3
-        await interaction.response.send_message(
-            f"Your {count} missed question(s) as an Anki text import (File → Import).",
-            file=discord.File(io.BytesIO(f.text.encode("utf-8")), filename=f.name),
-            ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
-        )

@@ -16,7 +16,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from adapters.discord import interview_ui
-from adapters.discord.exports import send_export
 from adapters.discord.render import safe_name
 from adapters.discord.replies import PLATFORM, Services, defer, send_reply, services, where_for
 from bot.commands.help import describe
@@ -225,7 +224,10 @@ class InterviewCommands(commands.Cog):
         what: Literal["packs", "leaderboard", "answers"],
         detail: str = "",
     ) -> None:
-        await send_export(self.core, interaction, what, detail)
+        where = where_for(interaction)
+        await defer(interaction)  # a large team's answers take a moment to read
+        card = await self.core.exports.export(where, what, detail)
+        await send_reply(interaction, Reply(cards=(card,)), where)
 
     @questions.command(name="remove", description=describe("questions remove", _ADMINS))
     @app_commands.describe(pack="The pack's id")

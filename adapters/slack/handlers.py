@@ -32,10 +32,8 @@ from slack_bolt.response import BoltResponse
 from adapters.slack import home, ids, imports
 from adapters.slack.admins import People
 from adapters.slack.dm import direct_message, dm_answer
-from adapters.slack.exports import send_export
 from adapters.slack.render import answer_modal, import_modal
 from adapters.slack.replies import Replies, Turn
-from adapters.slack.review_export import send_export as send_review_export
 from bot import metrics
 from bot.commands.actions import answer_action
 from bot.commands.dispatch import dispatch, help_card, metric_name
@@ -228,10 +226,6 @@ class Handlers:
                 return await self._import_command(
                     turn, rest.strip(), str(body.get("trigger_id", ""))
                 )
-            if name == "review" and first.lower() == "export":  # a file, in the DM
-                return await send_review_export(self.core, turn)
-            if name == "export":
-                return Reply(cards=(await send_export(self.core, turn.client, turn.where, text),))
             typed = _MENTION.sub(r"\1", text) if name == "qstats" else text
             return await dispatch(self.core, turn.where, f"/{COMMANDS[name]} {typed}")
 

@@ -1,5 +1,6 @@
-"""A card's picture on Slack: uploaded with files_upload_v2 (files.getUploadURLExternal, the
-bytes to the upload URL, files.completeUploadExternal) and shared where the card went.
+"""A card's picture on Slack (and, through `upload`, a card's file): uploaded with
+files_upload_v2 (files.getUploadURLExternal, the bytes to the upload URL,
+files.completeUploadExternal) and shared where the card went.
 
 The text post is complete without it: an upload that fails (the app installed without the
 `files:write` scope, a network error) costs the picture only, with one log line saying why.
@@ -22,18 +23,43 @@ ALT_CHARS = 1000  # Slack's limit for a file's alt text
 UPLOAD_BYTES = 1024 * 1024 * 1024  # Slack takes files up to 1 GB
 
 
+async def upload(
+    client: AsyncWebClient,
+    channel: str,
+    data: bytes,
+    filename: str,
+    *,
+    title: str = "",
+    alt: str = "",
+    thread_ts: str = "",
+    comment: str = "",
+) -> None:
+    """files_upload_v2 into `channel` (a thread when `thread_ts`); raises SlackApiError (the
+    error `missing_scope`: the app lacks files:write). Pictures and files both go through it."""
+    await client.files_upload_v2(
+        channel=channel,
+        file=data,
+        filename=filename,
+        title=title or filename,
+        alt_txt=alt[:ALT_CHARS] or None,
+        thread_ts=thread_ts or None,
+        initial_comment=comment or None,
+    )
+
+
 async def share(
     client: AsyncWebClient, channel: str, image: Image, *, title: str = "", thread_ts: str = ""
 ) -> bool:
     """Upload `image` into `channel` (a thread when `thread_ts`); False, logged, on failure."""
     try:
-        await client.files_upload_v2(
-            channel=channel,
-            file=image.png,
-            filename=image.filename,
-            title=title or image.filename,
-            alt_txt=image.alt[:ALT_CHARS],
-            thread_ts=thread_ts or None,
+        await upload(
+            client,
+            channel,
+            image.png,
+            image.filename,
+            title=title,
+            alt=image.alt,
+            thread_ts=thread_ts,
         )
     except SlackApiError as e:
         error = str(e.response.get("error") or "")

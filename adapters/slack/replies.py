@@ -1,5 +1,6 @@
 """Delivering a Reply for one interaction: public cards to the channel, ephemeral ones to
-the person (the interaction's response_url, else chat.postEphemeral), direct ones in a DM."""
+the person (the interaction's response_url, else chat.postEphemeral), direct ones in a DM;
+a card's file (`Card.file`) always to the person's DM (`Replies.upload`), the card saying so."""
 
 from __future__ import annotations
 
@@ -16,13 +17,26 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.slack.images import IN_DM, join_footer, share
+from adapters.slack.images import IN_DM, join_footer, share, upload
 from adapters.slack.poster import PERMANENT, message_ref
 from adapters.slack.render import card_message, notice
 from bot.domain.values import Attachment, Card, Reply, UserError, Visibility, Where
 from bot.services.container import Core
 
 log = logging.getLogger(__name__)
+
+NEEDS_FILES_WRITE = (
+    "I need the files:write permission to send you the file: add it under "
+    "OAuth & Permissions and reinstall the app."
+)
+
+
+def sent_to_dm(file: Attachment) -> str:
+    return f"I sent {file.name} to our direct messages."
+
+
+def join_lines(text: str, line: str) -> str:
+    return f"{text}\n{line}" if text else line
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +61,9 @@ class Replies:
             await self.core.outbox.deliver(reply.outgoing)
 
     async def card(self, turn: Turn, card: Card, reply: Reply | None = None) -> None:
+        if card.file is not None and card.visibility is not Visibility.DIRECT:
+            await self.upload(turn, card.file, comment=card.text)  # before saying it is there
+            card = replace(card, text=join_lines(card.text, sent_to_dm(card.file)))
         if card.visibility is Visibility.PUBLIC:
             ref = await self.public(turn, card)
             if reply is not None and reply.posted is not None:
@@ -57,7 +74,7 @@ class Replies:
             await self.direct(turn, card_message(card))
             if card.image is not None:
                 await share(turn.client, await self._dm(turn), card.image, title=card.title)
-            if card.file is not None:  # /my-data: the file goes to the same DM
+            if card.file is not None:  # the file follows its card in the DM
                 await self.upload(turn, card.file)
         else:
             if card.image is not None:  # Slack has no private file in a channel: to the DM
@@ -115,11 +132,15 @@ class Replies:
             self._dms[key] = channel
         return channel
 
-    async def upload(self, turn: Turn, file: Attachment) -> None:
-        """A file in the person's DM (files_upload_v2: only they see it)."""
-        await turn.client.files_upload_v2(
-            channel=await self._dm(turn), content=file.data, filename=file.name, title=file.name
-        )
+    async def upload(self, turn: Turn, file: Attachment, comment: str = "") -> None:
+        """`Card.file`, the one way a file reaches a person on Slack: into their DM with the
+        bot (files_upload_v2), never a channel, since Slack has no private file there."""
+        try:
+            await upload(turn.client, await self._dm(turn), file.data, file.name, comment=comment)
+        except SlackApiError as e:
+            if e.response.get("error") == "missing_scope":
+                raise UserError(NEEDS_FILES_WRITE) from None
+            raise
 
     async def notice(self, turn: Turn, text: str) -> None:
         """A short private message (an error, a hint); a failure here is only logged."""

@@ -55,6 +55,7 @@ COMMAND_NAMES = frozenset(
         "review",
         "forget-me",
         "my-data",
+        "export",
     }
 )
 
@@ -248,6 +249,9 @@ async def dispatch(core: Core, where: Where, text: str) -> Reply:
             return _cards(await core.privacy.forget_me(where, cmd.rest))
         case "my-data":
             return _cards(await core.privacy.my_data(where))
+        case "export":  # a team's data as a file, for its admins (bot/services/exports.py)
+            what, _, arg = cmd.rest.strip().partition(" ")
+            return _cards(await core.exports.export(where, what, arg))
         case "daily":
             sub = cmd.args[0].lower() if cmd.args else "status"
             if sub == "set":

@@ -31,5 +31,5 @@ async def review_command(
     if sub in ("remind", "reminder"):
         return Reply(cards=(await core.reminders.configure(where, args[1:], dm),))
     if sub == "export":
-        return await core.reviews.export_reply(where)
+        return Reply(cards=(await core.reviews.export(where),))
     raise UserError(USAGE)

@@ -78,8 +78,10 @@ class Image:
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    """A file that goes with a card (a person's data as JSON): adapters deliver it as a file
-    in chat, the console writes it to disk."""
+    """A file that goes with a card (`/export`, `/review export`, `/my-data`): each adapter
+    delivers it in one place: Slack uploads it to the person's DM with the bot, Discord
+    attaches it to the (private or direct) reply, the console writes it into its files
+    folder. Unlike an `Image` it is never shown in a channel."""
 
     name: str
     data: bytes = field(repr=False)

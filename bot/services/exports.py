@@ -11,13 +11,12 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.clock import Clock
 from bot.domain.keys import Scope
 from bot.domain.periods import period_key, period_title, resolve_period
-from bot.domain.values import UserError, Where
+from bot.domain.values import Attachment, Card, Color, UserError, Visibility, Where
 from bot.services.access import require_admin
 from bot.services.analytics import csv_safe
 from bot.services.team_settings import TeamSettings
@@ -27,6 +26,7 @@ MAX_ROWS = 100_000  # rows in one CSV export (a larger team: use `interview-bot 
 EXPORT = "export its data"  # what only an admin may do
 WHAT = ("packs", "leaderboard", "answers")
 BOM = "\ufeff"
+CSV, YAML = "text/csv", "application/yaml"
 
 LEADERBOARD_COLUMNS = ("rank", "user_id", "display_name", "points", "answers", "correct")
 ANSWER_COLUMNS = (
@@ -47,14 +47,16 @@ ANSWER_COLUMNS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ExportFile:
-    """A file for the admin: adapters attach it (Discord), upload it (Slack) or write it
-    (console, CLI)."""
-
-    name: str
-    data: bytes
-    summary: str  # one line said with the file
+def export_card(name: str, data: bytes, mime: str, summary: str) -> Card:
+    """The admin's private card with the file (`Card.file`): each adapter delivers it in one
+    place (Slack: the DM; Discord: attached; console: written to its files folder)."""
+    return Card(
+        title=f"Export: {name}",
+        text=f"{summary}.",
+        visibility=Visibility.EPHEMERAL,
+        color=Color.GOOD,
+        file=Attachment(name, data, mime),
+    )
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
@@ -73,7 +75,7 @@ class Exports:
         self.settings = settings
         self.clock = clock
 
-    async def export(self, where: Where, what: str, arg: str = "") -> ExportFile:
+    async def export(self, where: Where, what: str, arg: str = "") -> Card:
         """`packs [PACK]`, `leaderboard [PERIOD]` or `answers`, for admins only."""
         require_admin(where, EXPORT)
         w = what.strip().lower()
@@ -85,7 +87,7 @@ class Exports:
             return await self.answers(where.platform, where.team)
         raise UserError(f"Export what? One of: {', '.join(WHAT)}.")
 
-    async def packs(self, platform: str, team: str, pack_id: str | None = None) -> ExportFile:
+    async def packs(self, platform: str, team: str, pack_id: str | None = None) -> Card:
         """One pack's YAML, or every pack of the team's in a .zip (one YAML each)."""
         packs = await self.store.team_packs(platform, team)
         if pack_id is not None:
@@ -96,14 +98,16 @@ class Exports:
             raise UserError("This team has no packs of its own to export.")
         if len(packs) == 1:
             p = packs[0]
-            return ExportFile(f"{p.pack_id}.yaml", p.source.encode("utf-8"), f"Pack '{p.pack_id}'")
+            data = p.source.encode("utf-8")
+            return export_card(f"{p.pack_id}.yaml", data, YAML, f"Pack '{p.pack_id}'")
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
             for p in packs:
                 z.writestr(f"{p.pack_id}.yaml", p.source)
-        return ExportFile("packs.zip", buf.getvalue(), f"{len(packs)} packs, one YAML file each")
+        summary = f"{len(packs)} packs, one YAML file each"
+        return export_card("packs.zip", buf.getvalue(), "application/zip", summary)
 
-    async def leaderboard(self, platform: str, team: str, period: str = "all") -> ExportFile:
+    async def leaderboard(self, platform: str, team: str, period: str = "all") -> Card:
         """The team-wide board of a period (today, week, month, all), every player ranked."""
         p = resolve_period(period)
         eff = await self.settings.get(platform, team)
@@ -114,13 +118,14 @@ class Exports:
             LEADERBOARD_COLUMNS,
             ((r.rank, r.user_id, r.display_name, r.points, r.answers, r.correct) for r in rows),
         )
-        return ExportFile(
+        return export_card(
             f"leaderboard-{p}.csv",
             data,
+            CSV,
             f"Leaderboard · {period_title(p)}: {len(rows)} player(s)",
         )
 
-    async def answers(self, platform: str, team: str) -> ExportFile:
+    async def answers(self, platform: str, team: str) -> Card:
         """Every answer of the team's (oldest first, at most MAX_ROWS)."""
         rows = await self.store.team_answers(platform, team, MAX_ROWS + 1)
         cut = len(rows) > MAX_ROWS
@@ -148,7 +153,7 @@ class Exports:
             ),
         )
         more = f" (the first {MAX_ROWS:,}; use `interview-bot db copy` for all)" if cut else ""
-        return ExportFile("answers.csv", data, f"{len(rows):,} answer(s){more}")
+        return export_card("answers.csv", data, CSV, f"{len(rows):,} answer(s){more}")
 
 
 def _iso(ms: int) -> str:

@@ -14,7 +14,7 @@ For the interviewer's code: `await core.reviews.add(where, question, score, at_m
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import fsrs
@@ -22,8 +22,7 @@ import fsrs
 from bot.clock import Clock, from_ms, to_ms
 from bot.domain.practice import ReviewItem
 from bot.domain.questions import Grade, Kind, Question, Verdict
-from bot.domain.text import clip
-from bot.domain.values import Card, Color, Reply, UserError, Visibility, Where
+from bot.domain.values import Attachment, Card, Color, Reply, UserError, Visibility, Where
 from bot.grading import GradingOptions
 from bot.grading.choice import choice_index
 from bot.services.banks import Banks
@@ -34,6 +33,7 @@ from bot.store.protocol import Store
 FIRST_DUE = timedelta(days=1)
 SOURCES = ("quiz", "daily", "interview")
 EXPORT_LIMIT = 2000  # items in one export file
+EXPORT_NAME = "interview-bot-review.txt"
 RIGHT = 0.999  # a score at least this is a right answer (graders give 1.0)
 
 # Anki's defaults, without the random fuzz of intervals (a bot has no pile of cards to spread)
@@ -65,14 +65,6 @@ def when_text(due: datetime, now: datetime) -> str:
     if minutes < 48 * 60:
         return f"in {round(minutes / 60)} h"
     return f"in {round(minutes / 1440)} days ({due:%Y-%m-%d} UTC)"
-
-
-@dataclass(frozen=True, slots=True)
-class ExportFile:
-    """A file to hand the person: its name and text."""
-
-    name: str
-    text: str
 
 
 class Reviews:
@@ -216,8 +208,9 @@ class Reviews:
             color=Color.WARN if due else Color.INFO,
         )
 
-    async def export(self, where: Where) -> ExportFile:
-        """The person's missed questions as an Anki text import (front/back, tab-separated)."""
+    async def export(self, where: Where) -> Card:
+        """The person's missed questions as an Anki text import (front/back, tab-separated),
+        the file on a private card (`Card.file`)."""
         items = await self.store.review_items(where.platform, where.team, where.user)
         bank = await self.banks.for_team(where.platform, where.team)
         lines = ["#separator:tab", "#html:false", "#tags column:3"]
@@ -237,22 +230,13 @@ class Reviews:
             lines.append("\t".join((_field(front), _field(back), tags)))
         if len(lines) == 3:
             raise UserError("Nothing to export yet: you have no missed questions.")
-        return ExportFile("interview-bot-review.txt", "\n".join(lines) + "\n")
-
-    async def export_reply(self, where: Where) -> Reply:
-        """The export as a card: the file's text in a code block (for a platform that sends
-        the file itself, `export` gives it)."""
-        f = await self.export(where)
-        count = f.text.count("\n") - 3
-        return Reply(
-            cards=(
-                Card(
-                    title=f"Review export · {count} question(s)",
-                    text=f"Save this as {f.name} and import it in Anki (File → Import):\n"
-                    f"```\n{clip(f.text, 3500)}\n```",
-                    visibility=Visibility.EPHEMERAL,
-                ),
-            )
+        name, count = EXPORT_NAME, len(lines) - 3
+        return Card(
+            title="Review export",
+            text=f"Your {count} missed question(s) as {name}, an Anki text import: "
+            "in Anki, File → Import.",
+            visibility=Visibility.EPHEMERAL,
+            file=Attachment(name, ("\n".join(lines) + "\n").encode("utf-8"), "text/plain"),
         )
 
 

@@ -90,10 +90,12 @@ def export(
             await core.close()
 
     try:
-        f = asyncio.run(go())
+        card = asyncio.run(go())
     except UserError as e:
         err.print(str(e), markup=False, highlight=False)
         raise typer.Exit(1) from None
-    target = output or Path(f.name)
-    target.write_bytes(f.data)
-    err.print(f"{f.summary}: written to {target}", markup=False, highlight=False)
+    assert card.file is not None  # every export is a card with its file
+    target = output or Path(card.file.name)
+    target.write_bytes(card.file.data)
+    summary = card.text.removesuffix(".")
+    err.print(f"{summary}: written to {target}", markup=False, highlight=False)

@@ -48,9 +48,9 @@ async def test_export_writes_an_anki_file(console: ConsoleHarness, tmp_path: Pat
     assert "Nothing to export" in nothing.text
     [question] = await console.ask("/quiz web")
     await console.ask(f"/answer {pick(question, '500')}")
-    [done] = await console.ask(f"/review export {tmp_path}")
+    [done, saved] = await console.ask(f"/review export {tmp_path}")
     path = tmp_path / "interview-bot-review.txt"
-    assert str(path) in done.text
+    assert "Anki" in done.text and saved.text == f"Saved {path}"
     text = path.read_text("utf-8")
     assert text.startswith("#separator:tab\n#html:false\n") and "Not Found" in text
 

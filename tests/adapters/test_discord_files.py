@@ -58,7 +58,7 @@ async def test_discord_export_answers_is_an_attachment_only_the_admin_sees(
     ex = await fake.slash("export", {"what": "answers"}, user=rig.ADMIN)
     [sent] = await ex.messages(1)
     assert sent["flags"] & EPHEMERAL
-    assert sent["content"] == "1 answer(s)."
+    assert rig.embed(sent)["description"] == "1 answer(s)."
     [(_, name, data)] = fake.uploads
     rows = csv_rows(data)
     assert name == "answers.csv"

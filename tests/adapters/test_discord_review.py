@@ -52,7 +52,7 @@ async def test_export_is_an_attachment_only_the_person_sees(
     await miss_a_quiz(fake)
     cb = await (await fake.slash("review", {"do": "export"}, user=BOB)).callback()
     assert cb["type"] == CALLBACK_MESSAGE and is_ephemeral(cb["data"])
-    assert "Anki" in cb["data"]["content"]
+    assert "Anki" in embed(cb["data"])["description"]
     [(name, data)] = cb["_files"]
     assert name == "interview-bot-review.txt"
     text = data.decode("utf-8")

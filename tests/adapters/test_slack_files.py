@@ -1,5 +1,6 @@
 """Another tool's questions uploaded on Slack, and /export, through the real slack-bolt
-against the local fake Slack (tests/support/slack_rig.py); the console's /export."""
+against the local fake Slack (tests/support/slack_rig.py); the console's /export (the
+console harness)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ import io
 from dataclasses import replace
 from pathlib import Path
 
-from adapters.console.exports import write_export
+from adapters.console.harness import ConsoleHarness
 from bot.domain.records import AnswerRow
-from bot.domain.values import Where
 from bot.services.container import Core
 from tests.support import slack_rig as rig
 from tests.support.builders import answer_row
@@ -107,17 +107,32 @@ async def test_slack_export_without_files_write_says_which_permission(
     assert "I need the files:write permission" in said
 
 
+async def test_slack_my_data_without_files_write_says_which_permission(
+    slack: Slack, fake: FakeSlack
+) -> None:
+    fake.queue("files.getUploadURLExternal", {"ok": False, "error": "missing_scope"})
+    said = await slack.reply(await slack.command("my-data", user="U2"))
+    assert "I need the files:write permission" in said
+    [card] = fake.of("chat.postMessage")
+    assert card.args["channel"] == "D2" and "Your data" in flat(card.args)  # the DM only
+    assert fake.of("files.completeUploadExternal") == []
+
+
 # --- console ----------------------------------------------------------------------------
 
 
 async def test_console_export_writes_the_file_and_shows_its_path(
     core: Core, tmp_path: Path
 ) -> None:
-    admin = Where("console", "local", "terminal", "me", "me", is_admin=True)
-    await core.banks.import_file(admin, (DATA / "red_programming.yaml").read_bytes(), "r.yaml")
-    first = await write_export(core, admin, "packs", tmp_path)
-    second = await write_export(core, admin, "packs", tmp_path)
-    assert first.text.endswith(str(tmp_path / "r.yaml"))
-    assert second.text.endswith(str(tmp_path / "r-2.yaml"))  # never over an existing file
-    assert (tmp_path / "r.yaml").read_bytes() == (tmp_path / "r-2.yaml").read_bytes()
-    assert "Guido van Rossum" in (tmp_path / "r.yaml").read_text("utf-8")
+    console = ConsoleHarness(core, user="me")
+    console.session.files_dir = tmp_path
+    await console.push(f"/questions import {DATA / 'red_programming.yaml'}")
+    first = await console.ask("/export packs")
+    second = await console.ask("/export packs")
+    assert first[0].title == "Export: red_programming.yaml"
+    assert first[-1].text.endswith(str(tmp_path / "red_programming.yaml"))
+    assert second[-1].text.endswith(str(tmp_path / "red_programming-2.yaml"))  # never over one
+    assert (tmp_path / "red_programming.yaml").read_bytes() == (
+        tmp_path / "red_programming-2.yaml"
+    ).read_bytes()
+    assert "Guido van Rossum" in (tmp_path / "red_programming.yaml").read_text("utf-8")

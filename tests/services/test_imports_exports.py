@@ -10,13 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.values import UserError
+from bot.domain.values import Attachment, UserError, Visibility
 from bot.questions.imports import convert
 from bot.services.container import Core
 from tests.support.builders import answer_row, where
 
 DATA = Path(__file__).parents[1] / "data" / "imports"
 ADMIN = where("boss", admin=True)
+
+
+async def exported(core: Core, what: str, arg: str = "") -> tuple[Attachment, str]:
+    """The file of an export and what its card says (the admin alone sees it)."""
+    card = await core.exports.export(ADMIN, what, arg)
+    assert card.file is not None and card.visibility is Visibility.EPHEMERAL
+    return card.file, card.text
 
 
 def rows_of(data: bytes) -> list[list[str]]:
@@ -77,7 +84,7 @@ async def test_packs_export_as_the_yaml_that_imports_again(core: Core) -> None:
     with pytest.raises(UserError, match="no packs of its own"):
         await core.exports.export(ADMIN, "packs")
     await core.banks.import_file(ADMIN, (DATA / "opentdb_response.json").read_bytes(), "t.json")
-    one = await core.exports.export(ADMIN, "packs")
+    one, _ = await exported(core, "packs")
     assert one.name == "t.yaml"
     again = convert(one.data, one.name)
     assert (
@@ -86,12 +93,12 @@ async def test_packs_export_as_the_yaml_that_imports_again(core: Core) -> None:
     )
     assert b"CC BY-SA 4.0" in one.data  # the attribution travels with the pack
     await core.banks.import_file(ADMIN, (DATA / "kahoot_quiz.xlsx").read_bytes(), "k.xlsx")
-    both = await core.exports.export(ADMIN, "packs")
-    assert both.name == "packs.zip"
+    both, said = await exported(core, "packs")
+    assert both.name == "packs.zip" and said == "2 packs, one YAML file each."
     with zipfile.ZipFile(io.BytesIO(both.data)) as z:
         assert sorted(z.namelist()) == ["k.yaml", "t.yaml"]
         assert convert(z.read("k.yaml"), "k.yaml").pack.id == "k"
-    just = await core.exports.export(ADMIN, "packs", "k")
+    just, _ = await exported(core, "packs", "k")
     assert just.name == "k.yaml"
     with pytest.raises(UserError, match="no pack 'nope'"):
         await core.exports.export(ADMIN, "packs", "nope")
@@ -110,7 +117,7 @@ async def test_leaderboard_csv_ranks_everyone_and_neutralises_formulas(core: Cor
             answer_row(user, f"quiz:r{i}", points=points, ms=1_000 + i, name=name)
         )
     await core.store.record_answer(answer_row("x9", "quiz:r9", points=99, team="other-team"))
-    f = await core.exports.export(ADMIN, "leaderboard", "all")
+    f, said = await exported(core, "leaderboard", "all")
     assert f.name == "leaderboard-all.csv"
     rows = rows_of(f.data)
     assert rows[0] == ["rank", "user_id", "display_name", "points", "answers", "correct"]
@@ -120,7 +127,7 @@ async def test_leaderboard_csv_ranks_everyone_and_neutralises_formulas(core: Cor
         ["3", "u3", "'+1-555", "10", "1", "1"],
         ["4", "u4", "'@SUM(A1)", "5", "1", "1"],
     ]
-    assert f.summary == "Leaderboard · all time: 4 player(s)"
+    assert said == "Leaderboard · all time: 4 player(s)."
 
 
 async def test_answers_csv_has_every_answer_of_the_team_and_nothing_runs(core: Core) -> None:
@@ -130,7 +137,7 @@ async def test_answers_csv_has_every_answer_of_the_team_and_nothing_runs(core: C
 
     await core.store.record_answer(replace(wrong, answer="=1+1"))
     await core.store.record_answer(answer_row("x9", "quiz:r9", team="other-team"))
-    f = await core.exports.export(ADMIN, "answers")
+    f, said = await exported(core, "answers")
     rows = rows_of(f.data)
     assert rows[0][:6] == [
         "answered_at_utc",
@@ -147,6 +154,6 @@ async def test_answers_csv_has_every_answer_of_the_team_and_nothing_runs(core: C
     ]
     assert body[0]["answered_at_utc"] == "1970-01-02T00:00:00Z"
     assert body[1]["seconds"] == "1.5"
-    assert f.summary == "2 answer(s)"
+    assert said == "2 answer(s)."
     with pytest.raises(UserError, match="Export what"):
         await core.exports.export(ADMIN, "everything")

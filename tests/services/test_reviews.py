@@ -148,14 +148,16 @@ async def test_export_is_an_anki_text_import(core: Core) -> None:
     with pytest.raises(UserError, match="Nothing to export"):
         await core.reviews.export(where("ann"))
     await miss_web_quiz(core)
-    f = await core.reviews.export(where("ann"))
-    lines = f.text.splitlines()
+    card = await core.reviews.export(where("ann"))
+    assert card.file is not None and card.file.name == "interview-bot-review.txt"
+    lines = card.file.data.decode("utf-8").splitlines()
     assert lines[:2] == ["#separator:tab", "#html:false"]
     [row] = [ln for ln in lines if not ln.startswith("#")]
     front, back, tags = row.split("\t")
     assert "Not Found" in front and "404" in back and "web" in tags
     shown = await say(core, "/review export")
-    assert "#separator:tab" in shown.text and shown.visibility is Visibility.EPHEMERAL
+    assert shown.file is not None and shown.visibility is Visibility.EPHEMERAL
+    assert shown.file.data.startswith(b"#separator:tab") and "1 missed question" in shown.text
 
 
 # --- the daily reminder -------------------------------------------------------------------
