@@ -126,7 +126,8 @@ class InterviewCommands(commands.Cog):
 
     @interview.command(name="tracks", description=describe("interview tracks"))
     async def interview_tracks(self, interaction: discord.Interaction) -> None:
-        await _reply(interaction, Reply(cards=(self.core.interviews.tracks_card(),)))
+        where = where_for(interaction)
+        await _reply(interaction, Reply(cards=(await self.core.interviews.tracks_card(where),)))
 
     @interview.command(name="history", description=describe("interview history"))
     async def interview_history(self, interaction: discord.Interaction) -> None:

@@ -381,7 +381,9 @@ class Handlers:
         async def work(turn: Turn) -> Reply:
             if files:
                 return await self._import_file(turn, _dict(files[0]))
-            card = await self.core.banks.import_file(turn.where, pasted.encode("utf-8", "replace"), "pasted.yaml")
+            card = await self.core.banks.import_file(
+                turn.where, pasted.encode("utf-8", "replace"), "pasted.yaml"
+            )
             return Reply(cards=(card,))
 
         await self._handle("pack import", args, **_modal_actor(args.body), work=work, lane="slow")
