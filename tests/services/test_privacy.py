@@ -37,7 +37,7 @@ BOB_IDS = {"bob", "user:bob", "BOB"}  # his id, his seen-scope, his display name
 # Tables the play below fills with a row of bob's; a test checks it did, so the checks
 # after /forget-me are never vacuous.
 FILLED = {"answers", "sessions", "appeals", "totals", "streaks", "seen", "rounds"}
-FILLED |= {"question_status", "team_packs", "installations"}
+FILLED |= {"question_status", "team_packs", "installations", "team_tracks"}
 
 PACK = """\
 id: acme
@@ -51,6 +51,15 @@ questions:
     prompt: "Which colour is a clear sky at noon?"
     accepted: [blue]
     explanation: "Rayleigh scattering."
+"""
+TRACK = """\
+id: ops-check
+title: Ops check
+level: junior
+questions: 1
+minutes: 5
+mix:
+  - topic: ops
 """
 
 
@@ -81,6 +90,7 @@ async def play(core: Core, team: str = T) -> None:
     await dispatch(core, bob, f"/appeals reject {appeal_id} 500 is a server error")
     await dispatch(core, bob, "/questions retire t-gen")
     await core.banks.import_pack(bob, PACK, "acme.yaml")
+    await core.banks.import_file(bob, TRACK.encode(), "ops.yaml")  # a team's own track
     await core.store.save_installation(P, team, "", "bob", "sealed", 1)
 
 
