@@ -199,7 +199,9 @@ class InterviewCommands(commands.Cog):
         )
 
     @questions.command(name="import", description=describe("questions import", _ADMINS))
-    @app_commands.describe(file="A pack (.yaml) or Red, OpenTDB, GIFT, Aiken, Kahoot .xlsx, CSV")
+    @app_commands.describe(
+        file="A pack (.yaml), an interview track (.yaml), or Red, OpenTDB, GIFT, Aiken, Kahoot, CSV"
+    )
     @app_commands.checks.has_permissions(manage_guild=True)
     async def questions_import(
         self, interaction: discord.Interaction, file: discord.Attachment
@@ -229,7 +231,7 @@ class InterviewCommands(commands.Cog):
         await send_export(self.core, interaction, what, detail)
 
     @questions.command(name="remove", description=describe("questions remove", _ADMINS))
-    @app_commands.describe(pack="The pack's id")
+    @app_commands.describe(pack="The pack's id, or track:ID for an interview track")
     @app_commands.autocomplete(pack=pack_choices)
     @app_commands.checks.has_permissions(manage_guild=True)
     async def questions_remove(self, interaction: discord.Interaction, pack: str) -> None:
