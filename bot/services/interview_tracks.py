@@ -67,12 +67,9 @@ class TrackBook:
         return await self.team.remove(where, track_id)
 
     async def card(self, where: Where) -> Card:
-        mine = await self.own(where.platform, where.team)
-        hidden = []
-        if self.team is not None:
-            hidden = [
-                k for k in await self.team.of_team(where.platform, where.team) if k in self.all
-            ]
+        theirs = await self.team.of_team(where.platform, where.team) if self.team else {}
+        mine = {k: t for k, t in theirs.items() if k not in self.all}
+        hidden = [k for k in theirs if k in self.all]  # a later release shipped that id
         lines = [_line(t) for t in self.all.values()]
         lines += [_line(t) + " · this team's" for t in mine.values()]
         lines += [

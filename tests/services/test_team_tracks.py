@@ -8,6 +8,7 @@ import pytest
 
 from bot.commands.dispatch import dispatch
 from bot.domain.values import Reply, UserError
+from bot.questions.tracks import parse_track
 from bot.services.container import Core
 from tests.support.builders import where
 
@@ -167,3 +168,16 @@ async def test_format_track_is_read_as_a_track_whatever_the_name(core: Core) -> 
     assert [t.track_id for t in await core.store.team_tracks(ADMIN.platform, ADMIN.team)] == [
         "py-web"
     ]
+
+
+async def test_a_later_shipped_track_of_the_same_id_wins_and_the_teams_is_said_hidden(
+    core: Core,
+) -> None:
+    await import_track(core, TRACK)
+    later = parse_track(TRACK.replace("Python and the web", "Shipped later"), "shipped.yaml")
+    core.interviews.use_tracks({later.id: later})  # as if a new release shipped `py-web`
+    listed = text_of(await dispatch(core, MEMBER, "/interview tracks"))
+    assert "**py-web** · Shipped later" in listed
+    assert "**py-web** (this team's) is hidden by a shipped track of that id" in listed
+    start = await dispatch(core, MEMBER, "/interview start track=py-web")
+    assert start.cards[0].title == "Mock interview · Shipped later"
