@@ -125,7 +125,8 @@ class InterviewCommands(commands.Cog):
 
     @interview.command(name="tracks", description=describe("interview tracks"))
     async def interview_tracks(self, interaction: discord.Interaction) -> None:
-        await _reply(interaction, Reply(cards=(self.core.interviews.tracks_card(),)))
+        where = where_for(interaction)
+        await _reply(interaction, Reply(cards=(await self.core.interviews.tracks_card(where),)))
 
     @interview.command(name="history", description=describe("interview history"))
     async def interview_history(self, interaction: discord.Interaction) -> None:
@@ -197,7 +198,9 @@ class InterviewCommands(commands.Cog):
         )
 
     @questions.command(name="import", description=describe("questions import", _ADMINS))
-    @app_commands.describe(file="A pack (.yaml) or Red, OpenTDB, GIFT, Aiken, Kahoot .xlsx, CSV")
+    @app_commands.describe(
+        file="A pack (.yaml), an interview track (.yaml), or Red, OpenTDB, GIFT, Aiken, Kahoot, CSV"
+    )
     @app_commands.checks.has_permissions(manage_guild=True)
     async def questions_import(
         self, interaction: discord.Interaction, file: discord.Attachment
@@ -230,7 +233,7 @@ class InterviewCommands(commands.Cog):
         await send_reply(interaction, Reply(cards=(card,)), where)
 
     @questions.command(name="remove", description=describe("questions remove", _ADMINS))
-    @app_commands.describe(pack="The pack's id")
+    @app_commands.describe(pack="The pack's id, or track:ID for an interview track")
     @app_commands.autocomplete(pack=pack_choices)
     @app_commands.checks.has_permissions(manage_guild=True)
     async def questions_remove(self, interaction: discord.Interaction, pack: str) -> None:

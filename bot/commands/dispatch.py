@@ -223,7 +223,7 @@ async def dispatch(core: Core, where: Where, text: str) -> Reply:
             if sub == "retire" and len(cmd.args) == 2:
                 return _cards(await core.analytics.retire(where, cmd.args[1]))
             raise UserError(
-                "Use /questions, /questions import FILE, /questions remove PACK, "
+                "Use /questions, /questions import FILE, /questions remove PACK (or track:ID), "
                 "/questions regrade ID, /questions report [topic], /questions keep "
                 "ID or /questions retire ID."
             )

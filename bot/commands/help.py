@@ -64,7 +64,11 @@ HELP: tuple[HelpEntry, ...] = (
     ),
     HelpEntry("interview end", "/interview end", "End the interview now and get the report"),
     HelpEntry("interview hint", "/interview hint", "One hint for this question (caps its credit)"),
-    HelpEntry("interview tracks", "/interview tracks", "Interview tracks: named plans of topics"),
+    HelpEntry(
+        "interview tracks",
+        "/interview tracks",
+        "Interview tracks: named plans of topics (shipped, and the team's own)",
+    ),
     HelpEntry("interview history", "/interview history", "Your past interviews, numbered"),
     HelpEntry("interview report", "/interview report [N]", "Show a past interview's report again"),
     HelpEntry(
@@ -77,13 +81,13 @@ HELP: tuple[HelpEntry, ...] = (
     HelpEntry(
         "questions import",
         "/questions import FILE",
-        "Add a question pack: ours, or Red, OpenTDB, GIFT, Aiken, Kahoot .xlsx, CSV",
+        "Add a question pack (ours, Red, OpenTDB, GIFT, Aiken, Kahoot .xlsx, CSV) or a track",
         admin=True,
         text_on=(
             (
                 SLACK,
-                "Add a question pack (ours, Red, OpenTDB, GIFT, Aiken, Kahoot .xlsx, CSV): "
-                "upload or paste it, or name a file shared in this channel",
+                "Add a question pack (ours, Red, OpenTDB, GIFT, Aiken, Kahoot .xlsx, CSV) or an "
+                "interview track: upload or paste it, or name a file shared in this channel",
             ),
         ),
     ),
@@ -96,10 +100,10 @@ HELP: tuple[HelpEntry, ...] = (
     ),
     HelpEntry(
         "questions remove",
-        "/questions remove PACK",
-        "Remove a pack this team added",
+        "/questions remove PACK|track:ID",
+        "Remove a pack, or (track:ID) an interview track, this team added",
         admin=True,
-        text_on=((DISCORD, "Remove a pack this server added"),),
+        text_on=((DISCORD, "Remove a pack, or (track:ID) an interview track, this server added"),),
     ),
     HelpEntry(
         "questions regrade",

@@ -55,7 +55,7 @@ async def interview_command(
     if sub == "hint":
         return await iv.hint(where)
     if sub == "tracks":
-        return Reply(cards=(iv.tracks_card(),))
+        return Reply(cards=(await iv.tracks_card(where),))
     if sub == "history":
         return await iv.history(where)
     if sub == "report":

@@ -309,3 +309,13 @@ class BoardMove:
     display_name: str
     points: int
     before: int
+
+
+@dataclass(frozen=True, slots=True)
+class TeamTrack:
+    """A team's own interview track, as imported (validated before it is stored)."""
+
+    track_id: str
+    source: str  # the track's YAML
+    added_by: str
+    added_ms: int

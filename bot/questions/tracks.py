@@ -3,11 +3,13 @@ count and a time budget, read like packs (safe YAML, every error as `file:line: 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+import yaml
 from pydantic import Field, ValidationError
 
 from bot.domain.questions import Kind
@@ -17,6 +19,7 @@ from bot.questions.schema import Ident, PackError, Text, _Strict
 
 TRACKS_DIR = QUESTIONS_DIR / "tracks"
 MAX_TRACK_QUESTIONS = 30
+MAX_TRACK_BYTES = 20_000  # a team's track file: a plan, not a pack
 
 
 class Level(StrEnum):
@@ -83,6 +86,10 @@ class Track:
 
 def parse_track(text: str, source: str) -> Track:
     """One track's YAML, validated; PackError lists every problem as `file:line: field: msg`."""
+    return _parse(text, source)[0]
+
+
+def _parse(text: str, source: str) -> tuple[Track, yaml.Node | None]:
     data, node = _read_yaml(text, source)
     if not isinstance(data, dict):
         raise PackError(
@@ -103,7 +110,7 @@ def parse_track(text: str, source: str) -> Track:
     topics = [m.topic for m in t.mix]
     if len(set(topics)) != len(topics):
         raise PackError([f"{source}:{_line_of(node, ['mix'])}: mix: a topic is listed twice"])
-    return _to_track(t)
+    return _to_track(t), node
 
 
 def _to_track(t: TrackIn) -> Track:
@@ -155,3 +162,33 @@ def track_problems(topics: Iterable[str], folder: Path = TRACKS_DIR) -> list[str
     return [
         f"{folder}: track {u}: no such topic in the bank" for u in unknown_topics(tracks, topics)
     ]
+
+
+# --- a team's own tracks (imported like a pack, bot/services/team_tracks.py) ---------------
+
+_TOP_MIX = re.compile(r"^mix\s*:", re.MULTILINE)
+_TOP_COUNT = re.compile(r"^questions\s*:\s*\d+\s*(#.*)?$", re.MULTILINE)
+
+
+def looks_like_track(text: str) -> bool:
+    """A YAML mapping with a top-level `mix:` and an integer `questions:` is a track (a pack's
+    `questions:` is a list)."""
+    return bool(_TOP_MIX.search(text) and _TOP_COUNT.search(text))
+
+
+def parse_team_track(text: str, source: str, topics: Iterable[str]) -> Track:
+    """A team's track, validated like the shipped ones, and every topic of its mix one of
+    `topics` (the team's bank); PackError names each problem as `file:line: field: msg`."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_TRACK_BYTES:
+        raise PackError([f"{source}:1: (track): larger than {MAX_TRACK_BYTES:,} bytes"])
+    track, node = _parse(text, source)
+    have = sorted(set(topics))
+    errors = [
+        f"{source}:{_line_of(node, ['mix', i, 'topic'])}: mix[{i}].topic: no topic "
+        f"'{m.topic}' in this team's bank"
+        for i, m in enumerate(track.mix)
+        if m.topic not in have
+    ]
+    if errors:
+        raise PackError([*errors, f"{source}: the bank's topics: {', '.join(have) or 'none'}"])
+    return track

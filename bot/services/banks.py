@@ -27,6 +27,8 @@ from bot.questions.parse import pack_from_json, parse_pack, parse_pack_stored
 from bot.questions.schema import Pack, PackError
 from bot.sandbox import Sandbox
 from bot.services.access import require_admin
+from bot.services.interview_tracks import TrackBook
+from bot.services.team_tracks import TRACK_PREFIX, TeamTracks, is_track_file
 from bot.store.protocol import Store
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,8 @@ class Banks:
         # YAML parsing is pure Python (up to about 2 s for a pack at the limits) and holds
         # the GIL: one at a time, so imports from many teams cannot take every core
         self._yaml_turn = asyncio.Lock()
+        # interview tracks, shipped and each team's own: imported and removed like packs
+        self.tracks = TrackBook(team=TeamTracks(store, self, clock))
 
     async def for_team(self, platform: str, team: str) -> QuestionBank:
         key = (platform, team)
@@ -147,7 +151,9 @@ class Banks:
     ) -> Card:
         """A file in any format `bot.questions.imports` reads (detected from the content
         unless `fmt` names it), converted to our pack and imported; on any error nothing
-        is stored."""
+        is stored. A track file (`fmt` "track", or detected) becomes a team's track."""
+        if is_track_file(data, fmt):
+            return await self.tracks.import_file(where, data, filename)
         require_admin(where, MANAGE_PACKS)
         try:
             async with self._yaml_turn:  # conversion parses YAML or a spreadsheet: seconds
@@ -163,6 +169,9 @@ class Banks:
         return replace(card, text=f"Read as {FORMATS[converted.format]}. {text}")
 
     async def remove_pack(self, where: Where, pack_id: str) -> Card:
+        """A pack, or with `track:ID` a team's own interview track."""
+        if pack_id.lower().startswith(TRACK_PREFIX):
+            return await self.tracks.remove(where, pack_id[len(TRACK_PREFIX) :])
         require_admin(where, MANAGE_PACKS)
         if not await self.store.remove_team_pack(where.platform, where.team, pack_id):
             raise UserError(f"This team has no pack '{pack_id[:40]}'.")

@@ -80,7 +80,9 @@ class Interviews:
         self.after_answer: list[AfterAnswer] = []
         self.picker = picking.Picker(store, self.rng, abilities, estimates)
         self.estimates = estimates
-        self.trackbook = TrackBook(tracks)
+        self.trackbook: TrackBook = banks.tracks  # shipped tracks and each team's own
+        if tracks is not None:
+            self.trackbook.use(tracks)
 
     # --- tracks ---------------------------------------------------------------------------
 
@@ -92,8 +94,9 @@ class Interviews:
         """Offer these tracks instead of the shipped ones (tests, a team's own)."""
         self.trackbook.use(tracks)
 
-    def tracks_card(self) -> Card:
-        return self.trackbook.card()
+    async def tracks_card(self, where: Where) -> Card:
+        """The shipped tracks and the team's own."""
+        return await self.trackbook.card(where)
 
     # --- start and resume -----------------------------------------------------------------
 
@@ -115,7 +118,7 @@ class Interviews:
         bank = await self.banks.for_team(where.platform, where.team)
         can_code = await self._can_run_code()
         eff = await self.settings.get(where.platform, where.team, where.channel)
-        t = self.trackbook.get(track) if track else None
+        t = await self.trackbook.get(where, track) if track else None
         if t is not None and topic:
             raise UserError("A track sets its own topics: give track=NAME or a topic, not both.")
         n = count or (t.questions if t else eff.interview_questions)
@@ -349,7 +352,8 @@ class Interviews:
             cards.append(await self.report_card(done or s, state))
             return Reply(cards=tuple(cards))
         moved = replace(s, position=s.position + 1)
-        t = self.tracks.get(state.track) if state.track else None
+        offered = await self.trackbook.offered(where.platform, where.team) if state.track else {}
+        t = offered.get(state.track)
         nxt = await self.picker.next_question(
             where, moved, state.slots, state.adaptive, t.difficulty if t else None, bank, now_ms
         )

@@ -45,6 +45,7 @@ from bot.domain.records import (
     Session,
     Streak,
     TeamPack,
+    TeamTrack,
     TopicStats,
     TotalRow,
 )
@@ -1733,6 +1734,41 @@ class PostgresStore:
             limit,
         )
         return [BoardMove(str(r[0]), str(r[1]), int(r[2]), int(r[3])) for r in rows]
+
+    # --- a team's own interview tracks (issue #15: teams add their own tracks) ---------
+
+    async def add_team_track(self, platform: str, team: str, track: TeamTrack) -> None:
+        await self.pool.execute(
+            "INSERT INTO team_tracks (platform, team, track_id, source, added_by, added_ms) "
+            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (platform, team, track_id) "
+            "DO UPDATE SET source = excluded.source, added_by = excluded.added_by, "
+            "added_ms = excluded.added_ms",
+            platform,
+            team,
+            track.track_id,
+            track.source,
+            track.added_by,
+            track.added_ms,
+        )
+
+    async def team_tracks(self, platform: str, team: str) -> list[TeamTrack]:
+        rows = await self.pool.fetch(
+            "SELECT track_id, source, added_by, added_ms FROM team_tracks "
+            "WHERE platform = $1 AND team = $2 ORDER BY track_id",
+            platform,
+            team,
+        )
+        return [TeamTrack(*r) for r in rows]
+
+    async def remove_team_track(self, platform: str, team: str, track_id: str) -> bool:
+        got = await self.pool.fetchval(
+            "DELETE FROM team_tracks WHERE platform = $1 AND team = $2 AND track_id = $3 "
+            "RETURNING true",
+            platform,
+            team,
+            track_id,
+        )
+        return bool(got)
 
 
 def _status_count(status: str) -> int:

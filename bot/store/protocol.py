@@ -28,6 +28,7 @@ from bot.domain.records import (
     Session,
     Streak,
     TeamPack,
+    TeamTrack,
     TopicStats,
     TotalRow,
 )
@@ -590,4 +591,17 @@ class Store(Protocol):
         """Players of the `period` board whose points there rose most over their points on
         the `before` board (0 when absent), largest rise first, then user id; rises > 0
         only."""
+        ...
+
+    # --- a team's own interview tracks (issue #15: teams add their own tracks) ---------
+    async def add_team_track(self, platform: str, team: str, track: TeamTrack) -> None:
+        """Add or replace a team's interview track (validated before)."""
+        ...
+
+    async def team_tracks(self, platform: str, team: str) -> list[TeamTrack]:
+        """The team's own interview tracks, by track id."""
+        ...
+
+    async def remove_team_track(self, platform: str, team: str, track_id: str) -> bool:
+        """Remove a team's track; False when there was none of that id."""
         ...

@@ -62,6 +62,8 @@ TABLES = (
     "team_removals",
     "installations",
     "oauth_states",
+    # a team's own interview tracks (migration 013)
+    "team_tracks",
     "totals",
     "streaks",
 )
@@ -97,6 +99,7 @@ PERSONAL: dict[str, tuple[Rule, ...]] = {
     "review_reminder_claims": (("user_id", DELETE, "{}"),),
     "team_removals": (),
     "installations": (("installer", BLANK, "{}"),),
+    "team_tracks": (("added_by", BLANK, "{}"),),
     "totals": (("user_id", DELETE, "{}"),),
     "streaks": (("user_id", DELETE, "{}"),),
 }

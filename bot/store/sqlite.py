@@ -29,6 +29,7 @@ from bot.domain.records import (
     Session,
     Streak,
     TeamPack,
+    TeamTrack,
     TopicStats,
     TotalRow,
 )
@@ -1498,6 +1499,34 @@ class SQLiteStore:
             (before, platform, team, scope, period, limit),
         )
         return [BoardMove(str(r[0]), str(r[1]), int(r[2]), int(r[3])) for r in rows]
+
+    # --- a team's own interview tracks (issue #15: teams add their own tracks) ---------
+
+    async def add_team_track(self, platform: str, team: str, track: TeamTrack) -> None:
+        async with self._writing():
+            await self.db.execute(
+                "INSERT INTO team_tracks (platform, team, track_id, source, added_by, added_ms) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, team, track_id) "
+                "DO UPDATE SET source = excluded.source, added_by = excluded.added_by, "
+                "added_ms = excluded.added_ms",
+                (platform, team, track.track_id, track.source, track.added_by, track.added_ms),
+            )
+
+    async def team_tracks(self, platform: str, team: str) -> list[TeamTrack]:
+        rows = await self._all(
+            "SELECT track_id, source, added_by, added_ms FROM team_tracks "
+            "WHERE platform=? AND team=? ORDER BY track_id",
+            (platform, team),
+        )
+        return [TeamTrack(*r) for r in rows]
+
+    async def remove_team_track(self, platform: str, team: str, track_id: str) -> bool:
+        async with self._writing():
+            cur = await self.db.execute(
+                "DELETE FROM team_tracks WHERE platform=? AND team=? AND track_id=?",
+                (platform, team, track_id),
+            )
+            return cur.rowcount == 1
 
 
 def _table(name: str) -> str:

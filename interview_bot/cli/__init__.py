@@ -259,12 +259,14 @@ def questions_import(
         None,
         "--format",
         "-f",
-        help="pack, red, opentdb, gift, aiken, kahoot or csv (default: told from the content).",
+        help="pack, red, opentdb, gift, aiken, kahoot, csv, or track: an interview track "
+        "(default: told from the content).",
     ),
 ) -> None:
     """Add a team's own pack (validated; used only by that team), from our YAML or from a
     Red trivia list, an Open Trivia DB response, Moodle GIFT or Aiken, a Kahoot spreadsheet
-    or our CSV (README: Bring your questions)."""
+    or our CSV (README: Bring your questions); or a team's own interview track (README: Mock
+    interviews)."""
     import asyncio
 
     from bot.domain.values import UserError, Where

@@ -37,7 +37,7 @@ BOB_IDS = {"bob", "user:bob", "BOB"}  # his id, his seen-scope, his display name
 # Tables the play below fills with a row of bob's; a test checks it did, so the checks
 # after /forget-me are never vacuous.
 FILLED = {"answers", "sessions", "appeals", "totals", "streaks", "seen", "rounds"}
-FILLED |= {"question_status", "team_packs", "installations", "interview_state"}
+FILLED |= {"question_status", "team_packs", "installations", "interview_state", "team_tracks"}
 FILLED |= {"abilities", "ability_events", "review_items", "review_reminders"}
 FILLED |= {"review_reminder_claims"}
 
@@ -53,6 +53,15 @@ questions:
     prompt: "Which colour is a clear sky at noon?"
     accepted: [blue]
     explanation: "Rayleigh scattering."
+"""
+TRACK = """\
+id: ops-check
+title: Ops check
+level: junior
+questions: 1
+minutes: 5
+mix:
+  - topic: ops
 """
 
 
@@ -83,6 +92,7 @@ async def play(core: Core, team: str = T) -> None:
     await dispatch(core, bob, f"/appeals reject {appeal_id} 500 is a server error")
     await dispatch(core, bob, "/questions retire t-gen")
     await core.banks.import_pack(bob, PACK, "acme.yaml")
+    await core.banks.import_file(bob, TRACK.encode(), "ops.yaml")  # a team's own track
     await core.store.save_installation(P, team, "", "bob", "sealed", 1)
     # practice that remembers: a missed question to review, a daily reminder and its claim
     missed = (await core.banks.for_team(P, team)).get("t-tcp")

@@ -13,7 +13,7 @@ import typer
 from typer.testing import CliRunner
 
 from bot.domain.practice import ReviewItem, ReviewReminder
-from bot.domain.records import Appeal, QuestionStatus, Schedule, Session, TeamPack
+from bot.domain.records import Appeal, QuestionStatus, Schedule, Session, TeamPack, TeamTrack
 from bot.store import Store, open_store
 from bot.store.migrations import load_migrations
 from bot.store.rows import TABLES
@@ -96,6 +96,7 @@ async def populate(url: str) -> None:
         await store.mark_team_removed(P, "t2", 13, 14)  # issue 17: removals, installations
         await store.save_installation(P, T, "", "u1", "sealed", 15)
         await store.add_oauth_state("state-1", 16)
+        await store.add_team_track(P, T, TeamTrack("ours", "id: ours\n", "u1", 17))  # 013
     finally:
         await store.close()
 
