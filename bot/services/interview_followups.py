@@ -120,7 +120,9 @@ def merged_grade(q: Question, step: Step) -> Grade:
     notes: list[str] = []
     if answered:
         share = 1 / max(1, len(q.key_points))
-        score = min(1.0, score + sum(share * f.score for f in answered))
+        # a reply earns its point's share only when it shows the point: a semantic model's
+        # small similarity to the point's wording is no credit (nonsense would collect it)
+        score = min(1.0, score + sum(share * f.score for f in answered if f.shown))
         got = [f.point for f in answered if f.shown]
         notes.append("After a follow-up: " + ("you covered " + "; ".join(got) + "." if got else ""))
         if not got:
