@@ -22,11 +22,10 @@ import math
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from bot.grading.static import MAX_WORD_CHARS, TABLE, basic_words
+from bot.grading import static
 
 log = logging.getLogger(__name__)
 
@@ -37,49 +36,8 @@ MAX_REFERENCE = 48  # the reference's tokens kept
 WORKERS = 2  # pairs of a batch run on this many threads at once, each pair on one thread
 
 
-class WordPiece:
-    """BERT's uncased tokeniser (basic split, then greedy longest-match WordPiece)."""
-
-    def __init__(self, vocab: Sequence[str]) -> None:
-        self.vocab = {t: i for i, t in enumerate(vocab)}
-        self.unk = self.vocab["[UNK]"]
-        self.cls = self.vocab["[CLS]"]
-        self.sep = self.vocab["[SEP]"]
-        self._pieces = lru_cache(maxsize=65536)(self._wordpiece)
-
-    @classmethod
-    def from_table(cls, path: Path = TABLE) -> WordPiece:
-        """The vocabulary stored in the static model's table (read without its vectors)."""
-        import numpy as np
-
-        with np.load(path) as data:
-            return cls(str(data["vocab"]).split("\n"))
-
-    def _wordpiece(self, word: str) -> tuple[int, ...]:
-        if len(word) > MAX_WORD_CHARS:
-            return (self.unk,)
-        ids: list[int] = []
-        start = 0
-        while start < len(word):
-            end = len(word)
-            hit = None
-            while start < end:
-                piece = word[start:end] if start == 0 else "##" + word[start:end]
-                if piece in self.vocab:
-                    hit = self.vocab[piece]
-                    break
-                end -= 1
-            if hit is None:
-                return (self.unk,)
-            ids.append(hit)
-            start = end
-        return tuple(ids)
-
-    def ids(self, text: str) -> list[int]:
-        out: list[int] = []
-        for w in basic_words(text):
-            out.extend(self._pieces(w))
-        return out
+class WordPiece(static.WordPiece):
+    """The shared tokeniser, and the pair input the cross-encoder was trained on."""
 
     def encode(self, question: str, reference: str, answer: str) -> tuple[list[int], list[int]]:
         """(input ids, token type ids) for one triple, at most MAX_LEN tokens."""

@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 log = logging.getLogger(__name__)
 
@@ -77,25 +77,26 @@ def _basic_words(text: str) -> list[str]:
     return out
 
 
-class StaticModel:
-    """The table and a WordPiece tokeniser over its vocabulary; encoding is pure numpy."""
+class WordPiece:
+    """BERT's uncased tokeniser (basic split, then greedy longest-match WordPiece), over the
+    table's vocabulary; the static model and the cross-encoder (`cross.py`) share it."""
 
-    def __init__(self, path: Path = TABLE) -> None:
+    def __init__(self, vocab: Sequence[str]) -> None:
+        self.vocab = {t: i for i, t in enumerate(vocab)}
+        self.unk = self.vocab["[UNK]"]
+        self.cls = self.vocab["[CLS]"]
+        self.sep = self.vocab["[SEP]"]
+        self._pieces = lru_cache(maxsize=65536)(self._wordpiece)
+
+    @classmethod
+    def from_table(cls, path: Path = TABLE) -> Self:
+        """The vocabulary stored in the static model's table (read without its vectors)."""
         import numpy as np
 
         with np.load(path) as data:
-            vectors = data["vectors"].astype(np.float32)
-            vectors *= data["scales"][:, None]  # in place: no second 31 MB table meanwhile
-            self.vectors = vectors
-            vocab = str(data["vocab"]).split("\n")
-        self.vocab = {t: i for i, t in enumerate(vocab)}
-        self.unk = self.vocab["[UNK]"]
-        self._pieces = lru_cache(maxsize=65536)(self._wordpiece)
-        self._words: dict[str, Any] = {}  # word -> its row of `encode([word])`, oldest first
-        self._words_lock = threading.Lock()
+            return cls(str(data["vocab"]).split("\n"))
 
     def _wordpiece(self, word: str) -> tuple[int, ...]:
-        """Greedy longest-match-first WordPiece, as BERT does it."""
         if len(word) > MAX_WORD_CHARS:
             return (self.unk,)
         ids: list[int] = []
@@ -115,11 +116,31 @@ class StaticModel:
             start = end
         return tuple(ids)
 
-    def token_ids(self, text: str) -> list[int]:
-        ids: list[int] = []
+    def ids(self, text: str) -> list[int]:
+        out: list[int] = []
         for w in basic_words(text):
-            ids.extend(self._pieces(w))
-        return ids[:MAX_TOKENS]
+            out.extend(self._pieces(w))
+        return out
+
+
+class StaticModel:
+    """The table and a WordPiece tokeniser over its vocabulary; encoding is pure numpy."""
+
+    def __init__(self, path: Path = TABLE) -> None:
+        import numpy as np
+
+        with np.load(path) as data:
+            vectors = data["vectors"].astype(np.float32)
+            vectors *= data["scales"][:, None]  # in place: no second 31 MB table meanwhile
+            self.vectors = vectors
+            vocab = str(data["vocab"]).split("\n")
+        self.tokens = WordPiece(vocab)
+        self.vocab = self.tokens.vocab
+        self._words: dict[str, Any] = {}  # word -> its row of `encode([word])`, oldest first
+        self._words_lock = threading.Lock()
+
+    def token_ids(self, text: str) -> list[int]:
+        return self.tokens.ids(text)[:MAX_TOKENS]
 
     def word_vectors(self, words: Sequence[str]) -> Any:
         """Unit vectors, one row per word: the mean of its WordPiece rows (a zero row for a word
