@@ -101,6 +101,7 @@ class Abilities:
     async def after_answer(
         self, where: Where, question: Question, grade: Grade, at_ms: int, source: str
     ) -> None:
-        """Rounds' hook: a newly stored quiz or daily answer (graded ones only)."""
+        """The hook of rounds and interviews: a newly stored graded answer (skips and late
+        ones do not count)."""
         if grade.verdict not in (Verdict.SKIPPED, Verdict.LATE):
             await self.record(where, question, grade.score, at_ms)

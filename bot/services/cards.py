@@ -156,16 +156,5 @@ def feedback_card(q: Question, g: Grade, vis: Visibility) -> Card:
     return Card(title=title, text=g.feedback, fields=tuple(fields), visibility=vis, color=color)
 
 
-def answer_line(a: AnswerRow) -> str:
-    """One question of an interview report: the verdict, what was right, what was missing."""
-    head = f"{VERDICT_TITLES.get(a.verdict, a.verdict)} ({round(a.score * 100)}%)"
-    parts = [head]
-    if a.right_points:
-        parts.append("✓ " + "; ".join(a.right_points))
-    if a.missing_points:
-        parts.append("✗ " + "; ".join(a.missing_points))
-    return "\n".join(parts)
-
-
 def report_color(pct: int) -> Color:
     return Color.GOOD if pct >= 70 else Color.WARN if pct >= 40 else Color.BAD

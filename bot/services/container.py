@@ -115,7 +115,7 @@ async def build_core(
     interviews = Interviews(
         store, banks, team, clock, rng, grading, abilities=abilities, estimates=ability_model
     )
-    interviews.after_answer.append(reviews.after_answer)  # interviews' misses too
+    interviews.after_answer += [abilities.after_answer, reviews.after_answer]  # the same two
     return Core(
         store=store,
         clock=clock,

@@ -76,7 +76,8 @@ class Interviews:
         self.clock = clock
         self.rng = rng or random.Random()
         self.abilities = abilities
-        # a graded question (follow-ups merged) also feeds these: review items (container.py)
+        # a graded question (follow-ups merged) feeds these, as quiz answers do: the ability
+        # estimate and review items (container.py)
         self.after_answer: list[AfterAnswer] = []
         self.picker = picking.Picker(store, self.rng, abilities, estimates)
         self.estimates = estimates
@@ -335,8 +336,6 @@ class Interviews:
         if not rec.inserted:
             raise UserError("That question was already answered.")
         count_answer(row)
-        if self.abilities is not None and g.verdict not in (Verdict.SKIPPED, Verdict.LATE):
-            await self.abilities.record(where, q, g.score, now_ms)
         await run_listeners(self.after_answer, where, q, g, now_ms, "interview")
         vis = Visibility(s.visibility)
         card = feedback_card(q, g, vis)

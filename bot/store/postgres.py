@@ -1543,19 +1543,6 @@ class PostgresStore:
         )
         return bool(got)
 
-    async def review_item(
-        self, platform: str, team: str, user_id: str, question_id: str
-    ) -> ReviewItem | None:
-        r = await self.pool.fetchrow(
-            "SELECT * FROM review_items WHERE platform = $1 AND team = $2 AND user_id = $3 "
-            "AND question_id = $4",
-            platform,
-            team,
-            user_id,
-            question_id,
-        )
-        return review_item_of(r) if r else None
-
     async def review_items(
         self, platform: str, team: str, user_id: str, due_by_ms: int | None = None
     ) -> list[ReviewItem]:

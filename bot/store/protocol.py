@@ -503,12 +503,6 @@ class Store(Protocol):
         already has that question to review."""
         ...
 
-    async def review_item(
-        self, platform: str, team: str, user_id: str, question_id: str
-    ) -> ReviewItem | None:
-        """One review item by its key."""
-        ...
-
     async def review_items(
         self, platform: str, team: str, user_id: str, due_by_ms: int | None = None
     ) -> list[ReviewItem]:

@@ -1307,51 +1307,12 @@ class SQLiteStore:
         return bool(
             await self._abilities.run(((platform, team, user_id, topic, event, at_ms), step))
         )
-        async with self._tx() as db:
-            cur = await db.execute(
-                "INSERT INTO ability_events (platform, team, user_id, event) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT DO NOTHING",
-                (platform, team, user_id, event),
-            )
-            if cur.rowcount != 1:
-                return False
-            row = await self._one(
-                "SELECT rating, answers FROM abilities WHERE platform=? AND team=? "
-                "AND user_id=? AND topic=?",
-                (platform, team, user_id, topic),
-            )
-            rating, answers = (float(row[0]), int(row[1])) if row else (None, 0)
-            await db.execute(
-                "INSERT INTO abilities (platform, team, user_id, topic, rating, answers, "
-                "updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
-                "(platform, team, user_id, topic) DO UPDATE SET rating=excluded.rating, "
-                "answers=excluded.answers, updated_ms=excluded.updated_ms",
-                (platform, team, user_id, topic, step(rating, answers), answers + 1, at_ms),
-            )
-        return True
 
     # --- review items and reminders (issue #15: practice that remembers) ----------------
 
     async def add_review_item(self, item: ReviewItem) -> bool:
         """Group-committed, as answers are (a missed answer adds one)."""
         return bool(await self._new_reviews.run(tuple(getattr(item, c) for c in REVIEW_COLS)))
-        async with self._writing():
-            cur = await self.db.execute(
-                f"INSERT INTO review_items ({', '.join(REVIEW_COLS)}) "
-                f"VALUES ({', '.join('?' for _ in REVIEW_COLS)}) ON CONFLICT DO NOTHING",
-                tuple(getattr(item, c) for c in REVIEW_COLS),
-            )
-            return cur.rowcount == 1
-
-    async def review_item(
-        self, platform: str, team: str, user_id: str, question_id: str
-    ) -> ReviewItem | None:
-        r = await self._one(
-            "SELECT * FROM review_items WHERE platform=? AND team=? AND user_id=? "
-            "AND question_id=?",
-            (platform, team, user_id, question_id),
-        )
-        return review_item_of(r) if r else None
 
     async def review_items(
         self, platform: str, team: str, user_id: str, due_by_ms: int | None = None
