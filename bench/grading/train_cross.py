@@ -145,7 +145,7 @@ def main() -> None:
     ap.add_argument("--out", default=str(MODEL.parent))
     ap.add_argument("--limit", type=int, default=0, help="examples (a quick trial run)")
     ap.add_argument("--keep-fp32", action="store_true", help="keep the float ONNX model too")
-    ap.add_argument("--augment", type=int, default=0, help="correct answers used as references")
+    ap.add_argument("--augment", type=int, default=1, help="correct answers used as references")
     ap.add_argument(
         "--holdout", type=float, default=0.0, help="share of SemEval train questions held out"
     )

@@ -24,7 +24,15 @@ from bot.grading.choice import grade_choice
 from bot.grading.code import grade_code
 from bot.grading.cross import CrossEncoder
 from bot.grading.judge import JudgeConfig, Judgement, judge
-from bot.grading.open import Analysis, analyse, claim_check, finish, semantic_claims
+from bot.grading.open import (
+    Analysis,
+    analyse,
+    claim_check,
+    claims_stated,
+    finish,
+    hold_for_claims,
+    with_cross,
+)
 from bot.grading.short import grade_short
 from bot.grading.static import StaticEmbedder
 from bot.sandbox import Sandbox
@@ -150,6 +158,7 @@ class _Turns:
 
 
 OpenItem = tuple[int, Question, str, Analysis]
+CONFIRM_CLAIMS = True  # the cross-encoder confirms the misconceptions the similarities found
 
 
 async def _similarities(
@@ -187,21 +196,32 @@ async def _similarities(
     for k, s in zip(todo, sims[: len(todo)], strict=True):
         out[k] = s
     items = list(items)
+    found = {k: claims_stated(items[k][1], checks[k], sims[lo:hi]) for k, (lo, hi) in spans.items()}
     cross = opts.pick_cross()
     if cross is not None:
         triples = [(items[k][1].prompt, items[k][1].reference, items[k][2]) for k in todo]
+        # a misconception the similarities found is confirmed by the cross-encoder: the answer
+        # must agree with the claim at least as much as with the reference
+        asked = [(k, m) for k, ms in found.items() for m in ms] if CONFIRM_CLAIMS else []
+        for k, m in asked:
+            triples.append((items[k][1].prompt, items[k][1].misconceptions[m].claim, items[k][2]))
         scored = await cross.scores(triples)
-        for k, p in zip(todo, scored or (), strict=False):
-            i, q, answer, a = items[k]
-            items[k] = (i, q, answer, replace(a, cross=p))
+        if scored is not None:
+            for k, p in zip(todo, scored, strict=False):
+                i, q, answer, a = items[k]
+                items[k] = (i, q, answer, with_cross(a, p))
+            ref_p = dict(zip(todo, scored, strict=False))
+            for (k, m), p in zip(asked, scored[len(todo) :], strict=True):
+                if p < ref_p[k]:
+                    found[k].remove(m)
     if derived:
         per: list[tuple[float, float] | None] = [*aligned] if aligned else [None] * len(derived)
         for k, al in zip(derived, per, strict=True):
             i, q, answer, a = items[k]
             items[k] = (i, q, answer, replace(a, aligned=al))
-    for k, (lo, hi) in spans.items():
+    for k, ms in found.items():
         i, q, answer, a = items[k]
-        items[k] = (i, q, answer, semantic_claims(q, a, checks[k], sims[lo:hi]))
+        items[k] = (i, q, answer, hold_for_claims(q, a, ms))
     return out, items
 
 

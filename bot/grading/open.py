@@ -60,6 +60,11 @@ CLAIM_MIN_WORDS = 3  # content words a sentence needs to be compared with a clai
 CROSS_CORRECT, CROSS_PARTIAL = 0.5, 0.2
 CROSS_WEIGHT = 0.3  # with key points: in place of the similarity in the blend
 CROSS_SHARE = 0.5  # reference only: its mapped score averaged with the combiner's
+# With key points: an answer the cross-encoder gives less than this chance of full credit is
+# held at CROSS_WRONG_CAP however many of the points' words it uses (a confident wrong answer
+# in the right words). Chosen on the held-out synthetic questions and run.py (bench/grading).
+CROSS_WRONG: float | None = 0.05
+CROSS_WRONG_CAP = 0.2  # the verdict "wrong", as for a misconception of the rubric
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,11 +255,9 @@ def _negates(text: str) -> bool:
     return has_negation([t.word for t in tokens(text)])
 
 
-def semantic_claims(
-    question: Question, a: Analysis, check: ClaimCheck, sims: Sequence[float]
-) -> Analysis:
-    """`a`, held down when a sentence of the answer is closer to a misconception claim than to
-    anything right (`sims`: one per pair of `check.pairs()`). A sentence that negates where
+def claims_stated(question: Question, check: ClaimCheck, sims: Sequence[float]) -> list[int]:
+    """The rubric's misconceptions (indices) that a sentence of the answer is closer to than
+    to anything right (`sims`: one per pair of `check.pairs()`). A sentence that negates where
     the claim does not (or the other way round), says it is a myth, or ties the claim's words
     to the other of the two things the question compares, is not taken for it: "an index does
     not make everything faster" refutes the claim in its words, and the model cannot see word
@@ -274,6 +277,11 @@ def semantic_claims(
             and not reverses(question.prompt, check.claims[k], sentence)
         ):
             found.append(k)
+    return found
+
+
+def hold_for_claims(question: Question, a: Analysis, found: Sequence[int]) -> Analysis:
+    """`a` held down for stating the rubric's misconceptions `found`, each named with its why."""
     if not found:
         return a
     wrong = [question.misconceptions[k] for k in found]
@@ -283,6 +291,13 @@ def semantic_claims(
         for m in wrong
     ]
     return replace(a, cap=min(a.cap, MISCONCEPTION_CAP), notes=(*a.notes, *notes), short=False)
+
+
+def semantic_claims(
+    question: Question, a: Analysis, check: ClaimCheck, sims: Sequence[float]
+) -> Analysis:
+    """`a`, held down where a sentence states a misconception (`claims_stated`)."""
+    return hold_for_claims(question, a, claims_stated(question, check, sims))
 
 
 def _analyse(question: Question, answer: str) -> Analysis:
@@ -373,6 +388,17 @@ def _analyse_derived(
 def semantic_score(similarity: float) -> float:
     """Cosine similarity to the reference answer, mapped to 0..1."""
     return clamp((similarity - SEMANTIC_FLOOR) / (SEMANTIC_FULL - SEMANTIC_FLOOR))
+
+
+def with_cross(a: Analysis, p: float) -> Analysis:
+    """`a` with the cross-encoder's probability, held down when it reads the answer as wrong."""
+    if a.derived or CROSS_WRONG is None or p >= CROSS_WRONG or a.cap <= CROSS_WRONG_CAP:
+        return replace(a, cross=p)
+    note = (
+        "It uses the right terms, but what it says about them does not match the expected "
+        "answer: check each claim against the reference."
+    )
+    return replace(a, cross=p, cap=CROSS_WRONG_CAP, notes=(*a.notes, note), short=False)
 
 
 def cross_score(p: float) -> float:

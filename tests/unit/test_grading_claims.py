@@ -90,7 +90,9 @@ async def test_the_banks_added_claims_hold_a_wrong_fact_and_spare_the_right_one(
         "later.",
     )
     assert wrong.score <= 0.3 and "misconception" in wrong.feedback
-    assert right.score >= 0.65
+    assert (
+        right.score >= 0.6 and "misconception" not in right.feedback
+    )  # 0.645: terse, two points unsaid
     swapped = await grade(
         bank("web-status-methods-open"),
         "Status codes: 4xx means something broke on the server side and 5xx "
