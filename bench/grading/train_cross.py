@@ -101,10 +101,10 @@ def semeval_train(tok: WordPiece, rows: list[dict[str, str]], augment: int) -> l
     return out
 
 
-def bank_pairs(tok: WordPiece, bank: QuestionBank, synthetic: list[tuple]) -> list[Example]:
+def bank_pairs(tok: WordPiece, bank: QuestionBank, written: list[tuple]) -> list[Example]:
     """Pairs from the bank's own rubric (no answer from hard_answers.yaml is read)."""
     out: list[Example] = []
-    for q, text, kind in synthetic:
+    for q, text, kind in written:
         ids, types = tok.encode(q.prompt, q.reference, text)
         out.append((ids, types, SYNTHETIC_TARGET[kind]))
     for q in bank:

@@ -158,15 +158,15 @@ class _Turns:
 
 
 OpenItem = tuple[int, Question, str, Analysis]
-CONFIRM_CLAIMS = True  # the cross-encoder confirms the misconceptions the similarities found
 
 
 async def _similarities(
     items: list[OpenItem], opts: GradingOptions
 ) -> tuple[list[float | None], list[OpenItem]]:
     """Each answer's similarity to its reference, and the items with their analyses held down
-    where a sentence states one of the rubric's misconceptions (`semantic_claims`); all the
-    pairs go to the model in one batch, and each answer's pairs do not depend on the others."""
+    where a sentence states one of the rubric's misconceptions (`claims_stated`, confirmed by
+    the cross-encoder when it runs); all the pairs go to the model in one batch, and each
+    answer's pairs do not depend on the others."""
     embedder = opts.pick_embedder()
     todo = [k for k, (_, q, _a, a) in enumerate(items) if not a.empty and q.reference]
     out: list[float | None] = [None] * len(items)
@@ -202,7 +202,7 @@ async def _similarities(
         triples = [(items[k][1].prompt, items[k][1].reference, items[k][2]) for k in todo]
         # a misconception the similarities found is confirmed by the cross-encoder: the answer
         # must agree with the claim at least as much as with the reference
-        asked = [(k, m) for k, ms in found.items() for m in ms] if CONFIRM_CLAIMS else []
+        asked = [(k, m) for k, ms in found.items() for m in ms]
         for k, m in asked:
             triples.append((items[k][1].prompt, items[k][1].misconceptions[m].claim, items[k][2]))
         scored = await cross.scores(triples)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot.domain.questions import Grade, Question
+from bot.domain.questions import Grade, Misconception, Question
 from bot.grading.combiner import combined_score
 from bot.grading.keypoints import (
     AnswerIndex,
@@ -63,7 +63,7 @@ CROSS_SHARE = 0.5  # reference only: its mapped score averaged with the combiner
 # With key points: an answer the cross-encoder gives less than this chance of full credit is
 # held at CROSS_WRONG_CAP however many of the points' words it uses (a confident wrong answer
 # in the right words). Chosen on the held-out synthetic questions and run.py (bench/grading).
-CROSS_WRONG: float | None = 0.05
+CROSS_WRONG = 0.05
 CROSS_WRONG_CAP = 0.2  # the verdict "wrong", as for a misconception of the rubric
 
 
@@ -190,11 +190,7 @@ def analyse(question: Question, answer: str) -> Analysis:
         for m in question.misconceptions
         if states_claim(question.prompt, m.claim, answer, question.reference)
     ]
-    notes = [
-        f"That is a common misconception: \u201c{m.claim}\u201d"
-        + (f" \u2014 {m.why}" if m.why else ".")
-        for m in wrong
-    ]
+    notes = [misconception_note(m) for m in wrong]
     pair = swapped(question.prompt, question.reference, answer) if not wrong else None
     if pair:
         notes.append(
@@ -280,24 +276,19 @@ def claims_stated(question: Question, check: ClaimCheck, sims: Sequence[float]) 
     return found
 
 
+def misconception_note(m: Misconception) -> str:
+    """What the feedback says of a misconception the answer states: the claim and its why."""
+    return f"That is a common misconception: \u201c{m.claim}\u201d" + (
+        f" \u2014 {m.why}" if m.why else "."
+    )
+
+
 def hold_for_claims(question: Question, a: Analysis, found: Sequence[int]) -> Analysis:
     """`a` held down for stating the rubric's misconceptions `found`, each named with its why."""
     if not found:
         return a
-    wrong = [question.misconceptions[k] for k in found]
-    notes = [
-        f"That is a common misconception: \u201c{m.claim}\u201d"
-        + (f" \u2014 {m.why}" if m.why else ".")
-        for m in wrong
-    ]
+    notes = [misconception_note(question.misconceptions[k]) for k in found]
     return replace(a, cap=min(a.cap, MISCONCEPTION_CAP), notes=(*a.notes, *notes), short=False)
-
-
-def semantic_claims(
-    question: Question, a: Analysis, check: ClaimCheck, sims: Sequence[float]
-) -> Analysis:
-    """`a`, held down where a sentence states a misconception (`claims_stated`)."""
-    return hold_for_claims(question, a, claims_stated(question, check, sims))
 
 
 def _analyse(question: Question, answer: str) -> Analysis:
@@ -392,7 +383,7 @@ def semantic_score(similarity: float) -> float:
 
 def with_cross(a: Analysis, p: float) -> Analysis:
     """`a` with the cross-encoder's probability, held down when it reads the answer as wrong."""
-    if a.derived or CROSS_WRONG is None or p >= CROSS_WRONG or a.cap <= CROSS_WRONG_CAP:
+    if a.derived or p >= CROSS_WRONG or a.cap <= CROSS_WRONG_CAP:
         return replace(a, cross=p)
     note = (
         "It uses the right terms, but what it says about them does not match the expected "
