@@ -1,6 +1,6 @@
 """Fit the reference-only combiner (bot/grading/data/combiner.json) on the `train` splits only.
 
-    python bench/grading/fit_combiner.py
+    python bench/grading/fit_combiner.py [--holdout SHARE --out FILE]
 
 Reads the `train` rows of bench/grading/data/{beetle_5way,scientsbank_3way}.csv (never a test
 split), computes the features of `bot.grading.combiner` as the grader does (the local analysis,
@@ -10,11 +10,13 @@ alignment, `combiner.alignment`) and once without. The cuts are chosen on the sa
 rows: "correct" where macro-F1 of the label correct is best; "some credit" (read as 0.25) where
 the mean of the two sets' Pearson of the score as graded (mapped and capped) is best, at least
 0.05 below the first (the map is piecewise linear: this cut sets how steep its middle is).
-Deterministic.
+Deterministic. `--holdout` leaves out the questions `train_cross.py --holdout` holds out (for
+`fit_blend.py`, which needs a combiner that has not seen them either).
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import sys
@@ -31,15 +33,24 @@ from bot.grading.open import analyse  # noqa: E402
 from bot.grading.static import StaticEmbedder  # noqa: E402
 from interview_bot.cli.grade_file import row_question  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from splits import group_of, held_out  # noqa: E402
+
 DATA = Path(__file__).resolve().parent / "data"
 L2 = 1e-2
 
 
-def train_rows() -> list[dict[str, str]]:
+def train_rows(holdout: float = 0.0) -> list[dict[str, str]]:
+    """The `train` rows, less the questions `train_cross.py --holdout` holds out."""
     rows: list[dict[str, str]] = []
     for name in ("beetle_5way.csv", "scientsbank_3way.csv"):
+        short = name.split("_")[0]
         with (DATA / name).open(newline="", encoding="utf-8") as f:
-            rows.extend({**r, "set": name} for r in csv.DictReader(f) if r["split"] == "train")
+            rows.extend(
+                {**r, "set": name}
+                for r in csv.DictReader(f)
+                if r["split"] == "train" and not held_out(short + group_of(r["question"]), holdout)
+            )
     return rows
 
 
@@ -99,7 +110,11 @@ def best_partial(
 
 
 def main() -> None:
-    rows = train_rows()
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--holdout", type=float, default=0.0, help="as train_cross.py --holdout")
+    ap.add_argument("--out", default=str(combiner.COEFFICIENTS), help="where to write the fits")
+    args = ap.parse_args()
+    rows = train_rows(args.holdout)
     cache: dict[tuple[str, ...], Question] = {}
     qs = [
         row_question({"question": r["question"], "reference_answer": r["reference_answer"]}, cache)
@@ -153,8 +168,10 @@ def main() -> None:
         f"({len(rows)} answers), bench/grading/fit_combiner.py",
         "fits": out,
     }
-    combiner.COEFFICIENTS.write_text(json.dumps(doc, indent=1) + "\n", "utf-8")
-    print(f"wrote {combiner.COEFFICIENTS}")
+    if args.holdout:
+        doc["fitted_on"] += f", less the questions held out by --holdout {args.holdout}"
+    Path(args.out).write_text(json.dumps(doc, indent=1) + "\n", "utf-8")
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

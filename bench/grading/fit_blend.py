@@ -1,0 +1,99 @@
+"""Choose how the reference-only path blends the combiner with the cross-encoder's two outputs.
+
+    python bench/grading/train_cross.py --holdout 0.2 --no-export --dump /tmp/holdout.jsonl
+    python bench/grading/fit_combiner.py --holdout 0.2 --out /tmp/combiner-holdout.json
+    python bench/grading/fit_blend.py /tmp/holdout.jsonl --combiner /tmp/combiner-holdout.json
+
+The first command trains the cross-encoder without a fifth of the SemEval `train` questions and
+writes its two outputs ("full", "contradicts") for each held-out row; the second fits the
+combiner without them too; this script grades the held-out rows with that combiner alone (as
+grade-file does with the cross-encoder off) and tries, on a
+grid, score = (1 - share) * combiner + share * cross_score(full) - penalty * contradicts. It
+prints, per setting, the Pearson with the human score on each set's held-out rows and the
+macro-F1 of the verdict "correct", and the best setting by the mean of the two Pearsons. Only
+`train` rows are read: the model never saw these questions, so its outputs on them are what it
+gives on a new question. Ends with ONE JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from semeval import macro_f1, pearson  # noqa: E402
+
+from bot.grading import GradingOptions, combiner  # noqa: E402
+from bot.grading.open import cross_score  # noqa: E402
+from bot.grading.scoring import clamp, verdict_for  # noqa: E402
+from interview_bot.cli.grade_file import grade_rows  # noqa: E402
+
+SHARES = [round(0.1 * i, 1) for i in range(11)]
+PENALTIES = [round(0.05 * i, 2) for i in range(13)]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("dump", help="JSON lines written by train_cross.py --dump")
+    ap.add_argument("--combiner", required=True, help="fit_combiner.py --holdout's output")
+    args = ap.parse_args()
+    combiner.COEFFICIENTS = Path(args.combiner)
+    combiner.fits.cache_clear()
+    rows = [json.loads(line) for line in Path(args.dump).read_text("utf-8").splitlines()]
+    if any(r["split"] != "train" for r in rows):
+        raise SystemExit("only train rows may be used here")
+    graded = asyncio.run(
+        grade_rows(
+            [
+                {
+                    "question": r["question"],
+                    "reference_answer": r["reference_answer"],
+                    "answer": r["answer"],
+                }
+                for r in rows
+            ],
+            GradingOptions(cross=False),
+        )
+    )
+    base = [g.grade.score if g.grade else 0.0 for g in graded]
+    sets = sorted({r["set"] for r in rows})
+    results = []
+    for share in SHARES:
+        for penalty in PENALTIES:
+            scores = [
+                clamp((1 - share) * b + share * cross_score(r["full"]) - penalty * r["contradicts"])
+                for b, r in zip(base, rows, strict=True)
+            ]
+            one: dict[str, float] = {"share": share, "penalty": penalty}
+            for name in sets:
+                idx = [i for i, r in enumerate(rows) if r["set"] == name]
+                one[f"{name}_pearson"] = round(
+                    pearson([scores[i] for i in idx], [float(rows[i]["human_score"]) for i in idx]),
+                    4,
+                )
+                one[f"{name}_f1"] = round(
+                    macro_f1(
+                        [verdict_for(scores[i]) == "correct" for i in idx],
+                        [rows[i]["label"] == "correct" for i in idx],
+                    ),
+                    4,
+                )
+            one["mean_pearson"] = round(sum(one[f"{n}_pearson"] for n in sets) / len(sets), 4)
+            results.append(one)
+    for one in results:
+        if one["penalty"] in (0.0, 0.1, 0.2, 0.3):
+            print("  ".join(f"{k} {v}" for k, v in one.items()))
+    best = max(results, key=lambda o: o["mean_pearson"])
+    now = next(o for o in results if o["share"] == 0.5 and o["penalty"] == 0.0)
+    print(f"\nbest: {best}\ntoday (share 0.5, no penalty): {now}")
+    print(json.dumps({"rows": len(rows), "best": best, "today": now}, separators=(",", ":")))
+
+
+if __name__ == "__main__":
+    main()
