@@ -405,7 +405,7 @@ def main() -> None:
             diffs.extend(np.abs(ref - 1 / (1 + np.exp(-got.reshape(-1)))).tolist())
     log_line(
         logf,
-        f"int8 vs torch on 200 examples (both outputs): mean |diff| {np.mean(diffs):.4f}, "
+        f"int8 vs torch on 200 examples (each output): mean |diff| {np.mean(diffs):.4f}, "
         f"max {max(diffs):.4f}",
     )
     log_line(
