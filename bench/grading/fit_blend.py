@@ -5,10 +5,12 @@
     python bench/grading/fit_blend.py /tmp/holdout.jsonl --combiner /tmp/combiner-holdout.json
 
 The first command trains the cross-encoder without a fifth of the SemEval `train` questions and
-writes its two outputs ("full", "contradicts") for each held-out row; the second fits the
+writes its outputs ("full", and "contradicts" with `--outputs 2`, else 0) for each held-out
+row; the second fits the
 combiner without them too; this script grades the held-out rows with that combiner alone (as
 grade-file does with the cross-encoder off) and tries, on a
-grid, score = (1 - share) * combiner + share * cross_score(full) - penalty * contradicts. It
+grid, score = (1 - share) * combiner + share * cross_score(full) - penalty * contradicts, then
+the guards' cap, in the order `bot.grading.open.combine` applies them. It
 prints, per setting, the Pearson with the human score on each set's held-out rows and the
 macro-F1 of the verdict "correct", and the best setting by the mean of the two Pearsons. Only
 `train` rows are read: the model never saw these questions, so its outputs on them are what it
@@ -29,10 +31,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from semeval import macro_f1, pearson  # noqa: E402
 
+from bot.domain.questions import Question  # noqa: E402
 from bot.grading import GradingOptions, combiner  # noqa: E402
-from bot.grading.open import cross_score  # noqa: E402
+from bot.grading.open import CROSS_SHARE, analyse, cross_score  # noqa: E402
 from bot.grading.scoring import clamp, verdict_for  # noqa: E402
-from interview_bot.cli.grade_file import grade_rows  # noqa: E402
+from interview_bot.cli.grade_file import grade_rows, row_question  # noqa: E402
 
 SHARES = [round(0.1 * i, 1) for i in range(11)]
 PENALTIES = [round(0.05 * i, 2) for i in range(13)]
@@ -48,27 +51,33 @@ def main() -> None:
     rows = [json.loads(line) for line in Path(args.dump).read_text("utf-8").splitlines()]
     if any(r["split"] != "train" for r in rows):
         raise SystemExit("only train rows may be used here")
-    graded = asyncio.run(
-        grade_rows(
-            [
-                {
-                    "question": r["question"],
-                    "reference_answer": r["reference_answer"],
-                    "answer": r["answer"],
-                }
-                for r in rows
-            ],
-            GradingOptions(cross=False),
-        )
-    )
+    cells = [
+        {
+            "question": r["question"],
+            "reference_answer": r["reference_answer"],
+            "answer": r["answer"],
+        }
+        for r in rows
+    ]
+    # the combiner alone is min(combiner, cap) where the cap is below 1: echo, keyword lists
+    graded = asyncio.run(grade_rows(cells, GradingOptions(cross=False)))
     base = [g.grade.score if g.grade else 0.0 for g in graded]
+    cache: dict[tuple[str, ...], Question] = {}
+    caps = [analyse(row_question(c, cache), c["answer"]).cap for c in cells]
     sets = sorted({r["set"] for r in rows})
     results = []
     for share in SHARES:
         for penalty in PENALTIES:
             scores = [
-                clamp((1 - share) * b + share * cross_score(r["full"]) - penalty * r["contradicts"])
-                for b, r in zip(base, rows, strict=True)
+                clamp(
+                    min(
+                        cap,
+                        (1 - share) * b
+                        + share * cross_score(r["full"])
+                        - penalty * r["contradicts"],
+                    )
+                )
+                for b, cap, r in zip(base, caps, rows, strict=True)
             ]
             one: dict[str, float] = {"share": share, "penalty": penalty}
             for name in sets:
@@ -90,8 +99,8 @@ def main() -> None:
         if one["penalty"] in (0.0, 0.1, 0.2, 0.3):
             print("  ".join(f"{k} {v}" for k, v in one.items()))
     best = max(results, key=lambda o: o["mean_pearson"])
-    now = next(o for o in results if o["share"] == 0.5 and o["penalty"] == 0.0)
-    print(f"\nbest: {best}\ntoday (share 0.5, no penalty): {now}")
+    now = next(o for o in results if o["share"] == CROSS_SHARE and o["penalty"] == 0.0)
+    print(f"\nbest: {best}\ntoday (share {CROSS_SHARE}, no penalty): {now}")
     print(json.dumps({"rows": len(rows), "best": best, "today": now}, separators=(",", ":")))
 
 

@@ -34,7 +34,7 @@ from bot.grading.static import StaticEmbedder  # noqa: E402
 from interview_bot.cli.grade_file import row_question  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from splits import group_of, held_out  # noqa: E402
+from splits import semeval_held_out  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 L2 = 1e-2
@@ -44,12 +44,12 @@ def train_rows(holdout: float = 0.0) -> list[dict[str, str]]:
     """The `train` rows, less the questions `train_cross.py --holdout` holds out."""
     rows: list[dict[str, str]] = []
     for name in ("beetle_5way.csv", "scientsbank_3way.csv"):
-        short = name.split("_")[0]
         with (DATA / name).open(newline="", encoding="utf-8") as f:
             rows.extend(
                 {**r, "set": name}
                 for r in csv.DictReader(f)
-                if r["split"] == "train" and not held_out(short + group_of(r["question"]), holdout)
+                if r["split"] == "train"
+                and not semeval_held_out(name.split("_")[0], r["question"], holdout)
             )
     return rows
 

@@ -30,6 +30,12 @@ def held_out(key: str, share: float) -> bool:
     return share > 0 and int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % 1000 < share * 1000
 
 
+def semeval_held_out(set_name: str, question: str, share: float) -> bool:
+    """Whether `train_cross.py --holdout share` (and `fit_combiner.py`) hold out this SemEval
+    `train` question; `set_name` is "beetle" or "scientsbank"."""
+    return held_out(set_name + group_of(question), share)
+
+
 def synthetic(bank: Any, share: float = SYNTHETIC_HOLDOUT) -> tuple[list[tuple], list[tuple]]:
     """(fit, held out) lists of (question, answer, kind) from the synthetic files."""
     fit: list[tuple] = []

@@ -51,7 +51,7 @@ from bot.grading.cross import MODEL, WordPiece  # noqa: E402
 from bot.questions.bank import QuestionBank  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from splits import SYNTHETIC_HOLDOUT, SYNTHETIC_TARGET, group_of, held_out, synthetic  # noqa: E402
+from splits import SYNTHETIC_HOLDOUT, SYNTHETIC_TARGET, semeval_held_out, synthetic  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -84,7 +84,7 @@ def semeval_rows(holdout: float) -> tuple[list[dict[str, str]], list[dict[str, s
                 if r["split"] != "train":
                     continue
                 r["set"] = name.split("_")[0]
-                (dev if held_out(r["set"] + group_of(r["question"]), holdout) else fit).append(r)
+                (dev if semeval_held_out(r["set"], r["question"], holdout) else fit).append(r)
     return fit, dev
 
 
