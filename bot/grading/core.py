@@ -27,8 +27,8 @@ from bot.grading.judge import JudgeConfig, Judgement, judge
 from bot.grading.open import (
     Analysis,
     analyse,
+    claim_candidates,
     claim_check,
-    claims_stated,
     finish,
     hold_for_claims,
     with_cross,
@@ -196,13 +196,18 @@ async def _similarities(
     for k, s in zip(todo, sims[: len(todo)], strict=True):
         out[k] = s
     items = list(items)
-    found = {k: claims_stated(items[k][1], checks[k], sims[lo:hi]) for k, (lo, hi) in spans.items()}
+    cands = {
+        k: claim_candidates(items[k][1], checks[k], sims[lo:hi]) for k, (lo, hi) in spans.items()
+    }
+    # without the cross-encoder: each sentence's most similar claim
+    found = {k: list(dict.fromkeys(c[0] for c in sent if c)) for k, sent in cands.items()}
     cross = opts.pick_cross()
     if cross is not None:
         triples = [(items[k][1].prompt, items[k][1].reference, items[k][2]) for k in todo]
         # a misconception the similarities found is confirmed by the cross-encoder: the answer
-        # must agree with the claim at least as much as with the reference
-        asked = [(k, m) for k, ms in found.items() for m in ms]
+        # must agree with the claim at least as much as with the reference; of a sentence's
+        # candidates, the one it agrees with most is taken
+        asked = sorted({(k, m) for k, sent in cands.items() for c in sent for m in c})
         for k, m in asked:
             triples.append((items[k][1].prompt, items[k][1].misconceptions[m].claim, items[k][2]))
         scored = await cross.scores(triples)
@@ -211,9 +216,13 @@ async def _similarities(
                 i, q, answer, a = items[k]
                 items[k] = (i, q, answer, with_cross(a, p))
             ref_p = dict(zip(todo, scored, strict=False))
-            for (k, m), p in zip(asked, scored[len(todo) :], strict=True):
-                if p < ref_p[k]:
-                    found[k].remove(m)
+            claim_p = dict(zip(asked, scored[len(todo) :], strict=True))
+            for k, sent in cands.items():
+                floor = ref_p[k]
+                held = [[m for m in c if claim_p[(k, m)] >= floor] for c in sent]
+                found[k] = list(
+                    dict.fromkeys(max(c, key=lambda m: claim_p[(k, m)]) for c in held if c)
+                )
     if derived:
         per: list[tuple[float, float] | None] = [*aligned] if aligned else [None] * len(derived)
         for k, al in zip(derived, per, strict=True):

@@ -27,18 +27,31 @@ def bank(qid: str) -> Question:
 
 
 async def test_a_misconception_in_other_words_is_held_down_and_explained() -> None:
-    q = bank("async-event-loop-open")
+    q = bank("docker-config-open")
     answer = (
-        "Each coroutine gets its own operating-system thread from the event loop, and the "
-        "loop switches between those threads, so a thousand coroutines really execute in "
-        "parallel on all cores."
+        "Pass the API key as a build ARG; ARG values disappear when the build finishes, so "
+        "secrets baked that way are safe, and a separate image per environment is the "
+        "standard practice."
     )
     g = await grade(q, answer)
     assert g.score <= 0.2 and g.verdict == "wrong"
     assert "common misconception" in g.feedback
-    assert "share one thread" in g.feedback  # the rubric's why
+    assert "recorded in the image's history" in g.feedback  # the rubric's why
     lexical = await grade(q, answer, options=LEXICAL)
     assert "common misconception" not in lexical.feedback  # the words alone do not say it
+
+
+async def test_of_claims_in_like_words_the_one_stated_is_named() -> None:
+    """A rubric with many claims on one subject: the feedback names the claim the answer makes,
+    not a neighbour in the same words."""
+    q = bank("async-event-loop-open")
+    answer = (
+        "Every coroutine is given a separate operating-system thread by the event loop, so a "
+        "thousand coroutines run in parallel on all the cores."
+    )
+    g = await grade(q, answer)
+    assert g.score <= 0.2 and "common misconception" in g.feedback
+    assert "share one thread" in g.feedback and "preempts" not in g.feedback
 
 
 async def test_saying_it_is_a_myth_is_not_stating_it() -> None:

@@ -308,7 +308,7 @@ def test_every_shipped_pack_fits_the_limits_with_room_to_spare() -> None:
     for f in sorted(QUESTIONS_DIR.glob("*.yaml")):
         if f.name == "sources.yaml":
             continue
-        assert f.stat().st_size * 4 < MAX_PACK_BYTES, f.name
+        assert f.stat().st_size * 3 < MAX_PACK_BYTES, f.name  # room: a third of the limit
         fast = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         values = sum(
             isinstance(e, yaml.NodeEvent) for e in yaml.parse(f.read_text("utf-8"), Loader=fast)
