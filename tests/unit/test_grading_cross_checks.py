@@ -58,12 +58,12 @@ async def test_an_answer_the_cross_encoder_reads_as_wrong_is_held_low_and_told_w
 
 
 async def test_a_misconception_is_taken_only_when_the_cross_encoder_agrees() -> None:
-    q = BANK.get("async-event-loop-open")
+    q = BANK.get("docker-config-open")
     assert q is not None
-    answer = (
-        "Each coroutine gets its own operating-system thread from the event loop, and the "
-        "loop switches between those threads, so a thousand coroutines really execute in "
-        "parallel on all cores."
+    answer = (  # not the claim in its own words: the similarities find it
+        "Pass the API key as a build ARG; ARG values disappear when the build finishes, so "
+        "secrets baked that way are safe, and a separate image per environment is the "
+        "standard practice."
     )
     agrees = ByReference(reference=0.3, claim=0.8)
     held = await grade(q, answer, options=GradingOptions(cross_encoder=agrees))
@@ -83,3 +83,53 @@ async def test_an_answer_that_names_no_misconception_asks_the_cross_encoder_once
         options=GradingOptions(cross_encoder=fake),
     )
     assert fake.claims_asked == 0
+
+
+class PrefersClaim(CrossEncoder):
+    """Agrees with the claims that contain `word`, and with nothing else."""
+
+    def __init__(self, word: str) -> None:
+        super().__init__()
+        self.word = word
+        self.claims: list[str] = []
+
+    async def scores(self, triples: Sequence[tuple[str, str, str]]) -> list[float] | None:
+        out = []
+        for _, ref, _ in triples:
+            if not any(q.reference == ref for q in BANK):
+                self.claims.append(ref)
+            out.append(0.9 if self.word in ref else 0.1)
+        return out
+
+
+async def test_of_two_claims_in_like_words_the_cross_encoder_names_the_one_it_agrees_with() -> None:
+    from dataclasses import replace
+
+    from bot.domain.questions import Misconception
+
+    q = BANK.get("async-event-loop-open")
+    assert q is not None
+    q = replace(
+        q,
+        misconceptions=(
+            Misconception(
+                "The event loop runs each coroutine in its own background thread, so they run "
+                "in parallel.",
+                "one thread",
+            ),
+            Misconception(
+                "The event loop runs each coroutine in its own background process, so they run "
+                "in parallel.",
+                "one process",
+            ),
+        ),
+    )
+    answer = (
+        "Coroutines each get their own background worker from the event loop and so execute "
+        "simultaneously."
+    )
+    for word, why in (("process", "one process"), ("thread", "one thread")):
+        fake = PrefersClaim(word)
+        g = await grade(q, answer, options=GradingOptions(cross_encoder=fake))
+        assert len(fake.claims) == 2  # both candidates asked
+        assert why in g.feedback and g.score <= 0.2
