@@ -61,6 +61,7 @@ class Settings(BaseSettings):
 
     semantic_grading: bool = True  # blend in the semantic model (the shipped static one)
     semantic_model: Literal["static", "minilm-torch"] = "static"
+    grading_cross: bool = True  # the cross-encoder; off for slow cores (10-25 ms an answer)
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None
     llm_model: str | None = None
@@ -165,6 +166,7 @@ def grading_options(settings: Settings) -> GradingOptions:
         judge=judge,
         sandbox=sandbox,
         model=None if settings.semantic_model == "static" else "minilm-torch",
+        cross=None if settings.grading_cross else False,
     )
 
 

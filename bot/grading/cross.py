@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -35,7 +34,6 @@ MAX_LEN = 128  # tokens of the whole input, as in training
 MAX_QUESTION = 40  # the question's tokens kept (its start)
 MAX_REFERENCE = 48  # the reference's tokens kept
 WORKERS = 2  # pairs of a batch run on this many threads at once, each pair on one thread
-ENV = "GRADING_CROSS"  # "off" grades without it (slow cores: 10-25 ms of CPU per open answer)
 
 
 class WordPiece(static.WordPiece):
@@ -139,22 +137,13 @@ _SHARED_LOCK = threading.Lock()
 
 
 def shared() -> CrossEncoder | None:
-    """The process-wide cross-encoder, or None when onnxruntime or the model is missing or
-    GRADING_CROSS is off (said once in the log)."""
+    """The process-wide cross-encoder, or None when onnxruntime or the model is missing (said
+    once in the log)."""
     with _SHARED_LOCK:
         if not _SHARED:
-            _SHARED.append(_choose())
+            if available():
+                _SHARED.append(CrossEncoder())
+            else:
+                log.info("cross-encoder off: onnxruntime or %s missing", MODEL.name)
+                _SHARED.append(None)
         return _SHARED[0]
-
-
-def _choose() -> CrossEncoder | None:
-    setting = os.environ.get(ENV, "").strip().lower()
-    if setting in {"off", "0", "false", "no"}:
-        log.info("cross-encoder off: %s=%s", ENV, setting)
-        return None
-    if setting not in {"", "on", "1", "true", "yes"}:
-        log.warning("%s=%r is neither on nor off; the cross-encoder stays on", ENV, setting)
-    if available():
-        return CrossEncoder()
-    log.info("cross-encoder off: onnxruntime or %s missing", MODEL.name)
-    return None

@@ -141,34 +141,6 @@ def test_without_onnxruntime_the_shared_encoder_is_off(
     assert len([r for r in caplog.records if "cross-encoder off" in r.getMessage()]) == 1
 
 
-async def test_grading_cross_off_grades_as_without_it(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    """A deployment on slow cores switches the cross-encoder off: the grades are the static
-    model's, and the log says why once."""
-    q = _ref_only()
-    answers = ["The bulb and the battery are in one closed path.", "There is a gap."]
-    without = await grade_many([(q, a) for a in answers], options=GradingOptions(cross=False))
-    monkeypatch.setenv(cross_mod.ENV, "off")
-    monkeypatch.setattr(cross_mod, "_SHARED", [])
-    with caplog.at_level(logging.INFO, logger="bot.grading.cross"):
-        assert GradingOptions().pick_cross() is None
-        off = await grade_many([(q, a) for a in answers])
-    assert off == without
-    assert any("GRADING_CROSS=off" in r.getMessage() for r in caplog.records)
-
-
-def test_an_unknown_grading_cross_value_is_named_and_changes_nothing(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    monkeypatch.setenv(cross_mod.ENV, "maybe")
-    monkeypatch.setattr(cross_mod, "_SHARED", [])
-    with caplog.at_level(logging.WARNING, logger="bot.grading.cross"):
-        shared = cross_mod.shared()
-    assert (shared is not None) == cross_mod.available()
-    assert any("'maybe' is neither on nor off" in r.getMessage() for r in caplog.records)
-
-
 async def test_lexical_only_runs_no_cross_encoder() -> None:
     class Boom(CrossEncoder):
         async def scores(self, triples):  # type: ignore[no-untyped-def]
