@@ -164,7 +164,7 @@ async def _similarities(
     items: list[OpenItem], opts: GradingOptions
 ) -> tuple[list[float | None], list[OpenItem]]:
     """Each answer's similarity to its reference, and the items with their analyses held down
-    where a sentence states one of the rubric's misconceptions (`claims_stated`, confirmed by
+    where a sentence states one of the rubric's misconceptions (`claim_candidates`, confirmed by
     the cross-encoder when it runs); all the pairs go to the model in one batch, and each
     answer's pairs do not depend on the others."""
     embedder = opts.pick_embedder()
@@ -218,8 +218,7 @@ async def _similarities(
             ref_p = dict(zip(todo, scored, strict=False))
             claim_p = dict(zip(asked, scored[len(todo) :], strict=True))
             for k, sent in cands.items():
-                floor = ref_p[k]
-                held = [[m for m in c if claim_p[(k, m)] >= floor] for c in sent]
+                held = [[m for m in c if claim_p[(k, m)] >= ref_p[k]] for c in sent]
                 found[k] = list(
                     dict.fromkeys(max(c, key=lambda m: claim_p[(k, m)]) for c in held if c)
                 )

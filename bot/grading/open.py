@@ -255,11 +255,11 @@ def _negates(text: str) -> bool:
 
 
 def claim_candidates(
-    question: Question, check: ClaimCheck, sims: Sequence[float], limit: int = 0
+    question: Question, check: ClaimCheck, sims: Sequence[float]
 ) -> list[list[int]]:
     """Per sentence of the answer, the rubric's misconceptions (indices, most similar first, at
-    most `limit`, else CLAIM_CANDIDATES) it is closer to than to anything right (`sims`: one per
-    pair of `check.pairs()`). A sentence that negates where the claim does not (or the other way
+    most CLAIM_CANDIDATES) it is closer to than to anything right (`sims`: one per pair of
+    `check.pairs()`). A sentence that negates where the claim does not (or the other way
     round), says it is a myth, or ties the claim's words to the other of the two things the
     question compares, is not taken for it: "an index does not make everything faster" refutes
     the claim in its words, and the model cannot see word order. More than one candidate, so
@@ -278,18 +278,8 @@ def claim_candidates(
             and _negates(sentence) == _negates(check.claims[k])
             and not reverses(question.prompt, check.claims[k], sentence)
         ]
-        out.append(picked[: limit or CLAIM_CANDIDATES] if not _REFUTES.search(sentence) else [])
+        out.append(picked[:CLAIM_CANDIDATES] if not _REFUTES.search(sentence) else [])
     return out
-
-
-def claims_stated(question: Question, check: ClaimCheck, sims: Sequence[float]) -> list[int]:
-    """The rubric's misconceptions (indices) that the answer's sentences state, by the
-    similarities alone: each sentence's most similar candidate."""
-    found: list[int] = []
-    for c in claim_candidates(question, check, sims, limit=1):
-        if c and c[0] not in found:
-            found.append(c[0])
-    return found
 
 
 def misconception_note(m: Misconception) -> str:
