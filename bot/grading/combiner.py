@@ -102,13 +102,6 @@ def contradictions(reference: Sequence[Token], answer: Sequence[Token]) -> tuple
 Vectors = Callable[[list[str]], "object"]  # words -> unit vectors (numpy rows)
 
 
-@lru_cache(maxsize=256)
-def _tokens(text: str) -> tuple[Token, ...]:
-    """`tokens(text)`, kept a while: a batch repeats its questions and references, and
-    `features` reads the answer's again after `alignment` (a batch is 64 answers)."""
-    return tuple(tokens(text))
-
-
 def _aligned_words(toks: Sequence[Token], skip: frozenset[str]) -> list[tuple[Token, bool]]:
     """Content words (not stopwords, negations or stems in `skip`) with whether each is
     negated."""
@@ -135,8 +128,8 @@ class _Reference:
 def _reference(prompt: str, reference: str) -> _Reference:
     import numpy as np
 
-    q = frozenset(t.stem for t in _tokens(prompt))
-    rt = _tokens(reference)
+    q = frozenset(t.stem for t in tokens(prompt))
+    rt = tokens(reference)
     ref = _aligned_words(rt, frozenset())
     own_stems = {r.stem for r, _ in (_aligned_words(rt, q) or ref)}
     stems = {s: i for i, s in enumerate(dict.fromkeys(t.stem for t, _ in ref))}
@@ -160,7 +153,7 @@ def alignment(prompt: str, reference: str, answer: str, vectors: Vectors) -> tup
     import numpy as np
 
     side = _reference(prompt, reference)
-    ans = _aligned_words(_tokens(answer), frozenset())
+    ans = _aligned_words(tokens(answer), frozenset())
     if not side.words or not ans:
         return 0.0, 0.0
     new_rows = [i for i, (t, _) in enumerate(ans) if t.stem not in side.question]
@@ -191,7 +184,7 @@ def features(
 ) -> dict[str, float]:
     """The combiner's inputs for one answer (pure, a fraction of a millisecond); `aligned` is
     `alignment(...)`, needed by the semantic fit."""
-    rt, at, qt = _tokens(reference), _tokens(answer), _tokens(prompt)
+    rt, at, qt = tokens(reference), tokens(answer), tokens(prompt)
     ref, ans, q = _content(rt), _content(at), _content(qt)
     own = ref - q
     negated, opposite = contradictions(rt, at)

@@ -82,7 +82,7 @@ class AnswerIndex:
     """An answer's tokens, looked up by stem (and by two words joined)."""
 
     def __init__(self, text: str) -> None:
-        self.tokens: list[Token] = tokens(text)
+        self.tokens: tuple[Token, ...] = tokens(text)
         self.positions: dict[str, list[int]] = {}
         for i, t in enumerate(self.tokens):
             self.positions.setdefault(t.stem, []).append(i)

@@ -207,10 +207,20 @@ _PY_NONE = re.compile(r"`None`|(?<=[^\s.!?]\s)None\b|(?<=[(\[=,])None\b")
 _PY_NONE_MARK = "pyliteralnone"
 
 
-def tokens(text: str) -> list[Token]:
+TOKENS_CACHED = 2048  # texts whose tokens are kept: a batch repeats its questions, references
+TOKENS_CACHED_CHARS = 400  # and claims, and the rubric reads each answer sentence once per claim;
+# only texts up to this long, so that the cache stays a few MB
+
+
+def tokens(text: str) -> tuple[Token, ...]:
     """Words with their stems and the clause each sits in (for negation scope)."""
+    text = text or ""
+    return _tokens_kept(text) if len(text) <= TOKENS_CACHED_CHARS else _tokens(text)
+
+
+def _tokens(text: str) -> tuple[Token, ...]:
     out: list[Token] = []
-    prepared = prepare(_PY_NONE.sub(f" {_PY_NONE_MARK} ", text or ""))
+    prepared = prepare(_PY_NONE.sub(f" {_PY_NONE_MARK} ", text))
     for clause_no, clause in enumerate(_CLAUSE_BREAK.split(prepared)):
         for w in _words(clause):
             if w in ARTICLES:
@@ -219,7 +229,10 @@ def tokens(text: str) -> list[Token]:
                 out.append(Token("none", stem("none"), clause_no, literal=True))
             else:
                 out.append(Token(w, stem(w), clause_no))
-    return out
+    return tuple(out)
+
+
+_tokens_kept = lru_cache(maxsize=TOKENS_CACHED)(_tokens)
 
 
 def content_stems(text: str) -> list[str]:
