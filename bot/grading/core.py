@@ -13,6 +13,7 @@ import gc
 import logging
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 
 import aiohttp
@@ -118,6 +119,10 @@ async def grade_many(
     opts = options or GradingOptions()
     grades: list[Grade | None] = [None] * len(items)
     open_items: list[tuple[int, Question, str, Analysis]] = []
+    # each open answer's pair with its reference goes to the cross-encoder's threads as soon as
+    # it is analysed, so that the model runs while the rubric reads the next answers
+    cross = opts.pick_cross() if opts.pick_embedder() is not None else None
+    early: dict[int, Future[float]] = {}
     turn = _Turns()
     for i, (q, raw) in enumerate(items):
         answer = (raw or "")[:MAX_ANSWER_CHARS] if q.kind is not Kind.CODE else (raw or "")
@@ -128,10 +133,14 @@ async def grade_many(
         elif q.kind is Kind.CODE:
             grades[i] = await grade_code(q, answer, opts.sandbox, who=who)
         else:
-            open_items.append((i, q, answer, analyse(q, answer)))
+            a = analyse(q, answer)
+            if cross is not None and not a.empty and q.reference:
+                if (f := cross.submit(q.prompt, q.reference, answer)) is not None:
+                    early[len(open_items)] = f
+            open_items.append((i, q, answer, a))
         await turn.maybe(i)
     if open_items:
-        sims, open_items = await _similarities(open_items, opts)
+        sims, open_items = await _similarities(open_items, opts, early)
         judged = await _judge_all(open_items, opts)
         for k, (i, q, _answer, a) in enumerate(open_items):
             j = judged[k]
@@ -161,12 +170,14 @@ OpenItem = tuple[int, Question, str, Analysis]
 
 
 async def _similarities(
-    items: list[OpenItem], opts: GradingOptions
+    items: list[OpenItem], opts: GradingOptions, early: dict[int, Future[float]] | None = None
 ) -> tuple[list[float | None], list[OpenItem]]:
     """Each answer's similarity to its reference, and the items with their analyses held down
     where a sentence states one of the rubric's misconceptions (`claim_candidates`, confirmed by
     the cross-encoder when it runs); all the pairs go to the model in one batch, and each
-    answer's pairs do not depend on the others."""
+    answer's pairs do not depend on the others. `early`: cross-encoder scores of items' answer
+    and reference already started (`CrossEncoder.submit`), by item."""
+    early = early or {}
     embedder = opts.pick_embedder()
     todo = [k for k, (_, q, _a, a) in enumerate(items) if not a.empty and q.reference]
     out: list[float | None] = [None] * len(items)
@@ -203,15 +214,21 @@ async def _similarities(
     found = {k: list(dict.fromkeys(c[0] for c in sent if c)) for k, sent in cands.items()}
     cross = opts.pick_cross()
     if cross is not None:
-        triples = [(items[k][1].prompt, items[k][1].reference, items[k][2]) for k in todo]
+        pending = [k for k in todo if k not in early]
+        triples = [(items[k][1].prompt, items[k][1].reference, items[k][2]) for k in pending]
         # a misconception the similarities found is confirmed by the cross-encoder: the answer
         # must agree with the claim at least as much as with the reference; of a sentence's
         # candidates, the one it agrees with most is taken
         asked = sorted({(k, m) for k, sent in cands.items() for c in sent for m in c})
         for k, m in asked:
             triples.append((items[k][1].prompt, items[k][1].misconceptions[m].claim, items[k][2]))
-        scored = await cross.scores(triples)
+        scored = await cross.scores(triples) if triples else []
         if scored is not None:
+            first = dict(zip(pending, scored, strict=False))
+            for k in todo:
+                if k in early:
+                    first[k] = await asyncio.wrap_future(early[k])
+            scored = [first[k] for k in todo] + scored[len(pending) :]
             for k, p in zip(todo, scored, strict=False):
                 i, q, answer, a = items[k]
                 items[k] = (i, q, answer, with_cross(a, p))

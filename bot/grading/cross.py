@@ -21,7 +21,7 @@ import logging
 import math
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +120,14 @@ class CrossEncoder:
         if len(triples) == 1 or self._pool is None:
             return [self._one(q, r, a) for q, r, a in triples]
         return list(self._pool.map(lambda t: self._one(*t), triples))
+
+    def submit(self, question: str, reference: str, answer: str) -> Future[float] | None:
+        """Start scoring one triple on the model's threads and return at once (the caller goes
+        on with the rubric meanwhile); None until the model is loaded. The score is the one
+        `scores` gives: each pair runs alone."""
+        if self._pool is None or self._session is None:
+            return None
+        return self._pool.submit(self._one, question, reference, answer)
 
     async def load(self) -> bool:
         if self._session is None and not self._failed:

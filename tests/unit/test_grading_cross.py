@@ -87,6 +87,51 @@ async def test_the_same_answer_gets_the_same_grade_alone_and_in_a_batch(
     assert len({g.score for g in batched}) > 1
 
 
+@needs_runtime
+async def test_pairs_started_while_the_rubric_reads_give_the_batch_grades(
+    encoder: CrossEncoder,
+) -> None:
+    """grade_many starts each answer's pair as soon as the answer is analysed; the grades are
+    those of scoring all the pairs in one batch afterwards."""
+
+    class Later(CrossEncoder):
+        """The same model, never started early: every pair goes through `scores`."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.__dict__.update(encoder.__dict__)
+
+        def submit(self, question: str, reference: str, answer: str) -> None:  # type: ignore[override]
+            return None
+
+    started: list[str] = []
+
+    class Counting(CrossEncoder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.__dict__.update(encoder.__dict__)
+
+        def submit(self, question: str, reference: str, answer: str):  # type: ignore[no-untyped-def]
+            started.append(answer)
+            return super().submit(question, reference, answer)
+
+    q = _ref_only()
+    answers = [
+        "Current flows because the bulb and battery form a closed loop.",
+        "Because the switch is open.",
+        "the the the",  # nothing to grade: no pair
+        "Electricity.",
+    ]
+    early = await grade_many(
+        [(q, a) for a in answers], options=GradingOptions(cross_encoder=Counting())
+    )
+    later = await grade_many(
+        [(q, a) for a in answers], options=GradingOptions(cross_encoder=Later())
+    )
+    assert early == later
+    assert started == [a for a in answers if a != "the the the"]
+
+
 class Fixed(CrossEncoder):
     """Always the same probability (the wiring, not the model)."""
 
