@@ -94,6 +94,17 @@ async def test_a_word_inside_another_word_is_not_the_word() -> None:
     )
 
 
+async def test_a_term_written_as_one_word_is_found_as_two_and_stemmed() -> None:
+    q = open_q(
+        "How would you hold a record of fields in Python?",
+        "Use a dataclass.",
+        ("a dataclass", ("dataclass",)),
+    )
+    assert (await lex(q, "I would define a small data class for it")).right == ("a dataclass",)
+    assert (await lex(q, "Two data classes, one per record type")).right == ("a dataclass",)
+    assert (await lex(q, "A class holding some data, like a dict")).right == ()
+
+
 async def test_negation_does_not_show_the_point() -> None:
     q = open_q(
         "Is list.append thread-safe in CPython?",
