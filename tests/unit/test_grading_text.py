@@ -116,3 +116,26 @@ async def test_an_answer_naming_none_gets_credit_for_what_it_says() -> None:
         q, "It gives back the value; it returns None when the key is missing.", options=LEXICAL
     )
     assert "a default for a missing key" in g.right and "opposite" not in g.feedback
+
+
+def test_the_c_stemmer_gives_the_pure_python_stems() -> None:
+    """snowballstemmer uses PyStemmer (C) when it is installed: grades must not depend on which
+    one a machine has, so both stem every word of the bank (and pairs of words) alike."""
+    c_stemmer = pytest.importorskip("Stemmer")
+    from itertools import pairwise
+    from pathlib import Path
+
+    from snowballstemmer.english_stemmer import EnglishStemmer
+
+    from bot.questions.bank import QuestionBank
+
+    bank = QuestionBank.from_dir(Path(__file__).resolve().parents[2] / "questions")
+    words: set[str] = set()
+    for q in bank:
+        for text in (q.prompt, q.reference or "", *(m.claim for m in q.misconceptions)):
+            ws = [t.word for t in tokens(text)]
+            words.update(ws)
+            words.update(a + b for a, b in pairwise(ws))
+    assert len(words) > 5000
+    fast, pure = c_stemmer.Stemmer("english"), EnglishStemmer()
+    assert [w for w in sorted(words) if fast.stemWord(w) != pure.stemWord(w)] == []
