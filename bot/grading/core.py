@@ -174,9 +174,9 @@ async def _similarities(
 ) -> tuple[list[float | None], list[OpenItem]]:
     """Each answer's similarity to its reference, and the items with their analyses held down
     where a sentence states one of the rubric's misconceptions (`claim_candidates`, confirmed by
-    the cross-encoder when it runs); all the pairs go to the model in one batch, and each
-    answer's pairs do not depend on the others. `early`: cross-encoder scores of items' answer
-    and reference already started (`CrossEncoder.submit`), by item."""
+    the cross-encoder when it runs); each answer's pairs do not depend on the others. `early`:
+    the cross-encoder's scores of answer and reference that grade_many already started
+    (`CrossEncoder.submit`), by item; the other pairs go to the model here, in one batch."""
     early = early or {}
     embedder = opts.pick_embedder()
     todo = [k for k, (_, q, _a, a) in enumerate(items) if not a.empty and q.reference]

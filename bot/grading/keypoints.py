@@ -12,6 +12,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
@@ -86,7 +87,7 @@ class AnswerIndex:
         self.positions: dict[str, list[int]] = {}
         for i, t in enumerate(self.tokens):
             self.positions.setdefault(t.stem, []).append(i)
-        self._pairs = [a.word + b.word for a, b in zip(self.tokens, self.tokens[1:], strict=False)]
+        self._pairs = [a.word + b.word for a, b in pairwise(self.tokens)]
         self._joined: dict[str, list[int]] = {}
         self._vocab = [s for s in self.positions if len(s) >= FUZZY_MIN_LEN - 1]
         self._fuzzy: dict[str, str | None] = {}
