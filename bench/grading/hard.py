@@ -40,7 +40,12 @@ TARGETS = {  # kind: (passes, goal share)
     "adversarial": (lambda s: s <= 0.3, 1.0),
     "partial": (lambda s: 0.2 < s < 0.8, 0.0),  # only in the synthetic development set
 }
-SYNTHETIC_KIND = {"wrong": "misconception", "correct": "paraphrase", "partial": "partial"}
+SYNTHETIC_KIND = {
+    "wrong": "misconception",
+    "correct": "paraphrase",
+    "partial": "partial",
+    "most": "partial",
+}
 
 
 def open_questions(directory: Path) -> QuestionBank:

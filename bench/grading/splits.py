@@ -16,7 +16,7 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 SYNTHETIC = HERE / "synthetic"
-SYNTHETIC_TARGET = {"correct": 1.0, "partial": 0.5, "wrong": 0.0}
+SYNTHETIC_TARGET = {"correct": 1.0, "most": 0.75, "partial": 0.5, "wrong": 0.0}
 SYNTHETIC_HOLDOUT = 0.2
 
 

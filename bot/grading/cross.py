@@ -30,9 +30,9 @@ from bot.grading import static
 log = logging.getLogger(__name__)
 
 MODEL = Path(__file__).resolve().parent / "data" / "cross-minilm-int8.onnx"
-MAX_LEN = 128  # tokens of the whole input, as in training
+MAX_LEN = 192  # tokens of the whole input, as in training: 84 to 99 left for the answer
 MAX_QUESTION = 40  # the question's tokens kept (its start)
-MAX_REFERENCE = 48  # the reference's tokens kept
+MAX_REFERENCE = 64  # the reference's tokens kept
 WORKERS = 2  # pairs of a batch run on this many threads at once, each pair on one thread
 
 

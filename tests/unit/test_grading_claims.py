@@ -85,7 +85,7 @@ async def test_dev_set_meets_its_targets_and_grades_repeat() -> None:
     wrong = [g.score for k, g in zip(kinds, grades, strict=True) if k == "misconception"]
     right = [g.score for k, g in zip(kinds, grades, strict=True) if k == "paraphrase"]
     assert sum(s <= 0.3 for s in wrong) >= 0.6 * len(wrong)
-    assert all(s >= 0.65 for s in right)
+    assert sum(s >= 0.65 for s in right) >= 0.9 * len(right)  # hard.py's goal for paraphrases
     assert [await grade(q, a) for q, a in items[::5]] == grades[::5]
 
 
