@@ -1,15 +1,20 @@
-"""Off-topic answers to the bank's open questions: chit-chat, and another topic's reference.
+"""Off-topic answers to the bank's open questions: chit-chat, and other questions' references.
 
     python bench/grading/offtopic.py [--cross auto|off] [--show]
 
-Grades, against every open question of the bank, 10 sentences that answer no question and the
-references of 2 questions of other topics (chosen with a fixed seed), once with the whole rubric
-and once with the reference alone (how a team's own question without key points is graded).
-Prints how many score <= 0.3 (the goal: all of them) and how many get the verdict "wrong",
-then ONE JSON line. None of these sentences is in the cross-encoder's training data
-(train_cross.py's NON_ANSWERS are other ones), but other topics' references are, against the
-questions it was trained on; so each figure is printed again for the questions it never saw
-(`splits.py`: held out, or with no synthetic answers).
+Grades, against every open question of the bank, 10 sentences that answer no question, the
+references of 2 questions of other topics and of 1 other question of the same topic (chosen
+with fixed seeds), once with the whole rubric and once with the reference alone (how a team's
+own question without key points is graded). Prints how many score <= 0.3 (the goal for chit-chat
+and other topics: all of them; a same-topic answer can be partly right) and how many get the
+verdict "wrong", then ONE JSON line.
+
+What training saw: none of the 10 sentences is among train_cross.py's NON_ANSWERS, though
+SemEval's train split has answers like "I don't know" (graded 0). Other topics' references
+are trained as off-topic answers, against the questions of the synthetic fit split only; so
+each figure is printed again for the other questions ("unseen": never paired with a written or
+an off-topic answer in training; their references are still trained against themselves, and
+some serve as off-topic answers to other questions). Same-topic answers are never trained on.
 """
 
 from __future__ import annotations
@@ -48,13 +53,16 @@ SEED = 7
 
 def items(bank: QuestionBank) -> list[tuple[str, Question, str]]:
     """(source, question, answer) for every open question with a reference."""
-    rng = random.Random(SEED)
+    rng, same = random.Random(SEED), random.Random(SEED + 1)
     qs = sorted((q for q in bank if q.kind is Kind.OPEN and q.reference), key=lambda q: q.id)
     out: list[tuple[str, Question, str]] = []
     for q in qs:
         out += [("chit-chat", q, a) for a in CHIT_CHAT]
         others = [o for o in qs if o.topic != q.topic]
         out += [("other topic", q, o.reference) for o in rng.sample(others, OTHER_TOPICS)]
+        near = [o for o in qs if o.topic == q.topic and o.id != q.id]
+        if near:
+            out.append(("same topic", q, same.choice(near).reference))
     return out
 
 
@@ -78,7 +86,7 @@ async def run(options: GradingOptions, show: bool) -> dict[str, object]:
             for s, q, a in base
         ]
         grades = await grade_many([(q, a) for _, q, a in rows], options=options)
-        for source, unseen in product(("chit-chat", "other topic"), (False, True)):
+        for source, unseen in product(("chit-chat", "other topic", "same topic"), (False, True)):
             idx = [
                 i for i, r in enumerate(rows) if r[0] == source and not (unseen and r[1].id in seen)
             ]

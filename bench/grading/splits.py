@@ -1,7 +1,7 @@
 """Which rows are held out for development, shared by the training and the benches.
 
 `bench/grading/synthetic/*.yaml` holds answers written for training to bank questions that
-hard_answers.yaml does not use (correct, partial and wrong ones); the questions chosen by
+hard_answers.yaml does not use (correct, most, partial and wrong ones); the questions chosen by
 `held_out` (about a fifth) are kept out of training so that thresholds can be chosen on them.
 """
 

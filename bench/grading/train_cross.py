@@ -146,14 +146,12 @@ NON_ANSWERS = (
 )
 
 
-def off_topic(
-    tok: WordPiece, bank: QuestionBank, written: list[tuple], per_question: int = 4
-) -> list[Example]:
+def off_topic(tok: WordPiece, written: list[tuple], per_question: int = 4) -> list[Example]:
     """Answers that belong to no question or to another topic's question, against each fit
-    question's reference -> no credit, no contradiction. Without them every model gave a good
-    answer to another question half marks or more (it learnt "reads like a reference"), and one
-    trained with partial answers gave chit-chat a fifth of full credit (bench/grading/README,
-    tenth pass)."""
+    question's reference -> no credit, no contradiction. Without them the model shipped before
+    gave a good answer to another topic's question about half marks (it had learnt "reads like
+    a reference"), and one trained with partial answers gave 14.5 % of chit-chat the verdict
+    "partial" (bench/grading/README, tenth pass)."""
     rng = random.Random(SEED)
     fit = sorted({q.id: q for q, _, _ in written}.values(), key=lambda q: q.id)
     right: dict[str, list[str]] = {}
@@ -163,9 +161,10 @@ def off_topic(
     out: list[Example] = []
     for q in fit:
         others = [o for o in fit if o.topic != q.topic]
-        answers = [o.reference for o in rng.sample(others, per_question)]
+        answers = [o.reference for o in rng.sample(others, min(per_question, len(others)))]
         answered = [o for o in others if o.id in right]
-        answers += [rng.choice(right[o.id]) for o in rng.sample(answered, per_question)]
+        picked = rng.sample(answered, min(per_question, len(answered)))
+        answers += [rng.choice(right[o.id]) for o in picked]
         answers += rng.sample(NON_ANSWERS, per_question + 1)
         for a in answers:
             ids, types = tok.encode(q.prompt, q.reference, a)
@@ -175,7 +174,7 @@ def off_topic(
 
 def bank_pairs(tok: WordPiece, bank: QuestionBank, written: list[tuple]) -> list[Example]:
     """Pairs from the bank's own rubric (no answer from hard_answers.yaml is read)."""
-    out: list[Example] = off_topic(tok, bank, written)
+    out: list[Example] = off_topic(tok, written)
     for q, text, kind in written:
         ids, types = tok.encode(q.prompt, q.reference, text)
         out.append((ids, types, SYNTHETIC_TARGET[kind], float(kind == "wrong")))

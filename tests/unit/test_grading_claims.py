@@ -85,7 +85,9 @@ async def test_dev_set_meets_its_targets_and_grades_repeat() -> None:
     wrong = [g.score for k, g in zip(kinds, grades, strict=True) if k == "misconception"]
     right = [g.score for k, g in zip(kinds, grades, strict=True) if k == "paraphrase"]
     assert sum(s <= 0.3 for s in wrong) >= 0.6 * len(wrong)
-    assert sum(s >= 0.65 for s in right) >= 0.9 * len(right)  # hard.py's goal for paraphrases
+    # hard.py's goal for paraphrases; these answers are in the cross-encoder's training data and
+    # the shipped model still misses one (async-event-loop-open, 0.59)
+    assert sum(s >= 0.65 for s in right) >= 0.9 * len(right)
     assert [await grade(q, a) for q, a in items[::5]] == grades[::5]
 
 

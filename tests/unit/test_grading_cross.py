@@ -69,11 +69,11 @@ def test_known_pairs_score_in_the_right_order(encoder: CrossEncoder) -> None:
     off = "My favourite colour is blue and I like long walks."
     scores = encoder.scores_sync([(q, ref, a) for a in (*right, wrong, off)])
     assert scores is not None
-    # the wrong and the off-topic get about 0.1 or less; the shipped model is strict with the
-    # second right one (0.09: "there is current in the bulb", not that it flows through it),
-    # so the two right ones are compared through their best and their mean
-    assert max(scores[2:]) < 0.15
-    assert max(scores[:2]) > 0.5 and sum(scores[:2]) / 2 > max(scores[2:]) + 0.15
+    # each right answer above the wrong one, the best far above both others; the second right
+    # one is a known miss of the shipped model (0.09, below the chit-chat's 0.10; 0.52 "partial"
+    # through the grader): bench/grading/README, tenth pass
+    assert min(scores[:2]) > scores[2] and max(scores[2:]) < 0.15
+    assert max(scores[:2]) > max(scores[2:]) + 0.4
 
 
 @needs_runtime
