@@ -90,16 +90,16 @@ async def run(options: GradingOptions, show: bool) -> dict[str, object]:
             idx = [
                 i for i, r in enumerate(rows) if r[0] == source and not (unseen and r[1].id in seen)
             ]
-            source = f"{source}, unseen" if unseen else source
+            label = f"{source}, unseen" if unseen else source
             scores = [grades[i].score for i in idx]
             low = sum(s <= 0.3 for s in scores)
             wrong = sum(grades[i].verdict is Verdict.WRONG for i in idx)
             print(
-                f"{path:15} {source:20} n={len(idx):5d}  <= 0.3: {low:5d} ({low / len(idx):6.1%})"
+                f"{path:15} {label:20} n={len(idx):5d}  <= 0.3: {low:5d} ({low / len(idx):6.1%})"
                 f"  verdict wrong: {wrong:5d}  mean {sum(scores) / len(scores):.3f}"
                 f"  max {max(scores):.3f}"
             )
-            summary[f"{path}/{source}"] = {
+            summary[f"{path}/{label}"] = {
                 "n": len(idx),
                 "low": round(low / len(idx), 4),
                 "wrong": round(wrong / len(idx), 4),

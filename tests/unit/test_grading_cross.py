@@ -21,7 +21,6 @@ needs_runtime = pytest.mark.skipif(
     importlib.util.find_spec("onnxruntime") is None, reason="onnxruntime is not installed"
 )
 
-BANK = QuestionBank.from_dir(Path(__file__).resolve().parents[2] / "questions")
 PROMPT = "Why does a bulb in a closed circuit light up?"
 REFERENCE = "The bulb is in a closed path with the battery, so current flows through it."
 
@@ -31,6 +30,13 @@ def _ref_only(prompt: str = PROMPT, reference: str = REFERENCE) -> Question:
         id="t-ref", kind=Kind.OPEN, topic="t", difficulty=1, prompt=prompt, explanation="",
         reference=reference,
     )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def open_questions() -> list[Question]:
+    """The bank's open questions with a reference, in id order."""
+    bank = QuestionBank.from_dir()
+    return sorted((q for q in bank if q.kind is Kind.OPEN and q.reference), key=lambda q: q.id)
 
 
 @pytest.fixture(scope="module")
@@ -205,16 +211,17 @@ async def test_lexical_only_runs_no_cross_encoder() -> None:
 
 @needs_runtime
 async def test_an_answer_to_no_question_or_to_another_gets_no_credit(
-    encoder: CrossEncoder,
+    encoder: CrossEncoder, open_questions: list[Question]
 ) -> None:
     """Chit-chat, and a good answer to another topic's question, pasted as the answer to every
     4th open question of the bank: with its rubric and with its reference alone. A model that
     learnt "reads like a reference" as "right" gave the second kind half marks."""
-    qs = sorted((q for q in BANK if q.kind is Kind.OPEN and q.reference), key=lambda q: q.id)
+    qs = open_questions
     chat = ("I'm not sure, can we skip it?", "We had pizza at the office today.", "ok")
     rows: list[tuple[str, Question, str]] = []
-    for i, q in enumerate(qs[::4]):
-        other = next(o for o in qs[i * 4 + 7 :] + qs if o.topic != q.topic)
+    for i in range(0, len(qs), 4):
+        q = qs[i]
+        other = next(o for o in qs[i + 7 :] + qs if o.topic != q.topic)
         rows += [("chat", q, a) for a in chat] + [("other", q, other.reference)]
     rows += [(s, replace(q, key_points=(), misconceptions=()), a) for s, q, a in rows]
     grades = await grade_many(
