@@ -110,8 +110,9 @@ class Embedder:
                 self._model = model
                 # torch brings some 400,000 long-lived objects; a full collection over them
                 # takes ~0.2 s with the GIL held, stalling the event loop each time one runs.
-                # Freezing moves them (and everything loaded so far) out of the collector's way.
-                gc.collect()
+                # Freezing moves them (and everything loaded so far) out of the collector's way;
+                # only the young generations are collected first, as in `core.warm_up`.
+                gc.collect(1)
                 gc.freeze()
                 log.info("semantic model loaded from %s (bfloat16: %s)", path, self._bf16)
             except Exception as e:  # any failure: grade without it

@@ -4,6 +4,7 @@ combiner. No torch, no network: everything ships in the package."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.questions import Kind, Question
-from bot.grading import GradingOptions, grade, grade_many
+from bot.grading import GradingOptions, grade, grade_many, warm_up
 from bot.grading import semantic as sem
 from bot.grading.static import TABLE, StaticEmbedder, StaticModel, basic_words
 from tests.support.loop import run_holding
@@ -95,6 +96,19 @@ async def test_it_loads_in_the_background_without_stalling_the_loop(
     e = StaticEmbedder()
     assert await run_holding(monkeypatch, e, "load_sync", e.load)
     assert e.loaded
+
+
+async def test_warm_up_freezes_start_up_objects_without_a_full_collection_on_the_loop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A full collection holds the GIL for 40-50 ms on the event loop (bench/grading/model.py's
+    load stall); the young generations are enough before freezing."""
+    passes: list[int] = []
+    real = gc.collect
+    monkeypatch.setattr(gc, "collect", lambda generation=2: passes.append(generation) or real(0))
+    assert await warm_up(GradingOptions(embedder=StaticEmbedder(), cross=False))
+    assert passes and max(passes) < 2
+    assert gc.get_freeze_count() > 0
 
 
 async def test_a_missing_table_falls_back_to_lexical(tmp_path: Path) -> None:
