@@ -87,7 +87,9 @@ async def warm_up(options: GradingOptions | None = None) -> bool:
     out of the garbage collector's full passes, which otherwise stall the event loop (about
     30 ms here for a plain process, 0.2 s once torch is loaded). True when semantic is on.
     Only the young generations are collected first: a full pass would itself hold the GIL for
-    40-50 ms on the loop (it found nothing to free after a young one, measured)."""
+    37-47 ms on the loop (measured; after a young pass it found nothing more to free). Cyclic
+    garbage already in the oldest generation, if any, is kept for the process's life: a
+    one-off, bounded cost."""
     opts = options or GradingOptions()
     embedder = opts.pick_embedder()
     on = bool(embedder and await embedder.load())

@@ -76,11 +76,11 @@ def test_known_pairs_score_in_the_right_order(encoder: CrossEncoder) -> None:
     off = "My favourite colour is blue and I like long walks."
     scores = encoder.scores_sync([(q, ref, a) for a in (*right, wrong, off)])
     assert scores is not None
-    # each right answer above the wrong one, the wrong one and the chit-chat below the model's
-    # own "some credit" cut, the best right answer far above both; the second right one is a
-    # known miss of the shipped model (0.11, below the chit-chat's 0.19): bench/grading/README,
-    # tenth and eleventh passes
-    assert min(scores[:2]) > scores[2] and max(scores[2:]) < CROSS_PARTIAL
+    # each right answer above the wrong one, the wrong one low, the chit-chat below the model's
+    # own "some credit" cut (0.19 with the shipped model), the best right answer far above both;
+    # the second right one is a known miss of the shipped model (0.11, below the chit-chat):
+    # bench/grading/README, tenth and eleventh passes
+    assert min(scores[:2]) > scores[2] and scores[2] < 0.15 and scores[3] < CROSS_PARTIAL
     assert max(scores[:2]) > max(scores[2:]) + 0.4
 
 
