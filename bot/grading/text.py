@@ -149,7 +149,13 @@ def canonical_number(text: str) -> str | None:
     return s.rstrip("0").rstrip(".") if "." in s else s
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _numbers_to_canonical(text: str) -> str:
+    if not _DIGIT.search(text):  # most clauses have no number: skip the costlier pattern
+        return text
+
     def repl(m: re.Match[str]) -> str:
         canon = canonical_number(m.group("num"))
         return f" {canon} " if canon is not None else m.group(0)
@@ -160,8 +166,9 @@ def _numbers_to_canonical(text: str) -> str:
 def prepare(text: str) -> str:
     """Unicode, quotes, case and contractions unified; punctuation still in place."""
     text = unicodedata.normalize("NFKC", text or "").translate(_QUOTES).casefold()
-    for rx, rep in _CONTRACTIONS:
-        text = rx.sub(rep, text)
+    if "'" in text:  # every contraction has one
+        for rx, rep in _CONTRACTIONS:
+            text = rx.sub(rep, text)
     return text
 
 
@@ -220,7 +227,7 @@ def tokens(text: str) -> tuple[Token, ...]:
 
 def _tokens(text: str) -> tuple[Token, ...]:
     out: list[Token] = []
-    prepared = prepare(_PY_NONE.sub(f" {_PY_NONE_MARK} ", text))
+    prepared = prepare(_PY_NONE.sub(f" {_PY_NONE_MARK} ", text) if "None" in text else text)
     for clause_no, clause in enumerate(_CLAUSE_BREAK.split(prepared)):
         for w in _words(clause):
             if w in ARTICLES:
