@@ -9,7 +9,6 @@ answers run in the sandbox.
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import time
 from collections.abc import Sequence
@@ -84,19 +83,13 @@ LEXICAL = GradingOptions(semantic=False)
 async def warm_up(options: GradingOptions | None = None) -> bool:
     """Call once at start-up, when everything is imported: loads the semantic model (off the
     event loop) rather than on the first open answer, then freezes the objects loaded so far
-    out of the garbage collector's full passes, which otherwise stall the event loop (about
-    30 ms here for a plain process, 0.2 s once torch is loaded). True when semantic is on.
-    Only the young generations are collected first: a full pass would itself hold the GIL for
-    37-47 ms on the loop (measured; after a young pass it found nothing more to free). Cyclic
-    garbage already in the oldest generation, if any, is kept for the process's life: a
-    one-off, bounded cost."""
+    (`semantic.freeze_loaded`). True when semantic is on."""
     opts = options or GradingOptions()
     embedder = opts.pick_embedder()
     on = bool(embedder and await embedder.load())
     if on and (cross := opts.pick_cross()) is not None:
         await cross.load()
-    gc.collect(1)
-    gc.freeze()
+    sem.freeze_loaded()
     return on
 
 
