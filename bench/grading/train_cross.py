@@ -55,6 +55,7 @@ from bot.grading.cross import MODEL, WordPiece  # noqa: E402
 from bot.questions.bank import QuestionBank  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from flips import flips  # noqa: E402
 from splits import SYNTHETIC_HOLDOUT, SYNTHETIC_TARGET, semeval_held_out, synthetic  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -92,10 +93,15 @@ def semeval_rows(holdout: float) -> tuple[list[dict[str, str]], list[dict[str, s
     return fit, dev
 
 
-def semeval_train(tok: WordPiece, rows: list[dict[str, str]], augment: int) -> list[Example]:
+def semeval_train(
+    tok: WordPiece, rows: list[dict[str, str]], augment: int, flip: int = 0
+) -> list[Example]:
     """Each row against its reference; with `augment` > 0, also against up to that many other
     answers to the same question that people marked correct (another way to say the reference),
-    so the model learns to compare with a reference rather than to know the question."""
+    so the model learns to compare with a reference rather than to know the question. With
+    `flip` > 0, the reference and up to `flip` correct answers per question, each turned around
+    by one word (`flips.py`, two versions each), are wrong answers (0, contradicts), and the
+    reference against itself is a right one."""
     out: list[Example] = []
     by_q: dict[str, list[dict[str, str]]] = {}
     for r in rows:
@@ -113,6 +119,17 @@ def semeval_train(tok: WordPiece, rows: list[dict[str, str]], augment: int) -> l
                     if r["answer"] != ref:
                         ids, types = tok.encode(r["question"], ref, r["answer"])
                         out.append((ids, types, target(r), contradicts(r)))
+    if flip:
+        rng = random.Random(SEED + 1)
+        for key in sorted(by_q):
+            group = by_q[key]
+            q, ref = group[0]["question"], group[0]["reference_answer"]
+            out.append((*tok.encode(q, ref, ref), 1.0, 0.0))
+            right = sorted({r["answer"] for r in group if r["label"] == "correct"})
+            right = [a for a in right if len(a.split()) >= 4]
+            for src in [ref, *rng.sample(right, min(flip, len(right)))]:
+                for wrong in flips(src, 2, rng):
+                    out.append((*tok.encode(q, ref, wrong), 0.0, 1.0))
     return out
 
 
@@ -229,6 +246,9 @@ def main() -> None:
         default=SYNTHETIC_HOLDOUT,
         help="share of synthetic questions held out",
     )
+    ap.add_argument(
+        "--flip", type=int, default=0, help="correct answers per question turned around (flips.py)"
+    )
     ap.add_argument("--threads", type=int, default=2, help="torch's threads")
     ap.add_argument("--no-export", action="store_true", help="evaluate the held-out rows only")
     ap.add_argument("--dump", default="", help="write the held-out rows' outputs here (JSON lines)")
@@ -255,7 +275,7 @@ def main() -> None:
     bank = QuestionBank.from_dir(ROOT / "questions")
     fit_rows, dev_rows = semeval_rows(args.holdout)
     syn_fit, syn_dev = synthetic(bank, args.synthetic_holdout)
-    train = semeval_train(tok, fit_rows, args.augment) + bank_pairs(tok, bank, syn_fit)
+    train = semeval_train(tok, fit_rows, args.augment, args.flip) + bank_pairs(tok, bank, syn_fit)
     if args.outputs == 1:  # rows with no "full" target teach only "contradicts"
         train = [e for e in train if not math.isnan(e[2])]
     log_line(

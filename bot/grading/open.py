@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot.domain.questions import Grade, Misconception, Question
+from bot.domain.questions import Grade, Misconception, Question, Verdict
 from bot.grading.combiner import combined_score
 from bot.grading.keypoints import (
     AnswerIndex,
@@ -46,6 +46,7 @@ SEMANTIC_FLOOR, SEMANTIC_FULL = 0.2, 0.8  # cosine similarity mapped linearly to
 CONTRADICTION_PENALTY = 0.15  # per key point the answer states the opposite of
 STUFFING_CAP = 0.3  # a bare list of keywords: at most a low partial
 ECHO_CAP = 0.1  # the question repeated back
+RESTATE_SHARE = 0.3  # of the question's words the reference leaves out: a repeat, not a pick
 MISCONCEPTION_CAP = 0.2  # states a misconception of the rubric, or swaps the two things compared
 SHORT_CAPS = ((2, 0.25), (5, 0.6), (9, 0.85))  # fewer new content words than n -> at most cap
 # A sentence of the answer states a misconception when it is at least this similar to the claim
@@ -314,7 +315,7 @@ def _analyse(question: Question, answer: str) -> Analysis:
         )
     results = tuple(match_points(rubric, idx))
     if rubric.derived:
-        return _analyse_derived(rubric, question.prompt, answer, results, content)
+        return _analyse_derived(rubric, question, answer, results, content)
     coverage = sum(r.strength for r in results) / len(results) if results else 0.0
     recall = clamp(reference_recall(rubric, idx) / RECALL_FULL)
     lexical = (POINTS_WEIGHT * coverage + (1 - POINTS_WEIGHT) * recall) ** LEXICAL_CURVE
@@ -352,7 +353,7 @@ def _analyse(question: Question, answer: str) -> Analysis:
 
 def _analyse_derived(
     rubric: Rubric,
-    rubric_prompt: str,
+    question: Question,
     answer: str,
     results: tuple[PointResult, ...],
     content: set[str],
@@ -360,18 +361,20 @@ def _analyse_derived(
     """Reference only: the combiner weighs overlap, echo, length and contradiction itself
     (fitted on real students' answers, where short correct answers are common), so only the
     guards against gaming cap it here: the question repeated with nothing new, or a keyword
-    list."""
+    list. When the reference itself only picks among the question's words ("Does it contain acid
+    or sugar?" -> "It contains sugar"), a right answer can too: it is an echo only if it repeats
+    most of the question's other words."""
     coverage = sum(r.strength for r in results) / len(results) if results else 0.0
     recall = clamp(reference_recall(rubric, AnswerIndex(answer)) / RECALL_FULL)
     lexical = (POINTS_WEIGHT * coverage + (1 - POINTS_WEIGHT) * recall) ** LEXICAL_CURVE
     notes: list[str] = []
     cap = 1.0
     novel = content - rubric.prompt_stems
-    expansion = acronym_expansion(rubric_prompt, answer)
+    expansion = acronym_expansion(question.prompt, answer)
     if expansion and len(novel - expansion - _EXPANSION_GLUE) < 2:
         cap = ECHO_CAP
         notes.append("Spelling out the acronym is not an answer: say what it is and what it does.")
-    elif not novel:
+    elif not novel and (rubric.reference_stems or _restates(question, content, rubric)):
         cap = ECHO_CAP
         notes.append("The answer only repeats the question; say what you know about it.")
     elif _is_keyword_list(answer):
@@ -381,6 +384,12 @@ def _analyse_derived(
             "how they fit together."
         )
     return Analysis(results, lexical, cap, tuple(notes), False, derived=True, answer=answer)
+
+
+def _restates(question: Question, content: set[str], rubric: Rubric) -> bool:
+    """Whether the answer holds most of the question's words that the reference leaves out."""
+    others = rubric.prompt_stems - set(content_stems(question.reference))
+    return len(content & others) >= max(2, RESTATE_SHARE * len(others))
 
 
 def semantic_score(similarity: float) -> float:
@@ -449,9 +458,9 @@ def feedback(
     else:
         if a.right:
             lines.append("You covered: " + "; ".join(a.right) + ".")
-        if a.missing:
+        if missing := _missing(a, score):
             label = "Missing" if a.right else "Not shown"
-            lines.append(f"{label}: " + "; ".join(a.missing) + ".")
+            lines.append(f"{label}: " + "; ".join(missing) + ".")
         lines.extend(a.notes)
         if capped and a.short:
             lines.append("The answer is very short: an interviewer would want it explained.")
@@ -460,6 +469,15 @@ def feedback(
     if not lines:
         lines.append("Good answer." if score >= 0.75 else "Compare with the reference answer.")
     return "\n".join(lines)
+
+
+def _missing(a: Analysis, score: float) -> tuple[str, ...]:
+    """The points not found. With a reference only they are its sentences matched by their words
+    alone, so an answer the grade reads as correct though none of them matched (it says it in
+    other words) is not told it left them all out."""
+    if a.derived and not a.right and verdict_for(score) is Verdict.CORRECT:
+        return ()
+    return a.missing
 
 
 def finish(
@@ -476,7 +494,7 @@ def finish(
         verdict_for(score),
         feedback(question, a, score, extra, capped),
         right=a.right,
-        missing=a.missing,
+        missing=_missing(a, score),
     )
 
 

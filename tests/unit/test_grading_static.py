@@ -170,6 +170,34 @@ async def test_reference_only_echo_and_grader_talk_stay_low() -> None:
     assert echo.score <= 0.1 and talk.score <= 0.3
 
 
+PICK = Question(
+    id="file-2",
+    kind=Kind.OPEN,
+    topic="file",
+    difficulty=1,
+    explanation="",
+    prompt="A food is tested for acid and for sugar: water and yeast are added to a sample of it "
+    "and bubbles form. Which of the two does the food contain?",
+    reference="The food contains sugar.",
+)
+
+
+async def test_reference_only_a_pick_from_the_question_is_graded_not_taken_for_an_echo() -> None:
+    right, wrong, echo = await grade_many(
+        [
+            (PICK, "It contains sugar."),
+            (PICK, "The food contains acid."),
+            (PICK, "A food is tested for acid and for sugar: water and yeast are added"),
+        ]
+    )
+    # the reference's words are all the question's, so a right answer's are too
+    assert right.verdict == "correct" and "repeats the question" not in right.feedback
+    # its words are not the reference's, but a correct answer is not told it left that out
+    assert right.missing == () and "Not shown" not in right.feedback
+    assert wrong.score < right.score
+    assert echo.score <= 0.1 and "repeats the question" in echo.feedback
+
+
 def test_combiner_alignment_reads_new_words_and_flipped_polarity(model: StaticModel) -> None:
     from bot.grading.combiner import alignment
 

@@ -1,0 +1,39 @@
+"""The minimal pairs the cross-encoder trains on (bench/grading/flips.py): each version says the
+opposite of the sentence it came from, by one edit, in both directions."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench" / "grading"))
+
+from flips import flips  # noqa: E402
+
+
+def _all(text: str) -> list[str]:
+    return flips(text, 20, random.Random(0))
+
+
+def test_a_negation_is_added_and_taken_away() -> None:
+    assert "B and C are still in a closed path" in _all("B and C are no longer in a closed path")
+    assert "Bulb A is no longer in a closed path" in _all("Bulb A is still in a closed path")
+    assert _all("They are not connected") == ["They are connected"]
+    assert "The pitch does change" in _all("The pitch doesn't change")
+
+
+def test_an_opposite_word_turns_the_claim_but_not_under_a_negation() -> None:
+    assert "The closed switch creates a gap" in _all("The open switch creates a gap")
+    # "not connected" -> "not separated" would say the same thing again
+    assert not any("separated" in f for f in _all("They are not connected"))
+
+
+def test_nothing_to_turn_gives_nothing_and_versions_are_distinct() -> None:
+    assert _all("Elena should add shelter.") == []
+    versions = _all("If bulb A burns out, B and C are no longer in a closed path with the battery")
+    assert len(versions) == len(set(versions)) >= 2
+    assert flips("Bulb A is still in a closed path", 1, random.Random(0)) == [
+        flips("Bulb A is still in a closed path", 1, random.Random(0))[0]
+    ]
