@@ -25,7 +25,11 @@ bench/grading/dev_answers.yaml (misconception -> 0 and contradicts, paraphrase -
 answers written for training in bench/grading/synthetic/ to the questions `splits.py` does not
 hold out (correct -> 1, most -> 0.75, partial -> 0.5, wrong -> 0 and contradicts), and for each
 of those questions 13 off-topic answers (`off_topic`: references and answers of other topics'
-questions, and `NON_ANSWERS` -> 0, not contradicts). Never hard_answers.yaml (the check set).
+questions, and `NON_ANSWERS` -> 0, not contradicts). Two options, off by default (measured in
+bench/grading/README, thirteenth pass): `--flip N`, the reference and N correct answers of each
+SemEval question turned around by one word (`flips.py`; 0 and contradicts); `--other-subject N`,
+N correct answers from the other SemEval set against each question (0, not contradicts).
+Never hard_answers.yaml (the check set).
 
 Then: ONNX export (opset 17), dynamic int8 quantisation per channel (onnxruntime.quantization),
 and a check
@@ -130,6 +134,30 @@ def semeval_train(
             for src in [ref, *rng.sample(right, min(flip, len(right)))]:
                 for wrong in flips(src, 2, rng):
                     out.append((*tok.encode(q, ref, wrong), 0.0, 1.0))
+    return out
+
+
+def other_subject(tok: WordPiece, rows: list[dict[str, str]], per_question: int) -> list[Example]:
+    """Up to `per_question` correct answers from the other SemEval set against each question's
+    reference -> no credit, no contradiction: a right answer about another subject is not a
+    half-right one. (Trained with flipped answers alone, the model gave answers to another
+    topic's question more credit: bench/grading/README, thirteenth pass.)"""
+    rng = random.Random(SEED + 2)
+    right: dict[str, list[str]] = {}
+    by_q: dict[str, dict[str, str]] = {}
+    for r in rows:
+        by_q.setdefault(r["set"] + r["question_id"], r)
+        if r["label"] == "correct" and len(r["answer"].split()) >= 4:
+            right.setdefault(r["set"], []).append(r["answer"])
+    pools = {s: sorted(set(a)) for s, a in right.items()}
+    out: list[Example] = []
+    for key in sorted(by_q):
+        r = by_q[key]
+        pool = [a for s, a in pools.items() if s != r["set"]]
+        if not pool:
+            continue
+        for a in rng.sample(pool[0], min(per_question, len(pool[0]))):
+            out.append((*tok.encode(r["question"], r["reference_answer"], a), 0.0, 0.0))
     return out
 
 
@@ -249,6 +277,12 @@ def main() -> None:
     ap.add_argument(
         "--flip", type=int, default=0, help="correct answers per question turned around (flips.py)"
     )
+    ap.add_argument(
+        "--other-subject",
+        type=int,
+        default=0,
+        help="correct answers from the other SemEval set per question, as off-topic ones",
+    )
     ap.add_argument("--threads", type=int, default=2, help="torch's threads")
     ap.add_argument("--no-export", action="store_true", help="evaluate the held-out rows only")
     ap.add_argument("--dump", default="", help="write the held-out rows' outputs here (JSON lines)")
@@ -276,6 +310,7 @@ def main() -> None:
     fit_rows, dev_rows = semeval_rows(args.holdout)
     syn_fit, syn_dev = synthetic(bank, args.synthetic_holdout)
     train = semeval_train(tok, fit_rows, args.augment, args.flip) + bank_pairs(tok, bank, syn_fit)
+    train += other_subject(tok, fit_rows, args.other_subject)
     if args.outputs == 1:  # rows with no "full" target teach only "contradicts"
         train = [e for e in train if not math.isnan(e[2])]
     log_line(

@@ -37,3 +37,34 @@ def test_nothing_to_turn_gives_nothing_and_versions_are_distinct() -> None:
     assert flips("Bulb A is still in a closed path", 1, random.Random(0)) == [
         flips("Bulb A is still in a closed path", 1, random.Random(0))[0]
     ]
+
+
+def test_other_subject_answers_are_right_answers_from_the_other_set_graded_zero() -> None:
+    from train_cross import other_subject
+
+    from bot.grading.cross import WordPiece
+
+    def row(s: str, q: str, answer: str, label: str) -> dict[str, str]:
+        return {
+            "set": s,
+            "question_id": q,
+            "question": f"question {q}",
+            "reference_answer": f"reference {q}",
+            "answer": answer,
+            "label": label,
+        }
+
+    rows = [
+        row("beetle", "b1", "the bulb is in a closed path", "correct"),
+        row("beetle", "b1", "the bulb is not in a closed path", "contradictory"),
+        row("scientsbank", "s1", "the water evaporated leaving the salt", "correct"),
+        row("scientsbank", "s1", "salt", "correct"),  # too short to stand for a subject
+    ]
+    tok = WordPiece.from_table()
+    out = other_subject(tok, rows, 4)
+    assert len(out) == 2  # one right answer of the other set for each question
+    assert all(e[2:] == (0.0, 0.0) for e in out)
+    pairs = {tuple(e[0]) for e in out}
+    assert tuple(tok.encode("question b1", "reference b1", rows[2]["answer"])[0]) in pairs
+    assert tuple(tok.encode("question s1", "reference s1", rows[0]["answer"])[0]) in pairs
+    assert other_subject(tok, rows[:2], 4) == []  # one set only: no other subject
