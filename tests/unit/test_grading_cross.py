@@ -79,9 +79,11 @@ def test_known_pairs_score_in_the_right_order(encoder: CrossEncoder) -> None:
     # each right answer above the wrong one, the wrong one low, the chit-chat below the model's
     # own "some credit" cut (0.19 with the shipped model), the best right answer far above both;
     # the second right one is a known miss of the shipped model (0.11, below the chit-chat):
-    # bench/grading/README, tenth and eleventh passes
+    # bench/grading/README, tenth and eleventh passes. The int8 kernels differ by CPU (without
+    # AVX-512 VNNI, onnxruntime's 8-bit products can saturate): the best right answer 0.57 and
+    # the chit-chat 0.18 on an AVX2-only CPU, hence a margin of 0.3, not more
     assert min(scores[:2]) > scores[2] and scores[2] < 0.15 and scores[3] < CROSS_PARTIAL
-    assert max(scores[:2]) > max(scores[2:]) + 0.4
+    assert max(scores[:2]) > max(scores[2:]) + 0.3
 
 
 @needs_runtime
