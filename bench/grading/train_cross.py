@@ -97,6 +97,13 @@ def semeval_rows(holdout: float) -> tuple[list[dict[str, str]], list[dict[str, s
     return fit, dev
 
 
+def right_answers(rows: list[dict[str, str]]) -> list[str]:
+    """The distinct answers people marked correct, of 4 words or more (enough to say something)."""
+    return sorted(
+        {r["answer"] for r in rows if r["label"] == "correct" and len(r["answer"].split()) >= 4}
+    )
+
+
 def semeval_train(
     tok: WordPiece, rows: list[dict[str, str]], augment: int, flip: int = 0
 ) -> list[Example]:
@@ -116,8 +123,7 @@ def semeval_train(
         rng = random.Random(SEED)
         for key in sorted(by_q):
             group = by_q[key]
-            right = sorted({r["answer"] for r in group if r["label"] == "correct"})
-            right = [a for a in right if len(a.split()) >= 4]
+            right = right_answers(group)
             for ref in rng.sample(right, min(augment, len(right))):
                 for r in group:
                     if r["answer"] != ref:
@@ -129,8 +135,7 @@ def semeval_train(
             group = by_q[key]
             q, ref = group[0]["question"], group[0]["reference_answer"]
             out.append((*tok.encode(q, ref, ref), 1.0, 0.0))
-            right = sorted({r["answer"] for r in group if r["label"] == "correct"})
-            right = [a for a in right if len(a.split()) >= 4]
+            right = right_answers(group)
             for src in [ref, *rng.sample(right, min(flip, len(right)))]:
                 for wrong in flips(src, 2, rng):
                     out.append((*tok.encode(q, ref, wrong), 0.0, 1.0))
@@ -143,20 +148,15 @@ def other_subject(tok: WordPiece, rows: list[dict[str, str]], per_question: int)
     half-right one. (Trained with flipped answers alone, the model gave answers to another
     topic's question more credit: bench/grading/README, thirteenth pass.)"""
     rng = random.Random(SEED + 2)
-    right: dict[str, list[str]] = {}
     by_q: dict[str, dict[str, str]] = {}
     for r in rows:
         by_q.setdefault(r["set"] + r["question_id"], r)
-        if r["label"] == "correct" and len(r["answer"].split()) >= 4:
-            right.setdefault(r["set"], []).append(r["answer"])
-    pools = {s: sorted(set(a)) for s, a in right.items()}
+    pools = {s: right_answers([o for o in rows if o["set"] != s]) for s in {r["set"] for r in rows}}
     out: list[Example] = []
     for key in sorted(by_q):
         r = by_q[key]
-        pool = [a for s, a in pools.items() if s != r["set"]]
-        if not pool:
-            continue
-        for a in rng.sample(pool[0], min(per_question, len(pool[0]))):
+        pool = pools[r["set"]]
+        for a in rng.sample(pool, min(per_question, len(pool))):
             out.append((*tok.encode(r["question"], r["reference_answer"], a), 0.0, 0.0))
     return out
 
