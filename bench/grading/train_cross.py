@@ -217,9 +217,11 @@ def off_topic(tok: WordPiece, written: list[tuple], per_question: int = 4) -> li
     return out
 
 
-def bank_pairs(tok: WordPiece, bank: QuestionBank, written: list[tuple]) -> list[Example]:
+def bank_pairs(
+    tok: WordPiece, bank: QuestionBank, written: list[tuple], off: int = 4
+) -> list[Example]:
     """Pairs from the bank's own rubric (no answer from hard_answers.yaml is read)."""
-    out: list[Example] = off_topic(tok, written)
+    out: list[Example] = off_topic(tok, written, off)
     for q, text, kind in written:
         ids, types = tok.encode(q.prompt, q.reference, text)
         out.append((ids, types, SYNTHETIC_TARGET[kind], float(kind == "wrong")))
@@ -283,6 +285,12 @@ def main() -> None:
         default=0,
         help="correct answers from the other SemEval set per question, as off-topic ones",
     )
+    ap.add_argument(
+        "--off-topic",
+        type=int,
+        default=4,
+        help="other topics' references and right answers per synthetic question (off_topic)",
+    )
     ap.add_argument("--threads", type=int, default=2, help="torch's threads")
     ap.add_argument("--no-export", action="store_true", help="evaluate the held-out rows only")
     ap.add_argument("--dump", default="", help="write the held-out rows' outputs here (JSON lines)")
@@ -309,7 +317,9 @@ def main() -> None:
     bank = QuestionBank.from_dir(ROOT / "questions")
     fit_rows, dev_rows = semeval_rows(args.holdout)
     syn_fit, syn_dev = synthetic(bank, args.synthetic_holdout)
-    train = semeval_train(tok, fit_rows, args.augment, args.flip) + bank_pairs(tok, bank, syn_fit)
+    train = semeval_train(tok, fit_rows, args.augment, args.flip) + bank_pairs(
+        tok, bank, syn_fit, args.off_topic
+    )
     train += other_subject(tok, fit_rows, args.other_subject)
     if args.outputs == 1:  # rows with no "full" target teach only "contradicts"
         train = [e for e in train if not math.isnan(e[2])]

@@ -68,3 +68,32 @@ def test_other_subject_answers_are_right_answers_from_the_other_set_graded_zero(
     assert tuple(tok.encode("question b1", "reference b1", rows[2]["answer"])[0]) in pairs
     assert tuple(tok.encode("question s1", "reference s1", rows[0]["answer"])[0]) in pairs
     assert other_subject(tok, rows[:2], 4) == []  # one set only: no other subject
+
+
+def test_off_topic_pairs_take_other_topics_answers_as_many_as_asked() -> None:
+    from types import SimpleNamespace
+
+    from train_cross import NON_ANSWERS, off_topic
+
+    from bot.grading.cross import WordPiece
+
+    qs = [
+        SimpleNamespace(
+            id=f"q{i}", topic=f"t{i % 4}", prompt=f"question {i}", reference=f"reference {i}"
+        )
+        for i in range(16)
+    ]
+    written = [(q, f"right answer {q.id}", "correct") for q in qs]
+    tok = WordPiece.from_table()
+    for n in (4, 6):
+        out = off_topic(tok, written, n)
+        # per question: n references and n right answers of other topics, n + 1 non-answers
+        assert len(out) == len(qs) * (3 * n + 1)
+        assert all(e[2:] == (0.0, 0.0) for e in out)
+    first = {tuple(e[0]) for e in off_topic(tok, written, 6)[:19]}
+    same_topic = [q for q in qs if q.topic == qs[0].topic]
+    for o in same_topic:  # never another answer to a question of the same topic
+        for text in (o.reference, f"right answer {o.id}"):
+            assert tuple(tok.encode(qs[0].prompt, qs[0].reference, text)[0]) not in first
+    chit_chat = {tuple(tok.encode(qs[0].prompt, qs[0].reference, a)[0]) for a in NON_ANSWERS}
+    assert len(first & chit_chat) == 7
