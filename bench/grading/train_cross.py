@@ -28,7 +28,9 @@ of those questions 13 off-topic answers (`off_topic`: references and answers of 
 questions, and `NON_ANSWERS` -> 0, not contradicts). Two options, off by default (measured in
 bench/grading/README, thirteenth pass): `--flip N`, the reference and N correct answers of each
 SemEval question turned around by one word (`flips.py`; 0 and contradicts); `--other-subject N`,
-N correct answers from the other SemEval set against each question (0, not contradicts).
+N correct answers from the other SemEval set against each question (0, not contradicts);
+`--same-module N` (fifteenth pass), N correct answers to other items of the same SciEntsBank
+module against each SciEntsBank question (0, not contradicts).
 Never hard_answers.yaml (the check set).
 
 Then: ONNX export (opset 17), dynamic int8 quantisation per channel (onnxruntime.quantization),
@@ -70,6 +72,7 @@ BATCH = 32
 WARMUP = 0.1
 WEIGHT_DECAY = 0.01
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+OFF_TOPIC = 4  # other topics' references and right answers per synthetic question (off_topic)
 
 NA = float("nan")  # no target for that output: left out of its loss
 Example = tuple[list[int], list[int], float, float]  # ids, type ids, full, contradicts
@@ -161,6 +164,44 @@ def other_subject(tok: WordPiece, rows: list[dict[str, str]], per_question: int)
     return out
 
 
+def same_module(tok: WordPiece, rows: list[dict[str, str]], per_question: int) -> list[Example]:
+    """Up to `per_question` correct answers to other questions of the same SciEntsBank module
+    (the id's prefix: "EM_45b" is module EM, item 45) against each SciEntsBank question's
+    reference -> no credit, no contradiction: an answer in the same vocabulary that makes
+    another question's point. Other items only (45b and 45c share a stem and often a point),
+    and never an answer someone gave to this question. Not Beetle: its questions share
+    references word for word ("Terminal 1 and the positive terminal are separated by the gap"
+    answers four of them)."""
+    rng = random.Random(SEED + 3)
+    by_q: dict[str, list[dict[str, str]]] = {}
+    for r in rows:
+        if r["set"] == "scientsbank":
+            by_q.setdefault(r["question_id"], []).append(r)
+
+    def module_item(qid: str) -> tuple[str, str]:
+        module, _, item = qid.partition("_")
+        return module, item.rstrip("abcdefghijklmnopqrstuvwxyz")
+
+    right = {k: right_answers(g) for k, g in by_q.items()}
+    out: list[Example] = []
+    for key in sorted(by_q):
+        module, item = module_item(key)
+        own = {r["answer"] for r in by_q[key]}
+        pool = sorted(
+            {
+                a
+                for k, answers in right.items()
+                if module_item(k)[0] == module and module_item(k)[1] != item
+                for a in answers
+                if a not in own
+            }
+        )
+        r = by_q[key][0]
+        for a in rng.sample(pool, min(per_question, len(pool))):
+            out.append((*tok.encode(r["question"], r["reference_answer"], a), 0.0, 0.0))
+    return out
+
+
 # Answers to no question (chit-chat, refusals, facts from elsewhere), as off-topic examples.
 # bench/grading/offtopic.py measures on other sentences, never these.
 NON_ANSWERS = (
@@ -191,7 +232,7 @@ NON_ANSWERS = (
 )
 
 
-def off_topic(tok: WordPiece, written: list[tuple], per_question: int = 4) -> list[Example]:
+def off_topic(tok: WordPiece, written: list[tuple], per_question: int = OFF_TOPIC) -> list[Example]:
     """Answers that belong to no question or to another topic's question, against each fit
     question's reference -> no credit, no contradiction. Without them the model shipped before
     gave a good answer to another topic's question about half marks (it had learnt "reads like
@@ -218,7 +259,7 @@ def off_topic(tok: WordPiece, written: list[tuple], per_question: int = 4) -> li
 
 
 def bank_pairs(
-    tok: WordPiece, bank: QuestionBank, written: list[tuple], off: int = 4
+    tok: WordPiece, bank: QuestionBank, written: list[tuple], off: int = OFF_TOPIC
 ) -> list[Example]:
     """Pairs from the bank's own rubric (no answer from hard_answers.yaml is read)."""
     out: list[Example] = off_topic(tok, written, off)
@@ -288,8 +329,14 @@ def main() -> None:
     ap.add_argument(
         "--off-topic",
         type=int,
-        default=4,
+        default=OFF_TOPIC,
         help="other topics' references and right answers per synthetic question (off_topic)",
+    )
+    ap.add_argument(
+        "--same-module",
+        type=int,
+        default=0,
+        help="right answers to other questions of the same SciEntsBank module, per question",
     )
     ap.add_argument("--threads", type=int, default=2, help="torch's threads")
     ap.add_argument("--no-export", action="store_true", help="evaluate the held-out rows only")
@@ -321,6 +368,7 @@ def main() -> None:
         tok, bank, syn_fit, args.off_topic
     )
     train += other_subject(tok, fit_rows, args.other_subject)
+    train += same_module(tok, fit_rows, args.same_module)
     if args.outputs == 1:  # rows with no "full" target teach only "contradicts"
         train = [e for e in train if not math.isnan(e[2])]
     log_line(

@@ -70,6 +70,49 @@ def test_other_subject_answers_are_right_answers_from_the_other_set_graded_zero(
     assert other_subject(tok, rows[:2], 4) == []  # one set only: no other subject
 
 
+def test_same_module_pairs_are_other_items_right_answers_never_this_questions() -> None:
+    from train_cross import same_module
+
+    from bot.grading.cross import WordPiece
+
+    def row(s: str, q: str, answer: str, label: str = "correct") -> dict[str, str]:
+        return {
+            "set": s,
+            "question_id": q,
+            "question": f"question {q}",
+            "reference_answer": f"reference {q}",
+            "answer": answer,
+            "label": label,
+        }
+
+    rows = [
+        row("scientsbank", "EM_45b", "the water evaporated leaving the salt behind"),
+        row("scientsbank", "EM_45c", "pour it through a screen to keep the gravel"),
+        row("scientsbank", "EM_21a", "the sand settles first because it is heavier"),
+        row("scientsbank", "EM_21a", "the water evaporated leaving the salt behind"),
+        row("scientsbank", "FN_20a", "the magnet pulls the iron filings out"),
+        row("beetle", "B1", "the bulb is in a closed path with the battery"),
+        row("beetle", "B2", "the switch and the bulb share a path here"),
+    ]
+    tok = WordPiece.from_table()
+    out = same_module(tok, rows, 4)
+    assert all(e[2:] == (0.0, 0.0) for e in out)
+    pairs = {tuple(e[0]) for e in out}
+
+    def pair(q: str, answer: str) -> tuple[int, ...]:
+        return tuple(tok.encode(f"question {q}", f"reference {q}", answer)[0])
+
+    # EM_45b and EM_45c are one item (45): each takes item 21's answers, not the other's
+    assert pairs == {
+        pair("EM_45b", "the sand settles first because it is heavier"),
+        pair("EM_45c", "the sand settles first because it is heavier"),
+        pair("EM_45c", "the water evaporated leaving the salt behind"),
+        pair("EM_21a", "pour it through a screen to keep the gravel"),
+    }  # not 45b's answer to 21a: someone gave it to 21a; FN is another module; no Beetle
+    assert len(same_module(tok, rows, 1)) == 3
+    assert same_module(tok, rows, 0) == []
+
+
 def test_off_topic_pairs_take_other_topics_answers_as_many_as_asked() -> None:
     from types import SimpleNamespace
 
