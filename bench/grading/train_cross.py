@@ -25,12 +25,12 @@ bench/grading/dev_answers.yaml (misconception -> 0 and contradicts, paraphrase -
 answers written for training in bench/grading/synthetic/ to the questions `splits.py` does not
 hold out (correct -> 1, most -> 0.75, partial -> 0.5, wrong -> 0 and contradicts), and for each
 of those questions 13 off-topic answers (`off_topic`: references and answers of other topics'
-questions, and `NON_ANSWERS` -> 0, not contradicts). Two options, off by default (measured in
-bench/grading/README, thirteenth pass): `--flip N`, the reference and N correct answers of each
-SemEval question turned around by one word (`flips.py`; 0 and contradicts); `--other-subject N`,
-N correct answers from the other SemEval set against each question (0, not contradicts);
-`--same-module N` (fifteenth pass), N correct answers to other items of the same SciEntsBank
-module against each SciEntsBank question (0, not contradicts).
+questions, and `NON_ANSWERS` -> 0, not contradicts). Three options, off by default (measured
+in bench/grading/README, thirteenth and fifteenth passes; none shipped): `--flip N`, the
+reference and N correct answers of each SemEval question turned around by one word (`flips.py`;
+0 and contradicts); `--other-subject N`, N correct answers from the other SemEval set against
+each question (0, not contradicts); `--same-module N`, N correct answers to other items of the
+same SciEntsBank module against each SciEntsBank question (0, not contradicts).
 Never hard_answers.yaml (the check set).
 
 Then: ONNX export (opset 17), dynamic int8 quantisation per channel (onnxruntime.quantization),
