@@ -23,7 +23,9 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -41,29 +43,50 @@ SHARES = [round(0.1 * i, 1) for i in range(11)]
 PENALTIES = [round(0.05 * i, 2) for i in range(13)]
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("dump", help="JSON lines written by train_cross.py --dump")
-    ap.add_argument("--combiner", required=True, help="fit_combiner.py --holdout's output")
-    args = ap.parse_args()
-    combiner.COEFFICIENTS = Path(args.combiner)
+Row = dict[str, Any]
+
+
+def held_out(dump: str, coefficients: str) -> tuple[list[Row], list[float], list[float]]:
+    """The dump's rows (train rows only), each graded by the combiner alone with the combiner
+    fitted without them, and the guards' cap on each."""
+    combiner.COEFFICIENTS = Path(coefficients)
     combiner.fits.cache_clear()
-    rows = [json.loads(line) for line in Path(args.dump).read_text("utf-8").splitlines()]
+    rows = [json.loads(line) for line in Path(dump).read_text("utf-8").splitlines()]
     if any(r["split"] != "train" for r in rows):
         raise SystemExit("only train rows may be used here")
-    cells = [
-        {
-            "question": r["question"],
-            "reference_answer": r["reference_answer"],
-            "answer": r["answer"],
-        }
-        for r in rows
-    ]
+    cells = [{k: r[k] for k in ("question", "reference_answer", "answer")} for r in rows]
     # the combiner alone is min(combiner, cap) where the cap is below 1: echo, keyword lists
     graded = asyncio.run(grade_rows(cells, GradingOptions(cross=False)))
     base = [g.grade.score if g.grade else 0.0 for g in graded]
     cache: dict[tuple[str, ...], Question] = {}
     caps = [analyse(row_question(c, cache), c["answer"]).cap for c in cells]
+    return rows, base, caps
+
+
+def per_set(rows: list[Row], scores: Sequence[float]) -> dict[str, float]:
+    """Each set's Pearson with the human score and macro-F1 of the verdict "correct"."""
+    one: dict[str, float] = {}
+    for name in sorted({r["set"] for r in rows}):
+        idx = [i for i, r in enumerate(rows) if r["set"] == name]
+        one[f"{name}_pearson"] = round(
+            pearson([scores[i] for i in idx], [float(rows[i]["human_score"]) for i in idx]), 4
+        )
+        one[f"{name}_f1"] = round(
+            macro_f1(
+                [verdict_for(float(scores[i])) == "correct" for i in idx],
+                [rows[i]["label"] == "correct" for i in idx],
+            ),
+            4,
+        )
+    return one
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("dump", help="JSON lines written by train_cross.py --dump")
+    ap.add_argument("--combiner", required=True, help="fit_combiner.py --holdout's output")
+    args = ap.parse_args()
+    rows, base, caps = held_out(args.dump, args.combiner)
     sets = sorted({r["set"] for r in rows})
     results = []
     for share in SHARES:
@@ -80,19 +103,7 @@ def main() -> None:
                 for b, cap, r in zip(base, caps, rows, strict=True)
             ]
             one: dict[str, float] = {"share": share, "penalty": penalty}
-            for name in sets:
-                idx = [i for i, r in enumerate(rows) if r["set"] == name]
-                one[f"{name}_pearson"] = round(
-                    pearson([scores[i] for i in idx], [float(rows[i]["human_score"]) for i in idx]),
-                    4,
-                )
-                one[f"{name}_f1"] = round(
-                    macro_f1(
-                        [verdict_for(scores[i]) == "correct" for i in idx],
-                        [rows[i]["label"] == "correct" for i in idx],
-                    ),
-                    4,
-                )
+            one |= per_set(rows, scores)
             one["mean_pearson"] = round(sum(one[f"{n}_pearson"] for n in sets) / len(sets), 4)
             results.append(one)
     for one in results:

@@ -13,7 +13,6 @@ predictions beside today's fixed blend, after the guards' cap. Ends with ONE JSO
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import random
 import sys
@@ -25,13 +24,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from semeval import macro_f1, pearson  # noqa: E402
+from fit_blend import held_out, per_set  # noqa: E402
 
-from bot.domain.questions import Question  # noqa: E402
-from bot.grading import GradingOptions, combiner  # noqa: E402
-from bot.grading.open import CROSS_SHARE, analyse, cross_score  # noqa: E402
-from bot.grading.scoring import verdict_for  # noqa: E402
-from interview_bot.cli.grade_file import grade_rows, row_question  # noqa: E402
+from bot.grading.open import CROSS_SHARE, cross_score  # noqa: E402
 
 
 def main() -> None:
@@ -39,16 +34,8 @@ def main() -> None:
     ap.add_argument("dump")
     ap.add_argument("--combiner", required=True)
     args = ap.parse_args()
-    combiner.COEFFICIENTS = Path(args.combiner)
-    combiner.fits.cache_clear()
-    rows = [json.loads(line) for line in Path(args.dump).read_text("utf-8").splitlines()]
-    if any(r["split"] != "train" for r in rows):
-        raise SystemExit("only train rows may be used here")
-    cells = [{k: r[k] for k in ("question", "reference_answer", "answer")} for r in rows]
-    graded = asyncio.run(grade_rows(cells, GradingOptions(cross=False)))
-    b = np.array([g.grade.score if g.grade else 0.0 for g in graded])
-    cache: dict[tuple[str, ...], Question] = {}
-    caps = np.array([analyse(row_question(c, cache), c["answer"]).cap for c in cells])
+    rows, base, cap_list = held_out(args.dump, args.combiner)
+    b, caps = np.array(base), np.array(cap_list)
     c = np.array([cross_score(r["full"]) for r in rows])
     k = np.array([float(r["contradicts"]) for r in rows])
     y = np.array([float(r["human_score"]) for r in rows]) / 5
@@ -58,22 +45,11 @@ def main() -> None:
     random.Random(0).shuffle(groups)
     fold_of = {g: i % 5 for i, g in enumerate(groups)}
     fold = np.array([fold_of[(r["set"], r["question"])] for r in rows])
-    sets = sorted({r["set"] for r in rows})
     result: dict[str, dict[str, float]] = {}
 
     def report(name: str, raw: np.ndarray) -> None:
         s = np.clip(np.minimum(caps, raw), 0.0, 1.0)
-        one: dict[str, float] = {}
-        for n in sets:
-            idx = [i for i, r in enumerate(rows) if r["set"] == n]
-            one[f"{n}_pearson"] = round(pearson([s[i] for i in idx], [y[i] for i in idx]), 4)
-            one[f"{n}_f1"] = round(
-                macro_f1(
-                    [verdict_for(float(s[i])) == "correct" for i in idx],
-                    [rows[i]["label"] == "correct" for i in idx],
-                ),
-                4,
-            )
+        one = per_set(rows, [float(x) for x in s])
         result[name] = one
         print(f"{name:28s} " + "  ".join(f"{key} {v}" for key, v in one.items()))
 
