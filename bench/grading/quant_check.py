@@ -21,13 +21,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bot.grading.cross import CrossEncoder  # noqa: E402
 from bot.questions.bank import QuestionBank  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from splits import synthetic  # noqa: E402
 
 
 def variants() -> dict[str, dict[str, Any]]:
@@ -45,15 +46,9 @@ def variants() -> dict[str, dict[str, Any]]:
 
 
 def triples(limit: int) -> list[tuple[str, str, str]]:
-    bank = QuestionBank.from_dir(ROOT / "questions")
-    out = []
-    for f in sorted((ROOT / "bench/grading/synthetic").glob("*.yaml")):
-        for item in yaml.safe_load(f.read_text()):
-            q = bank.get(item["q"])
-            if q is None:
-                continue
-            for kind in ("correct", "partial", "wrong"):
-                out += [(q.prompt, q.reference, a) for a in item.get(kind, [])]
+    """Every `limit`-th (question, reference, answer) of the synthetic answers, both splits."""
+    fit, held_out = synthetic(QuestionBank.from_dir(ROOT / "questions"))
+    out = [(q.prompt, q.reference, a) for q, a, _ in fit + held_out]
     return out[:: max(1, len(out) // limit)][:limit]
 
 

@@ -35,8 +35,11 @@ Never hard_answers.yaml (the check set).
 
 Then: ONNX export (opset 17), dynamic int8 quantisation per channel (onnxruntime.quantization),
 and a check
-that the int8 model agrees with PyTorch. Seeded (torch, numpy, random), single-threaded data
-order; `torch.set_num_threads(2)`. Progress goes to the log file.
+that the int8 model agrees with PyTorch. `--average-from F [F ...]` also exports, into
+DIR/average-from-F/, the uniform average of the weights over the steps after that share of the
+training (torch.optim.swa_utils.AveragedModel; bench/grading/README, sixteenth pass); the run
+itself, and so the last model in DIR, is the same with or without it. Seeded (torch, numpy,
+random), single-threaded data order; `torch.set_num_threads(2)`. Progress goes to the log file.
 """
 
 from __future__ import annotations
@@ -338,6 +341,13 @@ def main() -> None:
         default=0,
         help="right answers to other questions of the same SciEntsBank module, per question",
     )
+    ap.add_argument(
+        "--average-from",
+        type=float,
+        nargs="*",
+        default=[],
+        help="also export the uniform average of the weights from this share of the steps on",
+    )
     ap.add_argument("--threads", type=int, default=2, help="torch's threads")
     ap.add_argument("--no-export", action="store_true", help="evaluate the held-out rows only")
     ap.add_argument("--dump", default="", help="write the held-out rows' outputs here (JSON lines)")
@@ -491,6 +501,65 @@ def main() -> None:
             res["syn_correct_above_0.5"] = round(float((right > 0.5).mean()), 4)
         return res
 
+    def export(model, out: Path) -> None:  # type: ignore[no-untyped-def]
+        """The float ONNX file, then its int8 version (the one the grader loads), into `out`."""
+        model.eval()
+        out.mkdir(parents=True, exist_ok=True)
+        fp32 = out / "cross-minilm-fp32.onnx"
+        ids, mask, types, _ = batch(train[:2])
+        export_kw = dict(
+            input_names=list(INPUTS),
+            output_names=["logit"],
+            dynamic_axes={
+                k: {0: "batch", 1: "seq"} for k in ("input_ids", "attention_mask", "token_type_ids")
+            }
+            | {"logit": {0: "batch"}},
+            opset_version=17,
+        )
+        with torch.no_grad():
+            try:
+                torch.onnx.export(model, (ids, mask, types), str(fp32), dynamo=False, **export_kw)
+            except Exception as e:  # a torch without the TorchScript exporter
+                log_line(logf, f"TorchScript export failed ({e}); trying dynamo")
+                torch.onnx.export(model, (ids, mask, types), str(fp32), dynamo=True, **export_kw)
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        final = out / MODEL.name
+        # int8 scales per output channel: on 400 train pairs it differs from the float model by
+        # 0.016 on average (max 0.105), against 0.044 (max 0.334) with one scale per tensor
+        quantize_dynamic(str(fp32), str(final), weight_type=QuantType.QInt8, per_channel=True)
+        if not args.keep_fp32:
+            fp32.unlink()
+        log_line(logf, f"wrote {final} ({final.stat().st_size / 1e6:.1f} MB)")
+        # the int8 model against PyTorch on a few training examples
+        import onnxruntime as ort
+
+        sess = ort.InferenceSession(str(final), providers=["CPUExecutionProvider"])
+        diffs = []
+        with torch.no_grad():
+            for e in train[:200]:
+                ids, mask, types, _ = batch([e])
+                ref = torch.sigmoid(model(ids, mask, types))[0].numpy()
+                got = sess.run(
+                    ["logit"],
+                    {
+                        "input_ids": ids.numpy(),
+                        "attention_mask": mask.numpy(),
+                        "token_type_ids": types.numpy(),
+                    },
+                )[0]
+                diffs.extend(np.abs(ref - 1 / (1 + np.exp(-got.reshape(-1)))).tolist())
+        log_line(
+            logf,
+            f"{final}: int8 vs torch on 200 examples (each output): "
+            f"mean |diff| {np.mean(diffs):.4f}, max {max(diffs):.4f}",
+        )
+
+    from torch.optim.swa_utils import AveragedModel
+
+    # uniform running averages of the weights, each from its share of the steps on; they only
+    # read the weights, so the last model is the one a run without them would export
+    averages = {f: AveragedModel(model) for f in args.average_from}
     step = 0
     t0 = time.time()
     for epoch in range(args.epochs):
@@ -514,6 +583,9 @@ def main() -> None:
             opt.step()
             sched.step()
             step += 1
+            for f, avg in averages.items():
+                if step > f * steps:
+                    avg.update_parameters(model)
             total += loss.item()
             if b % 20 == 0:
                 log_line(
@@ -525,62 +597,15 @@ def main() -> None:
         if dev_rows or syn_dev:
             log_line(logf, f"epoch {epoch} held out: {json.dumps(evaluate(model, batch))}")
             model.train()
+    if dev_rows or syn_dev:
+        for f, avg in averages.items():
+            res = evaluate(avg.module, batch)
+            log_line(logf, f"average from {f} held out: {json.dumps(res)}")
     if args.no_export:
         return
-
-    model.eval()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    fp32 = out / "cross-minilm-fp32.onnx"
-    ids, mask, types, _ = batch(train[:2])
-    export_kw = dict(
-        input_names=list(INPUTS),
-        output_names=["logit"],
-        dynamic_axes={
-            k: {0: "batch", 1: "seq"} for k in ("input_ids", "attention_mask", "token_type_ids")
-        }
-        | {"logit": {0: "batch"}},
-        opset_version=17,
-    )
-    with torch.no_grad():
-        try:
-            torch.onnx.export(model, (ids, mask, types), str(fp32), dynamo=False, **export_kw)
-        except Exception as e:  # a torch without the TorchScript exporter
-            log_line(logf, f"TorchScript export failed ({e}); trying dynamo")
-            torch.onnx.export(model, (ids, mask, types), str(fp32), dynamo=True, **export_kw)
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    final = out / MODEL.name
-    # int8 scales per output channel: on 400 train pairs it differs from the float model by
-    # 0.016 on average (max 0.105), against 0.044 (max 0.334) with one scale per tensor
-    quantize_dynamic(str(fp32), str(final), weight_type=QuantType.QInt8, per_channel=True)
-    if not args.keep_fp32:
-        fp32.unlink()
-    log_line(logf, f"wrote {final} ({final.stat().st_size / 1e6:.1f} MB)")
-
-    # the int8 model against PyTorch on a few training examples
-    import onnxruntime as ort
-
-    sess = ort.InferenceSession(str(final), providers=["CPUExecutionProvider"])
-    diffs = []
-    with torch.no_grad():
-        for e in train[:200]:
-            ids, mask, types, _ = batch([e])
-            ref = torch.sigmoid(model(ids, mask, types))[0].numpy()
-            got = sess.run(
-                ["logit"],
-                {
-                    "input_ids": ids.numpy(),
-                    "attention_mask": mask.numpy(),
-                    "token_type_ids": types.numpy(),
-                },
-            )[0]
-            diffs.extend(np.abs(ref - 1 / (1 + np.exp(-got.reshape(-1)))).tolist())
-    log_line(
-        logf,
-        f"int8 vs torch on 200 examples (each output): mean |diff| {np.mean(diffs):.4f}, "
-        f"max {max(diffs):.4f}",
-    )
+    export(model, Path(args.out))
+    for f, avg in averages.items():
+        export(avg.module, Path(args.out) / f"average-from-{f}")
     log_line(
         logf,
         json.dumps(
